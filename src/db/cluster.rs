@@ -1,0 +1,336 @@
+//! The private PostgreSQL cluster: tenantbase's own server under a data directory,
+//! so a newcomer needs nothing but PostgreSQL's packages.
+//!
+//! Layout of the data directory:
+//! `pg/` (PGDATA), `run/` (the Unix socket), `postgres.log`, `port` (last port used),
+//! `cluster.lock` (serializes init and start between processes).
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use anyhow::{bail, Context, Result};
+use nix::fcntl::{Flock, FlockArg};
+use nix::unistd::{Gid, Uid, User};
+
+/// The superuser of a private cluster.
+pub const SUPERUSER: &str = "postgres";
+const MIN_MAJOR: u32 = 14;
+const INSTALL_HINT: &str = "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found.\n\
+     Install PostgreSQL 14 or newer, e.g. on Debian/Ubuntu: apt-get install -y postgresql postgresql-contrib\n\
+     (or run scripts/install-deps.sh), or point DATABASE_URL at an existing server.";
+
+/// How the cluster should trade durability for speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// The default: a real database that survives a crash.
+    Durable,
+    /// For test clusters that are thrown away: no fsync.
+    Ephemeral,
+}
+
+/// A private cluster rooted at a data directory.
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    root: PathBuf,
+    bin_dir: PathBuf,
+    durability: Durability,
+}
+
+/// Where a running cluster can be reached.
+#[derive(Clone, Debug)]
+pub struct Running {
+    pub pid: i32,
+    pub port: u16,
+    pub socket_dir: PathBuf,
+}
+
+impl Cluster {
+    /// Locates the PostgreSQL binaries; fails with the package to install when there are none.
+    pub fn new(root: impl Into<PathBuf>, durability: Durability) -> Result<Self> {
+        let root = root.into();
+        let root = if root.is_absolute() { root } else { std::env::current_dir()?.join(root) };
+        Ok(Cluster { root, bin_dir: find_bin_dir()?, durability })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn pgdata(&self) -> PathBuf {
+        self.root.join("pg")
+    }
+
+    pub fn socket_dir(&self) -> PathBuf {
+        self.root.join("run")
+    }
+
+    fn log_file(&self) -> PathBuf {
+        self.root.join("postgres.log")
+    }
+
+    pub fn bin(&self, name: &str) -> PathBuf {
+        self.bin_dir.join(name)
+    }
+
+    /// Starts the cluster (creating it on first use) or finds it already running.
+    pub fn start(&self) -> Result<Running> {
+        fs::create_dir_all(&self.root).with_context(|| format!("creating {}", self.root.display()))?;
+        let _lock = self.lock()?;
+        if let Some(running) = self.running()? {
+            return Ok(running);
+        }
+        let server_user = ServerUser::resolve()?;
+        if !self.pgdata().join("PG_VERSION").exists() {
+            self.init(&server_user)?;
+        }
+        self.remove_stale_pid_file()?;
+        let port = self.choose_port()?;
+        let log = self.log_file();
+        if !log.exists() {
+            File::create(&log)?;
+        }
+        server_user.own(&log)?;
+        let out = self.run_as(
+            &server_user,
+            Command::new(self.bin("pg_ctl"))
+                .arg("-D")
+                .arg(self.pgdata())
+                .arg("-l")
+                .arg(&log)
+                .args(["-w", "-t", "60", "-o"])
+                .arg(format!("-p {port}"))
+                .arg("start"),
+        )?;
+        if !out.status.success() {
+            bail!(
+                "PostgreSQL did not start: {}\n{}\nlast lines of {}:\n{}",
+                String::from_utf8_lossy(&out.stdout).trim(),
+                String::from_utf8_lossy(&out.stderr).trim(),
+                log.display(),
+                tail(&log, 20)
+            );
+        }
+        fs::write(self.root.join("port"), port.to_string())?;
+        self.running()?.context("PostgreSQL reported started but its pid file is missing")
+    }
+
+    /// Stops the cluster cleanly; a stopped cluster is left as it is.
+    pub fn stop(&self) -> Result<bool> {
+        let _lock = self.lock()?;
+        if self.running()?.is_none() {
+            self.remove_stale_pid_file()?;
+            return Ok(false);
+        }
+        let server_user = ServerUser::resolve()?;
+        let out = self.run_as(
+            &server_user,
+            Command::new(self.bin("pg_ctl")).arg("-D").arg(self.pgdata()).args(["-m", "fast", "-w", "stop"]),
+        )?;
+        if !out.status.success() {
+            bail!("pg_ctl stop failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+        }
+        Ok(true)
+    }
+
+    /// Stops without waiting for clients: for test clusters at process exit.
+    pub fn stop_immediately(&self) {
+        if let Ok(user) = ServerUser::resolve() {
+            let _ = self.run_as(
+                &user,
+                Command::new(self.bin("pg_ctl")).arg("-D").arg(self.pgdata()).args(["-m", "immediate", "-w", "stop"]),
+            );
+        }
+    }
+
+    /// The running server, if its pid file names a live postgres process.
+    pub fn running(&self) -> Result<Option<Running>> {
+        let pid_file = self.pgdata().join("postmaster.pid");
+        let Ok(text) = fs::read_to_string(&pid_file) else { return Ok(None) };
+        let lines: Vec<&str> = text.lines().collect();
+        let (Some(pid), Some(port), Some(socket_dir)) = (
+            lines.first().and_then(|l| l.trim().parse::<i32>().ok()),
+            lines.get(3).and_then(|l| l.trim().parse::<u16>().ok()),
+            lines.get(4).map(|l| PathBuf::from(l.trim())),
+        ) else {
+            return Ok(None);
+        };
+        if !is_postgres_process(pid) {
+            return Ok(None);
+        }
+        Ok(Some(Running { pid, port, socket_dir }))
+    }
+
+    fn init(&self, user: &ServerUser) -> Result<()> {
+        let pgdata = self.pgdata();
+        fs::create_dir_all(&pgdata)?;
+        fs::set_permissions(&pgdata, fs::Permissions::from_mode(0o700))?;
+        user.own(&pgdata)?;
+        let out = self.run_as(
+            user,
+            Command::new(self.bin("initdb"))
+                .arg("-D")
+                .arg(&pgdata)
+                .args(["-U", SUPERUSER, "--auth-local=trust", "--auth-host=scram-sha-256"])
+                .args(["-E", "UTF8", "--no-locale", "--no-instructions"]),
+        )?;
+        if !out.status.success() {
+            let _ = fs::remove_dir_all(&pgdata);
+            bail!(
+                "initdb failed: {}\n{}",
+                String::from_utf8_lossy(&out.stderr).trim(),
+                access_hint(&self.root, user)
+            );
+        }
+        let socket_dir = self.socket_dir();
+        fs::create_dir_all(&socket_dir)?;
+        fs::set_permissions(&socket_dir, fs::Permissions::from_mode(0o755))?;
+        user.own(&socket_dir)?;
+        let mut conf = fs::OpenOptions::new().append(true).open(pgdata.join("postgresql.conf"))?;
+        writeln!(conf, "\n# tenantbase private cluster")?;
+        writeln!(conf, "listen_addresses = '127.0.0.1'")?;
+        writeln!(conf, "unix_socket_directories = '{}'", socket_dir.display())?;
+        writeln!(conf, "max_connections = 300")?;
+        writeln!(conf, "shared_preload_libraries = 'pg_stat_statements'")?;
+        writeln!(conf, "log_min_messages = warning")?;
+        if self.durability == Durability::Ephemeral {
+            writeln!(conf, "fsync = off\nsynchronous_commit = off\nfull_page_writes = off")?;
+        }
+        Ok(())
+    }
+
+    /// A pid file whose process is gone (a crash, a reboot) would block the next start.
+    fn remove_stale_pid_file(&self) -> Result<()> {
+        let pid_file = self.pgdata().join("postmaster.pid");
+        if pid_file.exists() && self.running()?.is_none() {
+            fs::remove_file(&pid_file).context("removing a stale postmaster.pid")?;
+        }
+        Ok(())
+    }
+
+    /// The last port if it is still free, else a fresh free loopback port.
+    fn choose_port(&self) -> Result<u16> {
+        if let Some(port) = fs::read_to_string(self.root.join("port")).ok().and_then(|p| p.trim().parse().ok()) {
+            if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+                return Ok(port);
+            }
+        }
+        Ok(TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
+    }
+
+    fn lock(&self) -> Result<Flock<File>> {
+        let file = File::create(self.root.join("cluster.lock"))?;
+        Flock::lock(file, FlockArg::LockExclusive).map_err(|(_, e)| anyhow::anyhow!("locking the cluster: {e}"))
+    }
+
+    fn run_as(&self, user: &ServerUser, cmd: &mut Command) -> Result<Output> {
+        if let Some((uid, gid)) = user.ids {
+            cmd.uid(uid.as_raw()).gid(gid.as_raw());
+            // postgres looks up its home and cwd; the root's may be closed to it.
+            cmd.current_dir(&self.root).env("HOME", &self.root);
+        }
+        cmd.output().with_context(|| format!("running {:?}", cmd.get_program()))
+    }
+}
+
+/// PostgreSQL refuses to run as root; as root we run it as an unprivileged user.
+struct ServerUser {
+    ids: Option<(Uid, Gid)>,
+}
+
+impl ServerUser {
+    fn resolve() -> Result<Self> {
+        if !Uid::effective().is_root() {
+            return Ok(ServerUser { ids: None });
+        }
+        for name in ["postgres", "tenantbase"] {
+            if let Some(user) = User::from_name(name)? {
+                return Ok(ServerUser { ids: Some((user.uid, user.gid)) });
+            }
+        }
+        let status = Command::new("useradd")
+            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "tenantbase"])
+            .status()
+            .context("running useradd to create a user for PostgreSQL (it refuses to run as root)")?;
+        if !status.success() {
+            bail!("could not create the system user 'tenantbase' to run PostgreSQL as (it refuses to run as root)");
+        }
+        let user = User::from_name("tenantbase")?.context("user 'tenantbase' missing after useradd")?;
+        Ok(ServerUser { ids: Some((user.uid, user.gid)) })
+    }
+
+    fn own(&self, path: &Path) -> Result<()> {
+        if let Some((uid, gid)) = self.ids {
+            nix::unistd::chown(path, Some(uid), Some(gid)).with_context(|| format!("chown {}", path.display()))?;
+        }
+        Ok(())
+    }
+}
+
+fn access_hint(root: &Path, user: &ServerUser) -> String {
+    match user.ids {
+        Some(_) => format!(
+            "PostgreSQL runs as an unprivileged user, which must be able to reach {}; \
+             choose a data directory outside a private home (--data-dir or TENANTBASE_DATA_DIR).",
+            root.display()
+        ),
+        None => String::new(),
+    }
+}
+
+fn is_postgres_process(pid: i32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|comm| comm.trim().starts_with("postgres"))
+        .unwrap_or(false)
+}
+
+fn tail(path: &Path, lines: usize) -> String {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// Finds initdb/pg_ctl/postgres of PostgreSQL 14+: `pg_config --bindir`, then PATH,
+/// then Debian's `/usr/lib/postgresql/<major>/bin` (newest first).
+fn find_bin_dir() -> Result<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        if out.status.success() {
+            candidates.push(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+        }
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let initdb = dir.join("initdb");
+            if initdb.exists() {
+                candidates.push(fs::canonicalize(&initdb).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or(dir));
+            }
+        }
+    }
+    let mut debian: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+        .collect();
+    debian.sort_by(|a, b| b.0.cmp(&a.0));
+    candidates.extend(debian.into_iter().map(|(_, p)| p));
+
+    for dir in candidates {
+        if ["initdb", "pg_ctl", "postgres"].iter().all(|b| dir.join(b).exists()) && major_version(&dir) >= Some(MIN_MAJOR) {
+            return Ok(dir);
+        }
+    }
+    bail!(INSTALL_HINT)
+}
+
+fn major_version(bin_dir: &Path) -> Option<u32> {
+    let out = Command::new(bin_dir.join("postgres")).arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text.split_whitespace().find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))?;
+    version.split('.').next()?.parse().ok()
+}

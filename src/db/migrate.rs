@@ -1,0 +1,114 @@
+//! Migrations: SQL files grouped by module under `migrations/<module>/`, embedded
+//! in the binary by refinery, applied in version order, each in its own
+//! transaction and recorded with a checksum. refinery refuses a changed
+//! (divergent) or missing applied migration; an advisory lock serializes migrators.
+
+use anyhow::{bail, Context, Result};
+use refinery::{Migration, Report};
+use tokio_postgres::Client;
+
+use super::{connect, Target, OWNER_ROLE};
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// Cluster-wide roles of DESIGN.md section 5, created or corrected idempotently.
+const ROLES_SQL: &str = include_str!("roles.sql");
+
+/// Any constant: the key of the advisory lock that serializes migrators.
+const MIGRATION_LOCK: i64 = 0x7465_6e61_6e74;
+
+/// The migrations compiled into this binary, in order.
+pub fn embedded_migrations() -> Vec<Migration> {
+    let mut all = embedded::migrations::runner().get_migrations().clone();
+    all.sort();
+    all
+}
+
+/// Creates the database if needed, the roles, then applies the embedded migrations.
+pub async fn migrate(target: &Target) -> Result<Report> {
+    ensure_database(target).await?;
+    let mut client = target.connect_admin().await?;
+    bootstrap(&client, target.database_name()).await?;
+    run(&mut client, &embedded_migrations()).await
+}
+
+/// Applies `migrations` as the owner role, one transaction each, under the migration lock.
+pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report> {
+    client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
+    client.batch_execute(&format!("SET ROLE {OWNER_ROLE}")).await?;
+    let result = refinery::Runner::new(migrations)
+        .set_abort_divergent(true)
+        .set_abort_missing(true)
+        .run_async(client)
+        .await;
+    client.batch_execute("RESET ROLE").await?;
+    client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await?;
+    result.map_err(|e| anyhow::anyhow!("migration refused: {e}"))
+}
+
+/// On a private cluster the database may not exist yet; create it owned by the owner role.
+async fn ensure_database(target: &Target) -> Result<()> {
+    if target.cluster.is_none() {
+        return Ok(());
+    }
+    let maintenance = target.with_database("postgres");
+    let client = maintenance.connect_admin().await?;
+    client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
+    client.batch_execute(ROLES_SQL).await.context("creating the tenantbase roles")?;
+    let name = target.database_name();
+    let exists = client.query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name]).await?.is_some();
+    if !exists {
+        client
+            .batch_execute(&format!("CREATE DATABASE {} OWNER {OWNER_ROLE}", quote_ident(name)))
+            .await
+            .with_context(|| format!("creating database {name}"))?;
+    }
+    client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await?;
+    Ok(())
+}
+
+/// Roles and database-level grants; needs a superuser (roles with BYPASSRLS need one).
+async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
+    let is_super: bool = client
+        .query_one("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", &[])
+        .await?
+        .get(0);
+    if !is_super {
+        bail!("tenantbase migrate needs a superuser connection (it creates the tenantbase roles)");
+    }
+    client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
+    let db = quote_ident(dbname);
+    let result = async {
+        client.batch_execute(ROLES_SQL).await.context("creating the tenantbase roles")?;
+        client
+            .batch_execute(&format!(
+                "REVOKE ALL ON DATABASE {db} FROM PUBLIC;
+                 GRANT CONNECT, TEMPORARY, CREATE ON DATABASE {db} TO {OWNER_ROLE};
+                 GRANT CONNECT ON DATABASE {db} TO tenantbase_app, tenantbase_readonly;
+                 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+                 GRANT USAGE, CREATE ON SCHEMA public TO {OWNER_ROLE};"
+            ))
+            .await
+            .context("granting database privileges")
+    }
+    .await;
+    client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await?;
+    result
+}
+
+/// Quotes an identifier for SQL text (database names come from configuration).
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Names of the applied migrations, in order.
+pub async fn applied(target: &Target) -> Result<Vec<String>> {
+    let client = connect(&target.admin).await?;
+    let rows = client
+        .query("SELECT name FROM refinery_schema_history ORDER BY version", &[])
+        .await
+        .context("reading refinery_schema_history")?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}

@@ -1,0 +1,130 @@
+//! The database layer: where the data lives (a private cluster or `DATABASE_URL`),
+//! the migrations that own its schema, and the pool whose only way to do tenant
+//! work is a tenant-scoped transaction.
+
+pub mod cluster;
+pub mod migrate;
+pub mod pool;
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use anyhow::{Context, Result};
+use tokio_postgres::config::Host;
+use tokio_postgres::Config;
+
+pub use pool::{Db, DbError, TenantCtx, TenantTx};
+
+pub const DATABASE: &str = "tenantbase";
+pub const APP_ROLE: &str = "tenantbase_app";
+pub const OWNER_ROLE: &str = "tenantbase_owner";
+
+/// Where tenantbase's database is and how each role reaches it.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// A superuser connection: migrations, seeding through platform functions.
+    pub admin: Config,
+    /// The API's connection: `tenantbase_app`, subject to RLS.
+    pub app: Config,
+    /// The private cluster behind it, when tenantbase runs its own.
+    pub cluster: Option<cluster::Cluster>,
+}
+
+impl Target {
+    /// `DATABASE_URL` when given, else the private cluster under `data_dir` (started if needed).
+    pub fn resolve(database_url: Option<&str>, data_dir: &std::path::Path) -> Result<Self> {
+        match database_url {
+            Some(url) => Self::external(url),
+            None => {
+                let cluster = cluster::Cluster::new(data_dir, cluster::Durability::Durable)?;
+                Self::private(cluster)
+            }
+        }
+    }
+
+    pub fn external(url: &str) -> Result<Self> {
+        let admin = Config::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
+        let app = match std::env::var("TENANTBASE_APP_DATABASE_URL") {
+            Ok(app_url) => Config::from_str(&app_url).context("TENANTBASE_APP_DATABASE_URL is not a valid URL")?,
+            Err(_) => {
+                let mut app = admin.clone();
+                app.user(APP_ROLE);
+                match std::env::var("TENANTBASE_APP_PASSWORD") {
+                    Ok(password) => app.password(password),
+                    Err(_) => app.password(""),
+                };
+                app
+            }
+        };
+        Ok(Target { admin, app, cluster: None })
+    }
+
+    /// Starts (or finds) the private cluster and targets its `tenantbase` database.
+    pub fn private(cluster: cluster::Cluster) -> Result<Self> {
+        let running = cluster.start()?;
+        let admin = socket_config(&running, cluster::SUPERUSER, DATABASE);
+        let app = socket_config(&running, APP_ROLE, DATABASE);
+        Ok(Target { admin, app, cluster: Some(cluster) })
+    }
+
+    /// The same target on another database of the same server (tests clone databases).
+    pub fn with_database(&self, dbname: &str) -> Self {
+        let mut copy = self.clone();
+        copy.admin.dbname(dbname);
+        copy.app.dbname(dbname);
+        copy
+    }
+
+    pub fn database_name(&self) -> &str {
+        self.admin.get_dbname().unwrap_or(DATABASE)
+    }
+
+    pub async fn connect_admin(&self) -> Result<tokio_postgres::Client> {
+        connect(&self.admin).await
+    }
+}
+
+fn socket_config(running: &cluster::Running, user: &str, dbname: &str) -> Config {
+    let mut config = Config::new();
+    config
+        .host_path(&running.socket_dir)
+        .port(running.port)
+        .user(user)
+        .dbname(dbname)
+        .application_name("tenantbase");
+    config
+}
+
+/// Opens one connection and drives it in the background.
+pub async fn connect(config: &Config) -> Result<tokio_postgres::Client> {
+    let (client, connection) = config
+        .connect(tokio_postgres::NoTls)
+        .await
+        .with_context(|| format!("connecting to PostgreSQL as {}", config.get_user().unwrap_or("?")))?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::debug!(error = %e, "database connection closed");
+        }
+    });
+    Ok(client)
+}
+
+/// A `postgresql://` URL that psql and libpq accept for this config.
+pub fn url_of(config: &Config) -> String {
+    let mut url = format!("postgresql:///{}?", config.get_dbname().unwrap_or(DATABASE));
+    let mut params: Vec<String> = Vec::new();
+    if let Some(host) = config.get_hosts().first() {
+        match host {
+            Host::Tcp(h) => params.push(format!("host={h}")),
+            Host::Unix(p) => params.push(format!("host={}", PathBuf::from(p).display())),
+        }
+    }
+    if let Some(port) = config.get_ports().first() {
+        params.push(format!("port={port}"));
+    }
+    if let Some(user) = config.get_user() {
+        params.push(format!("user={user}"));
+    }
+    url.push_str(&params.join("&"));
+    url
+}

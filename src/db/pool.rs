@@ -1,0 +1,209 @@
+//! The app role's pool. Its only way to do tenant work is [`TenantTx`]: a
+//! transaction whose context is set transaction-locally (`SET LOCAL`) in the same
+//! round trip as its first statement, so a pooled connection never carries one
+//! request's tenant into the next and the context costs no extra round trip.
+
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Config, Row, Statement};
+use uuid::Uuid;
+
+/// Who a transaction acts as: the tenant, and the user inside it (None for tenant
+/// work done on no user's behalf; such work can read but holds no write permission).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TenantCtx {
+    pub tenant_id: Uuid,
+    pub user_id: Option<Uuid>,
+}
+
+impl TenantCtx {
+    pub fn new(tenant_id: Uuid, user_id: Uuid) -> Self {
+        TenantCtx { tenant_id, user_id: Some(user_id) }
+    }
+
+    /// The simple-query text that opens the transaction. Both values are
+    /// formatted from `Uuid`s, so nothing here can carry SQL.
+    fn begin_sql(&self) -> String {
+        let user = self.user_id.map(|u| u.to_string()).unwrap_or_default();
+        format!("BEGIN; SET LOCAL app.tenant_id = '{}'; SET LOCAL app.user_id = '{}'", self.tenant_id, user)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database unavailable: {0}")]
+    Pool(#[from] deadpool_postgres::PoolError),
+    #[error(transparent)]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("expected one row, got {0}")]
+    NotOneRow(usize),
+}
+
+impl DbError {
+    /// The SQLSTATE, when PostgreSQL refused the statement.
+    pub fn code(&self) -> Option<&tokio_postgres::error::SqlState> {
+        match self {
+            DbError::Postgres(e) => e.code(),
+            _ => None,
+        }
+    }
+
+    /// The violated constraint's name, when there is one.
+    pub fn constraint(&self) -> Option<&str> {
+        match self {
+            DbError::Postgres(e) => e.as_db_error().and_then(|d| d.constraint()),
+            _ => None,
+        }
+    }
+}
+
+/// The pool of `tenantbase_app` connections.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+impl Db {
+    pub fn new(app: Config, max_size: usize) -> Self {
+        let manager = Manager::from_config(app, tokio_postgres::NoTls, ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        });
+        let pool = Pool::builder(manager).max_size(max_size).build().expect("a pool without a runtime-bound timeout builds");
+        Db { pool }
+    }
+
+    /// Opens a tenant-scoped transaction. Nothing is sent until its first statement.
+    pub async fn tenant_tx(&self, ctx: TenantCtx) -> Result<TenantTx, DbError> {
+        let client = self.pool.get().await?;
+        Ok(TenantTx { client: Some(client), ctx, begun: false })
+    }
+
+    /// One statement in its own tenant transaction: BEGIN + context, the statement
+    /// and COMMIT go out together, one round trip in all once the statement is prepared.
+    pub async fn tenant_query(&self, ctx: TenantCtx, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
+        let client = self.pool.get().await?;
+        let statement = client.prepare_cached(sql).await?;
+        let begin = ctx.begin_sql();
+        let (begun, rows, committed) =
+            tokio::join!(client.batch_execute(&begin), client.query(&statement, params), client.batch_execute("COMMIT"));
+        begun?;
+        let rows = rows?;
+        committed?;
+        Ok(rows)
+    }
+
+    /// Checks that the database answers (readiness).
+    pub async fn ping(&self) -> Result<(), DbError> {
+        let client = self.pool.get().await?;
+        client.simple_query("SELECT 1").await?;
+        Ok(())
+    }
+
+    pub fn status(&self) -> deadpool_postgres::Status {
+        self.pool.status()
+    }
+}
+
+/// A transaction acting as one tenant. Commit it explicitly; dropped unfinished,
+/// it is rolled back before its connection returns to the pool.
+pub struct TenantTx {
+    client: Option<Object>,
+    ctx: TenantCtx,
+    begun: bool,
+}
+
+impl TenantTx {
+    pub fn ctx(&self) -> TenantCtx {
+        self.ctx
+    }
+
+    pub fn tenant_id(&self) -> Uuid {
+        self.ctx.tenant_id
+    }
+
+    fn client(&self) -> &Object {
+        self.client.as_ref().expect("a live transaction has its connection")
+    }
+
+    pub async fn prepare(&self, sql: &str) -> Result<Statement, DbError> {
+        Ok(self.client().prepare_cached(sql).await?)
+    }
+
+    pub async fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
+        let statement = self.prepare(sql).await?;
+        if self.begun {
+            return Ok(self.client().query(&statement, params).await?);
+        }
+        let client = self.client();
+        let begin = self.ctx.begin_sql();
+        let (begun, rows) = tokio::join!(client.batch_execute(&begin), client.query(&statement, params));
+        self.begun = true;
+        begun?;
+        Ok(rows?)
+    }
+
+    pub async fn query_one(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row, DbError> {
+        let mut rows = self.query(sql, params).await?;
+        match rows.len() {
+            1 => Ok(rows.remove(0)),
+            n => Err(DbError::NotOneRow(n)),
+        }
+    }
+
+    pub async fn query_opt(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>, DbError> {
+        let mut rows = self.query(sql, params).await?;
+        Ok(if rows.is_empty() { None } else { Some(rows.remove(0)) })
+    }
+
+    /// Runs a statement and returns the number of rows it touched.
+    pub async fn execute(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, DbError> {
+        let statement = self.prepare(sql).await?;
+        if self.begun {
+            return Ok(self.client().execute(&statement, params).await?);
+        }
+        let client = self.client();
+        let begin = self.ctx.begin_sql();
+        let (begun, count) = tokio::join!(client.batch_execute(&begin), client.execute(&statement, params));
+        self.begun = true;
+        begun?;
+        Ok(count?)
+    }
+
+    pub async fn commit(mut self) -> Result<(), DbError> {
+        let client = self.client.take().expect("commit once");
+        if self.begun {
+            client.batch_execute("COMMIT").await?;
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(mut self) -> Result<(), DbError> {
+        let client = self.client.take().expect("rollback once");
+        if self.begun {
+            client.batch_execute("ROLLBACK").await?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for TenantTx {
+    fn drop(&mut self) {
+        let Some(client) = self.client.take() else { return };
+        if !self.begun {
+            return;
+        }
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if client.batch_execute("ROLLBACK").await.is_err() {
+                        // A connection that cannot roll back must not be reused.
+                        let _ = Object::take(client);
+                    }
+                });
+            }
+            Err(_) => {
+                let _ = Object::take(client);
+            }
+        }
+    }
+}

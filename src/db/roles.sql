@@ -1,0 +1,24 @@
+-- The roles of DESIGN.md section 5. Roles are cluster-wide, so this runs once per
+-- cluster as often as needed: it creates what is missing and corrects attributes.
+DO $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT * FROM (VALUES
+        ('tenantbase_owner',    'NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS'),
+        ('tenantbase_platform', 'NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION BYPASSRLS'),
+        ('tenantbase_app',      'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT'),
+        ('tenantbase_readonly', 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT')
+    ) AS roles (name, attributes)
+    LOOP
+        BEGIN
+            EXECUTE format('CREATE ROLE %I', r.name);
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+        EXECUTE format('ALTER ROLE %I %s', r.name, r.attributes);
+    END LOOP;
+END
+$$;
+-- Migrations run as the owner and hand the platform functions to the platform role.
+GRANT tenantbase_platform TO tenantbase_owner;

@@ -1,0 +1,12 @@
+//! tenantbase: the multi-tenant data layer of SaaS products. One binary migrates
+//! and owns a PostgreSQL schema isolated with forced Row-Level Security, serves it
+//! over HTTP, and proves its own isolation.
+//!
+//! Layers: [`cli`] and [`api`] call the services, which run in [`db`]'s
+//! tenant-scoped transactions, under the policies of `migrations/`.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod seed;

@@ -1,0 +1,139 @@
+//! The demo seed: the source documents' sample tenants and users, created the way
+//! the product creates them. Users and tenants go through the platform functions;
+//! members and roles are added by each tenant's owner inside a tenant-scoped
+//! transaction, under RLS. Running it again changes nothing.
+
+use anyhow::{Context, Result};
+use uuid::Uuid;
+
+use crate::auth::hash_password;
+use crate::db::{Db, TenantCtx, Target};
+
+/// Every demo user's password.
+pub const DEMO_PASSWORD: &str = "tenantbase-demo";
+
+pub struct DemoTenant {
+    pub name: &'static str,
+    pub slug: &'static str,
+    pub plan: &'static str,
+    pub owner: &'static str,
+}
+
+pub struct DemoMember {
+    pub email: &'static str,
+    pub full_name: &'static str,
+    pub tenant: &'static str,
+    pub role: &'static str,
+}
+
+pub const TENANTS: &[DemoTenant] = &[
+    DemoTenant { name: "Acme Corporation", slug: "acme", plan: "enterprise", owner: "olivia@acme.com" },
+    DemoTenant { name: "Tech Startup Inc", slug: "tech-startup", plan: "pro", owner: "tom@techstartup.io" },
+    DemoTenant { name: "Healthcare Co", slug: "healthcare-co", plan: "free", owner: "hana@healthcare.com" },
+    DemoTenant { name: "Demo Workspace", slug: "demo-workspace", plan: "growth", owner: "demo@bizq.com" },
+];
+
+pub const MEMBERS: &[DemoMember] = &[
+    DemoMember { email: "olivia@acme.com", full_name: "Olivia Owner", tenant: "acme", role: "owner" },
+    DemoMember { email: "alice@acme.com", full_name: "Alice Anderson", tenant: "acme", role: "admin" },
+    DemoMember { email: "bob@acme.com", full_name: "Bob Brown", tenant: "acme", role: "member" },
+    DemoMember { email: "victor@acme.com", full_name: "Victor Viewer", tenant: "acme", role: "viewer" },
+    DemoMember { email: "tom@techstartup.io", full_name: "Tom Founder", tenant: "tech-startup", role: "owner" },
+    DemoMember { email: "charlie@techstartup.io", full_name: "Charlie Chen", tenant: "tech-startup", role: "admin" },
+    DemoMember { email: "hana@healthcare.com", full_name: "Hana Owner", tenant: "healthcare-co", role: "owner" },
+    DemoMember { email: "diana@healthcare.com", full_name: "Diana Davis", tenant: "healthcare-co", role: "admin" },
+    DemoMember { email: "demo@bizq.com", full_name: "Demo User", tenant: "demo-workspace", role: "owner" },
+];
+
+/// What the seed created, for printing and for tests.
+pub struct Seeded {
+    pub tenants: Vec<(String, Uuid)>,
+    pub users: Vec<(String, Uuid)>,
+}
+
+impl Seeded {
+    pub fn tenant(&self, slug: &str) -> Uuid {
+        self.tenants.iter().find(|(s, _)| s == slug).map(|(_, id)| *id).expect("a demo tenant")
+    }
+
+    pub fn user(&self, email: &str) -> Uuid {
+        self.users.iter().find(|(e, _)| e == email).map(|(_, id)| *id).expect("a demo user")
+    }
+}
+
+pub async fn seed(target: &Target, db: &Db) -> Result<Seeded> {
+    let admin = target.connect_admin().await?;
+    let mut users = Vec::new();
+    let password_hash = hash_password(DEMO_PASSWORD)?;
+    for member in MEMBERS {
+        let id: Uuid = match admin.query_opt("SELECT id FROM tenancy.users WHERE email = $1::text::citext", &[&member.email]).await? {
+            Some(row) => row.get(0),
+            None => admin
+                .query_one(
+                    "SELECT platform.create_user($1::text::citext, $2, $3)",
+                    &[&member.email, &member.full_name, &password_hash],
+                )
+                .await
+                .with_context(|| format!("creating demo user {}", member.email))?
+                .get(0),
+        };
+        users.push((member.email.to_string(), id));
+    }
+    let user_id = |email: &str| users.iter().find(|(e, _)| e == email).map(|(_, id)| *id).expect("seeded user");
+
+    let mut tenants = Vec::new();
+    for tenant in TENANTS {
+        let id: Uuid = match admin.query_opt("SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext", &[&tenant.slug]).await? {
+            Some(row) => row.get(0),
+            None => admin
+                .query_one(
+                    "SELECT platform.create_tenant($1, $2::text::citext, $3::text::tenancy.plan, $4)",
+                    &[&tenant.name, &tenant.slug, &tenant.plan, &user_id(tenant.owner)],
+                )
+                .await
+                .with_context(|| format!("creating demo tenant {}", tenant.slug))?
+                .get(0),
+        };
+        tenants.push((tenant.slug.to_string(), id));
+
+        let owner = TenantCtx::new(id, user_id(tenant.owner));
+        let mut tx = db.tenant_tx(owner).await?;
+        for member in MEMBERS.iter().filter(|m| m.tenant == tenant.slug && m.role != "owner") {
+            tx.execute(
+                "INSERT INTO tenancy.memberships (tenant_id, user_id, role, status, invited_by)
+                 VALUES ($1, $2, $3::text::tenancy.member_role, 'active', $4)
+                 ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = EXCLUDED.role, status = 'active'",
+                &[&id, &user_id(member.email), &member.role, &owner.user_id],
+            )
+            .await
+            .with_context(|| format!("adding {} to {}", member.email, tenant.slug))?;
+        }
+        let role_id: Uuid = tx
+            .query_one(
+                "INSERT INTO tenancy.roles (tenant_id, name, description)
+                 VALUES ($1, 'agent_user', 'Can run AI agents')
+                 ON CONFLICT (tenant_id, name) DO UPDATE SET description = EXCLUDED.description
+                 RETURNING id",
+                &[&id],
+            )
+            .await?
+            .get(0);
+        tx.execute(
+            "INSERT INTO tenancy.role_permissions (tenant_id, role_id, permission_id)
+             SELECT $1, $2, p.id FROM tenancy.permissions p WHERE (p.resource, p.action) = ('agents', 'run')
+             ON CONFLICT DO NOTHING",
+            &[&id, &role_id],
+        )
+        .await?;
+        if let Some(member) = MEMBERS.iter().find(|m| m.tenant == tenant.slug && m.role == "member") {
+            tx.execute(
+                "INSERT INTO tenancy.user_roles (tenant_id, user_id, role_id, granted_by)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                &[&id, &user_id(member.email), &role_id, &owner.user_id],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(Seeded { tenants, users })
+}

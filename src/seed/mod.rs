@@ -1,0 +1,3 @@
+//! Data for people to look at: the documents' sample tenants and users.
+
+pub mod demo;
