@@ -9,4 +9,5 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod db;
+pub mod isolation;
 pub mod seed;

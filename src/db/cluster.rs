@@ -85,6 +85,10 @@ impl Cluster {
             return Ok(running);
         }
         let server_user = ServerUser::resolve()?;
+        if server_user.ids.is_some() {
+            // The server's user must traverse the data directory to reach pg/ and run/.
+            fs::set_permissions(&self.root, fs::Permissions::from_mode(0o711))?;
+        }
         if !self.pgdata().join("PG_VERSION").exists() {
             self.init(&server_user)?;
         }
@@ -294,10 +298,15 @@ fn tail(path: &Path, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
-/// Finds initdb/pg_ctl/postgres of PostgreSQL 14+: `pg_config --bindir`, then PATH,
-/// then Debian's `/usr/lib/postgresql/<major>/bin` (newest first).
+/// Finds initdb/pg_ctl/postgres of PostgreSQL 14+: `TENANTBASE_PG_BIN` alone when
+/// set, else `pg_config --bindir`, then PATH, then Debian's
+/// `/usr/lib/postgresql/<major>/bin` (newest first).
 fn find_bin_dir() -> Result<PathBuf> {
     let mut candidates = Vec::new();
+    if let Some(dir) = std::env::var_os("TENANTBASE_PG_BIN") {
+        candidates.push(PathBuf::from(dir));
+        return first_usable(candidates);
+    }
     if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
         if out.status.success() {
             candidates.push(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
@@ -319,7 +328,10 @@ fn find_bin_dir() -> Result<PathBuf> {
         .collect();
     debian.sort_by(|a, b| b.0.cmp(&a.0));
     candidates.extend(debian.into_iter().map(|(_, p)| p));
+    first_usable(candidates)
+}
 
+fn first_usable(candidates: Vec<PathBuf>) -> Result<PathBuf> {
     for dir in candidates {
         if ["initdb", "pg_ctl", "postgres"].iter().all(|b| dir.join(b).exists()) && major_version(&dir) >= Some(MIN_MAJOR) {
             return Ok(dir);

@@ -4,6 +4,7 @@
 //! transaction, under RLS. Running it again changes nothing.
 
 use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::auth::hash_password;
@@ -125,7 +126,16 @@ pub async fn seed(target: &Target, db: &Db) -> Result<Seeded> {
             &[&id, &role_id],
         )
         .await?;
-        if let Some(member) = MEMBERS.iter().find(|m| m.tenant == tenant.slug && m.role == "member") {
+        // A revoked key: the demo shows API keys exist without printing a usable secret.
+        let key_hash = Sha256::digest(format!("demo-key:{}:{}", tenant.slug, Uuid::new_v4())).to_vec();
+        tx.execute(
+            "INSERT INTO tenancy.api_keys (tenant_id, name, prefix, key_hash, scopes, created_by, revoked_at, revoked_by)
+             VALUES ($1, 'Demo key (revoked)', 'demokey1', $2, '{read}', $3, now(), $3)
+             ON CONFLICT (tenant_id, prefix) DO NOTHING",
+            &[&id, &key_hash, &owner.user_id],
+        )
+        .await?;
+        for member in MEMBERS.iter().filter(|m| m.tenant == tenant.slug && m.role != "viewer") {
             tx.execute(
                 "INSERT INTO tenancy.user_roles (tenant_id, user_id, role_id, granted_by)
                  VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",

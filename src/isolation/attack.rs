@@ -1,0 +1,375 @@
+//! The attack suite: acting as tenant A through the app role, try every vector
+//! against tenant B's rows in every tenant table the catalog lists, and report
+//! each as blocked or LEAK. Inserts carry a control (the same row for A's owner)
+//! so that a refusal for an unrelated reason is reported as inconclusive, not
+//! counted as a block.
+
+use std::fmt;
+
+use anyhow::Result;
+use futures_util::{pin_mut, SinkExt, TryStreamExt};
+use serde::Serialize;
+use serde_json::Value;
+use tokio_postgres::{Client, Config};
+
+use crate::db::connect;
+use uuid::Uuid;
+
+use super::catalog::{self, TenantTable};
+
+/// Who attacks whom: A's owner and viewer act; B's rows are the targets.
+#[derive(Clone, Copy, Debug)]
+pub struct Actors {
+    pub tenant_a: Uuid,
+    pub owner_a: Uuid,
+    pub viewer_a: Uuid,
+    pub tenant_b: Uuid,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Blocked,
+    Leak,
+    /// The vector could not be judged (its control failed): treated as a failure.
+    Inconclusive,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub table: String,
+    pub vector: String,
+    pub verdict: Verdict,
+    pub detail: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verdict = match self.verdict {
+            Verdict::Blocked => "blocked",
+            Verdict::Leak => "LEAK",
+            Verdict::Inconclusive => "INCONCLUSIVE",
+        };
+        write!(f, "{:<34} {:<24} {:<12} {}", self.table, self.vector, verdict, self.detail)
+    }
+}
+
+/// Runs every vector on every tenant table. `admin` reads the fixtures (bypassing
+/// RLS); the attacks run on connections of the app role made from `app`.
+pub async fn run(admin: &Client, app: &Config, actors: Actors) -> Result<Vec<Finding>> {
+    let tables = catalog::tenant_tables(admin).await?;
+    let connection = connect(app).await?;
+    let mut findings = Vec::new();
+    for table in &tables {
+        let attack = TableAttack::prepare(admin, &connection, app, actors, table, &tables).await?;
+        attack.run_all(&mut findings).await?;
+    }
+    Ok(findings)
+}
+
+/// True when no finding is a leak or inconclusive.
+pub fn all_blocked(findings: &[Finding]) -> bool {
+    findings.iter().all(|f| f.verdict == Verdict::Blocked)
+}
+
+struct TableAttack<'a> {
+    admin: &'a Client,
+    app: &'a Client,
+    app_config: &'a Config,
+    actors: Actors,
+    table: &'a TenantTable,
+    tables: &'a [TenantTable],
+    columns: Vec<String>,
+    pk: Vec<(String, String)>,
+    row_a: Option<Value>,
+    row_b: Option<Value>,
+    count_a: i64,
+}
+
+type Outcome = Result<u64, tokio_postgres::Error>;
+
+impl<'a> TableAttack<'a> {
+    async fn prepare(admin: &'a Client, app: &'a Client, app_config: &'a Config, actors: Actors, table: &'a TenantTable, tables: &'a [TenantTable]) -> Result<Self> {
+        let col = quote(&table.tenant_column);
+        let sample = format!("SELECT to_jsonb(t) FROM {} t WHERE {col} = $1 LIMIT 1", table.name);
+        let row_a = admin.query_opt(&sample, &[&actors.tenant_a]).await?.map(|r| r.get(0));
+        let row_b = admin.query_opt(&sample, &[&actors.tenant_b]).await?.map(|r| r.get(0));
+        let count_a: i64 = admin
+            .query_one(&format!("SELECT count(*) FROM {} WHERE {col} = $1", table.name), &[&actors.tenant_a])
+            .await?
+            .get(0);
+        Ok(TableAttack {
+            admin,
+            app,
+            app_config,
+            actors,
+            table,
+            tables,
+            columns: catalog::insertable_columns(admin, &table.name).await?,
+            pk: catalog::primary_key(admin, &table.name).await?,
+            row_a,
+            row_b,
+            count_a,
+        })
+    }
+
+    fn col(&self) -> String {
+        quote(&self.table.tenant_column)
+    }
+
+    fn finding(&self, vector: &str, verdict: Verdict, detail: impl Into<String>) -> Finding {
+        Finding { table: self.table.name.clone(), vector: vector.to_string(), verdict, detail: detail.into() }
+    }
+
+    async fn run_all(&self, out: &mut Vec<Finding>) -> Result<()> {
+        let (a, b) = (self.actors.tenant_a, self.actors.tenant_b);
+        let (owner, viewer) = (Some(self.actors.owner_a), Some(self.actors.viewer_a));
+        let t = &self.table.name;
+        let col = self.col();
+
+        if self.row_a.is_none() || self.row_b.is_none() {
+            out.push(self.finding("fixture", Verdict::Inconclusive, "no rows for both tenants: the attack has no target"));
+            return Ok(());
+        }
+
+        let n = self.count_in(a, owner, &format!("SELECT count(*) FROM {t} WHERE {col} = '{b}'")).await;
+        out.push(self.expect_zero("select_foreign", n));
+        let n = self.count_in(a, owner, &format!("SELECT count(*) FROM {t}")).await;
+        out.push(match n {
+            Ok(n) if n <= self.count_a => self.finding("select_all", Verdict::Blocked, format!("{n} rows, all A's")),
+            Ok(n) => self.finding("select_all", Verdict::Leak, format!("{n} rows, A has {}", self.count_a)),
+            Err(e) => self.blocked_if_refused("select_all", &e),
+        });
+        let r = self.exec_in(a, owner, &format!("UPDATE {t} SET {col} = {col} WHERE {col} = '{b}'"), &[]).await;
+        out.push(self.expect_no_rows("update_foreign", r));
+        let r = self.exec_in(a, owner, &format!("DELETE FROM {t} WHERE {col} = '{b}'"), &[]).await;
+        out.push(self.expect_no_rows("delete_foreign", r));
+        let r = self.count_in(a, owner, &format!("WITH changed AS (UPDATE {t} SET {col} = {col} RETURNING {col}) SELECT count(*) FROM changed WHERE {col} = '{b}'")).await;
+        out.push(self.expect_zero("returning_foreign", r));
+
+        let foreign_row = self.fresh_copy(self.row_b.as_ref().unwrap(), b);
+        let r = self.insert_in(a, owner, &foreign_row, "").await;
+        out.push(self.expect_rls_refusal("insert_foreign_tenant", r, a, owner).await);
+        let r = self.insert_in(a, owner, &foreign_row, " ON CONFLICT DO NOTHING").await;
+        out.push(self.expect_rls_refusal("insert_on_conflict", r, a, owner).await);
+        let r = self.exec_in(a, owner, &format!("UPDATE {t} SET {col} = '{b}' WHERE {col} = '{a}'"), &[]).await;
+        out.push(match r {
+            Ok(0) => self.finding("update_tenant_to_foreign", Verdict::Inconclusive, "no row of A to move"),
+            Ok(n) => self.finding("update_tenant_to_foreign", Verdict::Leak, format!("{n} rows moved to B")),
+            Err(e) => self.blocked_if_refused("update_tenant_to_foreign", &e),
+        });
+
+        for fk in catalog::tenant_foreign_keys(self.admin, t, self.tables).await? {
+            out.push(self.foreign_parent(&fk).await?);
+        }
+
+        out.push(self.copy_out().await);
+        out.push(self.copy_in().await);
+
+        let n = self.count_in_raw(None, &format!("SELECT count(*) FROM {t}")).await;
+        out.push(self.expect_zero("no_context", n));
+        let n = self.count_in_raw(Some("BEGIN; SET LOCAL app.tenant_id = ''; SET LOCAL app.user_id = ''"), &format!("SELECT count(*) FROM {t}")).await;
+        out.push(self.expect_zero("empty_context", n));
+
+        let r = self.exec_in(a, viewer, &format!("UPDATE {t} SET {col} = {col}"), &[]).await;
+        out.push(self.expect_no_rows("viewer_update", r));
+        let r = self.exec_in(a, viewer, &format!("DELETE FROM {t}"), &[]).await;
+        out.push(self.expect_no_rows("viewer_delete", r));
+        let own_row = self.fresh_copy(self.row_a.as_ref().unwrap(), a);
+        let r = self.insert_in(a, viewer, &own_row, "").await;
+        out.push(self.expect_rls_refusal("viewer_insert", r, a, owner).await);
+        Ok(())
+    }
+
+    /// A copy of `row` in `tenant`, with fresh uuids for the other key columns.
+    fn fresh_copy(&self, row: &Value, tenant: Uuid) -> Value {
+        let mut row = row.as_object().cloned().unwrap_or_default();
+        for (name, ty) in &self.pk {
+            if name != &self.table.tenant_column && ty == "uuid" {
+                row.insert(name.clone(), Value::String(Uuid::new_v4().to_string()));
+            }
+        }
+        row.insert(self.table.tenant_column.clone(), Value::String(tenant.to_string()));
+        Value::Object(row)
+    }
+
+    fn insert_sql(&self, suffix: &str) -> String {
+        let cols = self.columns.join(", ");
+        format!("INSERT INTO {t} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{t}, $1::jsonb){suffix}", t = self.table.name)
+    }
+
+    async fn insert_in(&self, tenant: Uuid, user: Option<Uuid>, row: &Value, suffix: &str) -> Outcome {
+        self.exec_in(tenant, user, &self.insert_sql(suffix), &[row]).await
+    }
+
+    /// An insert must be refused by RLS (or privileges); the control (the same
+    /// statement as A's owner, on A's own row) must pass the policy, proving the
+    /// refusal came from isolation and not from a malformed row.
+    async fn expect_rls_refusal(&self, vector: &str, r: Outcome, a: Uuid, owner: Option<Uuid>) -> Finding {
+        match r {
+            Ok(n) => self.finding(vector, Verdict::Leak, format!("{n} rows inserted")),
+            Err(e) if is_refusal(&e) => {
+                let control_row = self.fresh_copy(self.row_a.as_ref().unwrap(), a);
+                match self.insert_in(a, owner, &control_row, "").await {
+                    Err(c) if is_rls(&c) => {
+                        self.finding(vector, Verdict::Inconclusive, format!("control refused too: {}", describe(&c)))
+                    }
+                    _ => self.finding(vector, Verdict::Blocked, describe(&e)),
+                }
+            }
+            Err(e) => self.finding(vector, Verdict::Inconclusive, format!("refused for another reason: {}", describe(&e))),
+        }
+    }
+
+    /// A's row pointing at B's parent row must be refused, with the same error as
+    /// a pointer to no row at all (no existence oracle).
+    async fn foreign_parent(&self, fk: &catalog::TenantForeignKey) -> Result<Finding> {
+        let vector = format!("fk_foreign_parent({})", fk.name);
+        let parent_tenant_col = &self.tables.iter().find(|t| t.name == fk.parent).unwrap().tenant_column;
+        let parent_b: Option<Value> = self
+            .admin
+            .query_opt(&format!("SELECT to_jsonb(p) FROM {} p WHERE {} = $1 LIMIT 1", fk.parent, quote(parent_tenant_col)), &[&self.actors.tenant_b])
+            .await?
+            .map(|r| r.get(0));
+        let Some(parent_b) = parent_b else {
+            return Ok(self.finding(&vector, Verdict::Inconclusive, format!("B has no row in {}", fk.parent)));
+        };
+        let a = self.actors.tenant_a;
+        let base = self.fresh_copy(self.row_a.as_ref().unwrap(), a);
+        let mut to_b = base.as_object().cloned().unwrap_or_default();
+        let mut to_nothing = to_b.clone();
+        for (child, parent) in fk.columns.iter().zip(&fk.parent_columns) {
+            if child == &self.table.tenant_column {
+                continue;
+            }
+            to_b.insert(child.clone(), parent_b[parent].clone());
+            to_nothing.insert(child.clone(), Value::String(Uuid::new_v4().to_string()));
+        }
+        let owner = Some(self.actors.owner_a);
+        let r_b = self.insert_in(a, owner, &Value::Object(to_b), "").await;
+        let r_none = self.insert_in(a, owner, &Value::Object(to_nothing), "").await;
+        Ok(match (r_b, r_none) {
+            (Ok(_), _) => self.finding(&vector, Verdict::Leak, format!("A's row now references B's row in {}", fk.parent)),
+            (Err(e_b), Err(e_none)) if code(&e_b) == code(&e_none) => {
+                self.finding(&vector, Verdict::Blocked, format!("{}; same as a missing parent", describe(&e_b)))
+            }
+            (Err(e_b), r_none) => self.finding(
+                &vector,
+                Verdict::Leak,
+                format!("existence oracle: B's parent gives {}, a missing one {:?}", describe(&e_b), r_none.map_err(|e| describe(&e))),
+            ),
+        })
+    }
+
+    async fn copy_out(&self) -> Finding {
+        let (a, b) = (self.actors.tenant_a, self.actors.tenant_b);
+        let result: Result<String, tokio_postgres::Error> = async {
+            self.app.batch_execute(&begin(a, Some(self.actors.owner_a))).await?;
+            let stream = self.app.copy_out(&format!("COPY {} TO STDOUT", self.table.name)).await?;
+            let chunks: Vec<bytes::Bytes> = stream.try_collect().await?;
+            Ok(chunks.iter().map(|c| String::from_utf8_lossy(c)).collect())
+        }
+        .await;
+        let _ = self.app.batch_execute("ROLLBACK").await;
+        match result {
+            Ok(data) if data.contains(&b.to_string()) => self.finding("copy_out", Verdict::Leak, "B's tenant id in the output"),
+            Ok(data) => self.finding("copy_out", Verdict::Blocked, format!("{} lines, none of B's", data.lines().count())),
+            Err(e) => self.blocked_if_refused("copy_out", &e),
+        }
+    }
+
+    /// On a connection of its own: a refused COPY leaves its connection unusable.
+    async fn copy_in(&self) -> Finding {
+        let (a, b) = (self.actors.tenant_a, self.actors.tenant_b);
+        let app = match connect(self.app_config).await {
+            Ok(app) => app,
+            Err(e) => return self.finding("copy_in", Verdict::Inconclusive, format!("{e:#}")),
+        };
+        let result: Result<u64, tokio_postgres::Error> = async {
+            app.batch_execute(&begin(a, Some(self.actors.owner_a))).await?;
+            let sink = app.copy_in(&format!("COPY {} ({}) FROM STDIN", self.table.name, quote(&self.table.tenant_column))).await?;
+            pin_mut!(sink);
+            sink.send(bytes::Bytes::from(format!("{b}\n"))).await?;
+            sink.finish().await
+        }
+        .await;
+        match result {
+            Ok(n) => self.finding("copy_in", Verdict::Leak, format!("{n} rows copied in for B")),
+            Err(e) => self.finding("copy_in", Verdict::Blocked, describe(&e)),
+        }
+    }
+
+    fn expect_zero(&self, vector: &str, n: Result<i64, tokio_postgres::Error>) -> Finding {
+        match n {
+            Ok(0) => self.finding(vector, Verdict::Blocked, "0 rows"),
+            Ok(n) => self.finding(vector, Verdict::Leak, format!("{n} rows")),
+            Err(e) => self.blocked_if_refused(vector, &e),
+        }
+    }
+
+    fn expect_no_rows(&self, vector: &str, r: Outcome) -> Finding {
+        match r {
+            Ok(0) => self.finding(vector, Verdict::Blocked, "0 rows"),
+            Ok(n) => self.finding(vector, Verdict::Leak, format!("{n} rows")),
+            Err(e) => self.blocked_if_refused(vector, &e),
+        }
+    }
+
+    fn blocked_if_refused(&self, vector: &str, e: &tokio_postgres::Error) -> Finding {
+        if is_refusal(e) {
+            self.finding(vector, Verdict::Blocked, describe(e))
+        } else {
+            self.finding(vector, Verdict::Inconclusive, format!("failed for another reason: {}", describe(e)))
+        }
+    }
+
+    async fn exec_in(&self, tenant: Uuid, user: Option<Uuid>, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Outcome {
+        self.app.batch_execute(&begin(tenant, user)).await?;
+        let result = self.app.execute(sql, params).await;
+        self.app.batch_execute("ROLLBACK").await?;
+        result
+    }
+
+    async fn count_in(&self, tenant: Uuid, user: Option<Uuid>, sql: &str) -> Result<i64, tokio_postgres::Error> {
+        self.count_in_raw(Some(&begin(tenant, user)), sql).await
+    }
+
+    async fn count_in_raw(&self, begin: Option<&str>, sql: &str) -> Result<i64, tokio_postgres::Error> {
+        self.app.batch_execute(begin.unwrap_or("BEGIN")).await?;
+        let result = self.app.query_one(sql, &[]).await.map(|r| r.get::<_, i64>(0));
+        self.app.batch_execute("ROLLBACK").await?;
+        result
+    }
+}
+
+/// What an attacker with SQL would send to act as a tenant today.
+fn begin(tenant: Uuid, user: Option<Uuid>) -> String {
+    format!(
+        "BEGIN; SET LOCAL app.tenant_id = '{tenant}'; SET LOCAL app.user_id = '{}'",
+        user.map(|u| u.to_string()).unwrap_or_default()
+    )
+}
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+fn code(e: &tokio_postgres::Error) -> String {
+    e.code().map(|c| c.code().to_string()).unwrap_or_default()
+}
+
+fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} {}", db.code().code(), db.message()),
+        None => e.to_string(),
+    }
+}
+
+fn is_rls(e: &tokio_postgres::Error) -> bool {
+    e.as_db_error().is_some_and(|d| d.message().contains("row-level security"))
+}
+
+/// Refused by isolation: a policy, a missing privilege, or a foreign key.
+fn is_refusal(e: &tokio_postgres::Error) -> bool {
+    matches!(code(e).as_str(), "42501" | "23503" | "0A000")
+}

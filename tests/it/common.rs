@@ -1,0 +1,93 @@
+//! The test cluster: one private PostgreSQL per test run, a template database
+//! migrated once, and a fresh clone of it for each test.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use tenantbase::db::cluster::{Cluster, Durability};
+use tenantbase::db::{migrate, Db, Target};
+use tenantbase::seed::demo::{self, Seeded};
+
+const TEMPLATE: &str = "tb_template";
+
+struct Shared {
+    target: Target,
+    cluster: Cluster,
+}
+
+static SHARED: OnceLock<Shared> = OnceLock::new();
+static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn stop_cluster() {
+    if let Some(shared) = SHARED.get() {
+        shared.cluster.stop_immediately();
+        let _ = std::fs::remove_dir_all(shared.cluster.root());
+    }
+}
+
+fn shared() -> &'static Shared {
+    SHARED.get_or_init(|| {
+        // Built on its own thread: tests run inside runtimes that cannot nest.
+        std::thread::spawn(|| {
+            let dir = tempfile::Builder::new().prefix("tenantbase-test-").tempdir().expect("a temp dir").keep();
+            let cluster = Cluster::new(&dir, Durability::Ephemeral).expect("PostgreSQL binaries");
+            let target = Target::private(cluster.clone()).expect("the test cluster starts").with_database(TEMPLATE);
+            unsafe { nix::libc::atexit(stop_cluster) };
+            tokio::runtime::Runtime::new().unwrap().block_on(async {
+                migrate::migrate(&target).await.expect("migrations apply to the template");
+            });
+            Shared { target, cluster }
+        })
+        .join()
+        .expect("test cluster set-up")
+    })
+}
+
+/// A database of its own, cloned from the migrated template.
+pub struct TestDb {
+    pub target: Target,
+    pub name: String,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let shared = shared();
+        let name = format!("t_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
+        let admin = shared.target.with_database("postgres").connect_admin().await.unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE} OWNER tenantbase_owner"))
+            .await
+            .expect("cloning the template");
+        TestDb { target: shared.target.with_database(&name), name }
+    }
+
+    /// An empty database on the test cluster, not migrated.
+    pub async fn empty() -> TestDb {
+        let shared = shared();
+        let name = format!("e_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
+        let admin = shared.target.with_database("postgres").connect_admin().await.unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+        TestDb { target: shared.target.with_database(&name), name }
+    }
+
+    pub fn app_pool(&self, size: usize) -> Db {
+        Db::new(self.target.app.clone(), size)
+    }
+
+    pub async fn admin(&self) -> tokio_postgres::Client {
+        self.target.connect_admin().await.unwrap()
+    }
+
+    pub async fn app(&self) -> tokio_postgres::Client {
+        tenantbase::db::connect(&self.target.app).await.unwrap()
+    }
+
+    pub async fn seeded(&self) -> Seeded {
+        demo::seed(&self.target, &self.app_pool(2)).await.expect("demo seed")
+    }
+}
+
+/// The SQLSTATE of a failed statement.
+pub fn sqlstate<T: std::fmt::Debug>(result: Result<T, tokio_postgres::Error>) -> String {
+    result.expect_err("the statement should fail").code().map(|c| c.code().to_string()).unwrap_or_default()
+}

@@ -1,0 +1,205 @@
+//! Tenant isolation, table by table, with the table list read from the catalog.
+
+use tenantbase::db::TenantCtx;
+use tenantbase::isolation::attack::{self, Actors, Verdict};
+use tenantbase::isolation::catalog;
+
+use crate::common::{sqlstate, TestDb};
+
+async fn acme_vs_techstartup(db: &TestDb) -> Actors {
+    let seeded = db.seeded().await;
+    Actors {
+        tenant_a: seeded.tenant("acme"),
+        owner_a: seeded.user("olivia@acme.com"),
+        viewer_a: seeded.user("victor@acme.com"),
+        tenant_b: seeded.tenant("tech-startup"),
+    }
+}
+
+#[tokio::test]
+async fn every_tenant_table_blocks_every_vector_from_another_tenant() {
+    let db = TestDb::new().await;
+    let actors = acme_vs_techstartup(&db).await;
+    let admin = db.admin().await;
+    let findings = attack::run(&admin, &db.target.app, actors).await.unwrap();
+
+    let tables = catalog::tenant_tables(&admin).await.unwrap();
+    assert!(tables.len() >= 6, "the catalog lists the tenancy tables: {tables:?}");
+    let required = [
+        "select_foreign", "select_all", "update_foreign", "delete_foreign", "returning_foreign",
+        "insert_foreign_tenant", "insert_on_conflict", "update_tenant_to_foreign", "copy_out", "copy_in",
+        "no_context", "empty_context", "viewer_update", "viewer_delete", "viewer_insert",
+    ];
+    for table in &tables {
+        for vector in required {
+            assert!(
+                findings.iter().any(|f| f.table == table.name && f.vector == vector),
+                "{} was not attacked with {vector}",
+                table.name
+            );
+        }
+    }
+    let failures: Vec<String> = findings.iter().filter(|f| f.verdict != Verdict::Blocked).map(|f| f.to_string()).collect();
+    assert!(failures.is_empty(), "isolation failures:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn the_attack_suite_reports_a_planted_leak() {
+    let db = TestDb::new().await;
+    let actors = acme_vs_techstartup(&db).await;
+    let admin = db.admin().await;
+    admin
+        .batch_execute("CREATE POLICY planted_leak ON tenancy.roles FOR SELECT USING (true)")
+        .await
+        .unwrap();
+    let findings = attack::run(&admin, &db.target.app, actors).await.unwrap();
+    let leaks: Vec<_> = findings.iter().filter(|f| f.verdict != Verdict::Blocked).collect();
+    assert!(leaks.iter().any(|f| f.table == "tenancy.roles" && f.vector == "select_foreign"), "{leaks:?}");
+    assert!(leaks.iter().all(|f| f.table == "tenancy.roles"), "only the planted table leaks: {leaks:?}");
+}
+
+#[tokio::test]
+async fn a_composite_foreign_key_refuses_a_cross_tenant_reference_even_for_a_superuser() {
+    let db = TestDb::new().await;
+    let actors = acme_vs_techstartup(&db).await;
+    let admin = db.admin().await;
+    let result = admin
+        .execute(
+            "INSERT INTO tenancy.role_permissions (tenant_id, role_id, permission_id)
+             SELECT $1, r.id, p.id FROM tenancy.roles r, tenancy.permissions p
+             WHERE r.tenant_id = $2 LIMIT 1",
+            &[&actors.tenant_a, &actors.tenant_b],
+        )
+        .await;
+    assert_eq!(sqlstate(result), "23503");
+}
+
+#[tokio::test]
+async fn a_user_sees_itself_and_the_members_of_its_tenant_only() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let pool = db.app_pool(2);
+    let alice = TenantCtx::new(seeded.tenant("acme"), seeded.user("alice@acme.com"));
+    let mut tx = pool.tenant_tx(alice).await.unwrap();
+    let emails: Vec<String> = tx
+        .query("SELECT email::text FROM tenancy.users ORDER BY email", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(emails, ["alice@acme.com", "bob@acme.com", "olivia@acme.com", "victor@acme.com"]);
+    let denied = tx.query("SELECT password_hash FROM tenancy.users", &[]).await.unwrap_err();
+    assert_eq!(denied.code().unwrap().code(), "42501", "password hashes are not readable by the app");
+}
+
+#[tokio::test]
+async fn a_user_sees_and_changes_only_its_own_sessions() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let admin = db.admin().await;
+    for email in ["alice@acme.com", "bob@acme.com"] {
+        admin
+            .execute(
+                "INSERT INTO tenancy.sessions (user_id, token_hash) VALUES ($1, sha256(gen_random_uuid()::text::bytea))",
+                &[&seeded.user(email)],
+            )
+            .await
+            .unwrap();
+    }
+    let pool = db.app_pool(2);
+    let alice = TenantCtx::new(seeded.tenant("acme"), seeded.user("alice@acme.com"));
+    let mut tx = pool.tenant_tx(alice).await.unwrap();
+    let owners: Vec<uuid::Uuid> =
+        tx.query("SELECT user_id FROM tenancy.sessions", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(owners, [seeded.user("alice@acme.com")]);
+    let ended = tx
+        .execute("UPDATE tenancy.sessions SET ended_at = now() WHERE user_id = $1", &[&seeded.user("bob@acme.com")])
+        .await
+        .unwrap();
+    assert_eq!(ended, 0);
+    tx.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_write_and_a_member_cannot_manage_members() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let acme = seeded.tenant("acme");
+    let pool = db.app_pool(2);
+
+    let mut tx = pool.tenant_tx(TenantCtx::new(acme, seeded.user("victor@acme.com"))).await.unwrap();
+    assert_eq!(tx.execute("UPDATE tenancy.roles SET description = 'x'", &[]).await.unwrap(), 0);
+    assert_eq!(tx.execute("DELETE FROM tenancy.api_keys", &[]).await.unwrap(), 0);
+    let refused = tx
+        .execute("INSERT INTO tenancy.roles (tenant_id, name) VALUES ($1, 'sneaky')", &[&acme])
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code().unwrap().code(), "42501");
+    drop(tx);
+
+    let mut tx = pool.tenant_tx(TenantCtx::new(acme, seeded.user("bob@acme.com"))).await.unwrap();
+    let promoted = tx
+        .execute("UPDATE tenancy.memberships SET role = 'admin' WHERE user_id = $1", &[&seeded.user("bob@acme.com")])
+        .await
+        .unwrap();
+    assert_eq!(promoted, 0, "a member cannot promote itself");
+    tx.rollback().await.unwrap();
+
+    let mut tx = pool.tenant_tx(TenantCtx::new(acme, seeded.user("alice@acme.com"))).await.unwrap();
+    let err = tx
+        .execute("UPDATE tenancy.memberships SET role = 'owner' WHERE user_id = $1", &[&seeded.user("alice@acme.com")])
+        .await
+        .unwrap_err();
+    assert_eq!(err.constraint(), Some("memberships_owner_grant"), "an admin cannot make an owner");
+}
+
+#[tokio::test]
+async fn a_tenant_keeps_its_last_owner() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let pool = db.app_pool(2);
+    let olivia = seeded.user("olivia@acme.com");
+    let mut tx = pool.tenant_tx(TenantCtx::new(seeded.tenant("acme"), olivia)).await.unwrap();
+    let err = tx
+        .execute("UPDATE tenancy.memberships SET role = 'admin' WHERE user_id = $1", &[&olivia])
+        .await
+        .unwrap_err();
+    assert_eq!(err.constraint(), Some("memberships_last_owner"));
+}
+
+#[tokio::test]
+async fn platform_functions_create_a_tenant_with_its_owner_without_the_app_bypassing_rls() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let pool = db.app_pool(2);
+    let bob = seeded.user("bob@acme.com");
+    // Bob acts in Acme and creates his own tenant through the platform function.
+    let mut tx = pool.tenant_tx(TenantCtx::new(seeded.tenant("acme"), bob)).await.unwrap();
+    let created: uuid::Uuid =
+        tx.query_one("SELECT platform.create_my_tenant('Bob Labs', 'bob-labs')", &[]).await.unwrap().get(0);
+    let mine: Vec<String> = tx
+        .query("SELECT slug::text || ':' || role::text FROM platform.my_tenants() ORDER BY 1", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(mine, ["acme:member", "bob-labs:owner"]);
+    tx.commit().await.unwrap();
+
+    let mut tx = pool.tenant_tx(TenantCtx::new(seeded.tenant("acme"), bob)).await.unwrap();
+    let direct = tx.execute("INSERT INTO tenancy.tenants (name, slug) VALUES ('x', 'x')", &[]).await.unwrap_err();
+    assert_eq!(direct.code().unwrap().code(), "42501", "the app cannot insert tenants directly");
+    drop(tx);
+    let mut tx = pool.tenant_tx(TenantCtx::new(seeded.tenant("acme"), bob)).await.unwrap();
+    let operator_only = tx
+        .query("SELECT platform.create_tenant('y', 'y', 'free', $1)", &[&bob])
+        .await
+        .unwrap_err();
+    assert_eq!(operator_only.code().unwrap().code(), "42501", "only operators create tenants for others");
+    drop(tx);
+    let mut tx = pool.tenant_tx(TenantCtx::new(created, bob)).await.unwrap();
+    let name: String = tx.query_one("SELECT name FROM tenancy.tenants", &[]).await.unwrap().get(0);
+    assert_eq!(name, "Bob Labs");
+}

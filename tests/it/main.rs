@@ -1,0 +1,8 @@
+//! Integration tests on a real PostgreSQL: a private cluster started by the tests,
+//! a migrated template, and a fresh database per test.
+
+mod cluster_cli;
+mod common;
+mod isolation;
+mod migrations;
+mod pool;
