@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use tokio_postgres::config::Host;
 use tokio_postgres::Config;
 
-pub use pool::{Db, DbError, TenantCtx, TenantTx};
+pub use pool::{Db, DbError, RequestMeta, TenantCtx, TenantTx};
 
 pub const DATABASE: &str = "tenantbase";
 pub const APP_ROLE: &str = "tenantbase_app";

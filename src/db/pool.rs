@@ -3,6 +3,8 @@
 //! round trip as its first statement, so a pooled connection never carries one
 //! request's tenant into the next and the context costs no extra round trip.
 
+use std::net::IpAddr;
+
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Config, Row, Statement};
@@ -10,23 +12,55 @@ use uuid::Uuid;
 
 /// Who a transaction acts as: the tenant, and the user inside it (None for tenant
 /// work done on no user's behalf; such work can read but holds no write permission).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TenantCtx {
     pub tenant_id: Uuid,
     pub user_id: Option<Uuid>,
+    /// Facts about the request, for the audit trail; policies never trust them.
+    pub meta: RequestMeta,
+}
+
+/// Where a unit of work came from: recorded with the changes it makes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestMeta {
+    pub request_id: Option<String>,
+    pub api_key_id: Option<Uuid>,
+    pub client_ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
 }
 
 impl TenantCtx {
     pub fn new(tenant_id: Uuid, user_id: Uuid) -> Self {
-        TenantCtx { tenant_id, user_id: Some(user_id) }
+        TenantCtx { tenant_id, user_id: Some(user_id), meta: RequestMeta::default() }
     }
 
-    /// The simple-query text that opens the transaction. Both values are
-    /// formatted from `Uuid`s, so nothing here can carry SQL.
-    fn begin_sql(&self) -> String {
-        let user = self.user_id.map(|u| u.to_string()).unwrap_or_default();
-        format!("BEGIN; SET LOCAL app.tenant_id = '{}'; SET LOCAL app.user_id = '{}'", self.tenant_id, user)
+    pub fn with_meta(mut self, meta: RequestMeta) -> Self {
+        self.meta = meta;
+        self
     }
+
+    /// The simple-query text that opens the transaction. Ids and the address are
+    /// formatted from typed values; free text is quoted as a literal.
+    fn begin_sql(&self) -> String {
+        let text = |v: Option<String>| quote_literal(&v.unwrap_or_default());
+        format!(
+            "BEGIN; SET LOCAL app.tenant_id = '{}'; SET LOCAL app.user_id = {}; \
+             SET LOCAL app.request_id = {}; SET LOCAL app.api_key_id = {}; \
+             SET LOCAL app.client_ip = {}; SET LOCAL app.user_agent = {}",
+            self.tenant_id,
+            text(self.user_id.map(|u| u.to_string())),
+            text(self.meta.request_id.clone()),
+            text(self.meta.api_key_id.map(|k| k.to_string())),
+            text(self.meta.client_ip.map(|ip| ip.to_string())),
+            text(self.meta.user_agent.clone()),
+        )
+    }
+}
+
+/// A SQL string literal: control characters dropped, quotes doubled, at most 512 characters.
+fn quote_literal(value: &str) -> String {
+    let clean: String = value.chars().filter(|c| !c.is_control()).take(512).collect();
+    format!("'{}'", clean.replace('\'', "''"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,14 +107,14 @@ impl Db {
     }
 
     /// Opens a tenant-scoped transaction. Nothing is sent until its first statement.
-    pub async fn tenant_tx(&self, ctx: TenantCtx) -> Result<TenantTx, DbError> {
+    pub async fn tenant_tx(&self, ctx: &TenantCtx) -> Result<TenantTx, DbError> {
         let client = self.pool.get().await?;
-        Ok(TenantTx { client: Some(client), ctx, begun: false })
+        Ok(TenantTx { client: Some(client), ctx: ctx.clone(), begun: false })
     }
 
     /// One statement in its own tenant transaction: BEGIN + context, the statement
     /// and COMMIT go out together, one round trip in all once the statement is prepared.
-    pub async fn tenant_query(&self, ctx: TenantCtx, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
+    pub async fn tenant_query(&self, ctx: &TenantCtx, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
         let client = self.pool.get().await?;
         let statement = client.prepare_cached(sql).await?;
         let begin = ctx.begin_sql();
@@ -113,8 +147,8 @@ pub struct TenantTx {
 }
 
 impl TenantTx {
-    pub fn ctx(&self) -> TenantCtx {
-        self.ctx
+    pub fn ctx(&self) -> &TenantCtx {
+        &self.ctx
     }
 
     pub fn tenant_id(&self) -> Uuid {

@@ -98,7 +98,7 @@ pub async fn seed(target: &Target, db: &Db) -> Result<Seeded> {
         tenants.push((tenant.slug.to_string(), id));
 
         let owner = TenantCtx::new(id, user_id(tenant.owner));
-        let mut tx = db.tenant_tx(owner).await?;
+        let mut tx = db.tenant_tx(&owner).await?;
         for member in MEMBERS.iter().filter(|m| m.tenant == tenant.slug && m.role != "owner") {
             tx.execute(
                 "INSERT INTO tenancy.memberships (tenant_id, user_id, role, status, invited_by)

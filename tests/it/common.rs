@@ -46,7 +46,6 @@ fn shared() -> &'static Shared {
 /// A database of its own, cloned from the migrated template.
 pub struct TestDb {
     pub target: Target,
-    pub name: String,
 }
 
 impl TestDb {
@@ -58,7 +57,7 @@ impl TestDb {
             .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE} OWNER tenantbase_owner"))
             .await
             .expect("cloning the template");
-        TestDb { target: shared.target.with_database(&name), name }
+        TestDb { target: shared.target.with_database(&name) }
     }
 
     /// An empty database on the test cluster, not migrated.
@@ -67,7 +66,7 @@ impl TestDb {
         let name = format!("e_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
         let admin = shared.target.with_database("postgres").connect_admin().await.unwrap();
         admin.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
-        TestDb { target: shared.target.with_database(&name), name }
+        TestDb { target: shared.target.with_database(&name) }
     }
 
     pub fn app_pool(&self, size: usize) -> Db {
@@ -76,10 +75,6 @@ impl TestDb {
 
     pub async fn admin(&self) -> tokio_postgres::Client {
         self.target.connect_admin().await.unwrap()
-    }
-
-    pub async fn app(&self) -> tokio_postgres::Client {
-        tenantbase::db::connect(&self.target.app).await.unwrap()
     }
 
     pub async fn seeded(&self) -> Seeded {

@@ -80,7 +80,7 @@ async fn a_user_sees_itself_and_the_members_of_its_tenant_only() {
     let seeded = db.seeded().await;
     let pool = db.app_pool(2);
     let alice = TenantCtx::new(seeded.tenant("acme"), seeded.user("alice@acme.com"));
-    let mut tx = pool.tenant_tx(alice).await.unwrap();
+    let mut tx = pool.tenant_tx(&alice).await.unwrap();
     let emails: Vec<String> = tx
         .query("SELECT email::text FROM tenancy.users ORDER BY email", &[])
         .await
@@ -109,7 +109,7 @@ async fn a_user_sees_and_changes_only_its_own_sessions() {
     }
     let pool = db.app_pool(2);
     let alice = TenantCtx::new(seeded.tenant("acme"), seeded.user("alice@acme.com"));
-    let mut tx = pool.tenant_tx(alice).await.unwrap();
+    let mut tx = pool.tenant_tx(&alice).await.unwrap();
     let owners: Vec<uuid::Uuid> =
         tx.query("SELECT user_id FROM tenancy.sessions", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
     assert_eq!(owners, [seeded.user("alice@acme.com")]);
@@ -128,7 +128,7 @@ async fn a_viewer_cannot_write_and_a_member_cannot_manage_members() {
     let acme = seeded.tenant("acme");
     let pool = db.app_pool(2);
 
-    let mut tx = pool.tenant_tx(TenantCtx::new(acme, seeded.user("victor@acme.com"))).await.unwrap();
+    let mut tx = pool.tenant_tx(&TenantCtx::new(acme, seeded.user("victor@acme.com"))).await.unwrap();
     assert_eq!(tx.execute("UPDATE tenancy.roles SET description = 'x'", &[]).await.unwrap(), 0);
     assert_eq!(tx.execute("DELETE FROM tenancy.api_keys", &[]).await.unwrap(), 0);
     let refused = tx
@@ -138,7 +138,7 @@ async fn a_viewer_cannot_write_and_a_member_cannot_manage_members() {
     assert_eq!(refused.code().unwrap().code(), "42501");
     drop(tx);
 
-    let mut tx = pool.tenant_tx(TenantCtx::new(acme, seeded.user("bob@acme.com"))).await.unwrap();
+    let mut tx = pool.tenant_tx(&TenantCtx::new(acme, seeded.user("bob@acme.com"))).await.unwrap();
     let promoted = tx
         .execute("UPDATE tenancy.memberships SET role = 'admin' WHERE user_id = $1", &[&seeded.user("bob@acme.com")])
         .await
@@ -146,7 +146,7 @@ async fn a_viewer_cannot_write_and_a_member_cannot_manage_members() {
     assert_eq!(promoted, 0, "a member cannot promote itself");
     tx.rollback().await.unwrap();
 
-    let mut tx = pool.tenant_tx(TenantCtx::new(acme, seeded.user("alice@acme.com"))).await.unwrap();
+    let mut tx = pool.tenant_tx(&TenantCtx::new(acme, seeded.user("alice@acme.com"))).await.unwrap();
     let err = tx
         .execute("UPDATE tenancy.memberships SET role = 'owner' WHERE user_id = $1", &[&seeded.user("alice@acme.com")])
         .await
@@ -160,7 +160,7 @@ async fn a_tenant_keeps_its_last_owner() {
     let seeded = db.seeded().await;
     let pool = db.app_pool(2);
     let olivia = seeded.user("olivia@acme.com");
-    let mut tx = pool.tenant_tx(TenantCtx::new(seeded.tenant("acme"), olivia)).await.unwrap();
+    let mut tx = pool.tenant_tx(&TenantCtx::new(seeded.tenant("acme"), olivia)).await.unwrap();
     let err = tx
         .execute("UPDATE tenancy.memberships SET role = 'admin' WHERE user_id = $1", &[&olivia])
         .await
@@ -175,7 +175,7 @@ async fn platform_functions_create_a_tenant_with_its_owner_without_the_app_bypas
     let pool = db.app_pool(2);
     let bob = seeded.user("bob@acme.com");
     // Bob acts in Acme and creates his own tenant through the platform function.
-    let mut tx = pool.tenant_tx(TenantCtx::new(seeded.tenant("acme"), bob)).await.unwrap();
+    let mut tx = pool.tenant_tx(&TenantCtx::new(seeded.tenant("acme"), bob)).await.unwrap();
     let created: uuid::Uuid =
         tx.query_one("SELECT platform.create_my_tenant('Bob Labs', 'bob-labs')", &[]).await.unwrap().get(0);
     let mine: Vec<String> = tx
@@ -188,18 +188,18 @@ async fn platform_functions_create_a_tenant_with_its_owner_without_the_app_bypas
     assert_eq!(mine, ["acme:member", "bob-labs:owner"]);
     tx.commit().await.unwrap();
 
-    let mut tx = pool.tenant_tx(TenantCtx::new(seeded.tenant("acme"), bob)).await.unwrap();
+    let mut tx = pool.tenant_tx(&TenantCtx::new(seeded.tenant("acme"), bob)).await.unwrap();
     let direct = tx.execute("INSERT INTO tenancy.tenants (name, slug) VALUES ('x', 'x')", &[]).await.unwrap_err();
     assert_eq!(direct.code().unwrap().code(), "42501", "the app cannot insert tenants directly");
     drop(tx);
-    let mut tx = pool.tenant_tx(TenantCtx::new(seeded.tenant("acme"), bob)).await.unwrap();
+    let mut tx = pool.tenant_tx(&TenantCtx::new(seeded.tenant("acme"), bob)).await.unwrap();
     let operator_only = tx
         .query("SELECT platform.create_tenant('y', 'y', 'free', $1)", &[&bob])
         .await
         .unwrap_err();
     assert_eq!(operator_only.code().unwrap().code(), "42501", "only operators create tenants for others");
     drop(tx);
-    let mut tx = pool.tenant_tx(TenantCtx::new(created, bob)).await.unwrap();
+    let mut tx = pool.tenant_tx(&TenantCtx::new(created, bob)).await.unwrap();
     let name: String = tx.query_one("SELECT name FROM tenancy.tenants", &[]).await.unwrap().get(0);
     assert_eq!(name, "Bob Labs");
 }

@@ -89,20 +89,20 @@ async fn the_tenant_context_costs_no_extra_round_trip() {
     let sql = "SELECT name FROM tenancy.tenants WHERE id = $1";
 
     // Warm the connection and its statement cache.
-    pool.tenant_query(ctx, sql, &[&ctx.tenant_id]).await.unwrap();
-    let mut warm = pool.tenant_tx(ctx).await.unwrap();
+    pool.tenant_query(&ctx, sql, &[&ctx.tenant_id]).await.unwrap();
+    let mut warm = pool.tenant_tx(&ctx).await.unwrap();
     warm.query(sql, &[&ctx.tenant_id]).await.unwrap();
     warm.commit().await.unwrap();
 
     let one_shot = counter
         .count(async {
-            let rows = pool.tenant_query(ctx, sql, &[&ctx.tenant_id]).await.unwrap();
+            let rows = pool.tenant_query(&ctx, sql, &[&ctx.tenant_id]).await.unwrap();
             assert_eq!(rows.len(), 1);
         })
         .await;
     assert_eq!(one_shot, 1, "BEGIN + context, the statement and COMMIT travel together");
 
-    let mut tx = pool.tenant_tx(ctx).await.unwrap();
+    let mut tx = pool.tenant_tx(&ctx).await.unwrap();
     let first = counter
         .count(async {
             assert_eq!(tx.query(sql, &[&ctx.tenant_id]).await.unwrap().len(), 1);
@@ -139,7 +139,7 @@ async fn many_tasks_alternating_tenants_over_a_small_pool_never_see_a_wrong_row(
                 if op >= OPERATIONS {
                     return done;
                 }
-                let ctx = contexts[(op + task) % contexts.len()];
+                let ctx = contexts[(op + task) % contexts.len()].clone();
                 one_operation(&pool, ctx, op).await;
                 done += 1;
             }
@@ -156,12 +156,12 @@ async fn many_tasks_alternating_tenants_over_a_small_pool_never_see_a_wrong_row(
 /// are dropped unfinished, so the next user of the connection inherits nothing.
 async fn one_operation(pool: &Db, ctx: TenantCtx, op: usize) {
     if op % 5 == 0 {
-        let rows = pool.tenant_query(ctx, "SELECT id FROM tenancy.tenants", &[]).await.unwrap();
+        let rows = pool.tenant_query(&ctx, "SELECT id FROM tenancy.tenants", &[]).await.unwrap();
         let ids: Vec<Uuid> = rows.iter().map(|r| r.get(0)).collect();
         assert_eq!(ids, [ctx.tenant_id]);
         return;
     }
-    let mut tx = pool.tenant_tx(ctx).await.unwrap();
+    let mut tx = pool.tenant_tx(&ctx).await.unwrap();
     let ids: Vec<Uuid> = tx.query("SELECT id FROM tenancy.tenants", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
     assert_eq!(ids, [ctx.tenant_id], "operation {op} saw another tenant");
     let members: Vec<Uuid> =
