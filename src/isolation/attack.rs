@@ -62,7 +62,11 @@ pub async fn run(admin: &Client, app: &Config, actors: Actors) -> Result<Vec<Fin
     let mut findings = Vec::new();
     for table in &tables {
         let attack = TableAttack::prepare(admin, &connection, app, actors, table, &tables).await?;
-        attack.run_all(&mut findings).await?;
+        if table.is_partition {
+            attack.partition_direct(&mut findings).await;
+        } else {
+            attack.run_all(&mut findings).await?;
+        }
     }
     Ok(findings)
 }
@@ -179,6 +183,27 @@ impl<'a> TableAttack<'a> {
         let r = self.insert_in(a, viewer, &own_row, "").await;
         out.push(self.expect_rls_refusal("viewer_insert", r, a, owner).await);
         Ok(())
+    }
+
+    /// A partition is reached only through its parent, whose policies the vectors
+    /// above attack: directly, the app may neither read nor write it, rows or not.
+    async fn partition_direct(&self, out: &mut Vec<Finding>) {
+        let (a, t, col) = (self.actors.tenant_a, &self.table.name, self.col());
+        let owner = Some(self.actors.owner_a);
+        let statements = [
+            ("partition_select", format!("SELECT count(*) FROM {t}")),
+            ("partition_update", format!("UPDATE {t} SET {col} = {col}")),
+            ("partition_delete", format!("DELETE FROM {t}")),
+            ("partition_insert", format!("INSERT INTO {t} ({col}) VALUES ('{}')", self.actors.tenant_b)),
+        ];
+        for (vector, sql) in statements {
+            let finding = match self.exec_in(a, owner, &sql, &[]).await {
+                Err(e) if code(&e) == "42501" => self.finding(vector, Verdict::Blocked, describe(&e)),
+                Err(e) => self.finding(vector, Verdict::Inconclusive, format!("failed for another reason: {}", describe(&e))),
+                Ok(n) => self.finding(vector, Verdict::Leak, format!("the app reaches the partition directly ({n} rows)")),
+            };
+            out.push(finding);
+        }
     }
 
     /// A copy of `row` in `tenant`, with fresh uuids for the other key columns.
