@@ -12,15 +12,25 @@ CREATE FUNCTION platform.create_user(p_email citext, p_full_name text, p_passwor
 DECLARE
     new_id uuid;
 BEGIN
-    INSERT INTO tenancy.users (email, full_name, password_hash, status)
+    -- An invited (pending) user claims its account by signing up.
+    INSERT INTO tenancy.users AS u (email, full_name, password_hash, status)
     VALUES (p_email, p_full_name, p_password_hash,
             CASE WHEN p_password_hash IS NULL THEN 'pending' ELSE 'active' END::tenancy.user_status)
+    ON CONFLICT (email) DO UPDATE
+        SET full_name = coalesce(EXCLUDED.full_name, u.full_name), password_hash = EXCLUDED.password_hash,
+            status = EXCLUDED.status, password_changed_at = now()
+        WHERE u.status = 'pending' AND EXCLUDED.password_hash IS NOT NULL
     RETURNING id INTO new_id;
+    IF new_id IS NULL THEN
+        RAISE EXCEPTION 'a user with this email exists' USING ERRCODE = 'unique_violation', CONSTRAINT = 'users_email_key';
+    END IF;
+    UPDATE tenancy.memberships SET status = 'active', joined_at = now()
+    WHERE user_id = new_id AND status = 'invited' AND p_password_hash IS NOT NULL;
     RETURN new_id;
 END
 $$;
 COMMENT ON FUNCTION platform.create_user(citext, text, text) IS
-    'Sign-up: a new global identity (pending until it has a password).';
+    'tenantbase:platform Sign-up: a new global identity (pending until it has a password); an invited user claims its account.';
 
 CREATE FUNCTION platform.create_tenant(p_name text, p_slug citext, p_plan tenancy.plan, p_owner uuid)
     RETURNS uuid

@@ -1,23 +1,125 @@
-//! The HTTP API (axum). For now: liveness and readiness.
+//! The HTTP API (axum): thin handlers over tenant-scoped transactions. Errors are
+//! `application/problem+json` ([`error`]); authentication and the tenant context
+//! come from extractors ([`auth`]); plain CRUD is one generic path ([`resources`]).
+
+pub mod account;
+pub mod auth;
+pub mod error;
+pub mod openapi;
+pub mod resources;
+pub mod tenants;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
+use error::ApiError;
+use resources::Resources;
+
+/// Largest request body accepted, by default.
+pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub auth: auth::AuthCache,
+    pub resources: Resources,
+    /// Checked against when an email is unknown, so a login takes as long either way.
+    pub dummy_hash: String,
+    pub openapi: Arc<Value>,
+    pub body_limit: usize,
 }
 
+impl AppState {
+    /// Reads the resources from the catalog: the database must be up and migrated.
+    pub async fn new(db: Db) -> anyhow::Result<Self> {
+        let resources = Resources::load(&db).await?;
+        let openapi = Arc::new(openapi::document(&resources));
+        Ok(AppState {
+            db,
+            auth: auth::AuthCache::default(),
+            resources,
+            dummy_hash: crate::auth::hash_password("not anyone's password")?,
+            openapi,
+            body_limit: DEFAULT_BODY_LIMIT,
+        })
+    }
+}
+
+/// JSON bodies whose rejections answer as problems.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// Path parameters whose rejections answer as problems.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// Query strings whose rejections answer as problems.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
 pub fn router(state: AppState) -> Router {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).with_state(state)
+    let v1 = Router::new()
+        .route("/auth/signup", post(account::signup))
+        .route("/auth/login", post(account::login))
+        .route("/auth/logout", post(account::logout))
+        .route("/me", get(account::me))
+        .route("/permissions", get(tenants::permissions))
+        .route("/tenants", get(tenants::my_tenants).post(tenants::create_tenant))
+        .route("/tenants/{tenant}", get(tenants::get_tenant).patch(tenants::patch_tenant))
+        .route("/tenants/{tenant}/members", get(tenants::list_members).post(tenants::add_member))
+        .route("/tenants/{tenant}/members/{user_id}", axum::routing::patch(tenants::change_member).delete(tenants::remove_member))
+        .route("/tenants/{tenant}/members/{user_id}/roles/{role_id}", post(tenants::assign_role))
+        .route("/tenants/{tenant}/roles/{role_id}/permissions", post(tenants::grant_permission))
+        .route("/tenants/{tenant}/api-keys", get(tenants::list_api_keys).post(tenants::create_api_key))
+        .route("/tenants/{tenant}/api-keys/{key_id}", axum::routing::delete(tenants::revoke_api_key))
+        .route("/tenants/{tenant}/{resource}", get(resources::list).post(resources::create))
+        .route("/tenants/{tenant}/{resource}/{id}", get(resources::get).patch(resources::update).delete(resources::delete));
+    let body_limit = state.body_limit;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/openapi.json", get(openapi_json))
+        .nest("/v1", v1)
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { (StatusCode::METHOD_NOT_ALLOWED, Json(json!({ "type": format!("{}method-not-allowed", error::PROBLEM_BASE), "title": "Method not allowed", "status": 405 }))) })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn(drop_unusable_request_id))
+}
+
+/// A client's request id is kept when it is a plain token; anything else is
+/// replaced by a fresh one rather than logged and stored.
+async fn drop_unusable_request_id(mut request: Request, next: Next) -> Response {
+    let usable = |v: &HeaderValue| {
+        v.to_str().is_ok_and(|s| (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b)))
+    };
+    if request.headers().get(REQUEST_ID).is_some_and(|v| !usable(v)) {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(request).await
 }
 
 /// The process is up.
@@ -36,11 +138,17 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     }
 }
 
+async fn openapi_json(State(state): State<AppState>) -> Json<Value> {
+    Json((*state.openapi).clone())
+}
+
 /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -51,5 +159,5 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term.recv() => {},
     }
-    tracing::info!("shutting down");
+    tracing::info!("shutting down; finishing requests in flight");
 }

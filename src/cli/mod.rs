@@ -109,7 +109,7 @@ impl Cli {
                 let target = self.target()?;
                 let listener = tokio::net::TcpListener::bind(listen).await?;
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
-                api::serve(listener, AppState { db: Db::new(target.app.clone(), *pool_size) }).await
+                api::serve(listener, AppState::new(Db::new(target.app.clone(), *pool_size)).await?).await
             }
             Command::Demo { listen } => self.demo(listen).await,
         }
@@ -194,6 +194,6 @@ impl Cli {
              Without the SET LOCAL lines every tenant table answers zero rows.\n\n\
              Stop with Ctrl-C; `tenantbase db stop` stops PostgreSQL.\n"
         );
-        api::serve(listener, AppState { db: app_db }).await
+        api::serve(listener, AppState::new(app_db).await?).await
     }
 }

@@ -34,6 +34,12 @@ impl TenantCtx {
         TenantCtx { tenant_id, user_id: Some(user_id), meta: RequestMeta::default() }
     }
 
+    /// A user acting in no tenant: tenant tables answer nothing; the user's own
+    /// rows of global tables (its profile, its sessions) and `platform.my_tenants()` answer.
+    pub fn for_user(user_id: Uuid) -> Self {
+        TenantCtx::new(Uuid::nil(), user_id)
+    }
+
     pub fn with_meta(mut self, meta: RequestMeta) -> Self {
         self.meta = meta;
         self
@@ -102,7 +108,16 @@ impl Db {
         let manager = Manager::from_config(app, tokio_postgres::NoTls, ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         });
-        let pool = Pool::builder(manager).max_size(max_size).build().expect("a pool without a runtime-bound timeout builds");
+        // Bounded waits: with the database down, requests fail fast (503) instead of queueing.
+        let timeout = Some(std::time::Duration::from_secs(5));
+        let pool = Pool::builder(manager)
+            .max_size(max_size)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(timeout)
+            .create_timeout(timeout)
+            .recycle_timeout(timeout)
+            .build()
+            .expect("a pool with the tokio runtime builds");
         Db { pool }
     }
 
@@ -124,6 +139,15 @@ impl Db {
         let rows = rows?;
         committed?;
         Ok(rows)
+    }
+
+    /// Calls a platform function (authentication, sign-up) outside any tenant:
+    /// with no context, tenant tables answer nothing, so only the function's own
+    /// checks decide what it returns.
+    pub async fn platform_call(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
+        let client = self.pool.get().await?;
+        let statement = client.prepare_cached(sql).await?;
+        Ok(client.query(&statement, params).await?)
     }
 
     /// Checks that the database answers (readiness).

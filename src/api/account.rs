@@ -1,0 +1,184 @@
+//! Accounts: sign up, log in (argon2id, with lockout), log out, and who am I.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::auth::{hash_token, new_session_token, Caller, Meta, Principal};
+use super::error::{ApiError, ApiResult, Problem};
+use super::{ApiJson, AppState};
+use crate::auth::{hash_password, verify_password};
+use crate::db::TenantCtx;
+
+/// Consecutive failed logins before the account locks.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT: Duration = Duration::from_secs(15 * 60);
+/// How long a session lives.
+pub const SESSION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignUp {
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    pub full_name: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: Uuid,
+    pub email: String,
+    pub full_name: Option<String>,
+}
+
+#[utoipa::path(post, path = "/v1/auth/signup", tag = "auth", request_body = SignUp,
+    responses((status = 201, body = UserOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson<SignUp>) -> ApiResult<(StatusCode, Json<UserOut>)> {
+    let email = body.email.trim().to_lowercase();
+    if !email.contains('@') || email.len() > 320 || email.chars().any(char::is_whitespace) {
+        return Err(ApiError::validation("email", "is not an email address"));
+    }
+    if body.password.chars().count() < 10 || body.password.len() > 1024 {
+        return Err(ApiError::validation("password", "needs 10 to 1024 characters"));
+    }
+    let hash = hash_in_background(body.password).await?;
+    let rows = state
+        .db
+        .platform_call("SELECT platform.create_user($1::text::citext, $2, $3)", &[&email, &body.full_name, &hash])
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict(_) => ApiError::Conflict("a user with this email exists".into()),
+            other => other,
+        })?;
+    let id: Uuid = rows[0].get(0);
+    Ok((StatusCode::CREATED, Json(UserOut { id, email, full_name: body.full_name })))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionOut {
+    /// The bearer token: send it as `Authorization: Bearer <token>`. Shown once.
+    pub token: String,
+    pub user_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = Login,
+    responses((status = 200, body = SessionOut), (status = 401, body = Problem), (status = 423, body = Problem)))]
+pub async fn login(State(state): State<AppState>, Meta(meta): Meta, ApiJson(body): ApiJson<Login>) -> ApiResult<Json<SessionOut>> {
+    let invalid = || ApiError::Unauthorized("invalid email or password");
+    let rows = state
+        .db
+        .platform_call(
+            "SELECT user_id, password_hash, status::text, locked_until FROM platform.login_lookup($1::text::citext)",
+            &[&body.email.trim()],
+        )
+        .await?;
+    let Some(row) = rows.first() else {
+        // Spend the same time as a real check, so timing does not tell which emails exist.
+        let _ = verify_in_background(body.password, state.dummy_hash.clone()).await;
+        return Err(invalid());
+    };
+    let (user_id, hash, status, locked_until): (Uuid, Option<String>, String, Option<DateTime<Utc>>) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
+    if let Some(until) = locked_until.filter(|until| *until > Utc::now()) {
+        return Err(ApiError::Locked(format!("too many failed logins; try again after {}", until.to_rfc3339())));
+    }
+    let verified = match hash {
+        Some(hash) if status == "active" => verify_in_background(body.password, hash).await?,
+        _ => false,
+    };
+    if !verified {
+        let lock = state
+            .db
+            .platform_call(
+                "SELECT platform.record_login_failure($1, $2, make_interval(secs => $3))",
+                &[&user_id, &MAX_FAILED_LOGINS, &(LOCKOUT.as_secs() as f64)],
+            )
+            .await?;
+        let locked: Option<DateTime<Utc>> = lock.first().and_then(|r| r.get(0));
+        if let Some(until) = locked.filter(|until| *until > Utc::now()) {
+            return Err(ApiError::Locked(format!("too many failed logins; try again after {}", until.to_rfc3339())));
+        }
+        return Err(invalid());
+    }
+    let token = new_session_token();
+    let hash = hash_token(&token);
+    let rows = state
+        .db
+        .platform_call(
+            "SELECT expires_at FROM platform.start_session($1, $2, make_interval(secs => $3), $4, $5)",
+            &[&user_id, &hash.as_slice(), &(SESSION_TTL.as_secs() as f64), &meta.client_ip, &meta.user_agent],
+        )
+        .await?;
+    Ok(Json(SessionOut { token, user_id, expires_at: rows[0].get(0) }))
+}
+
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = Problem)))]
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+    if !matches!(caller.principal, Principal::Session { .. }) {
+        return Err(ApiError::BadRequest("an API key is revoked, not logged out".into()));
+    }
+    state.db.platform_call("SELECT platform.end_session($1)", &[&caller.token_hash.as_slice()]).await?;
+    state.auth.forget_token(&caller.token_hash).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MembershipOut {
+    pub tenant_id: Uuid,
+    pub name: String,
+    pub slug: String,
+    pub role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeOut {
+    pub id: Uuid,
+    pub email: String,
+    pub full_name: Option<String>,
+    pub tenants: Vec<MembershipOut>,
+}
+
+#[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
+pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MeOut>> {
+    let ctx = TenantCtx::for_user(caller.principal.user_id()).with_meta(caller.meta);
+    let mut tx = state.db.tenant_tx(&ctx).await?;
+    let user = tx.query_one("SELECT id, email::text, full_name FROM tenancy.users WHERE id = $1", &[&ctx.user_id]).await?;
+    let tenants = tx
+        .query("SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants()", &[])
+        .await?
+        .iter()
+        .map(|r| MembershipOut { tenant_id: r.get(0), name: r.get(1), slug: r.get(2), role: r.get(3) })
+        .collect();
+    tx.commit().await?;
+    Ok(Json(MeOut { id: user.get(0), email: user.get(1), full_name: user.get(2), tenants }))
+}
+
+/// argon2 is deliberately slow: keep it off the async workers.
+pub async fn hash_in_background(password: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(ApiError::Internal)
+}
+
+async fn verify_in_background(password: String, hash: String) -> ApiResult<bool> {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| ApiError::Internal(e.into()))
+}

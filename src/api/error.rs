@@ -1,0 +1,182 @@
+//! One error type for the whole API, answered as `application/problem+json`
+//! (RFC 9457) with a stable `type`. Nothing internal reaches the client: database
+//! errors are mapped to what the client did wrong, and the rest is logged.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tokio_postgres::error::SqlState;
+
+use crate::db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{message}")]
+    Validation { field: Option<String>, message: String },
+    #[error("authentication required")]
+    Unauthorized(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the body is larger than the server accepts")]
+    PayloadTooLarge,
+    #[error("{0}")]
+    Locked(String),
+    #[error("the service is unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Validation { field: Some(field.into()), message: message.into() }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
+            ApiError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid value"),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
+            ApiError::Locked(_) => (StatusCode::LOCKED, "account-locked", "Account locked"),
+            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
+        }
+    }
+}
+
+/// The problem document every error answers with.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Stable identifier of the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The request field at fault, for validation problems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+pub const PROBLEM_BASE: &str = "https://tenantbase.dev/problems/";
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, slug, title) = self.parts();
+        let detail = match &self {
+            ApiError::Internal(e) => {
+                tracing::error!(error = format!("{e:#}"), "internal error");
+                "the server could not complete the request".to_string()
+            }
+            ApiError::Unauthorized(why) | ApiError::Forbidden(why) => why.to_string(),
+            other => other.to_string(),
+        };
+        let field = match &self {
+            ApiError::Validation { field, .. } => field.clone(),
+            _ => None,
+        };
+        let problem = Problem { kind: format!("{PROBLEM_BASE}{slug}"), title: title.to_string(), status: status.as_u16(), detail, field };
+        let mut response = (status, axum::Json(problem)).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, "application/problem+json".parse().expect("a valid header"));
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("a valid header"));
+        }
+        response
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        let DbError::Postgres(pg) = &e else {
+            return match e {
+                DbError::Pool(_) => ApiError::Unavailable,
+                other => ApiError::Internal(other.into()),
+            };
+        };
+        let Some(db) = pg.as_db_error() else {
+            // The connection broke: the database is down or restarting.
+            return ApiError::Unavailable;
+        };
+        let rule = db.constraint().map(short_rule);
+        match db.code() {
+            c if *c == SqlState::INSUFFICIENT_PRIVILEGE => ApiError::Forbidden("your role does not allow this"),
+            c if *c == SqlState::UNIQUE_VIOLATION => {
+                ApiError::Conflict(format!("a row with the same {} exists", rule.unwrap_or_else(|| "key".into())))
+            }
+            c if *c == SqlState::NOT_NULL_VIOLATION => ApiError::Validation {
+                field: db.column().map(str::to_string),
+                message: "is required".into(),
+            },
+            c if *c == SqlState::FOREIGN_KEY_VIOLATION => ApiError::Validation {
+                field: None,
+                message: format!("refers to a row that does not exist ({})", rule.unwrap_or_default()),
+            },
+            c if *c == SqlState::CHECK_VIOLATION || *c == SqlState::EXCLUSION_VIOLATION => ApiError::Validation {
+                field: None,
+                message: format!("breaks the rule {}", rule.unwrap_or_else(|| db.message().to_string())),
+            },
+            c if *c == SqlState::RAISE_EXCEPTION => ApiError::Validation { field: None, message: db.message().to_string() },
+            c if *c == SqlState::INVALID_TEXT_REPRESENTATION
+                || *c == SqlState::NUMERIC_VALUE_OUT_OF_RANGE
+                || *c == SqlState::STRING_DATA_RIGHT_TRUNCATION
+                || *c == SqlState::INVALID_DATETIME_FORMAT
+                || *c == SqlState::DATETIME_FIELD_OVERFLOW
+                || *c == SqlState::INVALID_PARAMETER_VALUE =>
+            {
+                ApiError::Validation { field: None, message: "a value has the wrong form".into() }
+            }
+            c if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED => {
+                ApiError::Conflict("a concurrent change interfered; retry".into())
+            }
+            c if c.code().starts_with("08") || c.code().starts_with("57P") => ApiError::Unavailable,
+            _ => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+/// `orders_valid_total_amount` -> `valid_total_amount`: the rule, without the table.
+fn short_rule(constraint: &str) -> String {
+    constraint.split_once('_').map(|(_, rest)| rest).unwrap_or(constraint).to_string()
+}
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        use axum::extract::rejection::JsonRejection::*;
+        match rejection {
+            JsonDataError(e) => ApiError::Validation { field: None, message: data_error_text(&e.body_text()) },
+            JsonSyntaxError(_) => ApiError::BadRequest("the body is not valid JSON".into()),
+            MissingJsonContentType(_) => ApiError::BadRequest("send the body as application/json".into()),
+            BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            _ => ApiError::BadRequest("the body could not be read".into()),
+        }
+    }
+}
+
+/// serde's message without axum's prefix: "unknown field `x`, expected ...".
+fn data_error_text(text: &str) -> String {
+    text.rsplit_once(": ").map(|(_, tail)| tail).unwrap_or(text).to_string()
+}
+
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    fn from(_: axum::extract::rejection::PathRejection) -> Self {
+        ApiError::Validation { field: None, message: "a path parameter is not a valid UUID".into() }
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(_: axum::extract::rejection::QueryRejection) -> Self {
+        ApiError::BadRequest("the query string could not be read".into())
+    }
+}

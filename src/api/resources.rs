@@ -1,0 +1,491 @@
+//! Plain CRUD for every resource of the business schema, through one generic
+//! path. What a resource is comes from the live catalog (columns, types, enum
+//! labels, tenant-leading indexes), so the API, its validation and its OpenAPI
+//! description follow the migrations. Business actions have their own code.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use super::auth::InTenant;
+use super::error::{ApiError, ApiResult};
+use super::tenants::denied_or_missing;
+use super::{ApiJson, ApiPath, ApiQuery, AppState};
+use crate::db::{Db, DbError};
+
+/// A resource served by the generic path: its URL name and its table.
+#[derive(Debug)]
+pub struct ResourceDef {
+    pub name: &'static str,
+    pub table: &'static str,
+    /// Never returned (secrets, search vectors).
+    pub hidden: &'static [&'static str],
+    /// Returned, but written only by the database's rules.
+    pub read_only: &'static [&'static str],
+    /// A set-returning function of the acting tenant's rows matching a query text
+    /// (`q`), returning their ids: full-text search that keeps its index under RLS.
+    pub search: Option<&'static str>,
+}
+
+/// Every resource of the generic path.
+pub const RESOURCES: &[ResourceDef] = &[ResourceDef {
+    name: "roles",
+    table: "tenancy.roles",
+    hidden: &[],
+    read_only: &[],
+    search: None,
+}];
+
+/// Columns the server always owns.
+const SERVER_COLUMNS: &[&str] = &["tenant_id", "id", "created_at", "updated_at"];
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Column {
+    pub name: String,
+    /// The SQL type, as `format_type` spells it (usable in casts).
+    pub sql_type: String,
+    /// The base type's name (`int4`, `uuid`, `text`, an enum's name...).
+    pub type_name: String,
+    pub is_array: bool,
+    pub enum_labels: Option<Vec<String>>,
+    pub not_null: bool,
+    pub has_default: bool,
+    pub generated: bool,
+    /// varchar(n)'s n.
+    pub max_length: Option<i32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub def: &'static ResourceDef,
+    pub columns: Vec<Column>,
+    /// Columns a tenant-leading btree index serves: filterable by equality.
+    pub filters: Vec<String>,
+    /// Non-null columns a list can be ordered by (keyset pagination).
+    pub sorts: Vec<String>,
+}
+
+impl Resource {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn writable(&self, column: &Column) -> bool {
+        !column.generated
+            && !SERVER_COLUMNS.contains(&column.name.as_str())
+            && !self.def.read_only.contains(&column.name.as_str())
+            && !self.def.hidden.contains(&column.name.as_str())
+    }
+
+    pub fn visible(&self, column: &Column) -> bool {
+        !self.def.hidden.contains(&column.name.as_str()) && column.type_name != "tsvector"
+    }
+
+    fn hidden_keys(&self) -> Vec<String> {
+        self.columns.iter().filter(|c| !self.visible(c)).map(|c| c.name.clone()).collect()
+    }
+
+    fn default_sort(&self) -> &str {
+        if self.sorts.iter().any(|s| s == "created_at") { "created_at" } else { "id" }
+    }
+}
+
+/// The resources, read from the catalog once at start-up.
+#[derive(Clone, Default)]
+pub struct Resources(pub Arc<BTreeMap<&'static str, Resource>>);
+
+impl Resources {
+    pub async fn load(db: &Db) -> Result<Self, DbError> {
+        let mut all = BTreeMap::new();
+        for def in RESOURCES {
+            all.insert(def.name, load_resource(db, def).await?);
+        }
+        Ok(Resources(Arc::new(all)))
+    }
+
+    fn get(&self, name: &str) -> ApiResult<&Resource> {
+        self.0.get(name).ok_or(ApiError::NotFound)
+    }
+}
+
+async fn load_resource(db: &Db, def: &'static ResourceDef) -> Result<Resource, DbError> {
+    let rows = db
+        .platform_call(
+            "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod),
+                    coalesce(et.typname, t.typname)::text, t.typcategory = 'A',
+                    CASE WHEN coalesce(et.typtype, t.typtype) = 'e'
+                         THEN array(SELECT enumlabel::text FROM pg_enum WHERE enumtypid = coalesce(et.oid, t.oid) ORDER BY enumsortorder)
+                    END,
+                    a.attnotnull, a.atthasdef, a.attgenerated <> '',
+                    CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4 END
+             FROM pg_attribute a
+             JOIN pg_type t ON t.oid = a.atttypid
+             LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
+             WHERE a.attrelid = $1::text::regclass AND a.attnum > 0 AND NOT a.attisdropped
+             ORDER BY a.attnum",
+            &[&def.table],
+        )
+        .await?;
+    let columns: Vec<Column> = rows
+        .iter()
+        .map(|r| Column {
+            name: r.get(0),
+            sql_type: r.get(1),
+            type_name: r.get(2),
+            is_array: r.get(3),
+            enum_labels: r.get(4),
+            not_null: r.get(5),
+            has_default: r.get(6),
+            generated: r.get(7),
+            max_length: r.get(8),
+        })
+        .collect();
+    let filters: Vec<String> = db
+        .platform_call(
+            "SELECT DISTINCT a.attname::text
+             FROM pg_index i
+             JOIN pg_class ic ON ic.oid = i.indexrelid
+             JOIN pg_am am ON am.oid = ic.relam AND am.amname = 'btree'
+             JOIN pg_attribute lead ON lead.attrelid = i.indrelid AND lead.attnum = i.indkey[0] AND lead.attname = 'tenant_id'
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[1]
+             WHERE i.indrelid = $1::text::regclass AND i.indnkeyatts > 1
+             ORDER BY 1",
+            &[&def.table],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .filter(|name: &String| name != "id")
+        .collect();
+    let sorts = columns
+        .iter()
+        .filter(|c| c.not_null && !c.is_array && (filters.contains(&c.name) || c.name == "created_at" || c.name == "updated_at"))
+        .filter(|c| !matches!(c.type_name.as_str(), "jsonb" | "json" | "tsvector" | "bool"))
+        .map(|c| c.name.clone())
+        .collect();
+    Ok(Resource { def, columns, filters, sorts })
+}
+
+/// Checks one JSON value against a column, naming the field when it does not fit.
+fn check_value(column: &Column, value: &Value) -> ApiResult<()> {
+    let field = || column.name.clone();
+    if value.is_null() {
+        return if column.not_null { Err(ApiError::validation(field(), "must not be null")) } else { Ok(()) };
+    }
+    if column.is_array {
+        let Value::Array(items) = value else { return Err(ApiError::validation(field(), "must be an array")) };
+        let element = Column { is_array: false, not_null: true, ..column.clone() };
+        return items.iter().try_for_each(|item| check_value(&element, item));
+    }
+    let ok = match column.type_name.as_str() {
+        "jsonb" | "json" => true,
+        "bool" => value.is_boolean(),
+        "int2" => value.as_i64().is_some_and(|v| i16::try_from(v).is_ok()),
+        "int4" => value.as_i64().is_some_and(|v| i32::try_from(v).is_ok()),
+        "int8" => value.as_i64().is_some(),
+        "numeric" | "float4" | "float8" => value.is_number(),
+        "uuid" => value.as_str().is_some_and(|s| Uuid::parse_str(s).is_ok()),
+        "timestamptz" | "timestamp" => value.as_str().is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
+        "date" => value.as_str().is_some_and(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
+        "inet" => value.as_str().is_some_and(is_inet),
+        _ => match &column.enum_labels {
+            Some(labels) => value.as_str().is_some_and(|s| labels.iter().any(|l| l == s)),
+            None => value.is_string(),
+        },
+    };
+    if !ok {
+        let expected = match &column.enum_labels {
+            Some(labels) => format!("must be one of: {}", labels.join(", ")),
+            None => format!("must be a valid {}", column.type_name),
+        };
+        return Err(ApiError::validation(field(), expected));
+    }
+    if let (Some(max), Some(s)) = (column.max_length, value.as_str()) {
+        if s.chars().count() > max as usize {
+            return Err(ApiError::validation(field(), format!("must have at most {max} characters")));
+        }
+    }
+    if value.as_str().is_some_and(|s| s.contains('\0')) {
+        return Err(ApiError::validation(field(), "must not contain NUL characters"));
+    }
+    Ok(())
+}
+
+/// An address, optionally with a prefix length (`10.0.0.0/8`).
+fn is_inet(s: &str) -> bool {
+    let (ip, bits) = s.split_once('/').unwrap_or((s, "0"));
+    match (ip.parse::<std::net::IpAddr>(), bits.parse::<u8>()) {
+        (Ok(ip), Ok(bits)) => bits <= if ip.is_ipv4() { 32 } else { 128 },
+        _ => false,
+    }
+}
+
+/// A write body: an object of writable columns only, each value of its column's type.
+fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Vec<String>> {
+    let Value::Object(fields) = body else { return Err(ApiError::BadRequest("the body must be a JSON object".into())) };
+    for (name, value) in fields {
+        let column = resource
+            .column(name)
+            .filter(|c| resource.visible(c))
+            .ok_or_else(|| ApiError::validation(name, "is not a field of this resource"))?;
+        if !resource.writable(column) {
+            return Err(ApiError::validation(name, "is set by the server"));
+        }
+        check_value(column, value)?;
+    }
+    if creating {
+        if let Some(missing) = resource
+            .columns
+            .iter()
+            .find(|c| resource.writable(c) && c.not_null && !c.has_default && !fields.contains_key(&c.name))
+        {
+            return Err(ApiError::validation(&missing.name, "is required"));
+        }
+    } else if fields.is_empty() {
+        return Err(ApiError::BadRequest("nothing to change".into()));
+    }
+    Ok(fields.keys().cloned().collect())
+}
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+#[derive(Deserialize, Serialize)]
+struct Cursor {
+    sort: String,
+    value: String,
+    id: Uuid,
+}
+
+#[derive(Serialize)]
+pub struct Page {
+    pub items: Vec<Value>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+pub const MAX_LIMIT: i64 = 200;
+
+/// GET /v1/tenants/{tenant}/{resource}: filters on indexed columns (`?status=active`),
+/// `sort` (`-created_at` for descending), `limit`, `cursor`, and `q` where searchable.
+pub async fn list(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, name)): ApiPath<(String, String)>,
+    ApiQuery(params): ApiQuery<HashMap<String, String>>,
+) -> ApiResult<Json<Page>> {
+    let resource = state.resources.get(&name)?;
+    let limit: i64 = match params.get("limit") {
+        Some(l) => l.parse().ok().filter(|l| (1..=MAX_LIMIT).contains(l)).ok_or_else(|| ApiError::validation("limit", format!("must be 1 to {MAX_LIMIT}")))?,
+        None => 50,
+    };
+    let (sort, descending) = match params.get("sort").map(String::as_str) {
+        Some(s) => {
+            let (column, descending) = s.strip_prefix('-').map(|c| (c, true)).unwrap_or((s, false));
+            if !resource.sorts.iter().any(|c| c == column) && column != "id" {
+                return Err(ApiError::validation("sort", format!("must be one of: id, {}", resource.sorts.join(", "))));
+            }
+            (column.to_string(), descending)
+        }
+        None => (resource.default_sort().to_string(), true),
+    };
+    let sort_type = resource.column(&sort).map(|c| c.sql_type.clone()).unwrap_or_else(|| "uuid".into());
+
+    let mut sql = format!("SELECT to_jsonb(t) - $2::text[], t.{s}::text, t.id FROM {table} t WHERE t.tenant_id = $1", s = quote(&sort), table = resource.def.table);
+    let mut values: Vec<Option<String>> = Vec::new();
+    let placeholder = |values: &mut Vec<Option<String>>, v: Option<String>| {
+        values.push(v);
+        format!("${}", values.len() + 2)
+    };
+    for (key, value) in &params {
+        if matches!(key.as_str(), "limit" | "sort" | "cursor" | "q") {
+            continue;
+        }
+        let column = resource
+            .column(key)
+            .filter(|c| resource.filters.contains(&c.name))
+            .ok_or_else(|| ApiError::validation(key, format!("is not a filter; filters: {}", resource.filters.join(", "))))?;
+        check_value(column, &query_value(column, value))?;
+        let p = placeholder(&mut values, Some(value.clone()));
+        sql.push_str(&format!(" AND t.{} = {p}::text::{}", quote(&column.name), column.sql_type));
+    }
+    if let Some(q) = params.get("q") {
+        let search = resource.def.search.ok_or_else(|| ApiError::validation("q", "this resource has no full-text search"))?;
+        if q.trim().is_empty() || q.len() > 500 {
+            return Err(ApiError::validation("q", "needs 1 to 500 characters"));
+        }
+        let p = placeholder(&mut values, Some(q.clone()));
+        sql.push_str(&format!(" AND t.id = ANY (ARRAY(SELECT {search}({p}::text)))"));
+    }
+    if let Some(cursor) = params.get("cursor") {
+        let cursor: Cursor = hex::decode(cursor)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .filter(|c: &Cursor| c.sort == sort)
+            .ok_or_else(|| ApiError::validation("cursor", "is not a cursor of this listing"))?;
+        let pv = placeholder(&mut values, Some(cursor.value));
+        let pid = placeholder(&mut values, Some(cursor.id.to_string()));
+        let op = if descending { "<" } else { ">" };
+        sql.push_str(&format!(" AND (t.{s}, t.id) {op} ({pv}::text::{sort_type}, {pid}::text::uuid)", s = quote(&sort)));
+    }
+    let direction = if descending { "DESC" } else { "ASC" };
+    sql.push_str(&format!(" ORDER BY t.{s} {direction}, t.id {direction} LIMIT {}", limit + 1, s = quote(&sort)));
+
+    let hidden = resource.hidden_keys();
+    let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&t.ctx.tenant_id, &hidden];
+    for v in &values {
+        args.push(v);
+    }
+    let rows = state.db.tenant_query(&t.ctx, &sql, &args).await?;
+    let more = rows.len() as i64 > limit;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let next_cursor = match (more, rows.last()) {
+        (true, Some(last)) => {
+            let cursor = Cursor { sort: sort.clone(), value: last.get(1), id: last.get(2) };
+            Some(hex::encode(serde_json::to_vec(&cursor).map_err(|e| ApiError::Internal(e.into()))?))
+        }
+        _ => None,
+    };
+    Ok(Json(Page { items: rows.iter().map(|r| r.get(0)).collect(), next_cursor }))
+}
+
+/// A query-string value as the JSON value its column expects, for validation.
+fn query_value(column: &Column, raw: &str) -> Value {
+    match column.type_name.as_str() {
+        "bool" => raw.parse::<bool>().map(Value::Bool).unwrap_or(Value::String(raw.into())),
+        "int2" | "int4" | "int8" => raw.parse::<i64>().map(Value::from).unwrap_or(Value::String(raw.into())),
+        "numeric" | "float4" | "float8" => raw.parse::<f64>().map(Value::from).unwrap_or(Value::String(raw.into())),
+        _ => Value::String(raw.into()),
+    }
+}
+
+pub async fn get(State(state): State<AppState>, t: InTenant, ApiPath((_, name, id)): ApiPath<(String, String, String)>) -> ApiResult<Json<Value>> {
+    let resource = state.resources.get(&name)?;
+    let id = parse_id(&id)?;
+    let sql = format!("SELECT to_jsonb(t) - $3::text[] FROM {} t WHERE t.tenant_id = $1 AND t.id = $2", resource.def.table);
+    let rows = state.db.tenant_query(&t.ctx, &sql, &[&t.ctx.tenant_id, &id, &resource.hidden_keys()]).await?;
+    rows.first().map(|r| Json(r.get(0))).ok_or(ApiError::NotFound)
+}
+
+pub async fn create(State(state): State<AppState>, t: InTenant, ApiPath((_, name)): ApiPath<(String, String)>, ApiJson(body): ApiJson<Value>) -> ApiResult<(StatusCode, Json<Value>)> {
+    let resource = state.resources.get(&name)?;
+    let fields = check_body(resource, &body, true)?;
+    let columns: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+    let table = resource.def.table;
+    let sql = format!(
+        "INSERT INTO {table} AS t (tenant_id{sep}{cols}) SELECT $1{sep}{picked} FROM jsonb_populate_record(NULL::{table}, $2::jsonb) p
+         RETURNING to_jsonb(t) - $3::text[]",
+        sep = if columns.is_empty() { "" } else { ", " },
+        cols = columns.join(", "),
+        picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
+    );
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let row = tx.query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()]).await.map_err(|e| named(resource, e))?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(row.get(0))))
+}
+
+pub async fn update(State(state): State<AppState>, t: InTenant, ApiPath((_, name, id)): ApiPath<(String, String, String)>, ApiJson(body): ApiJson<Value>) -> ApiResult<Json<Value>> {
+    let resource = state.resources.get(&name)?;
+    let id = parse_id(&id)?;
+    let fields = check_body(resource, &body, false)?;
+    let columns: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+    let sql = format!(
+        "UPDATE {table} t SET ({cols}) = (SELECT {picked} FROM jsonb_populate_record(t, $3::jsonb) p)
+         WHERE t.tenant_id = $1 AND t.id = $2 RETURNING to_jsonb(t) - $4::text[]",
+        table = resource.def.table,
+        cols = columns.join(", "),
+        picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
+    );
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id, &body, &resource.hidden_keys()]).await.map_err(|e| named(resource, e))?;
+    let row = denied_or_missing(&mut tx, row, resource.def.table, "id", id).await?;
+    tx.commit().await?;
+    Ok(Json(row.get(0)))
+}
+
+pub async fn delete(State(state): State<AppState>, t: InTenant, ApiPath((_, name, id)): ApiPath<(String, String, String)>) -> ApiResult<StatusCode> {
+    let resource = state.resources.get(&name)?;
+    let id = parse_id(&id)?;
+    let sql = format!("DELETE FROM {} WHERE tenant_id = $1 AND id = $2 RETURNING 1", resource.def.table);
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id]).await?;
+    denied_or_missing(&mut tx, row, resource.def.table, "id", id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn parse_id(id: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::validation("id", "is not a UUID"))
+}
+
+/// A refused write, with the column of a single-column rule named as the field.
+fn named(resource: &Resource, e: DbError) -> ApiError {
+    let column = e.constraint().and_then(|constraint| {
+        resource
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|c| constraint.contains(c))
+            .max_by_key(|c| c.len())
+            .map(str::to_string)
+    });
+    match (ApiError::from(e), column) {
+        (ApiError::Validation { field: None, message }, Some(column)) => ApiError::Validation { field: Some(column), message },
+        (other, _) => other,
+    }
+}
+
+/// The JSON Schema of a resource's rows, for OpenAPI.
+pub fn row_schema(resource: &Resource, writable_only: bool) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for column in resource.columns.iter().filter(|c| resource.visible(c) && (!writable_only || resource.writable(c))) {
+        properties.insert(column.name.clone(), column_schema(column));
+        if writable_only && column.not_null && !column.has_default {
+            required.push(Value::String(column.name.clone()));
+        }
+    }
+    let mut schema = serde_json::json!({ "type": "object", "properties": properties });
+    if writable_only {
+        schema["additionalProperties"] = Value::Bool(false);
+        if !required.is_empty() {
+            schema["required"] = Value::Array(required);
+        }
+    }
+    schema
+}
+
+fn column_schema(column: &Column) -> Value {
+    let mut base = match column.type_name.as_str() {
+        "bool" => serde_json::json!({ "type": "boolean" }),
+        "int2" | "int4" => serde_json::json!({ "type": "integer", "format": "int32" }),
+        "int8" => serde_json::json!({ "type": "integer", "format": "int64" }),
+        "numeric" | "float4" | "float8" => serde_json::json!({ "type": "number" }),
+        "uuid" => serde_json::json!({ "type": "string", "format": "uuid" }),
+        "timestamptz" | "timestamp" => serde_json::json!({ "type": "string", "format": "date-time" }),
+        "date" => serde_json::json!({ "type": "string", "format": "date" }),
+        "jsonb" | "json" => serde_json::json!({}),
+        _ => match &column.enum_labels {
+            Some(labels) => serde_json::json!({ "type": "string", "enum": labels }),
+            None => serde_json::json!({ "type": "string" }),
+        },
+    };
+    if let Some(max) = column.max_length {
+        base["maxLength"] = Value::from(max);
+    }
+    if column.is_array {
+        base = serde_json::json!({ "type": "array", "items": base });
+    }
+    if !column.not_null {
+        base["nullable"] = Value::Bool(true);
+    }
+    base
+}

@@ -1,0 +1,414 @@
+//! Tenants and who belongs to them: create and list tenants, the profile,
+//! members and their roles, custom roles' permissions, and API keys. Each handler
+//! is one tenant transaction; the policies decide who may change what.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::account::MembershipOut;
+use super::auth::{new_api_key, Caller, InTenant, Scope};
+use super::error::{ApiError, ApiResult, Problem};
+use super::{ApiJson, ApiPath, AppState};
+use crate::db::{TenantCtx, TenantTx};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTenant {
+    pub name: String,
+    /// Lowercase letters, digits and dashes.
+    pub slug: String,
+}
+
+#[utoipa::path(post, path = "/v1/tenants", tag = "tenants", request_body = NewTenant, security(("bearer" = [])),
+    responses((status = 201, body = MembershipOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_tenant(State(state): State<AppState>, caller: Caller, ApiJson(body): ApiJson<NewTenant>) -> ApiResult<(StatusCode, Json<MembershipOut>)> {
+    if body.name.trim().is_empty() || body.name.len() > 255 {
+        return Err(ApiError::validation("name", "needs 1 to 255 characters"));
+    }
+    let ctx = TenantCtx::for_user(caller.principal.user_id()).with_meta(caller.meta);
+    let mut tx = state.db.tenant_tx(&ctx).await?;
+    let id: Uuid = tx
+        .query_one("SELECT platform.create_my_tenant($1, $2::text::citext)", &[&body.name.trim(), &body.slug])
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Validation { .. } => ApiError::validation("slug", "needs lowercase letters, digits and dashes"),
+            ApiError::Conflict(_) => ApiError::Conflict("this slug is taken".into()),
+            other => other,
+        })?
+        .get(0);
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(MembershipOut { tenant_id: id, name: body.name.trim().to_string(), slug: body.slug, role: "owner".into() })))
+}
+
+#[utoipa::path(get, path = "/v1/tenants", tag = "tenants", security(("bearer" = [])),
+    responses((status = 200, body = Vec<MembershipOut>), (status = 401, body = Problem)))]
+pub async fn my_tenants(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<MembershipOut>>> {
+    let ctx = TenantCtx::for_user(caller.principal.user_id()).with_meta(caller.meta);
+    let rows = state.db.tenant_query(&ctx, "SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants()", &[]).await?;
+    Ok(Json(rows.iter().map(|r| MembershipOut { tenant_id: r.get(0), name: r.get(1), slug: r.get(2), role: r.get(3) }).collect()))
+}
+
+const TENANT_COLUMNS: &str = "id, name, slug::text, domain::text, description, website_url, status::text, plan::text,
+    subscription_status::text, trial_ends_at, credits_balance, credits_used_this_month, monthly_credit_limit, timezone,
+    currency::text, branding_config, settings, ai_preferences, billing_email::text, billing_address, created_at, updated_at";
+
+fn tenant_json(row: &tokio_postgres::Row) -> Value {
+    serde_json::json!({
+        "id": row.get::<_, Uuid>(0), "name": row.get::<_, String>(1), "slug": row.get::<_, String>(2),
+        "domain": row.get::<_, Option<String>>(3), "description": row.get::<_, Option<String>>(4),
+        "website_url": row.get::<_, Option<String>>(5), "status": row.get::<_, String>(6), "plan": row.get::<_, String>(7),
+        "subscription_status": row.get::<_, String>(8), "trial_ends_at": row.get::<_, Option<DateTime<Utc>>>(9),
+        "credits_balance": row.get::<_, i32>(10), "credits_used_this_month": row.get::<_, i32>(11),
+        "monthly_credit_limit": row.get::<_, i32>(12), "timezone": row.get::<_, String>(13), "currency": row.get::<_, String>(14),
+        "branding_config": row.get::<_, Value>(15), "settings": row.get::<_, Value>(16), "ai_preferences": row.get::<_, Value>(17),
+        "billing_email": row.get::<_, Option<String>>(18), "billing_address": row.get::<_, Option<Value>>(19),
+        "created_at": row.get::<_, DateTime<Utc>>(20), "updated_at": row.get::<_, DateTime<Utc>>(21),
+    })
+}
+
+#[utoipa::path(get, path = "/v1/tenants/{tenant}", tag = "tenants", security(("bearer" = [])),
+    params(("tenant" = Uuid, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+pub async fn get_tenant(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Value>> {
+    let rows = state.db.tenant_query(&t.ctx, &format!("SELECT {TENANT_COLUMNS} FROM tenancy.tenants WHERE id = $1"), &[&t.ctx.tenant_id]).await?;
+    rows.first().map(|r| Json(tenant_json(r))).ok_or(ApiError::NotFound)
+}
+
+/// The profile fields a tenant's admins may change (credits belong to business rules).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TenantPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub website_url: Option<String>,
+    pub domain: Option<String>,
+    pub timezone: Option<String>,
+    pub currency: Option<String>,
+    pub branding_config: Option<Value>,
+    pub settings: Option<Value>,
+    pub ai_preferences: Option<Value>,
+    pub billing_email: Option<String>,
+    pub billing_address: Option<Value>,
+}
+
+#[utoipa::path(patch, path = "/v1/tenants/{tenant}", tag = "tenants", request_body = TenantPatch, security(("bearer" = [])),
+    params(("tenant" = Uuid, Path)), responses((status = 200, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn patch_tenant(State(state): State<AppState>, t: InTenant, ApiJson(patch): ApiJson<Value>) -> ApiResult<Json<Value>> {
+    t.require(Scope::Admin)?;
+    let fields: TenantPatch = serde_json::from_value(patch.clone()).map_err(|e| ApiError::Validation { field: None, message: e.to_string() })?;
+    drop(fields);
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let sql = format!(
+        "UPDATE tenancy.tenants t SET (name, description, website_url, domain, timezone, currency, branding_config, settings,
+             ai_preferences, billing_email, billing_address) =
+           (SELECT p.name, p.description, p.website_url, p.domain, p.timezone, p.currency, p.branding_config, p.settings,
+                   p.ai_preferences, p.billing_email, p.billing_address
+            FROM jsonb_populate_record(t, $2::jsonb) p)
+         WHERE id = $1 RETURNING {TENANT_COLUMNS}"
+    );
+    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &patch]).await?;
+    let row = denied_or_missing(&mut tx, row, "tenancy.tenants", "id", t.ctx.tenant_id).await?;
+    tx.commit().await?;
+    Ok(Json(tenant_json(&row)))
+}
+
+/// A write that touched no row: visible means the policy refused it (403),
+/// invisible means it does not exist for this tenant (404).
+pub async fn denied_or_missing<T>(tx: &mut TenantTx, row: Option<T>, table: &str, key: &str, id: Uuid) -> ApiResult<T> {
+    match row {
+        Some(row) => Ok(row),
+        None => {
+            let visible = tx.query_opt(&format!("SELECT 1 FROM {table} WHERE {key} = $1"), &[&id]).await?.is_some();
+            Err(if visible { ApiError::Forbidden("your role does not allow this") } else { ApiError::NotFound })
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberOut {
+    pub user_id: Uuid,
+    pub email: String,
+    pub full_name: Option<String>,
+    pub role: String,
+    pub status: String,
+    pub custom_roles: Vec<String>,
+}
+
+const MEMBER_SELECT: &str = "SELECT m.user_id, u.email::text, u.full_name, m.role::text, m.status::text,
+        coalesce(array(SELECT r.name FROM tenancy.user_roles ur JOIN tenancy.roles r ON (r.tenant_id, r.id) = (ur.tenant_id, ur.role_id)
+                       WHERE ur.tenant_id = m.tenant_id AND ur.user_id = m.user_id ORDER BY r.name), '{}')
+    FROM tenancy.memberships m JOIN tenancy.users u ON u.id = m.user_id
+    WHERE m.tenant_id = $1";
+
+fn member(r: &tokio_postgres::Row) -> MemberOut {
+    MemberOut { user_id: r.get(0), email: r.get(1), full_name: r.get(2), role: r.get(3), status: r.get(4), custom_roles: r.get(5) }
+}
+
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/members", tag = "members", security(("bearer" = [])),
+    params(("tenant" = Uuid, Path)), responses((status = 200, body = Vec<MemberOut>), (status = 404, body = Problem)))]
+pub async fn list_members(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Vec<MemberOut>>> {
+    let rows = state.db.tenant_query(&t.ctx, &format!("{MEMBER_SELECT} ORDER BY u.email"), &[&t.ctx.tenant_id]).await?;
+    Ok(Json(rows.iter().map(member).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    pub email: String,
+    /// owner, admin, member or viewer.
+    pub role: String,
+}
+
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/members", tag = "members", request_body = NewMember, security(("bearer" = [])),
+    params(("tenant" = Uuid, Path)),
+    responses((status = 201, body = MemberOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_member(State(state): State<AppState>, t: InTenant, ApiJson(body): ApiJson<NewMember>) -> ApiResult<(StatusCode, Json<MemberOut>)> {
+    t.require(Scope::Admin)?;
+    let role = member_role(&body.role)?;
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let user_id: Uuid = tx
+        .query_one("SELECT platform.user_id_for_invite($1::text::citext)", &[&body.email.trim()])
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Validation { .. } => ApiError::validation("email", "is not an email address"),
+            other => other,
+        })?
+        .get(0);
+    tx.execute(
+        "INSERT INTO tenancy.memberships (tenant_id, user_id, role, status, invited_by, invited_at, joined_at)
+         SELECT $1, $2, $3::text::tenancy.member_role,
+                CASE WHEN u.status = 'pending' THEN 'invited' ELSE 'active' END::tenancy.membership_status,
+                $4, now(), CASE WHEN u.status = 'pending' THEN NULL ELSE now() END
+         FROM tenancy.users u WHERE u.id = $2",
+        &[&t.ctx.tenant_id, &user_id, &role, &t.user_id()],
+    )
+    .await
+    .map_err(|e| match ApiError::from(e) {
+        ApiError::Conflict(_) => ApiError::Conflict("already a member".into()),
+        other => other,
+    })?;
+    let row = tx.query_one(&format!("{MEMBER_SELECT} AND m.user_id = $2"), &[&t.ctx.tenant_id, &user_id]).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(member(&row))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberPatch {
+    pub role: String,
+}
+
+#[utoipa::path(patch, path = "/v1/tenants/{tenant}/members/{user_id}", tag = "members", request_body = MemberPatch,
+    security(("bearer" = [])), params(("tenant" = Uuid, Path), ("user_id" = Uuid, Path)),
+    responses((status = 200, body = MemberOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn change_member(State(state): State<AppState>, t: InTenant, ApiPath((_, user_id)): ApiPath<(String, Uuid)>, ApiJson(body): ApiJson<MemberPatch>) -> ApiResult<Json<MemberOut>> {
+    t.require(Scope::Admin)?;
+    let role = member_role(&body.role)?;
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let changed = tx
+        .query_opt(
+            "UPDATE tenancy.memberships SET role = $3::text::tenancy.member_role WHERE tenant_id = $1 AND user_id = $2 RETURNING 1",
+            &[&t.ctx.tenant_id, &user_id, &role],
+        )
+        .await
+        .map_err(owner_rules)?;
+    denied_or_missing(&mut tx, changed, "tenancy.memberships", "user_id", user_id).await?;
+    let row = tx.query_one(&format!("{MEMBER_SELECT} AND m.user_id = $2"), &[&t.ctx.tenant_id, &user_id]).await?;
+    tx.commit().await?;
+    state.auth.forget_membership(t.ctx.tenant_id, user_id).await;
+    Ok(Json(member(&row)))
+}
+
+#[utoipa::path(delete, path = "/v1/tenants/{tenant}/members/{user_id}", tag = "members", security(("bearer" = [])),
+    params(("tenant" = Uuid, Path), ("user_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn remove_member(State(state): State<AppState>, t: InTenant, ApiPath((_, user_id)): ApiPath<(String, Uuid)>) -> ApiResult<StatusCode> {
+    t.require(Scope::Admin)?;
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let removed = tx
+        .query_opt("DELETE FROM tenancy.memberships WHERE tenant_id = $1 AND user_id = $2 RETURNING 1", &[&t.ctx.tenant_id, &user_id])
+        .await
+        .map_err(owner_rules)?;
+    denied_or_missing(&mut tx, removed, "tenancy.memberships", "user_id", user_id).await?;
+    tx.commit().await?;
+    state.auth.forget_membership(t.ctx.tenant_id, user_id).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn owner_rules(e: crate::db::DbError) -> ApiError {
+    match e.constraint() {
+        Some("memberships_last_owner") => ApiError::Conflict("a tenant keeps at least one active owner".into()),
+        Some("memberships_owner_grant") => ApiError::Forbidden("only an owner can make an owner"),
+        _ => e.into(),
+    }
+}
+
+fn member_role(role: &str) -> ApiResult<&str> {
+    match role {
+        "owner" | "admin" | "member" | "viewer" => Ok(role),
+        _ => Err(ApiError::validation("role", "must be owner, admin, member or viewer")),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionRef {
+    pub resource: String,
+    pub action: String,
+}
+
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/roles/{role_id}/permissions", tag = "roles", request_body = PermissionRef,
+    security(("bearer" = [])), params(("tenant" = Uuid, Path), ("role_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn grant_permission(State(state): State<AppState>, t: InTenant, ApiPath((_, role_id)): ApiPath<(String, Uuid)>, ApiJson(body): ApiJson<PermissionRef>) -> ApiResult<StatusCode> {
+    t.require(Scope::Admin)?;
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let permission = tx
+        .query_opt("SELECT id FROM tenancy.permissions WHERE resource = $1 AND action = $2", &[&body.resource, &body.action])
+        .await?
+        .ok_or_else(|| ApiError::validation("resource", "no such permission (see GET /v1/permissions)"))?;
+    let permission_id: Uuid = permission.get(0);
+    role_exists(&mut tx, role_id).await?;
+    tx.execute(
+        "INSERT INTO tenancy.role_permissions (tenant_id, role_id, permission_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        &[&t.ctx.tenant_id, &role_id, &permission_id],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/members/{user_id}/roles/{role_id}", tag = "roles",
+    security(("bearer" = [])), params(("tenant" = Uuid, Path), ("user_id" = Uuid, Path), ("role_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn assign_role(State(state): State<AppState>, t: InTenant, ApiPath((_, user_id, role_id)): ApiPath<(String, Uuid, Uuid)>) -> ApiResult<StatusCode> {
+    t.require(Scope::Admin)?;
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    role_exists(&mut tx, role_id).await?;
+    tx.execute(
+        "INSERT INTO tenancy.user_roles (tenant_id, user_id, role_id, granted_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        &[&t.ctx.tenant_id, &user_id, &role_id, &t.user_id()],
+    )
+    .await
+    .map_err(|e| match ApiError::from(e) {
+        ApiError::Validation { .. } => ApiError::NotFound,
+        other => other,
+    })?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn role_exists(tx: &mut TenantTx, role_id: Uuid) -> ApiResult<()> {
+    let found = tx.query_opt("SELECT 1 FROM tenancy.roles WHERE tenant_id = $1 AND id = $2", &[&tx.tenant_id(), &role_id]).await?;
+    found.map(|_| ()).ok_or(ApiError::NotFound)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PermissionOut {
+    pub resource: String,
+    pub action: String,
+    pub description: Option<String>,
+}
+
+#[utoipa::path(get, path = "/v1/permissions", tag = "roles", security(("bearer" = [])),
+    responses((status = 200, body = Vec<PermissionOut>)))]
+pub async fn permissions(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<PermissionOut>>> {
+    let ctx = TenantCtx::for_user(caller.principal.user_id());
+    let rows = state.db.tenant_query(&ctx, "SELECT resource, action, description FROM tenancy.permissions ORDER BY 1, 2", &[]).await?;
+    Ok(Json(rows.iter().map(|r| PermissionOut { resource: r.get(0), action: r.get(1), description: r.get(2) }).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewApiKey {
+    pub name: String,
+    /// Any of read, write, admin (each includes the ones before it).
+    pub scopes: Vec<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiKeyOut {
+    pub id: Uuid,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Only in the answer that creates the key: it is never shown again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+const KEY_COLUMNS: &str = "id, name, prefix, scopes, created_at, last_used_at, expires_at, revoked_at";
+
+fn api_key(r: &tokio_postgres::Row, token: Option<String>) -> ApiKeyOut {
+    ApiKeyOut {
+        id: r.get(0), name: r.get(1), prefix: r.get(2), scopes: r.get(3), created_at: r.get(4),
+        last_used_at: r.get(5), expires_at: r.get(6), revoked_at: r.get(7), token,
+    }
+}
+
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/api-keys", tag = "api keys", security(("bearer" = [])),
+    params(("tenant" = Uuid, Path)), responses((status = 200, body = Vec<ApiKeyOut>)))]
+pub async fn list_api_keys(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Vec<ApiKeyOut>>> {
+    t.require(Scope::Admin)?;
+    let rows = state
+        .db
+        .tenant_query(&t.ctx, &format!("SELECT {KEY_COLUMNS} FROM tenancy.api_keys WHERE tenant_id = $1 ORDER BY created_at DESC"), &[&t.ctx.tenant_id])
+        .await?;
+    Ok(Json(rows.iter().map(|r| api_key(r, None)).collect()))
+}
+
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/api-keys", tag = "api keys", request_body = NewApiKey, security(("bearer" = [])),
+    params(("tenant" = Uuid, Path)), responses((status = 201, body = ApiKeyOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_api_key(State(state): State<AppState>, t: InTenant, ApiJson(body): ApiJson<NewApiKey>) -> ApiResult<(StatusCode, Json<ApiKeyOut>)> {
+    t.require(Scope::Admin)?;
+    if body.scopes.is_empty() || body.scopes.iter().any(|s| !matches!(s.as_str(), "read" | "write" | "admin")) {
+        return Err(ApiError::validation("scopes", "must be a non-empty list of read, write, admin"));
+    }
+    let (token, prefix) = new_api_key(t.ctx.tenant_id);
+    let hash = Sha256::digest(token.as_bytes()).to_vec();
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let row = tx
+        .query_one(
+            &format!(
+                "INSERT INTO tenancy.api_keys (tenant_id, name, prefix, key_hash, scopes, created_by, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {KEY_COLUMNS}"
+            ),
+            &[&t.ctx.tenant_id, &body.name, &prefix, &hash, &body.scopes, &t.user_id(), &body.expires_at],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(api_key(&row, Some(token)))))
+}
+
+#[utoipa::path(delete, path = "/v1/tenants/{tenant}/api-keys/{key_id}", tag = "api keys", security(("bearer" = [])),
+    params(("tenant" = Uuid, Path), ("key_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn revoke_api_key(State(state): State<AppState>, t: InTenant, ApiPath((_, key_id)): ApiPath<(String, Uuid)>) -> ApiResult<StatusCode> {
+    t.require(Scope::Admin)?;
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let revoked = tx
+        .query_opt(
+            "UPDATE tenancy.api_keys SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $3)
+             WHERE tenant_id = $1 AND id = $2 RETURNING key_hash",
+            &[&t.ctx.tenant_id, &key_id, &t.user_id()],
+        )
+        .await?;
+    let row = denied_or_missing(&mut tx, revoked, "tenancy.api_keys", "id", key_id).await?;
+    tx.commit().await?;
+    let hash: Vec<u8> = row.get(0);
+    if let Ok(hash) = <[u8; 32]>::try_from(hash.as_slice()) {
+        state.auth.forget_token(&hash).await;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
