@@ -1,3 +1,6 @@
+-- citext's operators live in schema public, outside these functions' fixed
+-- search_path: comparisons name them (OPERATOR(public.=)) to stay case-insensitive.
+--
 -- Authentication happens before any tenant context exists, so it runs through
 -- platform functions that see only what one login step needs. Secrets are never
 -- stored: sessions and API keys keep the SHA-256 of their token.
@@ -8,7 +11,7 @@ CREATE FUNCTION platform.login_lookup(p_email citext)
     AS $$
     SELECT u.id, u.password_hash, u.status, u.locked_until
     FROM tenancy.users u
-    WHERE u.email = p_email AND u.deleted_at IS NULL
+    WHERE u.email OPERATOR(public.=) p_email AND u.deleted_at IS NULL
 $$;
 COMMENT ON FUNCTION platform.login_lookup(citext) IS
     'tenantbase:platform Login: the credentials of one email, for the server to verify.';
@@ -89,24 +92,21 @@ COMMENT ON FUNCTION platform.membership_role(uuid, uuid) IS
     'tenantbase:platform The request path: may this user act in this tenant, and as what.';
 
 -- An invitation names an email; the invitee may not have signed up yet.
-CREATE FUNCTION platform.user_id_for_invite(p_email citext)
-    RETURNS uuid
+CREATE FUNCTION platform.user_for_invite(p_email citext, OUT user_id uuid, OUT pending boolean)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
     AS $$
-DECLARE
-    found uuid;
 BEGIN
     IF tenancy.current_tenant_id() IS NULL OR NOT tenancy.has_permission('members', 'create') THEN
         RAISE EXCEPTION 'inviting needs the members:create permission in a tenant' USING ERRCODE = 'insufficient_privilege';
     END IF;
-    SELECT id INTO found FROM tenancy.users WHERE email = p_email;
-    IF found IS NULL THEN
-        INSERT INTO tenancy.users (email, status) VALUES (p_email, 'pending') RETURNING id INTO found;
+    SELECT u.id, u.status = 'pending' INTO user_id, pending FROM tenancy.users u WHERE u.email OPERATOR(public.=) p_email;
+    IF user_id IS NULL THEN
+        INSERT INTO tenancy.users (email, status) VALUES (p_email, 'pending') RETURNING id INTO user_id;
+        pending := true;
     END IF;
-    RETURN found;
 END
 $$;
-COMMENT ON FUNCTION platform.user_id_for_invite(citext) IS
+COMMENT ON FUNCTION platform.user_for_invite(citext) IS
     'The user an invitation by email names, created pending if new; only for those who may add members.';
 
 DO $$
@@ -117,7 +117,7 @@ BEGIN
         'platform.login_lookup(citext)', 'platform.record_login_failure(uuid, integer, interval)',
         'platform.start_session(uuid, bytea, interval, inet, text)', 'platform.authenticate_session(bytea)',
         'platform.end_session(bytea)', 'platform.authenticate_api_key(uuid, text)',
-        'platform.membership_role(uuid, uuid)', 'platform.user_id_for_invite(citext)']::regprocedure[]
+        'platform.membership_role(uuid, uuid)', 'platform.user_for_invite(citext)']::regprocedure[]
     LOOP
         EXECUTE format('ALTER FUNCTION %s OWNER TO tenantbase_platform', fn);
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);

@@ -172,21 +172,20 @@ pub async fn add_member(State(state): State<AppState>, t: InTenant, ApiJson(body
     t.require(Scope::Admin)?;
     let role = member_role(&body.role)?;
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let user_id: Uuid = tx
-        .query_one("SELECT platform.user_id_for_invite($1::text::citext)", &[&body.email.trim()])
+    let invitee = tx
+        .query_one("SELECT user_id, pending FROM platform.user_for_invite($1::text::citext)", &[&body.email.trim()])
         .await
         .map_err(|e| match ApiError::from(e) {
             ApiError::Validation { .. } => ApiError::validation("email", "is not an email address"),
             other => other,
-        })?
-        .get(0);
+        })?;
+    let (user_id, pending): (Uuid, bool) = (invitee.get(0), invitee.get(1));
     tx.execute(
         "INSERT INTO tenancy.memberships (tenant_id, user_id, role, status, invited_by, invited_at, joined_at)
-         SELECT $1, $2, $3::text::tenancy.member_role,
-                CASE WHEN u.status = 'pending' THEN 'invited' ELSE 'active' END::tenancy.membership_status,
-                $4, now(), CASE WHEN u.status = 'pending' THEN NULL ELSE now() END
-         FROM tenancy.users u WHERE u.id = $2",
-        &[&t.ctx.tenant_id, &user_id, &role, &t.user_id()],
+         VALUES ($1, $2, $3::text::tenancy.member_role,
+                 CASE WHEN $5 THEN 'invited' ELSE 'active' END::tenancy.membership_status,
+                 $4, now(), CASE WHEN $5 THEN NULL ELSE now() END)",
+        &[&t.ctx.tenant_id, &user_id, &role, &t.user_id(), &pending],
     )
     .await
     .map_err(|e| match ApiError::from(e) {
