@@ -192,8 +192,28 @@ impl Cli {
              psql \"{app_url}\" -c \"BEGIN; SET LOCAL app.tenant_id = '{acme}'; SET LOCAL app.user_id = '{alice}'; \
              SELECT name, slug FROM tenancy.tenants; COMMIT;\"\n\
              Without the SET LOCAL lines every tenant table answers zero rows.\n\n\
-             Stop with Ctrl-C; `tenantbase db stop` stops PostgreSQL.\n"
+             Try the API as Alice (paste these lines into a shell):"
         );
+        for line in curl_walkthrough(&addr.to_string(), acme, seeded.tenant("tech-startup")) {
+            println!("  {line}");
+        }
+        println!("\nThe API is described at http://{addr}/openapi.json\nStop with Ctrl-C; `tenantbase db stop` stops PostgreSQL.\n");
         api::serve(listener, AppState::new(app_db).await?).await
     }
+}
+
+/// Shell lines that log in as Alice and show isolation through the API; the demo
+/// prints them and a test runs them exactly as printed.
+pub fn curl_walkthrough(addr: &str, acme: uuid::Uuid, other: uuid::Uuid) -> Vec<String> {
+    let base = format!("http://{addr}");
+    vec![
+        format!(
+            "TOKEN=$(curl -s -X POST {base}/v1/auth/login -H 'content-type: application/json' \\\n    -d '{{\"email\":\"alice@acme.com\",\"password\":\"{}\"}}' | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')",
+            demo::DEMO_PASSWORD
+        ),
+        format!("curl -s {base}/v1/me -H \"authorization: Bearer $TOKEN\""),
+        format!("curl -s {base}/v1/tenants/{acme}/members -H \"authorization: Bearer $TOKEN\""),
+        format!("curl -s {base}/v1/tenants/{acme}/roles -H \"authorization: Bearer $TOKEN\""),
+        format!("curl -s {base}/v1/tenants/{other}/members -H \"authorization: Bearer $TOKEN\"   # another tenant: 404"),
+    ]
 }

@@ -7,7 +7,7 @@ use tenantbase::api::{self, AppState};
 use tenantbase::seed::demo::{Seeded, DEMO_PASSWORD};
 use uuid::Uuid;
 
-use crate::common::TestDb;
+use crate::common::{app_config_via, start_proxy, TestDb};
 
 pub struct Server {
     pub base: String,
@@ -19,8 +19,13 @@ pub struct Server {
 impl Server {
     pub async fn start() -> Server {
         let db = TestDb::new().await;
+        let pool = db.app_pool(8);
+        Server::start_with(db, pool).await
+    }
+
+    pub async fn start_with(db: TestDb, pool: tenantbase::db::Db) -> Server {
         let seeded = db.seeded().await;
-        let state = AppState::new(db.app_pool(8)).await.unwrap();
+        let state = AppState::new(pool).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(api::serve(listener, state));
@@ -352,4 +357,52 @@ async fn the_committed_openapi_document_matches_the_server() {
     for route in ["/v1/auth/login", "/v1/tenants/{tenant}/members", "/v1/tenants/{tenant}/roles/{id}"] {
         assert!(served["paths"].get(route).is_some(), "{route} is described");
     }
+}
+
+#[tokio::test]
+async fn with_the_database_down_requests_get_503_and_the_server_recovers_by_itself() {
+    let db = TestDb::new().await;
+    let proxy_dir = tempfile::tempdir().unwrap();
+    let proxy = start_proxy(db.socket(), proxy_dir.path(), db.port());
+    let pool = tenantbase::db::Db::new(app_config_via(&db, proxy_dir.path()), 4);
+    let s = Server::start_with(db, pool).await;
+    let alice = s.login("alice@acme.com").await;
+    let acme = s.tenant("acme");
+    let roles = format!("/v1/tenants/{acme}/roles");
+    assert_eq!(s.call(Method::GET, &roles, Some(&alice), None).await.0, StatusCode::OK);
+
+    proxy.down.store(true, std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (status, body) = s.call(Method::GET, &roles, Some(&alice), None).await;
+    assert_eq!((status, problem_type(&body)), (StatusCode::SERVICE_UNAVAILABLE, "unavailable"), "{body}");
+    let (status, _) = s.call(Method::GET, "/readyz", None, None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+
+    proxy.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    let mut recovered = false;
+    for _ in 0..50 {
+        if s.call(Method::GET, &roles, Some(&alice), None).await.0 == StatusCode::OK {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(recovered, "the server serves again once the database is back");
+}
+
+#[tokio::test]
+async fn the_demo_curl_lines_work_exactly_as_printed() {
+    let s = Server::start().await;
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let lines = tenantbase::cli::curl_walkthrough(&addr, s.tenant("acme"), s.tenant("tech-startup"));
+    let script = lines.iter().map(|l| format!("{l}\necho")).collect::<Vec<_>>().join("\n");
+    let out = tokio::process::Command::new("bash").arg("-c").arg(&script).output().await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{script}\n{}", String::from_utf8_lossy(&out.stderr));
+    let answers: Vec<&str> = stdout.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(answers.len(), 4, "{stdout}");
+    assert!(answers[0].contains("\"email\":\"alice@acme.com\""), "{stdout}");
+    assert!(answers[1].contains("bob@acme.com") && !answers[1].contains("charlie"), "{stdout}");
+    assert!(answers[2].contains("agent_user"), "{stdout}");
+    assert!(answers[3].contains("not-found"), "{stdout}");
 }

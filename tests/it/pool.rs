@@ -1,67 +1,15 @@
 //! The tenant-scoped transaction: its round trips, and a pool that never lets
 //! one tenant's context reach another's work.
 
-use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use tenantbase::db::{Db, TenantCtx};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{UnixListener, UnixStream};
-use tokio_postgres::config::Host;
 use uuid::Uuid;
 
-use crate::common::TestDb;
+use crate::common::{app_config_via, start_proxy, FlightCounter, TestDb};
 
-/// A Unix-socket proxy that counts the client's flights: each time the client
-/// sends after the server has answered is one round trip.
-struct FlightCounter {
-    flights: AtomicUsize,
-    server_spoke_last: AtomicBool,
-}
-
-async fn start_proxy(real_socket: std::path::PathBuf, dir: &Path, port: u16) -> Arc<FlightCounter> {
-    let counter = Arc::new(FlightCounter { flights: AtomicUsize::new(0), server_spoke_last: AtomicBool::new(true) });
-    let listener = UnixListener::bind(dir.join(format!(".s.PGSQL.{port}"))).unwrap();
-    let shared = counter.clone();
-    tokio::spawn(async move {
-        while let Ok((client, _)) = listener.accept().await {
-            let server = UnixStream::connect(&real_socket).await.unwrap();
-            let (mut client_read, mut client_write) = client.into_split();
-            let (mut server_read, mut server_write) = server.into_split();
-            let up = shared.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 65536];
-                while let Ok(n) = client_read.read(&mut buf).await {
-                    if n == 0 {
-                        break;
-                    }
-                    if up.server_spoke_last.swap(false, Ordering::SeqCst) {
-                        up.flights.fetch_add(1, Ordering::SeqCst);
-                    }
-                    if server_write.write_all(&buf[..n]).await.is_err() {
-                        break;
-                    }
-                }
-            });
-            let down = shared.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 65536];
-                while let Ok(n) = server_read.read(&mut buf).await {
-                    if n == 0 {
-                        break;
-                    }
-                    down.server_spoke_last.store(true, Ordering::SeqCst);
-                    if client_write.write_all(&buf[..n]).await.is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    counter
-}
-
+/// Measuring helpers of the proxy.
 impl FlightCounter {
     /// Round trips taken by `work`, measured after the connection is idle.
     async fn count<F: std::future::Future<Output = ()>>(&self, work: F) -> usize {
@@ -77,13 +25,9 @@ impl FlightCounter {
 async fn the_tenant_context_costs_no_extra_round_trip() {
     let db = TestDb::new().await;
     let seeded = db.seeded().await;
-    let (Host::Unix(socket_dir), port) = (&db.target.app.get_hosts()[0], db.target.app.get_ports()[0]) else {
-        panic!("the test cluster listens on a socket");
-    };
     let proxy_dir = tempfile::tempdir().unwrap();
-    let counter = start_proxy(socket_dir.join(format!(".s.PGSQL.{port}")), proxy_dir.path(), port).await;
-    let mut config = tokio_postgres::Config::new();
-    config.host_path(proxy_dir.path()).port(port).user("tenantbase_app").dbname(db.target.database_name());
+    let counter = start_proxy(db.socket(), proxy_dir.path(), db.port());
+    let config = app_config_via(&db, proxy_dir.path());
     let pool = Db::new(config, 1);
     let ctx = TenantCtx::new(seeded.tenant("acme"), seeded.user("alice@acme.com"));
     let sql = "SELECT name FROM tenancy.tenants WHERE id = $1";
