@@ -47,6 +47,9 @@ pub enum Command {
         #[arg(long, env = "TENANTBASE_POOL_SIZE", default_value_t = 16)]
         pool_size: usize,
     },
+    /// Measure isolation's cost side by side on a skewed data set in a scratch database
+    /// (RLS, context, API against pgbench, writes, growth); writes a report folder.
+    Bench(crate::bench::BenchOptions),
     /// Start the database, migrate, seed the demo tenants and serve, printing what to try.
     Demo {
         /// Address to listen on.
@@ -112,6 +115,20 @@ impl Cli {
                 api::serve(listener, AppState::new(Db::new(target.app.clone(), *pool_size)).await?).await
             }
             Command::Demo { listen } => self.demo(listen).await,
+            Command::Bench(options) => {
+                let target = self.target()?;
+                let report = crate::bench::run(&target, options).await?;
+                report.write(&options.report_dir)?;
+                if options.json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    println!("{}
+{}{}", report.header(), report.tables(false), report.plans_text(false));
+                    println!("
+Report, JSON and plots in {}", options.report_dir.display());
+                }
+                Ok(())
+            }
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod cluster;
 pub mod migrate;
 pub mod pool;
+pub mod proxy;
 
 use std::path::PathBuf;
 use std::str::FromStr;

@@ -47,7 +47,7 @@ impl TenantCtx {
 
     /// The simple-query text that opens the transaction. Ids and the address are
     /// formatted from typed values; free text is quoted as a literal.
-    fn begin_sql(&self) -> String {
+    pub fn begin_sql(&self) -> String {
         let text = |v: Option<String>| quote_literal(&v.unwrap_or_default());
         format!(
             "BEGIN; SET LOCAL app.tenant_id = '{}'; SET LOCAL app.user_id = {}; \

@@ -1,0 +1,127 @@
+//! RLS cost: each hot query as the app runs it (tenantbase_app under forced RLS,
+//! through `Db::tenant_query`: context, statement and commit in one round trip)
+//! against the same query as the owner with its explicit `tenant_id = $1` and no
+//! RLS. A third variant, the owner through the very same transaction path (a
+//! superuser pool, which bypasses RLS), splits the cost into the policy's share and
+//! the transaction's share.
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use tokio_postgres::Client;
+
+use super::dataset::{Dataset, TenantSample};
+use super::measure::{interleave, ratio, Latency, Plan};
+use super::workload::{refs, HotQuery};
+use crate::db::{Db, TenantCtx};
+
+/// Every RLS ratio should stay at or below this.
+pub const TARGET: f64 = 1.10;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RlsRow {
+    pub query: &'static str,
+    pub tenant: &'static str,
+    pub tenant_rows: i64,
+    /// tenantbase_app under RLS, through the tenant transaction.
+    pub app: Latency,
+    /// The owner, same statement, no RLS, no transaction.
+    pub owner: Latency,
+    /// The owner through the same transaction path, no RLS.
+    pub owner_in_tx: Latency,
+    /// app / owner: what isolation costs in all.
+    pub ratio: f64,
+    /// app / owner_in_tx: the policies' own share.
+    pub policy_ratio: f64,
+    pub rows_returned: usize,
+}
+
+impl RlsRow {
+    pub fn meets_target(&self) -> bool {
+        self.ratio <= TARGET
+    }
+}
+
+/// Both variants' plans of a query whose ratio missed the target.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanPair {
+    pub query: &'static str,
+    pub tenant: &'static str,
+    pub ratio: f64,
+    pub app_plan: String,
+    pub owner_plan: String,
+}
+
+/// The connections the comparisons run on: one each, so caches stay warm.
+pub struct Sides {
+    pub app: Db,
+    pub owner_tx: Db,
+    pub owner: Client,
+}
+
+impl Sides {
+    pub async fn open(dataset: &Dataset) -> Result<Sides> {
+        Ok(Sides {
+            app: Db::new(dataset.target.app.clone(), 1),
+            owner_tx: Db::new(dataset.target.admin.clone(), 1),
+            owner: dataset.target.connect_admin().await?,
+        })
+    }
+}
+
+pub fn ctx_of(dataset: &Dataset, tenant: &TenantSample) -> TenantCtx {
+    TenantCtx::new(tenant.tenant_id, dataset.owner)
+}
+
+/// Measures `query` in `tenant`: app, owner and owner-in-transaction, interleaved.
+pub async fn compare(sides: &Sides, ctx: &TenantCtx, query: &HotQuery, tenant: &TenantSample, plan: Plan) -> Result<RlsRow> {
+    let owner_statement = sides.owner.prepare(query.owner_sql()).await?;
+    let params = query.bind(tenant, 0);
+    let app_rows = sides.app.tenant_query(ctx, query.app_sql, &refs(&params)).await?.len();
+    let owner_rows = sides.owner.query(&owner_statement, &refs(&params)).await?.len();
+    if app_rows != owner_rows {
+        bail!("{}: the app under RLS saw {app_rows} rows, the owner {owner_rows}: the variants do not do the same work", query.name);
+    }
+    let mut n = 0usize;
+    let samples = interleave(plan, 3, |variant| {
+        n += 1;
+        let params = query.bind(tenant, n / 3);
+        let owner_statement = owner_statement.clone();
+        async move {
+            match variant {
+                0 => drop(sides.app.tenant_query(ctx, query.app_sql, &refs(&params)).await?),
+                1 => drop(sides.owner.query(&owner_statement, &refs(&params)).await?),
+                _ => drop(sides.owner_tx.tenant_query(ctx, query.owner_sql(), &refs(&params)).await?),
+            }
+            Ok(())
+        }
+    })
+    .await
+    .with_context(|| format!("measuring {}", query.name))?;
+    let (app, owner, owner_in_tx) = (samples[0].summary(), samples[1].summary(), samples[2].summary());
+    Ok(RlsRow {
+        query: query.name,
+        tenant: tenant.label,
+        tenant_rows: tenant.rows,
+        ratio: ratio(app.median_us, owner.median_us),
+        policy_ratio: ratio(app.median_us, owner_in_tx.median_us),
+        app,
+        owner,
+        owner_in_tx,
+        rows_returned: app_rows,
+    })
+}
+
+/// EXPLAIN (ANALYZE, BUFFERS) of both variants, the app's under its context and RLS.
+pub async fn explain(sides: &Sides, ctx: &TenantCtx, query: &HotQuery, tenant: &TenantSample, row: &RlsRow) -> Result<PlanPair> {
+    let params = query.bind(tenant, 0);
+    let explain = |sql: &str| format!("EXPLAIN (ANALYZE, BUFFERS) {sql}");
+    let mut tx = sides.app.tenant_tx(ctx).await?;
+    let app_plan = plan_text(&tx.query(&explain(query.app_sql), &refs(&params)).await?);
+    tx.rollback().await?;
+    let owner_plan = plan_text(&sides.owner.query(&explain(query.owner_sql()), &refs(&params)).await?);
+    Ok(PlanPair { query: query.name, tenant: tenant.label, ratio: row.ratio, app_plan, owner_plan })
+}
+
+fn plan_text(rows: &[tokio_postgres::Row]) -> String {
+    rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>().join("\n")
+}
