@@ -16,6 +16,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use uuid::Uuid;
 
+use super::cpu::{self, Meter, PerRequest};
 use super::dataset::Dataset;
 use super::measure::{ratio, Samples};
 use crate::db::{self, TenantCtx};
@@ -75,6 +76,15 @@ impl Server {
         Ok(kb / 1024.0)
     }
 
+    /// Reads the CPU time of this server and of the database behind it.
+    pub fn meter(&self, dataset: &Dataset) -> Result<Meter> {
+        let postmaster = match &dataset.target.cluster {
+            Some(cluster) => cluster.running()?.map(|r| r.pid),
+            None => None,
+        };
+        Ok(Meter { server: Some(self.pid), postmaster })
+    }
+
     /// SIGTERM, then waits for the graceful shutdown.
     pub async fn stop(mut self) -> Result<()> {
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid as i32), nix::sys::signal::Signal::SIGTERM)?;
@@ -85,31 +95,41 @@ impl Server {
     }
 }
 
-/// One throughput phase's outcome.
+/// One side's throughput over its phases.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Throughput {
+    /// The median phase's rate.
     pub requests_per_s: f64,
+    /// Latencies over all phases' requests.
     pub p50_us: f64,
     pub p99_us: f64,
     pub requests: u64,
+    /// Where the CPU went, per request.
+    pub cpu: PerRequest,
+}
+
+/// One timed phase of one side.
+pub struct Phase {
+    pub samples: Samples,
+    pub elapsed: Duration,
+    pub cpu: PerRequest,
 }
 
 impl Throughput {
-    fn from(samples: &Samples, elapsed: Duration) -> Throughput {
-        Throughput {
-            requests_per_s: samples.len() as f64 / elapsed.as_secs_f64(),
-            p50_us: samples.median_us(),
-            p99_us: samples.p99_us(),
-            requests: samples.len() as u64,
-        }
-    }
-
-    /// The phases of one side: the median phase's rate, latencies over all requests.
-    fn merge(phases: &[(Samples, Duration)]) -> Throughput {
-        let mut rates: Vec<f64> = phases.iter().map(|(s, d)| s.len() as f64 / d.as_secs_f64()).collect();
+    pub fn merge(phases: &[Phase]) -> Throughput {
+        let mut rates: Vec<f64> = phases.iter().map(|p| p.samples.len() as f64 / p.elapsed.as_secs_f64()).collect();
         rates.sort_by(|a, b| a.total_cmp(b));
-        let all = Samples(phases.iter().flat_map(|(s, _)| s.0.iter().copied()).collect());
-        Throughput { requests_per_s: rates[rates.len() / 2], ..Throughput::from(&all, Duration::from_secs(1)) }
+        let all = Samples(phases.iter().flat_map(|p| p.samples.0.iter().copied()).collect());
+        let requests = all.len() as u64;
+        let weighted = |f: &dyn Fn(&PerRequest) -> f64| {
+            phases.iter().map(|p| f(&p.cpu) * p.samples.len() as f64).sum::<f64>() / requests.max(1) as f64
+        };
+        let cpu = PerRequest {
+            client_us: weighted(&|c| c.client_us),
+            server_us: weighted(&|c| c.server_us),
+            database_us: phases.iter().all(|p| p.cpu.database_us.is_some()).then(|| weighted(&|c| c.database_us.unwrap_or(0.0))),
+        };
+        Throughput { requests_per_s: rates.get(rates.len() / 2).copied().unwrap_or(0.0), p50_us: all.median_us(), p99_us: all.p99_us(), requests, cpu }
     }
 }
 
@@ -174,15 +194,16 @@ pub async fn compare(server: &Server, token: &str, dataset: &Dataset, endpoint: 
         script_files.push(file);
     }
     let client = reqwest::Client::builder().pool_max_idle_per_host(load.concurrency).build()?;
+    let meter = server.meter(dataset)?;
     // Warm: every pool connection prepares its statements, the auth caches fill.
-    http_phase(&client, server, token, &endpoint.paths, Load { phase: Duration::from_millis(500), ..load }).await?;
+    http_phase(&client, server, token, &endpoint.paths, Load { phase: Duration::from_millis(500), ..load }, meter).await?;
     let (mut api, mut pg) = (Vec::new(), Vec::new());
     for round in 0..load.rounds {
         for side in [round % 2, (round + 1) % 2] {
             if side == 0 {
-                api.push(http_phase(&client, server, token, &endpoint.paths, load).await?);
+                api.push(http_phase(&client, server, token, &endpoint.paths, load, meter).await?);
             } else {
-                pg.push(pgbench_phase(dataset, &script_files, load, &dir, round).await?);
+                pg.push(pgbench_phase(dataset, &script_files, load, &dir, round, meter).await?);
             }
         }
     }
@@ -191,8 +212,9 @@ pub async fn compare(server: &Server, token: &str, dataset: &Dataset, endpoint: 
 }
 
 /// `concurrency` clients, each one request at a time, until the phase ends.
-async fn http_phase(client: &reqwest::Client, server: &Server, token: &str, paths: &[String], load: Load) -> Result<(Samples, Duration)> {
+async fn http_phase(client: &reqwest::Client, server: &Server, token: &str, paths: &[String], load: Load, meter: Meter) -> Result<Phase> {
     let issued = Arc::new(AtomicU64::new(0));
+    let before = meter.snapshot();
     let started = Instant::now();
     let deadline = started + load.phase;
     let mut tasks = Vec::new();
@@ -219,15 +241,17 @@ async fn http_phase(client: &reqwest::Client, server: &Server, token: &str, path
             Ok(samples)
         }));
     }
-    let mut all = Samples::default();
+    let mut samples = Samples::default();
     for task in tasks {
-        all.0.extend(task.await??.0);
+        samples.0.extend(task.await??.0);
     }
-    Ok((all, started.elapsed()))
+    let elapsed = started.elapsed();
+    let cpu = cpu::per_request(before, meter.snapshot(), samples.len() as u64, false);
+    Ok(Phase { samples, elapsed, cpu })
 }
 
 /// pgbench at the same concurrency, its per-transaction log read for latencies.
-async fn pgbench_phase(dataset: &Dataset, scripts: &[PathBuf], load: Load, dir: &Path, round: usize) -> Result<(Samples, Duration)> {
+async fn pgbench_phase(dataset: &Dataset, scripts: &[PathBuf], load: Load, dir: &Path, round: usize, meter: Meter) -> Result<Phase> {
     let app = &dataset.target.app;
     let mut command = Command::new(pgbench_binary(dataset));
     let seconds = load.phase.as_secs().max(1);
@@ -253,7 +277,9 @@ async fn pgbench_phase(dataset: &Dataset, scripts: &[PathBuf], load: Load, dir: 
     for script in scripts {
         command.arg("-f").arg(script);
     }
+    let before = meter.snapshot();
     let out = command.stdin(Stdio::null()).output().await.context("running pgbench (it ships with PostgreSQL)")?;
+    let after = meter.snapshot();
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
         bail!("pgbench failed: {}\n{}", stdout.trim(), String::from_utf8_lossy(&out.stderr).trim());
@@ -280,7 +306,8 @@ async fn pgbench_phase(dataset: &Dataset, scripts: &[PathBuf], load: Load, dir: 
     if samples.is_empty() {
         bail!("pgbench wrote no transaction log: {}", stdout.trim());
     }
-    Ok((samples, Duration::from_secs(seconds)))
+    let cpu = cpu::per_request(before, after, samples.len() as u64, true);
+    Ok(Phase { samples, elapsed: Duration::from_secs(seconds), cpu })
 }
 
 fn pgbench_binary(dataset: &Dataset) -> PathBuf {

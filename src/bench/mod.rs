@@ -5,6 +5,7 @@
 //! targets are printed next to the ratios.
 
 pub mod context;
+pub mod cpu;
 pub mod dataset;
 pub mod growth;
 pub mod http;
@@ -130,7 +131,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
             progress.set_message(format!("RLS cost: {} in the {} tenant", query.name, tenant.label));
             let row = rls::compare(&sides, &ctx, query, tenant, plan).await?;
             if !row.meets_target() {
-                plans.push(rls::explain(&sides, &ctx, query, tenant, &row).await?);
+                plans.push(rls::explain(&data, &ctx, query, tenant, &row).await?);
             }
             rls_rows.push(row);
             progress.inc(1);

@@ -162,6 +162,22 @@ impl Report {
             })
             .collect();
         out += &table(&["request", "clients", "API req/s", "pgbench req/s", "ratio", "API p50 / p99", "pgbench p50 / p99", "target"], &rows, markdown);
+        let _ = writeln!(out, "\nCPU per request (µs: load generator + API server + PostgreSQL; all share the same cores):\n");
+        let rows: Vec<Vec<String>> = self
+            .api
+            .iter()
+            .flat_map(|r| [(r.endpoint, "API", &r.api), (r.endpoint, "pgbench", &r.pgbench)])
+            .map(|(endpoint, side, t)| {
+                vec![
+                    format!("{endpoint} · {side}"),
+                    format!("{:.0}", t.cpu.client_us),
+                    format!("{:.0}", t.cpu.server_us),
+                    t.cpu.database_us.map(|v| format!("{v:.0}")).unwrap_or_else(|| "n/a".into()),
+                    format!("{:.0}", t.cpu.total_us()),
+                ]
+            })
+            .collect();
+        out += &table(&["request · side", "client", "server", "database", "total"], &rows, markdown);
         let _ = writeln!(
             out,
             "\nServer peak RSS (VmHWM): {:.1} MB (target <= {RSS_TARGET_MB} MB: {})",
@@ -176,15 +192,15 @@ impl Report {
             .map(|w| {
                 vec![
                     w.auditing.clone(),
-                    format!("{:.0}", w.api_inserts_per_s),
-                    format!("{:.0}", w.db_inserts_per_s),
+                    format!("{:.0}", w.api.requests_per_s),
+                    format!("{:.0}", w.db.requests_per_s),
                     format!("{:.2}", w.ratio),
-                    us(w.api_p50_us),
-                    us(w.db_p50_us),
+                    format!("{} / {}", us(w.api.p50_us), us(w.api.p99_us)),
+                    format!("{} / {}", us(w.db.p50_us), us(w.db.p99_us)),
                 ]
             })
             .collect();
-        out += &table(&["auditing", "API inserts/s", "TenantTx inserts/s", "API / db", "API p50", "db p50"], &rows, markdown);
+        out += &table(&["auditing", "API inserts/s", "TenantTx inserts/s", "API / db", "API p50 / p99", "db p50 / p99"], &rows, markdown);
 
         h(&mut out, "Growth: latency as tenants and rows grow");
         let rows: Vec<Vec<String>> = self

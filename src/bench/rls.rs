@@ -111,17 +111,33 @@ pub async fn compare(sides: &Sides, ctx: &TenantCtx, query: &HotQuery, tenant: &
     })
 }
 
-/// EXPLAIN (ANALYZE, BUFFERS) of both variants, the app's under its context and RLS.
-pub async fn explain(sides: &Sides, ctx: &TenantCtx, query: &HotQuery, tenant: &TenantSample, row: &RlsRow) -> Result<PlanPair> {
-    let params = query.bind(tenant, 0);
-    let explain = |sql: &str| format!("EXPLAIN (ANALYZE, BUFFERS) {sql}");
-    let mut tx = sides.app.tenant_tx(ctx).await?;
-    let app_plan = plan_text(&tx.query(&explain(query.app_sql), &refs(&params)).await?);
-    tx.rollback().await?;
-    let owner_plan = plan_text(&sides.owner.query(&explain(query.owner_sql()), &refs(&params)).await?);
+/// EXPLAIN (ANALYZE, BUFFERS) of both variants, the app's under its context and
+/// RLS. Each runs as a prepared statement executed six times, and the sixth plan is
+/// kept: after five executions PostgreSQL may switch to a generic plan, and the
+/// benchmark's prepared statements run on whichever it chose.
+pub async fn explain(dataset: &Dataset, ctx: &TenantCtx, query: &HotQuery, tenant: &TenantSample, row: &RlsRow) -> Result<PlanPair> {
+    let literals = query.literals(tenant, 0).join(", ");
+    let app = crate::db::connect(&dataset.target.app).await?;
+    let app_plan = settled_plan(&app, &format!("{}; ", ctx.begin_sql()), query.app_sql, &literals).await?;
+    let owner = dataset.target.connect_admin().await?;
+    let owner_plan = settled_plan(&owner, "BEGIN; ", query.owner_sql(), &literals).await?;
     Ok(PlanPair { query: query.name, tenant: tenant.label, ratio: row.ratio, app_plan, owner_plan })
 }
 
-fn plan_text(rows: &[tokio_postgres::Row]) -> String {
-    rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>().join("\n")
+async fn settled_plan(client: &Client, begin: &str, sql: &str, literals: &str) -> Result<String> {
+    client.batch_execute(&format!("{begin}PREPARE bench_explained AS {sql}")).await?;
+    let mut plan = Vec::new();
+    for _ in 0..6 {
+        plan = client
+            .simple_query(&format!("EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explained ({literals})"))
+            .await?
+            .into_iter()
+            .filter_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+                _ => None,
+            })
+            .collect();
+    }
+    client.batch_execute("ROLLBACK").await?;
+    Ok(plan.join("\n"))
 }

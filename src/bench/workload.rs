@@ -48,6 +48,23 @@ impl HotQuery {
     }
 }
 
+impl HotQuery {
+    /// The parameters of request `n` as SQL literals, for `EXECUTE` and pgbench scripts.
+    pub fn literals(&self, tenant: &TenantSample, n: usize) -> Vec<String> {
+        self.params
+            .iter()
+            .map(|p| match p {
+                Param::Tenant => format!("'{}'::uuid", tenant.tenant_id),
+                Param::IdOf(table) => {
+                    let ids = &tenant.ids[table];
+                    format!("'{}'::uuid", ids[n % ids.len()])
+                }
+                Param::Text(text) => format!("'{}'", text.replace('\'', "''")),
+            })
+            .collect()
+    }
+}
+
 /// The parameters as tokio-postgres takes them.
 pub fn refs(params: &[Box<dyn ToSql + Sync + Send>]) -> Vec<&(dyn ToSql + Sync)> {
     params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect()

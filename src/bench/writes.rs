@@ -4,14 +4,15 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{bail, Result};
 use serde::Serialize;
 use tokio_postgres::Client;
 
+use super::cpu::{self, Meter};
 use super::dataset::Dataset;
-use super::http::{Load, Server};
+use super::http::{Load, Phase, Server, Throughput};
 use super::measure::{ratio, Samples};
 use super::workload::{new_row, DELETE_WRITTEN};
 use crate::api::resources::{insert_sql, Resource};
@@ -23,12 +24,12 @@ const MAX_INSERTS_PER_PHASE: u64 = 1_000_000;
 pub struct WriteRow {
     /// "with audit" / "without audit" / "no audit trigger".
     pub auditing: String,
-    pub api_inserts_per_s: f64,
-    pub db_inserts_per_s: f64,
-    /// api / db.
+    /// POST through the API.
+    pub api: Throughput,
+    /// The same insert through `TenantTx`, in this process.
+    pub db: Throughput,
+    /// api / db inserts per second.
     pub ratio: f64,
-    pub api_p50_us: f64,
-    pub db_p50_us: f64,
 }
 
 /// Audit triggers on `table`: triggers whose function lives in the `audit` schema.
@@ -55,6 +56,7 @@ pub async fn measure(server: &Server, token: &str, dataset: &Dataset, ctx: &Tena
     let triggers = audit_triggers(&admin, table).await?;
     let db = Db::new(dataset.target.app.clone(), load.concurrency);
     let counter = Arc::new(AtomicU64::new(0));
+    let meter = server.meter(dataset)?;
     let mut rows = Vec::new();
     let settings: Vec<(&str, bool)> = if triggers.is_empty() { vec![("no audit trigger", true)] } else { vec![("with audit", true), ("without audit", false)] };
     for (label, audited) in settings {
@@ -66,22 +68,14 @@ pub async fn measure(server: &Server, token: &str, dataset: &Dataset, ctx: &Tena
         for round in 0..load.rounds {
             for side in [round % 2, (round + 1) % 2] {
                 if side == 0 {
-                    api.push(api_phase(server, token, ctx, resource, load, &counter).await?);
+                    api.push(api_phase(server, token, ctx, resource, load, &counter, meter).await?);
                 } else {
-                    direct.push(db_phase(&db, ctx, resource, load, &counter).await?);
+                    direct.push(db_phase(&db, ctx, resource, load, &counter, meter).await?);
                 }
             }
         }
-        let (api_rate, api_p50) = summarize(&api);
-        let (db_rate, db_p50) = summarize(&direct);
-        rows.push(WriteRow {
-            auditing: label.to_string(),
-            api_inserts_per_s: api_rate,
-            db_inserts_per_s: db_rate,
-            ratio: ratio(api_rate, db_rate),
-            api_p50_us: api_p50,
-            db_p50_us: db_p50,
-        });
+        let (api, db) = (Throughput::merge(&api), Throughput::merge(&direct));
+        rows.push(WriteRow { auditing: label.to_string(), ratio: ratio(api.requests_per_s, db.requests_per_s), api, db });
     }
     for trigger in &triggers {
         admin.batch_execute(&format!("ALTER TABLE {table} ENABLE TRIGGER {}", crate::db::migrate::quote_ident(trigger))).await?;
@@ -93,19 +87,11 @@ pub async fn measure(server: &Server, token: &str, dataset: &Dataset, ctx: &Tena
     Ok(Writes { rows, note })
 }
 
-/// The median phase's rate and the median latency over all phases.
-fn summarize(phases: &[(Samples, Duration)]) -> (f64, f64) {
-    let mut rates: Vec<f64> = phases.iter().map(|(s, d)| s.len() as f64 / d.as_secs_f64()).collect();
-    rates.sort_by(|a, b| a.total_cmp(b));
-    let all = Samples(phases.iter().flat_map(|(s, _)| s.0.iter().copied()).collect());
-    (rates[rates.len() / 2], all.median_us())
-}
-
-async fn api_phase(server: &Server, token: &str, ctx: &TenantCtx, resource: &Resource, load: Load, counter: &Arc<AtomicU64>) -> Result<(Samples, Duration)> {
+async fn api_phase(server: &Server, token: &str, ctx: &TenantCtx, resource: &Resource, load: Load, counter: &Arc<AtomicU64>, meter: Meter) -> Result<Phase> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(load.concurrency).build()?;
     let url = format!("{}/v1/tenants/{}/{}", server.base, ctx.tenant_id, resource.def.name);
     let token = token.to_string();
-    run_phase(load, counter, move |n| {
+    run_phase(load, counter, meter, move |n| {
         let (client, url, token) = (client.clone(), url.clone(), token.clone());
         async move {
             let response = client.post(&url).bearer_auth(&token).json(&new_row(n)).send().await?;
@@ -120,9 +106,9 @@ async fn api_phase(server: &Server, token: &str, ctx: &TenantCtx, resource: &Res
     .await
 }
 
-async fn db_phase(db: &Db, ctx: &TenantCtx, resource: &Resource, load: Load, counter: &Arc<AtomicU64>) -> Result<(Samples, Duration)> {
+async fn db_phase(db: &Db, ctx: &TenantCtx, resource: &Resource, load: Load, counter: &Arc<AtomicU64>, meter: Meter) -> Result<Phase> {
     let (db, ctx, table, hidden) = (db.clone(), ctx.clone(), resource.def.table, resource.hidden_keys());
-    run_phase(load, counter, move |n| {
+    run_phase(load, counter, meter, move |n| {
         let (db, ctx, hidden) = (db.clone(), ctx.clone(), hidden.clone());
         async move {
             let row = new_row(n);
@@ -137,11 +123,12 @@ async fn db_phase(db: &Db, ctx: &TenantCtx, resource: &Resource, load: Load, cou
 }
 
 /// `load.concurrency` workers, each one insert at a time, until the phase ends.
-async fn run_phase<F, Fut>(load: Load, counter: &Arc<AtomicU64>, insert: F) -> Result<(Samples, Duration)>
+async fn run_phase<F, Fut>(load: Load, counter: &Arc<AtomicU64>, meter: Meter, insert: F) -> Result<Phase>
 where
     F: Fn(u64) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = Result<()>> + Send,
 {
+    let before = meter.snapshot();
     let started = Instant::now();
     let deadline = started + load.phase;
     let phase_start = counter.load(Ordering::Relaxed);
@@ -162,9 +149,11 @@ where
             Ok::<_, anyhow::Error>(samples)
         }));
     }
-    let mut all = Samples::default();
+    let mut samples = Samples::default();
     for task in tasks {
-        all.0.extend(task.await??.0);
+        samples.0.extend(task.await??.0);
     }
-    Ok((all, started.elapsed()))
+    let elapsed = started.elapsed();
+    let cpu = cpu::per_request(before, meter.snapshot(), samples.len() as u64, false);
+    Ok(Phase { samples, elapsed, cpu })
 }
