@@ -75,7 +75,7 @@ CREATE TABLE analytics.project_analytics (
     id                           uuid NOT NULL DEFAULT gen_random_uuid(),
     project_id                   uuid NOT NULL,
     snapshot_date                date NOT NULL DEFAULT current_date,
-    total_tasks                  integer NOT NULL DEFAULT 0 CONSTRAINT project_analytics_valid_total_tasks CHECK (total_tasks >= 0),
+    total_tasks                  integer NOT NULL DEFAULT 0,
     completed_tasks              integer NOT NULL DEFAULT 0 CONSTRAINT project_analytics_valid_completed_tasks CHECK (completed_tasks >= 0),
     in_progress_tasks            integer NOT NULL DEFAULT 0 CONSTRAINT project_analytics_valid_in_progress_tasks CHECK (in_progress_tasks >= 0),
     blocked_tasks                integer NOT NULL DEFAULT 0 CONSTRAINT project_analytics_valid_blocked_tasks CHECK (blocked_tasks >= 0),
@@ -92,6 +92,7 @@ CREATE TABLE analytics.project_analytics (
     PRIMARY KEY (tenant_id, id),
     FOREIGN KEY (tenant_id, project_id) REFERENCES work.projects (tenant_id, id) ON DELETE CASCADE,
     CONSTRAINT project_analytics_one_per_day UNIQUE (tenant_id, project_id, snapshot_date),
+    -- Also keeps total_tasks non-negative, the counts being so.
     CONSTRAINT project_analytics_task_counts CHECK (completed_tasks + in_progress_tasks + blocked_tasks <= total_tasks)
 );
 CREATE INDEX project_analytics_date_project_idx ON analytics.project_analytics (tenant_id, snapshot_date DESC, project_id);
