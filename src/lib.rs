@@ -10,4 +10,5 @@ pub mod auth;
 pub mod cli;
 pub mod db;
 pub mod isolation;
+pub mod secrets;
 pub mod seed;
