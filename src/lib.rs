@@ -11,4 +11,5 @@ pub mod bench;
 pub mod cli;
 pub mod db;
 pub mod isolation;
+pub mod secrets;
 pub mod seed;

@@ -68,6 +68,9 @@ CREATE FUNCTION tenancy.isolate(tbl regclass, resource text, tenant_column name 
 DECLARE
     same_tenant text := format('%I = (SELECT tenancy.current_tenant_id())', tenant_column);
     may text := 'AND (SELECT tenancy.has_permission(%L, %L))';
+    -- A partition gets the same policies, but no trigger (its parent's is cloned onto it)
+    -- and no grants: the app reaches partitions only through their parent.
+    is_partition boolean := (SELECT relispartition FROM pg_class WHERE oid = tbl);
 BEGIN
     EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', tbl);
 
@@ -83,14 +86,16 @@ BEGIN
     EXECUTE format('CREATE POLICY tenant_delete ON %s FOR DELETE USING (%s %s)',
                    tbl, same_tenant, format(may, resource, 'delete'));
 
-    IF EXISTS (SELECT 1 FROM pg_attribute
-               WHERE attrelid = tbl AND attname = 'updated_at' AND NOT attisdropped) THEN
+    IF NOT is_partition AND EXISTS (SELECT 1 FROM pg_attribute
+                                    WHERE attrelid = tbl AND attname = 'updated_at' AND NOT attisdropped) THEN
         EXECUTE format('CREATE OR REPLACE TRIGGER touch_updated_at BEFORE UPDATE ON %s
                         FOR EACH ROW EXECUTE FUNCTION tenancy.touch_updated_at()', tbl);
     END IF;
 
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO tenantbase_app, tenantbase_platform', tbl);
-    EXECUTE format('GRANT SELECT ON %s TO tenantbase_readonly', tbl);
+    IF NOT is_partition THEN
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO tenantbase_app, tenantbase_platform', tbl);
+        EXECUTE format('GRANT SELECT ON %s TO tenantbase_readonly', tbl);
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION tenancy.isolate(regclass, text, name) IS

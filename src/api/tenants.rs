@@ -55,29 +55,14 @@ pub async fn my_tenants(State(state): State<AppState>, caller: Caller) -> ApiRes
     Ok(Json(rows.iter().map(|r| MembershipOut { tenant_id: r.get(0), name: r.get(1), slug: r.get(2), role: r.get(3) }).collect()))
 }
 
-const TENANT_COLUMNS: &str = "id, name, slug::text, domain::text, description, website_url, status::text, plan::text,
-    subscription_status::text, trial_ends_at, credits_balance, credits_used_this_month, monthly_credit_limit, timezone,
-    currency::text, branding_config, settings, ai_preferences, billing_email::text, billing_address, created_at, updated_at";
-
-fn tenant_json(row: &tokio_postgres::Row) -> Value {
-    serde_json::json!({
-        "id": row.get::<_, Uuid>(0), "name": row.get::<_, String>(1), "slug": row.get::<_, String>(2),
-        "domain": row.get::<_, Option<String>>(3), "description": row.get::<_, Option<String>>(4),
-        "website_url": row.get::<_, Option<String>>(5), "status": row.get::<_, String>(6), "plan": row.get::<_, String>(7),
-        "subscription_status": row.get::<_, String>(8), "trial_ends_at": row.get::<_, Option<DateTime<Utc>>>(9),
-        "credits_balance": row.get::<_, i32>(10), "credits_used_this_month": row.get::<_, i32>(11),
-        "monthly_credit_limit": row.get::<_, i32>(12), "timezone": row.get::<_, String>(13), "currency": row.get::<_, String>(14),
-        "branding_config": row.get::<_, Value>(15), "settings": row.get::<_, Value>(16), "ai_preferences": row.get::<_, Value>(17),
-        "billing_email": row.get::<_, Option<String>>(18), "billing_address": row.get::<_, Option<Value>>(19),
-        "created_at": row.get::<_, DateTime<Utc>>(20), "updated_at": row.get::<_, DateTime<Utc>>(21),
-    })
-}
+/// The tenant profile as JSON; bookkeeping columns stay inside.
+const TENANT_JSON: &str = "to_jsonb(t) - 'deleted_at' - 'created_by'";
 
 #[utoipa::path(get, path = "/v1/tenants/{tenant}", tag = "tenants", security(("bearer" = [])),
     params(("tenant" = Uuid, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
 pub async fn get_tenant(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Value>> {
-    let rows = state.db.tenant_query(&t.ctx, &format!("SELECT {TENANT_COLUMNS} FROM tenancy.tenants WHERE id = $1"), &[&t.ctx.tenant_id]).await?;
-    rows.first().map(|r| Json(tenant_json(r))).ok_or(ApiError::NotFound)
+    let rows = state.db.tenant_query(&t.ctx, &format!("SELECT {TENANT_JSON} FROM tenancy.tenants t WHERE id = $1"), &[&t.ctx.tenant_id]).await?;
+    rows.first().map(|r| Json(r.get(0))).ok_or(ApiError::NotFound)
 }
 
 /// The profile fields a tenant's admins may change (credits belong to business rules).
@@ -101,8 +86,8 @@ pub struct TenantPatch {
     params(("tenant" = Uuid, Path)), responses((status = 200, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn patch_tenant(State(state): State<AppState>, t: InTenant, ApiJson(patch): ApiJson<Value>) -> ApiResult<Json<Value>> {
     t.require(Scope::Admin)?;
-    let fields: TenantPatch = serde_json::from_value(patch.clone()).map_err(|e| ApiError::Validation { field: None, message: e.to_string() })?;
-    drop(fields);
+    // The typed form validates names and types; the JSON form says which fields were sent.
+    serde_json::from_value::<TenantPatch>(patch.clone()).map_err(|e| ApiError::Validation { field: None, message: e.to_string() })?;
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let sql = format!(
         "UPDATE tenancy.tenants t SET (name, description, website_url, domain, timezone, currency, branding_config, settings,
@@ -110,12 +95,12 @@ pub async fn patch_tenant(State(state): State<AppState>, t: InTenant, ApiJson(pa
            (SELECT p.name, p.description, p.website_url, p.domain, p.timezone, p.currency, p.branding_config, p.settings,
                    p.ai_preferences, p.billing_email, p.billing_address
             FROM jsonb_populate_record(t, $2::jsonb) p)
-         WHERE id = $1 RETURNING {TENANT_COLUMNS}"
+         WHERE id = $1 RETURNING {TENANT_JSON}"
     );
     let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &patch]).await?;
     let row = denied_or_missing(&mut tx, row, "tenancy.tenants", "id", t.ctx.tenant_id).await?;
     tx.commit().await?;
-    Ok(Json(tenant_json(&row)))
+    Ok(Json(row.get(0)))
 }
 
 /// A write that touched no row: visible means the policy refused it (403),

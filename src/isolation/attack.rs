@@ -164,6 +164,11 @@ impl<'a> TableAttack<'a> {
         });
 
         for fk in catalog::tenant_foreign_keys(self.admin, t, self.tables).await? {
+            // The key to the tenant itself has no pointer besides tenant_id, which
+            // the insert vectors above already aim at another tenant.
+            if fk.columns.iter().all(|c| c == &self.table.tenant_column) {
+                continue;
+            }
             out.push(self.foreign_parent(&fk).await?);
         }
 

@@ -1,7 +1,8 @@
 //! The demo seed: the source documents' sample tenants and users, created the way
 //! the product creates them. Users and tenants go through the platform functions;
 //! members and roles are added by each tenant's owner inside a tenant-scoped
-//! transaction, under RLS. Running it again changes nothing.
+//! transaction, under RLS, and so is every tenant's business data (see
+//! [`super::business`]). Running it again changes nothing.
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -9,6 +10,9 @@ use uuid::Uuid;
 
 use crate::auth::hash_password;
 use crate::db::{Db, TenantCtx, Target};
+use crate::secrets::Sealer;
+
+use super::business::{self, People};
 
 /// Every demo user's password.
 pub const DEMO_PASSWORD: &str = "tenantbase-demo";
@@ -64,6 +68,8 @@ impl Seeded {
 
 pub async fn seed(target: &Target, db: &Db) -> Result<Seeded> {
     let admin = target.connect_admin().await?;
+    // Demo store credentials are fake: without a configured key they are sealed with a throwaway one.
+    let sealer = Sealer::from_env()?.unwrap_or_else(Sealer::throwaway);
     let mut users = Vec::new();
     let password_hash = hash_password(DEMO_PASSWORD)?;
     for member in MEMBERS {
@@ -144,6 +150,14 @@ pub async fn seed(target: &Target, db: &Db) -> Result<Seeded> {
             .await?;
         }
         tx.commit().await?;
+
+        let people = People {
+            owner: user_id(tenant.owner),
+            members: MEMBERS.iter().filter(|m| m.tenant == tenant.slug).map(|m| (user_id(m.email), m.role)).collect(),
+        };
+        business::seed_tenant(db, id, tenant.slug, &people, &sealer)
+            .await
+            .with_context(|| format!("seeding the business data of {}", tenant.slug))?;
     }
     Ok(Seeded { tenants, users })
 }

@@ -1,3 +1,5 @@
-//! Data for people to look at: the documents' sample tenants and users.
+//! Data for people to look at: the documents' sample tenants, their users and
+//! their business data.
 
+pub mod business;
 pub mod demo;

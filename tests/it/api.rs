@@ -406,3 +406,23 @@ async fn the_demo_curl_lines_work_exactly_as_printed() {
     assert!(answers[2].contains("agent_user"), "{stdout}");
     assert!(answers[3].contains("not-found"), "{stdout}");
 }
+
+#[tokio::test]
+async fn admins_change_the_tenant_profile_and_others_cannot() {
+    let s = Server::start().await;
+    let acme = s.tenant("acme");
+    let path = format!("/v1/tenants/{acme}");
+    let alice = s.login("alice@acme.com").await;
+    let (status, tenant) = s.call(Method::PATCH, &path, Some(&alice), Some(json!({ "name": "Acme Corp", "timezone": "Europe/Paris" }))).await;
+    assert_eq!(status, StatusCode::OK, "{tenant}");
+    assert_eq!((tenant["name"].as_str(), tenant["timezone"].as_str(), tenant["plan"].as_str()), (Some("Acme Corp"), Some("Europe/Paris"), Some("enterprise")));
+    let (status, body) = s.call(Method::PATCH, &path, Some(&alice), Some(json!({ "credits_balance": 1_000_000 }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "credits are not the profile's: {body}");
+    for member in ["bob@acme.com", "victor@acme.com"] {
+        let token = s.login(member).await;
+        let (status, _) = s.call(Method::PATCH, &path, Some(&token), Some(json!({ "name": "Hijacked" }))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{member}");
+    }
+    let (_, tenant) = s.call(Method::GET, &path, Some(&alice), None).await;
+    assert_eq!(tenant["name"], "Acme Corp");
+}

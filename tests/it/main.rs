@@ -2,6 +2,7 @@
 //! a migrated template, and a fresh database per test.
 
 mod api;
+mod business_rules;
 mod cluster_cli;
 mod common;
 mod isolation;

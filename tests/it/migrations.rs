@@ -118,3 +118,30 @@ async fn schema_fingerprint(db: &TestDb) -> Vec<String> {
         .map(|r| r.get(0))
         .collect()
 }
+
+#[tokio::test]
+async fn with_database_url_the_binary_uses_that_server() {
+    let db = TestDb::empty().await;
+    let url = tenantbase::db::url_of(&db.target.admin);
+    let run = |args: &'static [&'static str]| {
+        let url = url.clone();
+        async move {
+            let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_tenantbase"))
+                .args(args)
+                .env("DATABASE_URL", url)
+                .env("TENANTBASE_DATA_DIR", "/nonexistent/never-used")
+                .output()
+                .await
+                .unwrap();
+            (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+        }
+    };
+    let (ok, out) = run(&["migrate"]).await;
+    assert!(ok && out.contains("applied V10__extensions_and_context"), "{out}");
+    let (ok, out) = run(&["migrate"]).await;
+    assert!(ok && out.contains("up to date"), "{out}");
+    let (ok, out) = run(&["seed", "demo"]).await;
+    assert!(ok, "{out}");
+    let (ok, out) = run(&["db", "start"]).await;
+    assert!(!ok && out.contains("DATABASE_URL is set"), "{out}");
+}

@@ -1,0 +1,169 @@
+-- Mechanisms shared by the business modules (content, work, agents, commerce,
+-- analytics). They live in the first business migration because every module
+-- after it uses them: tenant-leading GIN indexes (btree_gin), the search
+-- functions generated from those indexes, and the refusal of cycles in a
+-- parent chain.
+
+-- btree_gin lets a GIN index lead with tenant_id: GIN (tenant_id, search_vector).
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+
+-- The few SECURITY DEFINER functions that must act beyond the caller's rights
+-- (write credits, decisions, metrics) run as tenantbase_platform (BYPASSRLS,
+-- NOLOGIN), as in V40. Ownership moves only to a role allowed to create in the
+-- function's schema: that right is lent for the hand-over and taken back.
+CREATE FUNCTION tenancy.give_to_platform(fn regprocedure) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    schema_name name := (SELECT n.nspname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = fn);
+    lend boolean := NOT has_schema_privilege('tenantbase_platform', schema_name, 'CREATE');
+BEGIN
+    IF lend THEN
+        EXECUTE format('GRANT CREATE ON SCHEMA %I TO tenantbase_platform', schema_name);
+    END IF;
+    EXECUTE format('ALTER FUNCTION %s OWNER TO tenantbase_platform', fn);
+    IF lend THEN
+        EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM tenantbase_platform', schema_name);
+    END IF;
+    EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+END
+$$;
+COMMENT ON FUNCTION tenancy.give_to_platform(regprocedure) IS
+    'Makes tenantbase_platform the owner of a function (it then runs SECURITY DEFINER as platform); revokes PUBLIC execute.';
+REVOKE EXECUTE ON FUNCTION tenancy.give_to_platform(regprocedure) FROM tenantbase_app, tenantbase_readonly, tenantbase_platform;
+
+-- Search under RLS. A policy's qual runs before any non-LEAKPROOF operator
+-- (full-text @@, JSONB @>, array &&), so below a policy those operators cannot
+-- use their GIN index: the planner reads the tenant's whole posting list and
+-- filters. Each function here runs the same query with an explicit
+-- `tenant_id = tenancy.current_tenant_id()`, the policy's own condition, as
+-- tenantbase_platform (BYPASSRLS), so both conditions become index conditions of
+-- one tenant-leading GIN index. They return keys only: the caller reads the rows
+-- back through RLS and its own column privileges.
+CREATE SCHEMA search;
+COMMENT ON SCHEMA search IS 'Generated index-served search functions (search.expose), one per tenant-leading GIN index.';
+GRANT USAGE ON SCHEMA search TO tenantbase_app, tenantbase_readonly, tenantbase_platform;
+
+CREATE FUNCTION search.expose(tbl regclass) RETURNS SETOF regprocedure
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    target record;
+    ix record;
+    key_defs text;
+    key_cols text;
+    fn text;
+    argument text;
+    signature text;
+    predicate text;
+    ranked boolean;
+BEGIN
+    SELECT n.nspname, c.relname INTO target
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
+
+    -- The primary key without tenant_id identifies a row inside the tenant.
+    SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY k.ord),
+           string_agg(format('t.%I', a.attname), ', ' ORDER BY k.ord)
+    INTO key_defs, key_cols
+    FROM pg_constraint con
+    CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k (attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+    WHERE con.conrelid = tbl AND con.contype = 'p' AND a.attname <> 'tenant_id';
+    IF key_defs IS NULL THEN
+        RAISE EXCEPTION 'search.expose: % has no primary key besides tenant_id', tbl;
+    END IF;
+
+    FOR ix IN
+        SELECT a.attname AS col, format_type(a.atttypid, a.atttypmod) AS typ, ty.typcategory AS category
+        FROM pg_index i
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_am am ON am.oid = ic.relam
+        JOIN pg_attribute lead ON lead.attrelid = i.indrelid AND lead.attnum = i.indkey[0]
+        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[1]
+        JOIN pg_type ty ON ty.oid = a.atttypid
+        WHERE i.indrelid = tbl AND am.amname = 'gin' AND i.indnatts = 2 AND lead.attname = 'tenant_id'
+        ORDER BY ic.relname
+    LOOP
+        -- Parameters are referenced by position: a column may share a parameter's name.
+        ranked := ix.typ = 'tsvector';
+        IF ranked THEN
+            fn := format('search.%I', target.nspname || '_' || target.relname);
+            argument := 'phrase text';
+            predicate := format('t.%I @@ q.terms', ix.col);
+        ELSIF ix.typ = 'jsonb' THEN
+            fn := format('search.%I', target.nspname || '_' || target.relname || '_' || ix.col || '_containing');
+            argument := 'doc jsonb';
+            predicate := format('t.%I @> $1', ix.col);
+        ELSIF ix.category = 'A' THEN
+            fn := format('search.%I', target.nspname || '_' || target.relname || '_' || ix.col || '_overlapping');
+            argument := format('vals %s', ix.typ);
+            predicate := format('t.%I && $1', ix.col);
+        ELSE
+            CONTINUE;
+        END IF;
+        signature := format('%s(%s, integer)', fn, regexp_replace(argument, '^[a-z_]+ ', ''));
+
+        EXECUTE format(
+            'CREATE OR REPLACE FUNCTION %s(%s, max_rows integer DEFAULT 100) RETURNS TABLE (%s)
+                 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                 AS $body$
+                 SELECT %s
+                 FROM %s t%s
+                 WHERE t.tenant_id = tenancy.current_tenant_id() AND %s
+                 %s
+                 LIMIT $2
+                 $body$',
+            fn, argument,
+            CASE WHEN ranked THEN key_defs || ', rank real' ELSE key_defs END,
+            CASE WHEN ranked THEN format('%s, ts_rank(t.%I, q.terms) AS match_rank', key_cols, ix.col) ELSE key_cols END,
+            tbl,
+            CASE WHEN ranked THEN ', websearch_to_tsquery(''english''::regconfig, $1) AS q (terms)' ELSE '' END,
+            predicate,
+            CASE WHEN ranked THEN 'ORDER BY match_rank DESC' ELSE '' END);
+        PERFORM tenancy.give_to_platform(signature::regprocedure);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO tenantbase_app, tenantbase_readonly', signature);
+        EXECUTE format('COMMENT ON FUNCTION %s IS %L', signature,
+                       format('The acting tenant''s %s rows where %s, served by a tenant-leading GIN index (generated by search.expose).',
+                              tbl, predicate));
+        RETURN NEXT signature::regprocedure;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION search.expose(regclass) IS
+    'Generates one SECURITY DEFINER search function per GIN (tenant_id, column) index of a table: full-text (tsvector), containment (jsonb) or overlap (arrays).';
+REVOKE EXECUTE ON FUNCTION search.expose(regclass) FROM PUBLIC;
+
+-- A parent chain (task -> parent task, decision -> superseding decision) must
+-- never loop back. Attached as an AFTER trigger with the parent column and the
+-- rule's name as arguments: TG_ARGV[0], TG_ARGV[1].
+-- Each ancestor is share-locked before its own parent is read. A concurrent
+-- change to any ancestor's parent then either waits for this transaction or
+-- makes it wait; afterwards READ COMMITTED reads the new parent, and REPEATABLE
+-- READ or SERIALIZABLE fails to serialize. Two concurrent edits closing a loop
+-- can therefore never both commit.
+-- SECURITY DEFINER (platform, BYPASSRLS) so that the walk sees and locks every
+-- ancestor whatever the acting user's update permission; it stays in NEW's
+-- tenant, and an AFTER trigger only sees rows that passed the table's policies.
+CREATE FUNCTION tenancy.refuse_ancestor_cycle() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    parent_column text := TG_ARGV[0];
+    step text := format('SELECT %I FROM %I.%I WHERE tenant_id = $1 AND id = $2 FOR SHARE',
+                        parent_column, TG_TABLE_SCHEMA, TG_TABLE_NAME);
+    ancestor uuid := (to_jsonb(NEW) ->> parent_column)::uuid;
+BEGIN
+    WHILE ancestor IS NOT NULL LOOP
+        IF ancestor = NEW.id THEN
+            RAISE EXCEPTION 'a row of %.% cannot be its own ancestor', TG_TABLE_SCHEMA, TG_TABLE_NAME
+                USING ERRCODE = 'check_violation', CONSTRAINT = TG_ARGV[1],
+                      SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = parent_column;
+        END IF;
+        EXECUTE step INTO ancestor USING NEW.tenant_id, ancestor;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+SELECT tenancy.give_to_platform('tenancy.refuse_ancestor_cycle()');
+COMMENT ON FUNCTION tenancy.refuse_ancestor_cycle() IS
+    'Trigger: refuses a parent chain that loops back (arguments: parent column, rule name).';
