@@ -7,3 +7,4 @@ mod common;
 mod isolation;
 mod migrations;
 mod pool;
+mod search;
