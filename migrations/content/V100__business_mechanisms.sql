@@ -89,7 +89,7 @@ BEGIN
         IF ranked THEN
             fn := format('search.%I', target.nspname || '_' || target.relname);
             argument := 'phrase text';
-            predicate := format('t.%I @@ q.terms', ix.col);
+            predicate := format('t.%I @@ websearch_to_tsquery(''english''::regconfig, $1)', ix.col);
         ELSIF ix.typ = 'jsonb' THEN
             fn := format('search.%I', target.nspname || '_' || target.relname || '_' || ix.col || '_containing');
             argument := 'doc jsonb';
@@ -108,16 +108,17 @@ BEGIN
                  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
                  AS $body$
                  SELECT %s
-                 FROM %s t%s
+                 FROM %s t
                  WHERE t.tenant_id = tenancy.current_tenant_id() AND %s
                  %s
                  LIMIT $2
                  $body$',
             fn, argument,
             CASE WHEN ranked THEN key_defs || ', rank real' ELSE key_defs END,
-            CASE WHEN ranked THEN format('%s, ts_rank(t.%I, q.terms) AS match_rank', key_cols, ix.col) ELSE key_cols END,
+            CASE WHEN ranked THEN format('%s, ts_rank(t.%I, websearch_to_tsquery(''english''::regconfig, $1)) AS match_rank',
+                                         key_cols, ix.col)
+                 ELSE key_cols END,
             tbl,
-            CASE WHEN ranked THEN ', websearch_to_tsquery(''english''::regconfig, $1) AS q (terms)' ELSE '' END,
             predicate,
             CASE WHEN ranked THEN 'ORDER BY match_rank DESC' ELSE '' END);
         PERFORM tenancy.give_to_platform(signature::regprocedure);

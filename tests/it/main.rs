@@ -8,3 +8,4 @@ mod common;
 mod isolation;
 mod migrations;
 mod pool;
+mod search;
