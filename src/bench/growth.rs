@@ -1,21 +1,24 @@
 //! Growth: the point lookup and the newest-50 list, app under RLS against the
 //! owner, as one scratch database grows step by step (tenants and rows tenfold per
-//! step, the same Zipf skew). Tenant-leading indexes should keep both flat.
+//! step, each step's new tenants Zipf-skewed). Tenant-leading indexes should keep
+//! both flat.
 
 use anyhow::Result;
 use serde::Serialize;
 
-use super::dataset::{self, Dataset, Scale};
+use super::dataset::{self, Scale};
 use super::measure::{interleave, ratio, Latency, Plan};
 use super::rls::ctx_of;
-use super::workload::{refs, GROWTH_QUERIES, GROWTH_TABLES};
+use super::workload::{refs, GROWTH_QUERIES, SIZE_TABLE};
 use crate::db::{Db, Target};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct GrowthRow {
-    pub tenants: u32,
-    /// Rows of the grown table, over all tenants.
+    pub tenants: usize,
+    /// Rows over all loaded tables.
     pub rows: i64,
+    /// Rows of the queried table (commerce.orders).
+    pub table_rows: i64,
     pub query: &'static str,
     pub tenant: &'static str,
     pub tenant_rows: i64,
@@ -24,31 +27,39 @@ pub struct GrowthRow {
     pub ratio: f64,
 }
 
-/// The steps: (tenants, rows) tenfold each.
-pub fn steps(quick: bool, max_rows: u64) -> Vec<Scale> {
-    let all: &[(u32, u64)] =
-        if quick { &[(10, 1_000), (100, 10_000)] } else { &[(10, 10_000), (100, 100_000), (1_000, 1_000_000), (10_000, 10_000_000)] };
-    all.iter().filter(|(_, rows)| *rows <= max_rows).map(|&(tenants, rows)| Scale { tenants, rows }).collect()
+/// The steps' tenant counts, tenfold each, and the rows per tenant that make the
+/// rows grow tenfold with them; steps above `max_rows` rows in all are left out.
+pub fn steps(quick: bool, max_rows: u64) -> (Vec<usize>, usize) {
+    let (tenants, rows_per_tenant): (&[usize], usize) = if quick { (&[10, 100], 100) } else { (&[10, 100, 1_000, 10_000], 1_000) };
+    (tenants.iter().copied().filter(|t| (*t * rows_per_tenant) as u64 <= max_rows).collect(), rows_per_tenant)
 }
 
-pub async fn measure(target: &Target, steps: &[Scale], plan: Plan, progress: &indicatif::ProgressBar) -> Result<Vec<GrowthRow>> {
+/// Grows a scratch database of its own step by step (each step's new tenants
+/// loaded by `seed scale`) and measures at each step.
+pub async fn measure(target: &Target, steps: &[usize], rows_per_tenant: usize, plan: Plan, progress: &indicatif::ProgressBar) -> Result<Vec<GrowthRow>> {
     let scratch = dataset::recreate(target, "tenantbase_bench_growth").await?;
     let admin = scratch.connect_admin().await?;
     let mut out = Vec::new();
-    for &scale in steps {
-        progress.set_message(format!("growth: loading {} tenants, {} rows", scale.tenants, scale.rows));
-        dataset::fill(&admin, scale, GROWTH_TABLES, progress).await?;
-        let owner = admin
-            .query_one("SELECT id FROM tenancy.users WHERE email = $1::text::citext", &[&dataset::BENCH_USER_EMAIL])
+    let mut loaded = 0;
+    for &tenants in steps {
+        progress.set_message(format!("growth: loading up to {tenants} tenants"));
+        dataset::load(&scratch, Scale { tenants: tenants - loaded, rows_per_tenant }, progress).await?;
+        loaded = tenants;
+        admin.batch_execute("VACUUM ANALYZE").await?;
+        let samples = dataset::sample_tenants(&admin).await?;
+        let rows: i64 = admin
+            .query_one(
+                "SELECT sum(c.reltuples)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relkind = 'r' AND c.reltuples > 0 AND n.nspname IN ('content', 'work', 'agents', 'commerce', 'analytics')",
+                &[],
+            )
             .await?
             .get(0);
-        let samples = dataset::sample_tenants(&admin, scale, GROWTH_TABLES).await?;
-        let rows: i64 = admin.query_one(&format!("SELECT count(*) FROM {}", GROWTH_TABLES[0]), &[]).await?.get(0);
-        let step = Dataset { target: scratch.clone(), scale, owner, samples, table_rows: vec![], reused: false };
+        let table_rows: i64 = admin.query_one(&format!("SELECT count(*) FROM {SIZE_TABLE}"), &[]).await?.get(0);
         let app = Db::new(scratch.app.clone(), 1);
-        progress.set_message(format!("growth: measuring at {} tenants, {rows} rows", scale.tenants));
-        for tenant in &step.samples {
-            let ctx = ctx_of(&step, tenant);
+        progress.set_message(format!("growth: measuring at {tenants} tenants, {rows} rows"));
+        for tenant in &samples {
+            let ctx = ctx_of(tenant);
             for query in GROWTH_QUERIES {
                 let statement = admin.prepare(query.owner_sql()).await?;
                 let mut n = 0usize;
@@ -67,8 +78,9 @@ pub async fn measure(target: &Target, steps: &[Scale], plan: Plan, progress: &in
                 .await?;
                 let (app_latency, owner_latency) = (samples[0].summary(), samples[1].summary());
                 out.push(GrowthRow {
-                    tenants: scale.tenants,
+                    tenants,
                     rows,
+                    table_rows,
                     query: query.name,
                     tenant: tenant.label,
                     tenant_rows: tenant.rows,

@@ -320,15 +320,15 @@ fn pgbench_binary(dataset: &Dataset) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("pgbench"))
 }
 
-/// A session for the bench user, as login would open it; returns the bearer token.
-pub async fn session_token(dataset: &Dataset) -> Result<String> {
+/// A session for `user`, as login would open it; returns the bearer token.
+pub async fn session_token(dataset: &Dataset, user: Uuid) -> Result<String> {
     let token = crate::api::auth::new_session_token();
     let hash = crate::api::auth::hash_token(&token);
     let admin = dataset.target.connect_admin().await?;
     admin
         .query(
             "SELECT platform.start_session($1, $2, interval '1 day', NULL, 'tenantbase bench')",
-            &[&dataset.owner, &hash.as_slice()],
+            &[&user, &hash.as_slice()],
         )
         .await?;
     Ok(token)

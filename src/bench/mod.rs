@@ -43,12 +43,13 @@ pub struct BenchOptions {
     /// Where report.md, report.json and the SVG plots go.
     #[arg(long, default_value = "bench-report")]
     pub report_dir: PathBuf,
-    /// Tenants in the data set [default: 1000, --quick: 20].
+    /// Tenants in the data set, loaded by `seed scale` [default: 1000, --quick: 20].
     #[arg(long)]
-    pub tenants: Option<u32>,
-    /// Rows per table over all tenants, Zipf-skewed [default: 2000000, --quick: 20000].
+    pub tenants: Option<usize>,
+    /// Average rows per tenant over all loaded tables, Zipf-skewed between tenants
+    /// [default: 8000, which puts about 2,000,000 rows in commerce.orders; --quick: 500].
     #[arg(long)]
-    pub rows: Option<u64>,
+    pub rows_per_tenant: Option<usize>,
     /// Requests in flight in the throughput phases.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
@@ -67,7 +68,7 @@ impl BenchOptions {
     fn scale(&self) -> Scale {
         Scale {
             tenants: self.tenants.unwrap_or(if self.quick { 20 } else { 1_000 }),
-            rows: self.rows.unwrap_or(if self.quick { 20_000 } else { 2_000_000 }),
+            rows_per_tenant: self.rows_per_tenant.unwrap_or(if self.quick { 500 } else { 8_000 }),
         }
     }
 
@@ -98,7 +99,7 @@ impl BenchOptions {
             cmd += " --quick";
         }
         let scale = self.scale();
-        cmd += &format!(" --tenants {} --rows {} --concurrency {}", scale.tenants, scale.rows, self.load().concurrency);
+        cmd += &format!(" --tenants {} --rows-per-tenant {} --concurrency {}", scale.tenants, scale.rows_per_tenant, self.load().concurrency);
         cmd += &format!(" --phase-seconds {} --growth-max-rows {}", self.load().phase.as_secs(), self.growth_max_rows());
         cmd
     }
@@ -110,7 +111,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let scale = options.scale();
     let plan = options.latency_plan();
     let load = options.load();
-    let growth_steps = growth::steps(options.quick, options.growth_max_rows());
+    let (growth_steps, growth_rows_per_tenant) = growth::steps(options.quick, options.growth_max_rows());
     let mut notes = Vec::new();
 
     let units = 1 + HOT_QUERIES.len() as u64 * 2 + 1 + 2 + 1 + growth_steps.len() as u64;
@@ -126,7 +127,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let sides = rls::Sides::open(&data).await?;
     let (mut rls_rows, mut plans) = (Vec::new(), Vec::new());
     for tenant in &data.samples {
-        let ctx = rls::ctx_of(&data, tenant);
+        let ctx = rls::ctx_of(tenant);
         for query in HOT_QUERIES {
             progress.set_message(format!("RLS cost: {} in the {} tenant", query.name, tenant.label));
             let row = rls::compare(&sides, &ctx, query, tenant, plan).await?;
@@ -140,7 +141,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
 
     progress.set_message("context cost and round trips");
     let largest = &data.samples[0];
-    let ctx = rls::ctx_of(&data, largest);
+    let ctx = rls::ctx_of(largest);
     let context = context::measure(&data, &ctx, plan).await?;
     notes.push(
         "context verification: the unforgeable (signed) context of the `check` work has not landed on this build; \
@@ -152,7 +153,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let resources = Resources::load(&Db::new(data.target.app.clone(), 1)).await?;
     let resource = resources.get(API_RESOURCE).map_err(|_| anyhow::anyhow!("the API serves no resource {API_RESOURCE}"))?;
     let server = http::Server::start(&data, load.concurrency * 2).await?;
-    let token = http::session_token(&data).await?;
+    let token = http::session_token(&data, largest.owner).await?;
     let work_dir = options.report_dir.join("pgbench");
     let hidden = resource.hidden_keys();
     let hidden_literal = format!("'{{{}}}'::text[]", hidden.join(","));
@@ -194,7 +195,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         notes.push("growth skipped (--growth-max-rows below the first step)".into());
         Vec::new()
     } else {
-        growth::measure(target, &growth_steps, plan, &progress).await?
+        growth::measure(target, &growth_steps, growth_rows_per_tenant, plan, &progress).await?
     };
     progress.finish_and_clear();
 
@@ -206,6 +207,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         dataset: DatasetReport {
             database: SCRATCH_DATABASE.into(),
             tenants: scale.tenants,
+            rows_per_tenant: scale.rows_per_tenant,
             rows_per_table: data.table_rows.clone(),
             measured_tenants: data.samples.clone(),
             reused: data.reused,

@@ -68,8 +68,9 @@ impl Sides {
     }
 }
 
-pub fn ctx_of(dataset: &Dataset, tenant: &TenantSample) -> TenantCtx {
-    TenantCtx::new(tenant.tenant_id, dataset.owner)
+/// Acting as the tenant's owner.
+pub fn ctx_of(tenant: &TenantSample) -> TenantCtx {
+    TenantCtx::new(tenant.tenant_id, tenant.owner)
 }
 
 /// Measures `query` in `tenant`: app, owner and owner-in-transaction, interleaved.
