@@ -19,8 +19,14 @@ const STATEMENT: &str = "SELECT $1::uuid";
 #[derive(Clone, Debug, Serialize)]
 pub struct ContextReport {
     pub statement: &'static str,
+    /// `Db::tenant_query`: BEGIN and every setting, the statement, COMMIT.
     pub with_context: Latency,
+    /// The statement alone.
     pub without_context: Latency,
+    /// BEGIN, the statement, COMMIT: the transaction's share.
+    pub transaction_only: Latency,
+    /// BEGIN with only the tenant and the user set: what trimming the request facts would save.
+    pub tenant_and_user_only: Latency,
     /// with / without.
     pub ratio: f64,
     /// Median microseconds the context adds.
@@ -46,19 +52,29 @@ pub struct RoundTrips {
 pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<ContextReport> {
     let pool = Db::new(dataset.target.app.clone(), 1);
     let bare = db::connect(&dataset.target.app).await?;
-    let bare_statement = bare.prepare(STATEMENT).await?;
-    let samples = interleave(plan, 2, |variant| {
-        let (pool, bare, statement) = (&pool, &bare, bare_statement.clone());
+    let statement = bare.prepare(STATEMENT).await?;
+    // The same pipeline as `Db::tenant_query`, with less in its opening text: none
+    // (the transaction's own cost), then only the two settings the policies read.
+    let tenant_and_user = format!(
+        "BEGIN; SET LOCAL app.tenant_id = '{}'; SET LOCAL app.user_id = '{}'",
+        ctx.tenant_id,
+        ctx.user_id.unwrap_or_default()
+    );
+    let samples = interleave(plan, 4, |variant| {
+        let (pool, bare, statement, tenant_and_user) = (&pool, &bare, statement.clone(), &tenant_and_user);
         async move {
             match variant {
                 0 => drop(pool.tenant_query(ctx, STATEMENT, &[&ctx.tenant_id]).await?),
-                _ => drop(bare.query(&statement, &[&ctx.tenant_id]).await?),
+                1 => drop(bare.query(&statement, &[&ctx.tenant_id]).await?),
+                2 => pipelined(bare, "BEGIN", &statement, ctx).await?,
+                _ => pipelined(bare, tenant_and_user, &statement, ctx).await?,
             }
             Ok(())
         }
     })
     .await?;
     let (with_context, without_context) = (samples[0].summary(), samples[1].summary());
+    let (transaction_only, tenant_and_user_only) = (samples[2].summary(), samples[3].summary());
     let (round_trips, round_trips_note) = match app_socket(dataset) {
         Some(socket) => {
             // On its own single-threaded runtime, what the client sends together leaves
@@ -76,6 +92,8 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
     };
     Ok(ContextReport {
         statement: STATEMENT,
+        transaction_only,
+        tenant_and_user_only,
         ratio: ratio(with_context.median_us, without_context.median_us),
         added_us: with_context.median_us - without_context.median_us,
         with_context,
@@ -84,6 +102,16 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
         round_trips_note,
         verification: "not measured: no signed context on this build".to_string(),
     })
+}
+
+/// `begin`, the statement and COMMIT sent together, as `Db::tenant_query` sends them.
+async fn pipelined(client: &tokio_postgres::Client, begin: &str, statement: &tokio_postgres::Statement, ctx: &TenantCtx) -> Result<()> {
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&ctx.tenant_id];
+    let (begun, rows, committed) = tokio::join!(client.batch_execute(begin), client.query(statement, &params), client.batch_execute("COMMIT"));
+    begun?;
+    rows?;
+    committed?;
+    Ok(())
 }
 
 /// The server's Unix socket, when the app reaches it through one.

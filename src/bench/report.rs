@@ -121,11 +121,13 @@ impl Report {
 
         h(&mut out, "Context cost: tenant transaction / same statement without context");
         let c = &self.context;
-        let mut rows = vec![vec![
-            format!("`{}` latency", c.statement),
-            format!("{} / {}", us(c.with_context.median_us), us(c.without_context.median_us)),
-            format!("ratio {:.2}, +{:.0} µs", c.ratio, c.added_us),
-        ]];
+        let vs_bare = |l: &super::measure::Latency| format!("ratio {:.2}, +{:.0} µs", l.median_us / c.without_context.median_us, l.median_us - c.without_context.median_us);
+        let mut rows = vec![
+            vec![format!("`{}` alone, no context", c.statement), us(c.without_context.median_us), String::new()],
+            vec!["in a tenant transaction (Db::tenant_query)".into(), us(c.with_context.median_us), vs_bare(&c.with_context)],
+            vec!["BEGIN + statement + COMMIT, no settings".into(), us(c.transaction_only.median_us), vs_bare(&c.transaction_only)],
+            vec!["BEGIN + tenant and user only + statement + COMMIT".into(), us(c.tenant_and_user_only.median_us), vs_bare(&c.tenant_and_user_only)],
+        ];
         match &c.round_trips {
             Some(rt) => {
                 rows.push(vec!["round trips: statement alone".into(), rt.bare_statement.to_string(), String::new()]);
@@ -143,7 +145,7 @@ impl Report {
             None => rows.push(vec!["round trips".into(), c.round_trips_note.clone().unwrap_or_default(), String::new()]),
         }
         rows.push(vec!["verifying an unforgeable context".into(), c.verification.clone(), String::new()]);
-        out += &table(&["measure", "value", "claim"], &rows, markdown);
+        out += &table(&["measure", "median", "against the statement alone"], &rows, markdown);
 
         h(&mut out, "API / pgbench, same SQL, same concurrency (target >= 0.5)");
         let rows: Vec<Vec<String>> = self
