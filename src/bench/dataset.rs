@@ -124,7 +124,7 @@ fn quote_literal(s: &str) -> String {
 }
 
 /// `seed scale` into `target`, its own progress bar shown instead of ours meanwhile.
-pub async fn load(target: &Target, scale: Scale, progress: &ProgressBar) -> Result<()> {
+async fn load(target: &Target, scale: Scale, progress: &ProgressBar) -> Result<()> {
     progress.set_draw_target(ProgressDrawTarget::hidden());
     let options = ScaleOptions { tenants: scale.tenants, rows_per_tenant: scale.rows_per_tenant, seed: 1, progress: true };
     let loaded = seed_scale(target, &options).await;

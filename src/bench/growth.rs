@@ -1,7 +1,7 @@
 //! Growth: the point lookup and the newest-50 list, app under RLS against the
-//! owner, as one scratch database grows step by step (tenants and rows tenfold per
-//! step, each step's new tenants Zipf-skewed). Tenant-leading indexes should keep
-//! both flat.
+//! owner, at 10, 100, 1,000 and 10,000 tenants with rows growing tenfold alongside
+//! (`seed scale` at 1,000 rows per tenant on average, Zipf-skewed), each step a
+//! scratch database of its own. Tenant-leading indexes should keep both flat.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -34,28 +34,19 @@ pub fn steps(quick: bool, max_rows: u64) -> (Vec<usize>, usize) {
     (tenants.iter().copied().filter(|t| (*t * rows_per_tenant) as u64 <= max_rows).collect(), rows_per_tenant)
 }
 
-/// Grows a scratch database of its own step by step (each step's new tenants
-/// loaded by `seed scale`) and measures at each step.
-pub async fn measure(target: &Target, steps: &[usize], rows_per_tenant: usize, plan: Plan, progress: &indicatif::ProgressBar) -> Result<Vec<GrowthRow>> {
-    let scratch = dataset::recreate(target, "tenantbase_bench_growth").await?;
-    let admin = scratch.connect_admin().await?;
+/// Each step is a scratch database of its own, loaded by `seed scale` and kept
+/// for the next run like the main data set.
+pub async fn measure(target: &Target, steps: &[usize], rows_per_tenant: usize, fresh: bool, plan: Plan, progress: &indicatif::ProgressBar) -> Result<Vec<GrowthRow>> {
     let mut out = Vec::new();
-    let mut loaded = 0;
     for &tenants in steps {
-        progress.set_message(format!("growth: loading up to {tenants} tenants"));
-        dataset::load(&scratch, Scale { tenants: tenants - loaded, rows_per_tenant }, progress).await?;
-        loaded = tenants;
-        admin.batch_execute("VACUUM ANALYZE").await?;
-        let samples = dataset::sample_tenants(&admin).await?;
-        let rows: i64 = admin
-            .query_one(
-                "SELECT sum(c.reltuples)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE c.relkind = 'r' AND c.reltuples > 0 AND n.nspname IN ('content', 'work', 'agents', 'commerce', 'analytics')",
-                &[],
-            )
-            .await?
-            .get(0);
-        let table_rows: i64 = admin.query_one(&format!("SELECT count(*) FROM {SIZE_TABLE}"), &[]).await?.get(0);
+        progress.set_message(format!("growth: {tenants} tenants"));
+        let name = format!("tenantbase_bench_growth_{tenants}");
+        let step = dataset::open(target, &name, Scale { tenants, rows_per_tenant }, fresh, progress).await?;
+        let rows: i64 = step.table_rows.iter().map(|(_, n)| n).sum();
+        let table_rows = step.table_rows.iter().find(|(t, _)| t == SIZE_TABLE).map(|(_, n)| *n).unwrap_or(0);
+        let admin = step.target.connect_admin().await?;
+        let samples = step.samples;
+        let scratch = step.target;
         let app = Db::new(scratch.app.clone(), 1);
         progress.set_message(format!("growth: measuring at {tenants} tenants, {rows} rows"));
         for tenant in &samples {

@@ -195,7 +195,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         notes.push("growth skipped (--growth-max-rows below the first step)".into());
         Vec::new()
     } else {
-        growth::measure(target, &growth_steps, growth_rows_per_tenant, plan, &progress).await?
+        growth::measure(target, &growth_steps, growth_rows_per_tenant, options.fresh, plan, &progress).await?
     };
     progress.finish_and_clear();
 
