@@ -97,3 +97,24 @@ pub fn per_request(before: Snapshot, after: Snapshot, requests: u64, pgbench: bo
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_process_has_a_parent_and_spends_cpu() {
+        let before = stat("self").expect("/proc/self/stat parses");
+        assert!(before.ppid > 0);
+        let mut x = 0u64;
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_millis(50) {
+            x = x.wrapping_add(std::hint::black_box(1));
+        }
+        assert!(x > 0);
+        let after = stat("self").unwrap();
+        assert!(after.own >= before.own);
+        let spent = per_request(Meter { server: None, postmaster: None }.snapshot(), Meter { server: None, postmaster: None }.snapshot(), 1, false);
+        assert!(spent.client_us >= 0.0 && spent.server_us == 0.0 && spent.database_us.is_none());
+    }
+}

@@ -338,3 +338,24 @@ pub async fn session_token(dataset: &Dataset, user: Uuid) -> Result<String> {
 pub fn uuid_literal(id: Uuid) -> String {
     format!("'{id}'::uuid")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pgbench_script_pipelines_the_apps_begin_text_the_statement_and_commit() {
+        let ctx = TenantCtx::new(Uuid::from_u128(1), Uuid::from_u128(2));
+        let literals: Vec<String> = (1..=10).map(|i| format!("'v{i}'")).collect();
+        let script = pgbench_script(&ctx, "SELECT $1, $10\nFROM t", &literals);
+        let lines: Vec<&str> = script.lines().collect();
+        assert_eq!(lines.first(), Some(&"\\startpipeline"));
+        assert_eq!(lines.last(), Some(&"\\endpipeline"));
+        assert_eq!(lines[1], "BEGIN;");
+        let begin_statements = ctx.begin_sql().split("; ").count();
+        assert_eq!(lines.len(), begin_statements + 4, "{script}");
+        assert!(lines.iter().any(|l| *l == format!("SET LOCAL app.tenant_id = '{}';", Uuid::from_u128(1))), "{script}");
+        assert_eq!(lines[lines.len() - 3], "SELECT 'v1', 'v10' FROM t;", "$10 is not read as $1 followed by 0");
+        assert_eq!(lines[lines.len() - 2], "COMMIT;");
+    }
+}
