@@ -332,7 +332,13 @@ impl Report {
                 }
             }
         }
-        line_chart(path, &format!("Growth: median latency in the {tenant} tenant as tenants and rows grow tenfold"), &series)
+        let steps: Vec<(f64, String)> = self
+            .growth
+            .iter()
+            .filter(|g| g.tenant == tenant && g.query == self.growth[0].query)
+            .map(|g| (g.rows as f64, format!("{} tenants", g.tenants)))
+            .collect();
+        line_chart(path, &format!("Growth: median latency in the {tenant} tenant as tenants and rows grow tenfold"), &series, &steps)
     }
 }
 
@@ -379,7 +385,8 @@ fn horizontal_bars(path: &Path, title: &str, x_desc: &str, bars: &[Bar], target:
     Ok(())
 }
 
-fn line_chart(path: &Path, title: &str, series: &[(String, Vec<(f64, f64)>)]) -> Result<()> {
+/// Lines on log-log axes; `marks` label points of the x axis (the growth steps).
+fn line_chart(path: &Path, title: &str, series: &[(String, Vec<(f64, f64)>)], marks: &[(f64, String)]) -> Result<()> {
     let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
     root.fill(&WHITE)?;
     let points = || series.iter().flat_map(|(_, p)| p.iter()).filter(|(x, y)| *x > 0.0 && *y > 0.0);
@@ -394,6 +401,7 @@ fn line_chart(path: &Path, title: &str, series: &[(String, Vec<(f64, f64)>)]) ->
         .build_cartesian_2d((x_min..x_max).log_scale(), (y_min..y_max).log_scale())?;
     chart
         .configure_mesh()
+        .light_line_style(WHITE)
         .x_desc("rows over all tables and tenants (tenants grow tenfold with them)")
         .y_desc("median latency, µs")
         .x_label_formatter(&|x| human(*x))
@@ -406,6 +414,9 @@ fn line_chart(path: &Path, title: &str, series: &[(String, Vec<(f64, f64)>)]) ->
             .label(name.clone())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
         chart.draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
+    }
+    for (x, label) in marks {
+        chart.draw_series(std::iter::once(Text::new(label.clone(), (*x, y_min * 1.15), ("sans-serif", 12).into_font())))?;
     }
     chart.configure_series_labels().position(SeriesLabelPosition::UpperLeft).background_style(WHITE.mix(0.85)).border_style(BLACK).draw()?;
     root.present()?;
