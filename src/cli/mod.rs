@@ -109,7 +109,7 @@ impl Cli {
                 let target = self.target()?;
                 let listener = tokio::net::TcpListener::bind(listen).await?;
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
-                api::serve(listener, AppState::new(Db::new(target.app.clone(), *pool_size)).await?).await
+                api::serve(listener, AppState::new(Db::new(target.app.clone(), *pool_size), self.sealer()?).await?).await
             }
             Command::Demo { listen } => self.demo(listen).await,
         }
@@ -117,6 +117,12 @@ impl Cli {
 
     fn target(&self) -> Result<Target> {
         Target::resolve(self.database_url.as_deref(), &self.data_dir)
+    }
+
+    /// The key that seals secrets: `TENANTBASE_SECRET_KEY`, else the private cluster's key file.
+    fn sealer(&self) -> Result<Option<crate::secrets::Sealer>> {
+        let key_file = self.database_url.is_none().then(|| self.data_dir.join("secret.key"));
+        crate::secrets::Sealer::from_env_or_file(key_file.as_deref())
     }
 
     fn cluster(&self) -> Result<Cluster> {
@@ -198,7 +204,7 @@ impl Cli {
             println!("  {line}");
         }
         println!("\nThe API is described at http://{addr}/openapi.json\nStop with Ctrl-C; `tenantbase db stop` stops PostgreSQL.\n");
-        api::serve(listener, AppState::new(app_db).await?).await
+        api::serve(listener, AppState::new(app_db, self.sealer()?).await?).await
     }
 }
 
