@@ -1,12 +1,14 @@
 //! The command line: one binary for the database, the schema, the demo and the server.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 
 use crate::api::{self, AppState};
 use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Db, Target};
+use crate::isolation::check;
 use crate::seed::demo;
 
 #[derive(Parser, Debug)]
@@ -47,6 +49,12 @@ pub enum Command {
         #[arg(long, env = "TENANTBASE_POOL_SIZE", default_value_t = 16)]
         pool_size: usize,
     },
+    /// Lint the live catalog for incomplete isolation; exit status 1 on any finding.
+    Check {
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Start the database, migrate, seed the demo tenants and serve, printing what to try.
     Demo {
         /// Address to listen on.
@@ -84,8 +92,10 @@ pub enum SeedWhat {
 }
 
 impl Cli {
-    pub async fn run(self) -> Result<()> {
+    /// Runs the command; the exit code is 1 when a check or attack found a problem.
+    pub async fn run(self) -> Result<ExitCode> {
         match &self.command {
+            Command::Check { json } => return self.check(*json).await,
             Command::Db { action } => self.db(action),
             Command::Migrate => {
                 let target = self.target()?;
@@ -113,6 +123,23 @@ impl Cli {
             }
             Command::Demo { listen } => self.demo(listen).await,
         }
+        .map(|()| ExitCode::SUCCESS)
+    }
+
+    async fn check(&self, json: bool) -> Result<ExitCode> {
+        let target = self.target()?;
+        let findings = check::run(&target.connect_admin().await?).await?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?);
+        } else if findings.is_empty() {
+            println!("tenantbase check: {} rules, no finding.", check::RULES.len());
+        } else {
+            for finding in &findings {
+                println!("{finding}\n");
+            }
+            println!("tenantbase check: {} findings ({} rules).", findings.len(), check::RULES.len());
+        }
+        Ok(if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     }
 
     fn target(&self) -> Result<Target> {
