@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use refinery::{Migration, Report};
 use tokio_postgres::Client;
 
-use super::{connect, Target, OWNER_ROLE};
+use super::{connect, ContextKey, Target, OWNER_ROLE};
 
 mod embedded {
     refinery::embed_migrations!("migrations");
@@ -26,12 +26,16 @@ pub fn embedded_migrations() -> Vec<Migration> {
     all
 }
 
-/// Creates the database if needed, the roles, then applies the embedded migrations.
+/// Creates the database if needed, the roles, then applies the embedded
+/// migrations and installs the context key (the configured one, else a new one
+/// when there is none).
 pub async fn migrate(target: &Target) -> Result<Report> {
     ensure_database(target).await?;
     let mut client = target.connect_admin().await?;
     bootstrap(&client, target.database_name()).await?;
-    run(&mut client, &embedded_migrations()).await
+    let report = run(&mut client, &embedded_migrations()).await?;
+    ContextKey::provision(&client, target.context_key.as_ref()).await?;
+    Ok(report)
 }
 
 /// Applies `migrations` as the owner role, one transaction each, under the migration lock.

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio_postgres::{Client, Config};
 
-use crate::db::connect;
+use crate::db::{connect, ContextKey, TenantCtx};
 use uuid::Uuid;
 
 use super::catalog::{self, TenantTable};
@@ -58,10 +58,11 @@ impl fmt::Display for Finding {
 /// RLS); the attacks run on connections of the app role made from `app`.
 pub async fn run(admin: &Client, app: &Config, actors: Actors) -> Result<Vec<Finding>> {
     let tables = catalog::tenant_tables(admin).await?;
+    let key = ContextKey::fetch(admin).await?;
     let connection = connect(app).await?;
     let mut findings = Vec::new();
     for table in &tables {
-        let attack = TableAttack::prepare(admin, &connection, app, actors, table, &tables).await?;
+        let attack = TableAttack::prepare(admin, &connection, app, &key, actors, table, &tables).await?;
         if table.is_partition {
             attack.partition_direct(&mut findings).await;
         } else {
@@ -80,6 +81,7 @@ struct TableAttack<'a> {
     admin: &'a Client,
     app: &'a Client,
     app_config: &'a Config,
+    key: &'a ContextKey,
     actors: Actors,
     table: &'a TenantTable,
     tables: &'a [TenantTable],
@@ -93,7 +95,15 @@ struct TableAttack<'a> {
 type Outcome = Result<u64, tokio_postgres::Error>;
 
 impl<'a> TableAttack<'a> {
-    async fn prepare(admin: &'a Client, app: &'a Client, app_config: &'a Config, actors: Actors, table: &'a TenantTable, tables: &'a [TenantTable]) -> Result<Self> {
+    async fn prepare(
+        admin: &'a Client,
+        app: &'a Client,
+        app_config: &'a Config,
+        key: &'a ContextKey,
+        actors: Actors,
+        table: &'a TenantTable,
+        tables: &'a [TenantTable],
+    ) -> Result<Self> {
         let col = quote(&table.tenant_column);
         let sample = format!("SELECT to_jsonb(t) FROM {} t WHERE {col} = $1 LIMIT 1", table.name);
         let row_a = admin.query_opt(&sample, &[&actors.tenant_a]).await?.map(|r| r.get(0));
@@ -106,6 +116,7 @@ impl<'a> TableAttack<'a> {
             admin,
             app,
             app_config,
+            key,
             actors,
             table,
             tables,
@@ -289,7 +300,7 @@ impl<'a> TableAttack<'a> {
     async fn copy_out(&self) -> Finding {
         let (a, b) = (self.actors.tenant_a, self.actors.tenant_b);
         let result: Result<String, tokio_postgres::Error> = async {
-            self.app.batch_execute(&begin(a, Some(self.actors.owner_a))).await?;
+            self.app.batch_execute(&begin(self.key, a, Some(self.actors.owner_a))).await?;
             let stream = self.app.copy_out(&format!("COPY {} TO STDOUT", self.table.name)).await?;
             let chunks: Vec<bytes::Bytes> = stream.try_collect().await?;
             Ok(chunks.iter().map(|c| String::from_utf8_lossy(c)).collect())
@@ -311,7 +322,7 @@ impl<'a> TableAttack<'a> {
             Err(e) => return self.finding("copy_in", Verdict::Inconclusive, format!("{e:#}")),
         };
         let result: Result<u64, tokio_postgres::Error> = async {
-            app.batch_execute(&begin(a, Some(self.actors.owner_a))).await?;
+            app.batch_execute(&begin(self.key, a, Some(self.actors.owner_a))).await?;
             let sink = app.copy_in(&format!("COPY {} ({}) FROM STDIN", self.table.name, quote(&self.table.tenant_column))).await?;
             pin_mut!(sink);
             sink.send(bytes::Bytes::from(format!("{b}\n"))).await?;
@@ -349,14 +360,14 @@ impl<'a> TableAttack<'a> {
     }
 
     async fn exec_in(&self, tenant: Uuid, user: Option<Uuid>, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Outcome {
-        self.app.batch_execute(&begin(tenant, user)).await?;
+        self.app.batch_execute(&begin(self.key, tenant, user)).await?;
         let result = self.app.execute(sql, params).await;
         self.app.batch_execute("ROLLBACK").await?;
         result
     }
 
     async fn count_in(&self, tenant: Uuid, user: Option<Uuid>, sql: &str) -> Result<i64, tokio_postgres::Error> {
-        self.count_in_raw(Some(&begin(tenant, user)), sql).await
+        self.count_in_raw(Some(&begin(self.key, tenant, user)), sql).await
     }
 
     async fn count_in_raw(&self, begin: Option<&str>, sql: &str) -> Result<i64, tokio_postgres::Error> {
@@ -367,12 +378,9 @@ impl<'a> TableAttack<'a> {
     }
 }
 
-/// What an attacker with SQL would send to act as a tenant today.
-fn begin(tenant: Uuid, user: Option<Uuid>) -> String {
-    format!(
-        "BEGIN; SET LOCAL app.tenant_id = '{tenant}'; SET LOCAL app.user_id = '{}'",
-        user.map(|u| u.to_string()).unwrap_or_default()
-    )
+/// What the server sends to act as a tenant: BEGIN and the signed context.
+fn begin(key: &ContextKey, tenant: Uuid, user: Option<Uuid>) -> String {
+    TenantCtx { tenant_id: tenant, user_id: user, meta: Default::default() }.begin_sql(key)
 }
 
 fn quote(ident: &str) -> String {

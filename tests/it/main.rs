@@ -4,6 +4,7 @@
 mod check;
 mod cluster_cli;
 mod common;
+mod context;
 mod isolation;
 mod migrations;
 mod pool;

@@ -84,7 +84,7 @@ async fn the_tenant_context_costs_no_extra_round_trip() {
     let counter = start_proxy(socket_dir.join(format!(".s.PGSQL.{port}")), proxy_dir.path(), port).await;
     let mut config = tokio_postgres::Config::new();
     config.host_path(proxy_dir.path()).port(port).user("tenantbase_app").dbname(db.target.database_name());
-    let pool = Db::new(config, 1);
+    let pool = Db::new(config, db.context_key(), 1);
     let ctx = TenantCtx::new(seeded.tenant("acme"), seeded.user("alice@acme.com"));
     let sql = "SELECT name FROM tenancy.tenants WHERE id = $1";
 
