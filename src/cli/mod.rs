@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::api::{self, AppState};
 use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Target, TenantCtx};
-use crate::isolation::check;
+use crate::isolation::{attack, check};
 use crate::seed::demo;
 
 /// A context printed for a person at psql lives longer than the server's.
@@ -55,6 +55,13 @@ pub enum Command {
     },
     /// Lint the live catalog for incomplete isolation; exit status 1 on any finding.
     Check {
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Attack every tenant table, view and function as the demo tenant Acme against
+    /// Tech Startup; exit status 1 on any leak or inconclusive vector.
+    Attack {
         /// Print the findings as JSON.
         #[arg(long)]
         json: bool,
@@ -112,6 +119,7 @@ impl Cli {
     pub async fn run(self) -> Result<ExitCode> {
         match &self.command {
             Command::Check { json } => return self.check(*json).await,
+            Command::Attack { json } => return self.attack(*json).await,
             Command::Db { action } => self.db(action),
             Command::Migrate => {
                 let target = self.target()?;
@@ -157,6 +165,19 @@ impl Cli {
             println!("tenantbase check: {} findings ({} rules).", findings.len(), check::RULES.len());
         }
         Ok(if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    }
+
+    async fn attack(&self, json: bool) -> Result<ExitCode> {
+        let target = self.target()?;
+        let admin = target.connect_admin().await?;
+        let actors = attack::Actors::demo(&admin).await?;
+        let findings = attack::run(&admin, &target.app, actors).await?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?);
+        } else {
+            println!("{}\n{}", attack::render(&findings), attack::summary(&findings));
+        }
+        Ok(if attack::all_blocked(&findings) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     }
 
     /// Looks the tenant and user up over the admin connection and prints the
