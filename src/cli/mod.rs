@@ -58,6 +58,9 @@ pub enum Command {
         /// Print the findings as JSON.
         #[arg(long)]
         json: bool,
+        /// List the rules instead of checking.
+        #[arg(long, conflicts_with = "json")]
+        rules: bool,
     },
     /// Attack every tenant table, view and function as the demo tenant Acme against
     /// Tech Startup; exit status 1 on any leak or inconclusive vector.
@@ -118,7 +121,13 @@ impl Cli {
     /// Runs the command; the exit code is 1 when a check or attack found a problem.
     pub async fn run(self) -> Result<ExitCode> {
         match &self.command {
-            Command::Check { json } => return self.check(*json).await,
+            Command::Check { rules: true, .. } => {
+                for rule in check::RULES {
+                    println!("{:<30} {}", rule.name, rule.summary);
+                }
+                Ok(())
+            }
+            Command::Check { json, .. } => return self.check(*json).await,
             Command::Attack { json } => return self.attack(*json).await,
             Command::Db { action } => self.db(action),
             Command::Migrate => {

@@ -30,14 +30,21 @@ pub(super) async fn attack(
 ) -> Result<()> {
     let parents: Vec<&TenantTable> = tables.iter().filter(|t| !t.is_partition).collect();
     let markers = markers_of_b(admin, &parents, actors).await?;
-    let probes = Probes::aimed_at_b(admin, &parents, actors).await?;
     for view in readable_views(admin).await? {
         out.push(select_view(app, key, actors, &view, &markers).await);
     }
     let fingerprint = FingerprintOfB::new(&parents, actors.tenant_b);
-    let before = fingerprint.take(admin).await?;
+    let calls = Calls {
+        admin,
+        key,
+        actors,
+        probes: Probes::aimed_at_b(admin, &parents, actors).await?,
+        before: fingerprint.take(admin).await?,
+        fingerprint,
+        markers,
+    };
     for function in executable_functions(admin).await? {
-        out.push(call_function(admin, key, actors, &function, &probes, &markers, &fingerprint, &before).await?);
+        out.push(calls.call(&function).await?);
     }
     Ok(())
 }
@@ -211,54 +218,57 @@ impl Function {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn call_function(
-    admin: &Client,
-    key: &ContextKey,
+/// Calls functions as A's owner with probes aimed at B, watching B's rows.
+struct Calls<'a> {
+    admin: &'a Client,
+    key: &'a ContextKey,
     actors: Actors,
-    function: &Function,
-    probes: &Probes,
-    markers: &HashSet<String>,
-    fingerprint: &FingerprintOfB,
-    before: &[String],
-) -> Result<Finding> {
-    let finding = |verdict, detail: String| Finding { table: function.signature.clone(), vector: "function_call".into(), verdict, detail };
-    let uuids: &[Uuid] = if function.takes_uuid() { &probes.uuids } else { &probes.uuids[..1] };
-    let (mut calls, mut refused) = (0, 0);
-    for uuid in uuids {
-        let (sql, passed) = match function.statement(*uuid, &probes.text) {
-            Ok(built) => built,
-            Err(why) => return Ok(finding(Verdict::Inconclusive, why)),
-        };
-        calls += 1;
-        admin.batch_execute(&format!("{}; SET LOCAL ROLE {APP_ROLE}", begin(key, actors.tenant_a, Some(actors.owner_a)))).await?;
-        let result = admin.query(&sql, &[]).await;
-        let verdict = match result {
-            Err(_) => {
-                refused += 1;
-                None
-            }
-            Ok(rows) => {
-                let text: String = rows.iter().filter_map(|r| r.try_get::<_, Option<String>>(0).ok().flatten()).collect::<Vec<_>>().join("\n");
-                if let Some(marker) = leaked(&text, markers, &passed) {
-                    Some(format!("{sql}: returned B's {marker}"))
-                } else {
-                    admin.batch_execute("RESET ROLE").await?;
-                    let wrote: bool = admin.query_one("SELECT pg_current_xact_id_if_assigned() IS NOT NULL", &[]).await?.get(0);
-                    if wrote && fingerprint.take(admin).await? != before {
-                        Some(format!("{sql}: changed B's rows"))
-                    } else {
-                        None
-                    }
+    probes: Probes,
+    markers: HashSet<String>,
+    fingerprint: FingerprintOfB,
+    /// B's rows before any call.
+    before: Vec<String>,
+}
+
+impl Calls<'_> {
+    async fn call(&self, function: &Function) -> Result<Finding> {
+        let finding = |verdict, detail: String| Finding { table: function.signature.clone(), vector: "function_call".into(), verdict, detail };
+        let uuids: &[Uuid] = if function.takes_uuid() { &self.probes.uuids } else { &self.probes.uuids[..1] };
+        let (mut calls, mut refused) = (0, 0);
+        for uuid in uuids {
+            let (sql, passed) = match function.statement(*uuid, &self.probes.text) {
+                Ok(built) => built,
+                Err(why) => return Ok(finding(Verdict::Inconclusive, why)),
+            };
+            calls += 1;
+            let begin_as_app = format!("{}; SET LOCAL ROLE {APP_ROLE}", begin(self.key, self.actors.tenant_a, Some(self.actors.owner_a)));
+            self.admin.batch_execute(&begin_as_app).await?;
+            let leak = match self.admin.query(&sql, &[]).await {
+                Err(_) => {
+                    refused += 1;
+                    None
                 }
+                Ok(rows) => self.leak_in(&sql, &rows, &passed).await?,
+            };
+            self.admin.batch_execute("ROLLBACK").await?;
+            if let Some(leak) = leak {
+                return Ok(finding(Verdict::Leak, leak));
             }
-        };
-        admin.batch_execute("ROLLBACK").await?;
-        if let Some(leak) = verdict {
-            return Ok(finding(Verdict::Leak, leak));
         }
+        Ok(finding(Verdict::Blocked, format!("{calls} calls aimed at B: none returned or changed B's data ({refused} refused)")))
     }
-    Ok(finding(Verdict::Blocked, format!("{calls} calls aimed at B: none returned or changed B's data ({refused} refused)")))
+
+    /// B's data in what the call returned, or B's rows changed by it (seen by the
+    /// admin inside the same, not yet rolled back, transaction).
+    async fn leak_in(&self, sql: &str, rows: &[tokio_postgres::Row], passed: &[String]) -> Result<Option<String>> {
+        let text: String = rows.iter().filter_map(|r| r.try_get::<_, Option<String>>(0).ok().flatten()).collect::<Vec<_>>().join("\n");
+        if let Some(marker) = leaked(&text, &self.markers, passed) {
+            return Ok(Some(format!("{sql}: returned B's {marker}")));
+        }
+        self.admin.batch_execute("RESET ROLE").await?;
+        let wrote: bool = self.admin.query_one("SELECT pg_current_xact_id_if_assigned() IS NOT NULL", &[]).await?.get(0);
+        Ok((wrote && self.fingerprint.take(self.admin).await? != self.before).then(|| format!("{sql}: changed B's rows")))
+    }
 }
 
 /// A digest of B's rows in every tenant table, read by the admin (past RLS).
