@@ -1,6 +1,25 @@
 #!/usr/bin/env bash
-# The tests: every suite against private PostgreSQL clusters the tests start themselves.
+# The tests: every suite against private PostgreSQL clusters the tests start
+# themselves, then the isolation proofs on a freshly migrated database with the
+# demo data: `tenantbase check` (the catalog linter) and `tenantbase attack` (the
+# attack matrix), each failing the run on any finding or leak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cargo test --all-targets -- --test-threads 4
+
+TENANTBASE_DATA_DIR="$(mktemp -d -t tenantbase-proof-XXXXXX)"
+export TENANTBASE_DATA_DIR
+unset DATABASE_URL TENANTBASE_CONTEXT_KEY
+tenantbase=target/debug/tenantbase
+stop_cluster() {
+    "$tenantbase" db stop >/dev/null || true
+    rm -rf "$TENANTBASE_DATA_DIR"
+}
+trap stop_cluster EXIT
+"$tenantbase" migrate >/dev/null
+"$tenantbase" seed demo
+echo "== tenantbase check"
+"$tenantbase" check
+echo "== tenantbase attack"
+"$tenantbase" attack

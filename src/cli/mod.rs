@@ -1,13 +1,19 @@
 //! The command line: one binary for the database, the schema, the demo and the server.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 
 use crate::api::{self, AppState};
-use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Db, Target};
+use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Target, TenantCtx};
+use crate::isolation::{attack, check};
 use crate::seed::demo;
+
+/// A context printed for a person at psql lives longer than the server's.
+const PSQL_CONTEXT_TTL: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Parser, Debug)]
 #[command(name = "tenantbase", version, about = "The multi-tenant data layer: PostgreSQL under forced RLS, its API, and the proof of its isolation.")]
@@ -47,6 +53,34 @@ pub enum Command {
         #[arg(long, env = "TENANTBASE_POOL_SIZE", default_value_t = 16)]
         pool_size: usize,
     },
+    /// Lint the live catalog for incomplete isolation; exit status 1 on any finding.
+    Check {
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+        /// List the rules instead of checking.
+        #[arg(long, conflicts_with = "json")]
+        rules: bool,
+    },
+    /// Attack every tenant table, view and function as the demo tenant Acme against
+    /// Tech Startup; exit status 1 on any leak or inconclusive vector.
+    Attack {
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a signed tenant context (SET LOCAL lines) for psql, as the app role would act.
+    Context {
+        /// The tenant's slug.
+        #[arg(long)]
+        tenant: String,
+        /// The acting user's email (omit to act on no user's behalf: read-only).
+        #[arg(long)]
+        user: Option<String>,
+        /// How long the context may open a transaction, in seconds.
+        #[arg(long, default_value_t = PSQL_CONTEXT_TTL.as_secs())]
+        ttl: u64,
+    },
     /// Start the database, migrate, seed the demo tenants and serve, printing what to try.
     Demo {
         /// Address to listen on.
@@ -84,8 +118,17 @@ pub enum SeedWhat {
 }
 
 impl Cli {
-    pub async fn run(self) -> Result<()> {
+    /// Runs the command; the exit code is 1 when a check or attack found a problem.
+    pub async fn run(self) -> Result<ExitCode> {
         match &self.command {
+            Command::Check { rules: true, .. } => {
+                for rule in check::RULES {
+                    println!("{:<30} {}", rule.name, rule.summary);
+                }
+                Ok(())
+            }
+            Command::Check { json, .. } => return self.check(*json).await,
+            Command::Attack { json } => return self.attack(*json).await,
             Command::Db { action } => self.db(action),
             Command::Migrate => {
                 let target = self.target()?;
@@ -101,7 +144,7 @@ impl Cli {
             }
             Command::Seed { what: SeedWhat::Demo } => {
                 let target = self.target()?;
-                let seeded = demo::seed(&target, &Db::new(target.app.clone(), 4)).await?;
+                let seeded = demo::seed(&target, &target.app_db(4).await?).await?;
                 println!("Seeded {} demo tenants and {} users.", seeded.tenants.len(), seeded.users.len());
                 Ok(())
             }
@@ -109,10 +152,62 @@ impl Cli {
                 let target = self.target()?;
                 let listener = tokio::net::TcpListener::bind(listen).await?;
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
-                api::serve(listener, AppState::new(Db::new(target.app.clone(), *pool_size), self.sealer()?).await?).await
+                api::serve(listener, AppState::new(target.app_db(*pool_size).await?, self.sealer()?).await?).await
             }
+            Command::Context { tenant, user, ttl } => self.context(tenant, user.as_deref(), *ttl).await,
             Command::Demo { listen } => self.demo(listen).await,
         }
+        .map(|()| ExitCode::SUCCESS)
+    }
+
+    async fn check(&self, json: bool) -> Result<ExitCode> {
+        let target = self.target()?;
+        let findings = check::run(&target.connect_admin().await?).await?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?);
+        } else if findings.is_empty() {
+            println!("tenantbase check: {} rules, no finding.", check::RULES.len());
+        } else {
+            for finding in &findings {
+                println!("{finding}\n");
+            }
+            println!("tenantbase check: {} findings ({} rules).", findings.len(), check::RULES.len());
+        }
+        Ok(if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    }
+
+    async fn attack(&self, json: bool) -> Result<ExitCode> {
+        let target = self.target()?;
+        let admin = target.connect_admin().await?;
+        let actors = attack::Actors::demo(&admin).await?;
+        let findings = attack::run(&admin, &target.app, actors).await?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?);
+        } else {
+            println!("{}\n{}", attack::render(&findings), attack::summary(&findings));
+        }
+        Ok(if attack::all_blocked(&findings) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    }
+
+    /// Looks the tenant and user up over the admin connection and prints the
+    /// statements that open a transaction acting as them.
+    async fn context(&self, slug: &str, email: Option<&str>, ttl: u64) -> Result<()> {
+        let target = self.target()?;
+        let admin = target.connect_admin().await?;
+        let Some(tenant) = admin.query_opt("SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext", &[&slug]).await? else {
+            bail!("no tenant has the slug {slug}");
+        };
+        let user = match email {
+            None => None,
+            Some(email) => match admin.query_opt("SELECT id FROM tenancy.users WHERE email = $1::text::citext", &[&email]).await? {
+                Some(row) => Some(row.get(0)),
+                None => bail!("no user has the email {email}"),
+            },
+        };
+        let ctx = TenantCtx { tenant_id: tenant.get(0), user_id: user, meta: Default::default() };
+        let expires = SystemTime::now() + Duration::from_secs(ttl);
+        println!("BEGIN; {};", ctx.context_sql(&target.context_key().await?, expires));
+        Ok(())
     }
 
     fn target(&self) -> Result<Target> {
@@ -175,7 +270,7 @@ impl Cli {
     async fn demo(&self, listen: &str) -> Result<()> {
         let target = self.target()?;
         migrate::migrate(&target).await?;
-        let app_db = Db::new(target.app.clone(), 16);
+        let app_db = target.app_db(16).await?;
         let seeded = demo::seed(&target, &app_db).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
@@ -193,11 +288,12 @@ impl Cli {
         for m in demo::MEMBERS {
             println!("  {:<24} {:<8} of {}", m.email, m.role, m.tenant);
         }
+        let alice_in_acme = TenantCtx::new(acme, alice).context_sql(&target.context_key().await?, SystemTime::now() + PSQL_CONTEXT_TTL);
         println!(
-            "\nAct as Alice in Acme from psql, as the app role under RLS (see docs/acting-as-a-tenant.md):\n  \
-             psql \"{app_url}\" -c \"BEGIN; SET LOCAL app.tenant_id = '{acme}'; SET LOCAL app.user_id = '{alice}'; \
-             SELECT name, slug FROM tenancy.tenants; COMMIT;\"\n\
-             Without the SET LOCAL lines every tenant table answers zero rows.\n\n\
+            "\nAct as Alice in Acme from psql, as the app role under RLS (see docs/acting-as-a-tenant.md;\n\
+             `tenantbase context --tenant acme --user alice@acme.com` prints a fresh context):\n  \
+             psql \"{app_url}\" -c \"BEGIN; {alice_in_acme}; SELECT name, slug FROM tenancy.tenants; COMMIT;\"\n\
+             Without the signed context (or with app.tenant_id set by hand) every tenant table answers zero rows.\n\n\
              Try the API as Alice (paste these lines into a shell):"
         );
         for line in curl_walkthrough(&addr.to_string(), acme, seeded.tenant("tech-startup")) {

@@ -364,7 +364,7 @@ async fn with_the_database_down_requests_get_503_and_the_server_recovers_by_itse
     let db = TestDb::new().await;
     let proxy_dir = tempfile::tempdir().unwrap();
     let proxy = start_proxy(db.socket(), proxy_dir.path(), db.port());
-    let pool = tenantbase::db::Db::new(app_config_via(&db, proxy_dir.path()), 4);
+    let pool = tenantbase::db::Db::new(app_config_via(&db, proxy_dir.path()), db.context_key(), 4);
     let s = Server::start_with(db, pool).await;
     let alice = s.login("alice@acme.com").await;
     let acme = s.tenant("acme");

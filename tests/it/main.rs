@@ -3,8 +3,10 @@
 
 mod api;
 mod business_rules;
+mod check;
 mod cluster_cli;
 mod common;
+mod context;
 mod isolation;
 mod migrations;
 mod pool;
