@@ -155,8 +155,8 @@ impl Cli {
                 let target = self.target()?;
                 let options = scale::ScaleOptions { tenants: *tenants, rows_per_tenant: *rows_per_tenant, seed: *seed, progress: true };
                 let report = scale::seed_scale(&target, &options).await?;
-                for (table, rows) in &report.per_table {
-                    println!("  {table:<28} {rows:>10} rows");
+                for (table, rows, took) in &report.per_table {
+                    println!("  {table:<28} {rows:>10} rows in {:>6.1} s", took.as_secs_f64());
                 }
                 println!(
                     "Loaded {} rows into {} tenants in {:.1} s: {:.0} rows/s.",

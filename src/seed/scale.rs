@@ -38,7 +38,8 @@ pub struct ScaleReport {
     pub tenants: usize,
     pub rows: u64,
     pub elapsed: Duration,
-    pub per_table: Vec<(&'static str, u64)>,
+    /// Rows loaded into each table, and how long its COPY took.
+    pub per_table: Vec<(&'static str, u64, Duration)>,
 }
 
 impl ScaleReport {
@@ -134,14 +135,14 @@ pub async fn seed_scale(target: &Target, options: &ScaleOptions) -> Result<Scale
         // The tables of a phase load side by side, two connections at a time.
         for pair in tables.chunks(2) {
             let loads = pair.iter().map(|table| load_table(target, *table, &plans, options.seed, &sealer, &bar));
-            for (table, rows) in pair.iter().zip(futures_util::future::try_join_all(loads).await?) {
-                per_table.push((table.name, rows));
+            for (table, (rows, took)) in pair.iter().zip(futures_util::future::try_join_all(loads).await?) {
+                per_table.push((table.name, rows, took));
             }
         }
     }
     bar.finish_and_clear();
     admin.batch_execute("ANALYZE").await?;
-    Ok(ScaleReport { tenants: plans.len(), rows: per_table.iter().map(|(_, n)| n).sum(), elapsed: started.elapsed(), per_table })
+    Ok(ScaleReport { tenants: plans.len(), rows: per_table.iter().map(|(_, n, _)| n).sum(), elapsed: started.elapsed(), per_table })
 }
 
 /// Tenants and their owners, through the platform functions, with the credits to pay for their AI tasks.
@@ -189,7 +190,8 @@ async fn create_tenants(admin: &Client, options: &ScaleOptions) -> Result<Vec<Te
 }
 
 /// COPY one table's rows for every tenant on a connection of its own.
-async fn load_table(target: &Target, table: Table, plans: &[TenantPlan], seed: u64, sealer: &Sealer, bar: &ProgressBar) -> Result<u64> {
+async fn load_table(target: &Target, table: Table, plans: &[TenantPlan], seed: u64, sealer: &Sealer, bar: &ProgressBar) -> Result<(u64, Duration)> {
+    let started = Instant::now();
     let client = target.connect_admin().await?;
     let sink = client
         .copy_in(&format!("COPY {} ({}) FROM STDIN", table.name, table.columns))
@@ -214,7 +216,8 @@ async fn load_table(target: &Target, table: Table, plans: &[TenantPlan], seed: u
         sink.send(Bytes::from(buffer)).await?;
     }
     bar.inc(pending);
-    sink.finish().await.with_context(|| format!("loading {}", table.name))
+    let rows = sink.finish().await.with_context(|| format!("loading {}", table.name))?;
+    Ok((rows, started.elapsed()))
 }
 
 fn fxhash(text: &str) -> u64 {
