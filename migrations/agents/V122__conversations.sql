@@ -87,7 +87,7 @@ SELECT tenancy.isolate(t, 'agents')
 FROM unnest(ARRAY['agents.conversations', 'agents.messages']::regclass[]) AS t;
 -- A message keeps its place: its conversation and position are not edited.
 REVOKE UPDATE ON agents.messages FROM tenantbase_app;
-GRANT UPDATE (content, metadata) ON agents.messages TO tenantbase_app;
+GRANT UPDATE (tenant_id, content, metadata) ON agents.messages TO tenantbase_app;
 -- The message count is the numbering's, not the app's.
 REVOKE UPDATE ON agents.conversations FROM tenantbase_app;
-GRANT UPDATE (user_id, context, status, subject, channel, closed_at, metadata) ON agents.conversations TO tenantbase_app;
+GRANT UPDATE (tenant_id, user_id, context, status, subject, channel, closed_at, metadata) ON agents.conversations TO tenantbase_app;

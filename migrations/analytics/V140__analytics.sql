@@ -142,7 +142,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION analytics.ensure_partitions(integer, integer) IS
-    'Creates the missing monthly partitions of the analytics time series around the current month; returns the new ones.';
+    'tenantbase:platform Creates the missing monthly partitions of the analytics time series around the current month; returns the new ones. It reads and writes no tenant data.';
 REVOKE ALL ON FUNCTION analytics.ensure_partitions(integer, integer) FROM PUBLIC;
 -- The API server creates next months' partitions itself (once a day): DDL
 -- through this one function only, bounded and idempotent.

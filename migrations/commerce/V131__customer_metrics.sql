@@ -110,7 +110,7 @@ CREATE TRIGGER start_customer_metrics BEFORE INSERT ON commerce.customers
     FOR EACH ROW EXECUTE FUNCTION commerce.start_customer_metrics();
 
 REVOKE UPDATE ON commerce.customers FROM tenantbase_app;
-GRANT UPDATE (email, first_name, last_name, phone, date_of_birth, gender, addresses, default_address,
+GRANT UPDATE (tenant_id, email, first_name, last_name, phone, date_of_birth, gender, addresses, default_address,
               lifetime_value, currency, last_active_at, status, accepts_marketing, customer_segment, tags,
               support_tickets, support_satisfaction, support_notes, ai_insights, customer_persona, predicted_ltv,
               churn_risk_score, external_customer_ids) ON commerce.customers TO tenantbase_app;

@@ -89,7 +89,7 @@ BEGIN
         IF ranked THEN
             fn := format('search.%I', target.nspname || '_' || target.relname);
             argument := 'phrase text';
-            predicate := format('t.%I @@ q.terms', ix.col);
+            predicate := format('t.%I @@ websearch_to_tsquery(''english''::regconfig, $1)', ix.col);
         ELSIF ix.typ = 'jsonb' THEN
             fn := format('search.%I', target.nspname || '_' || target.relname || '_' || ix.col || '_containing');
             argument := 'doc jsonb';
@@ -108,16 +108,17 @@ BEGIN
                  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
                  AS $body$
                  SELECT %s
-                 FROM %s t%s
+                 FROM %s t
                  WHERE t.tenant_id = tenancy.current_tenant_id() AND %s
                  %s
                  LIMIT $2
                  $body$',
             fn, argument,
             CASE WHEN ranked THEN key_defs || ', rank real' ELSE key_defs END,
-            CASE WHEN ranked THEN format('%s, ts_rank(t.%I, q.terms) AS match_rank', key_cols, ix.col) ELSE key_cols END,
+            CASE WHEN ranked THEN format('%s, ts_rank(t.%I, websearch_to_tsquery(''english''::regconfig, $1)) AS match_rank',
+                                         key_cols, ix.col)
+                 ELSE key_cols END,
             tbl,
-            CASE WHEN ranked THEN ', websearch_to_tsquery(''english''::regconfig, $1) AS q (terms)' ELSE '' END,
             predicate,
             CASE WHEN ranked THEN 'ORDER BY match_rank DESC' ELSE '' END);
         PERFORM tenancy.give_to_platform(signature::regprocedure);
@@ -136,11 +137,13 @@ REVOKE EXECUTE ON FUNCTION search.expose(regclass) FROM PUBLIC;
 -- A parent chain (task -> parent task, decision -> superseding decision) must
 -- never loop back. Attached as an AFTER trigger with the parent column and the
 -- rule's name as arguments: TG_ARGV[0], TG_ARGV[1].
--- Each ancestor is share-locked before its own parent is read. A concurrent
--- change to any ancestor's parent then either waits for this transaction or
--- makes it wait; afterwards READ COMMITTED reads the new parent, and REPEATABLE
--- READ or SERIALIZABLE fails to serialize. Two concurrent edits closing a loop
--- can therefore never both commit.
+-- The chain above the new parent is read, share-locked, and read again until
+-- every row read is locked. From then on no other transaction can change a
+-- parent in the chain before this one ends, and a change made before the locks
+-- were granted is either seen by the last read (READ COMMITTED: a new statement,
+-- a new snapshot) or makes the lock fail to serialize (REPEATABLE READ and
+-- SERIALIZABLE). Two concurrent edits closing a loop can therefore never both
+-- commit: one sees the other's edge, or fails, or they deadlock.
 -- SECURITY DEFINER (platform, BYPASSRLS) so that the walk sees and locks every
 -- ancestor whatever the acting user's update permission; it stays in NEW's
 -- tenant, and an AFTER trigger only sees rows that passed the table's policies.
@@ -149,17 +152,30 @@ CREATE FUNCTION tenancy.refuse_ancestor_cycle() RETURNS trigger
     AS $$
 DECLARE
     parent_column text := TG_ARGV[0];
-    step text := format('SELECT %I FROM %I.%I WHERE tenant_id = $1 AND id = $2 FOR SHARE',
-                        parent_column, TG_TABLE_SCHEMA, TG_TABLE_NAME);
-    ancestor uuid := (to_jsonb(NEW) ->> parent_column)::uuid;
+    -- The new parent and its ancestors, stopping at NEW (UNION ends a loop).
+    walk text := format(
+        'WITH RECURSIVE up (id) AS (
+             SELECT $2::uuid
+             UNION
+             SELECT p.%1$I FROM up JOIN %2$I.%3$I p ON p.tenant_id = $1 AND p.id = up.id
+             WHERE up.id <> $3 AND p.%1$I IS NOT NULL)
+         SELECT array_agg(id) FROM up',
+        parent_column, TG_TABLE_SCHEMA, TG_TABLE_NAME);
+    lock_ancestors text := format('SELECT 1 FROM %I.%I WHERE tenant_id = $1 AND id = ANY ($2) ORDER BY id FOR SHARE',
+                        TG_TABLE_SCHEMA, TG_TABLE_NAME);
+    ancestors uuid[];
+    locked uuid[] := '{}';
 BEGIN
-    WHILE ancestor IS NOT NULL LOOP
-        IF ancestor = NEW.id THEN
+    LOOP
+        EXECUTE walk INTO ancestors USING NEW.tenant_id, (to_jsonb(NEW) ->> parent_column)::uuid, NEW.id;
+        IF NEW.id = ANY (ancestors) THEN
             RAISE EXCEPTION 'a row of %.% cannot be its own ancestor', TG_TABLE_SCHEMA, TG_TABLE_NAME
                 USING ERRCODE = 'check_violation', CONSTRAINT = TG_ARGV[1],
                       SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = parent_column;
         END IF;
-        EXECUTE step INTO ancestor USING NEW.tenant_id, ancestor;
+        EXIT WHEN ancestors <@ locked;
+        EXECUTE lock_ancestors USING NEW.tenant_id, ancestors;
+        locked := locked || ancestors;
     END LOOP;
     RETURN NULL;
 END

@@ -173,11 +173,13 @@ FROM unnest(ARRAY['work.collaboration_sessions', 'work.session_participants', 'w
 
 -- A response is a signed record: given once, never edited or withdrawn. A
 -- request's decision comes only from its responses; the app may still edit its
--- description, due date and notes, and cancel it.
+-- description, due date and notes, and cancel it. (tenant_id stays in the
+-- column grants so that the policies, which pin it, answer an attempt to move a
+-- row, as on every other table.)
 REVOKE UPDATE, DELETE ON work.approval_responses FROM tenantbase_app;
-GRANT UPDATE (comments) ON work.approval_responses TO tenantbase_app;
+GRANT UPDATE (tenant_id, comments) ON work.approval_responses TO tenantbase_app;
 REVOKE UPDATE ON work.approval_requests FROM tenantbase_app;
-GRANT UPDATE (title, description, due_date, status, decision_notes, context_data) ON work.approval_requests TO tenantbase_app;
+GRANT UPDATE (tenant_id, title, description, due_date, status, decision_notes, context_data) ON work.approval_requests TO tenantbase_app;
 
 -- Each response moves its request towards its decision. The request row is
 -- locked first, so concurrent responses to one request are counted one after

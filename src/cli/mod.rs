@@ -8,9 +8,9 @@ use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 
 use crate::api::{self, AppState};
-use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Target, TenantCtx};
+use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Db, Target, TenantCtx};
 use crate::isolation::{attack, check};
-use crate::seed::demo;
+use crate::seed::{demo, scale};
 
 /// A context printed for a person at psql lives longer than the server's.
 const PSQL_CONTEXT_TTL: Duration = Duration::from_secs(15 * 60);
@@ -81,6 +81,17 @@ pub enum Command {
         #[arg(long, default_value_t = PSQL_CONTEXT_TTL.as_secs())]
         ttl: u64,
     },
+    /// Platform operations on tenants' credits.
+    Credits {
+        #[command(subcommand)]
+        action: CreditsAction,
+    },
+    /// Create the missing monthly partitions of the analytics time series (run daily by cron, or let `serve` do it).
+    Partitions {
+        /// How many months ahead of the current one to create.
+        #[arg(long, default_value_t = 3)]
+        months_ahead: i32,
+    },
     /// Start the database, migrate, seed the demo tenants and serve, printing what to try.
     Demo {
         /// Address to listen on.
@@ -115,6 +126,36 @@ pub enum UrlRole {
 pub enum SeedWhat {
     /// The documents' sample tenants and users (idempotent).
     Demo,
+    /// A large skewed data set for benchmarks, bulk loaded with COPY (adds new tenants on every run).
+    Scale {
+        /// How many tenants to create.
+        #[arg(long, default_value_t = 100)]
+        tenants: usize,
+        /// The average number of rows per tenant over all loaded tables; Zipf-skewed between tenants.
+        #[arg(long, default_value_t = 1000)]
+        rows_per_tenant: usize,
+        /// Seed of the generator: the same seed generates the same rows.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CreditsAction {
+    /// Reset every tenant's monthly credit usage, once per month, and complete tasks parked for credits.
+    ResetMonthly {
+        /// The month to open, as YYYY-MM (default: the current month).
+        #[arg(long)]
+        month: Option<String>,
+    },
+    /// Add credits to a tenant and complete the tasks it had parked for lack of them.
+    Add {
+        /// The tenant's slug.
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        amount: i32,
+    },
 }
 
 impl Cli {
@@ -140,6 +181,11 @@ impl Cli {
                 for m in applied {
                     println!("applied {m}");
                 }
+                let admin = target.connect_admin().await?;
+                let created = admin.query("SELECT analytics.ensure_partitions(3)", &[]).await?;
+                if !created.is_empty() {
+                    println!("created {} analytics partitions", created.len());
+                }
                 Ok(())
             }
             Command::Seed { what: SeedWhat::Demo } => {
@@ -148,11 +194,39 @@ impl Cli {
                 println!("Seeded {} demo tenants and {} users.", seeded.tenants.len(), seeded.users.len());
                 Ok(())
             }
+            Command::Seed { what: SeedWhat::Scale { tenants, rows_per_tenant, seed } } => {
+                let target = self.target()?;
+                let options = scale::ScaleOptions { tenants: *tenants, rows_per_tenant: *rows_per_tenant, seed: *seed, progress: true };
+                let report = scale::seed_scale(&target, &options).await?;
+                for (table, rows, took) in &report.per_table {
+                    println!("  {table:<28} {rows:>10} rows in {:>6.1} s", took.as_secs_f64());
+                }
+                println!(
+                    "Loaded {} rows into {} tenants in {:.1} s: {:.0} rows/s.",
+                    report.rows,
+                    report.tenants,
+                    report.elapsed.as_secs_f64(),
+                    report.rows_per_second()
+                );
+                Ok(())
+            }
             Command::Serve { listen, pool_size } => {
                 let target = self.target()?;
                 let listener = tokio::net::TcpListener::bind(listen).await?;
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
-                api::serve(listener, AppState::new(target.app_db(*pool_size).await?, self.sealer()?).await?).await
+                let db = target.app_db(*pool_size).await?;
+                keep_partitions_ahead(db.clone());
+                api::serve(listener, AppState::new(db, self.sealer()?).await?).await
+            }
+            Command::Credits { action } => self.credits(action).await,
+            Command::Partitions { months_ahead } => {
+                let admin = self.target()?.connect_admin().await?;
+                let created = admin.query("SELECT analytics.ensure_partitions($1)::text", &[months_ahead]).await?;
+                for row in &created {
+                    println!("created {}", row.get::<_, String>(0));
+                }
+                println!("{} partitions created; {} months ahead are covered.", created.len(), months_ahead);
+                Ok(())
             }
             Command::Context { tenant, user, ttl } => self.context(tenant, user.as_deref(), *ttl).await,
             Command::Demo { listen } => self.demo(listen).await,
@@ -267,10 +341,39 @@ impl Cli {
         Ok(())
     }
 
+    async fn credits(&self, action: &CreditsAction) -> Result<()> {
+        let admin = self.target()?.connect_admin().await?;
+        match action {
+            CreditsAction::ResetMonthly { month } => {
+                let month = month.as_deref().map(|m| format!("{m}-01"));
+                let reset: i32 = admin
+                    .query_one(
+                        "SELECT platform.reset_monthly_credits(coalesce($1::text::date, date_trunc('month', now())::date))",
+                        &[&month],
+                    )
+                    .await?
+                    .get(0);
+                println!("Monthly credit usage reset for {reset} tenants.");
+            }
+            CreditsAction::Add { tenant, amount } => {
+                let released: i32 = admin
+                    .query_one(
+                        "SELECT platform.add_credits((SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext), $2)",
+                        &[tenant, amount],
+                    )
+                    .await?
+                    .get(0);
+                println!("Added {amount} credits to {tenant}; {released} parked tasks completed.");
+            }
+        }
+        Ok(())
+    }
+
     async fn demo(&self, listen: &str) -> Result<()> {
         let target = self.target()?;
         migrate::migrate(&target).await?;
         let app_db = target.app_db(16).await?;
+        keep_partitions_ahead(app_db.clone());
         let seeded = demo::seed(&target, &app_db).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
@@ -318,4 +421,18 @@ pub fn curl_walkthrough(addr: &str, acme: uuid::Uuid, other: uuid::Uuid) -> Vec<
         format!("curl -s {base}/v1/tenants/{acme}/roles -H \"authorization: Bearer $TOKEN\""),
         format!("curl -s {base}/v1/tenants/{other}/members -H \"authorization: Bearer $TOKEN\"   # another tenant: 404"),
     ]
+}
+
+/// The analytics time series never run out of partitions while the server runs:
+/// next months' partitions are created at start and once a day.
+fn keep_partitions_ahead(db: Db) {
+    tokio::spawn(async move {
+        let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+        loop {
+            daily.tick().await;
+            if let Err(e) = db.ensure_partitions(3).await {
+                tracing::warn!(error = %e, "creating the next analytics partitions failed");
+            }
+        }
+    });
 }

@@ -162,6 +162,11 @@ impl Db {
         Ok(client.query(&statement, params).await?)
     }
 
+    /// Creates the analytics partitions up to `months_ahead` (bounded DDL the app role may run).
+    pub async fn ensure_partitions(&self, months_ahead: i32) -> Result<u64, DbError> {
+        Ok(self.platform_call("SELECT analytics.ensure_partitions($1)", &[&months_ahead]).await?.len() as u64)
+    }
+
     /// Checks that the database answers (readiness).
     pub async fn ping(&self) -> Result<(), DbError> {
         let client = self.pool.get().await?;

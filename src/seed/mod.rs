@@ -1,5 +1,6 @@
-//! Data for people to look at: the documents' sample tenants, their users and
-//! their business data.
+//! Data: the documents' sample tenants with their users and business data, and
+//! a large skewed data set for benchmarks.
 
 pub mod business;
 pub mod demo;
+pub mod scale;

@@ -86,6 +86,7 @@ async fn customer_metrics_equal_a_full_recomputation_after_concurrent_order_writ
         customers.push(row[0].get::<_, Uuid>(0));
     }
 
+    // The writers pick among their own orders (external ids w<writer>-<op>), unshipped, so any date is valid.
     const WRITERS: u64 = 12;
     const OPS: usize = 30;
     let mut writers = Vec::new();
@@ -107,27 +108,27 @@ async fn customer_metrics_equal_a_full_recomputation_after_concurrent_order_writ
                     ),
                     2 => (
                         "UPDATE commerce.orders SET total_amount = $2::text::numeric
-                         WHERE tenant_id = $1 AND id = (SELECT id FROM commerce.orders WHERE tenant_id = $1 ORDER BY random() LIMIT 1)",
+                         WHERE tenant_id = $1 AND id = (SELECT id FROM commerce.orders WHERE tenant_id = $1 AND external_id LIKE 'w%' ORDER BY random() LIMIT 1)",
                         vec![Box::new(tenant), Box::new(amount)],
                     ),
                     3 => (
                         "UPDATE commerce.orders SET status = (ARRAY['cancelled', 'refunded', 'delivered'])[1 + $2 % 3]::commerce.order_status
-                         WHERE tenant_id = $1 AND id = (SELECT id FROM commerce.orders WHERE tenant_id = $1 ORDER BY random() LIMIT 1)",
+                         WHERE tenant_id = $1 AND id = (SELECT id FROM commerce.orders WHERE tenant_id = $1 AND external_id LIKE 'w%' ORDER BY random() LIMIT 1)",
                         vec![Box::new(tenant), Box::new(days)],
                     ),
                     4 => (
                         "UPDATE commerce.orders SET customer_id = $2
-                         WHERE tenant_id = $1 AND id = (SELECT id FROM commerce.orders WHERE tenant_id = $1 ORDER BY random() LIMIT 1)",
+                         WHERE tenant_id = $1 AND id = (SELECT id FROM commerce.orders WHERE tenant_id = $1 AND external_id LIKE 'w%' ORDER BY random() LIMIT 1)",
                         vec![Box::new(tenant), Box::new(customer)],
                     ),
                     5 => (
                         "UPDATE commerce.orders SET order_date = now() - make_interval(days => $2)
-                         WHERE tenant_id = $1 AND id = (SELECT id FROM commerce.orders WHERE tenant_id = $1 ORDER BY random() LIMIT 1)",
+                         WHERE tenant_id = $1 AND id = (SELECT id FROM commerce.orders WHERE tenant_id = $1 AND external_id LIKE 'w%' ORDER BY random() LIMIT 1)",
                         vec![Box::new(tenant), Box::new(days)],
                     ),
                     6 => (
                         "DELETE FROM commerce.orders
-                         WHERE tenant_id = $1 AND id = (SELECT id FROM commerce.orders WHERE tenant_id = $1 ORDER BY random() LIMIT 1)",
+                         WHERE tenant_id = $1 AND id = (SELECT id FROM commerce.orders WHERE tenant_id = $1 AND external_id LIKE 'w%' ORDER BY random() LIMIT 1)",
                         vec![Box::new(tenant)],
                     ),
                     _ => (

@@ -10,3 +10,4 @@ mod context;
 mod isolation;
 mod migrations;
 mod pool;
+mod search;
