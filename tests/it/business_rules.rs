@@ -140,9 +140,19 @@ async fn customer_metrics_equal_a_full_recomputation_after_concurrent_order_writ
                 };
                 let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
                     params.iter().map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync)).collect();
-                let mut tx = pool.tenant_tx(&ctx).await.unwrap();
-                tx.execute(sql, &refs).await.unwrap_or_else(|e| panic!("writer {writer} op {op} ({sql}): {e:?}"));
-                tx.commit().await.unwrap();
+                // Two multi-row updates may lock the same orders in opposite orders:
+                // PostgreSQL breaks the deadlock and, like any client, the writer retries.
+                for attempt in 1.. {
+                    let mut tx = pool.tenant_tx(&ctx).await.unwrap();
+                    match tx.execute(sql, &refs).await {
+                        Ok(_) => {
+                            tx.commit().await.unwrap();
+                            break;
+                        }
+                        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED) && attempt < 10 => continue,
+                        Err(e) => panic!("writer {writer} op {op} ({sql}): {e:?}"),
+                    }
+                }
                 kinds.insert(kind);
             }
             kinds
