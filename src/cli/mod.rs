@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::{self, AppState};
+use crate::audit;
 use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Db, Target};
 use crate::seed::demo;
 
@@ -47,6 +49,11 @@ pub enum Command {
         #[arg(long, env = "TENANTBASE_POOL_SIZE", default_value_t = 16)]
         pool_size: usize,
     },
+    /// The audit trail: verify its hash chains, apply retention.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Start the database, migrate, seed the demo tenants and serve, printing what to try.
     Demo {
         /// Address to listen on.
@@ -75,6 +82,27 @@ pub enum DbAction {
 pub enum UrlRole {
     Admin,
     App,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditAction {
+    /// Walk every hash chain (or one tenant's) and report the first broken link of each;
+    /// exit status 1 when one is broken.
+    Verify {
+        /// Only this tenant's chain (its slug or id).
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Create the coming months' partitions; export (if asked) and drop those older than the retention.
+    Prune {
+        /// Keep entries this many days at least (never fewer than 90).
+        #[arg(long, default_value_t = audit::DEFAULT_RETENTION_DAYS,
+              value_parser = clap::value_parser!(u32).range(audit::MIN_RETENTION_DAYS as i64..))]
+        retention_days: u32,
+        /// Write each partition to <DIR>/<partition>.csv before dropping it.
+        #[arg(long, value_name = "DIR")]
+        export_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -111,7 +139,45 @@ impl Cli {
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
                 api::serve(listener, AppState { db: Db::new(target.app.clone(), *pool_size) }).await
             }
+            Command::Audit { action } => self.audit(action).await,
             Command::Demo { listen } => self.demo(listen).await,
+        }
+    }
+
+    async fn audit(&self, action: &AuditAction) -> Result<()> {
+        let target = self.target()?;
+        let mut admin = target.connect_admin().await?;
+        match action {
+            AuditAction::Verify { tenant } => {
+                let progress = progress_bar(None, "{spinner} {pos} entries verified ({per_sec}) {msg}");
+                let report = audit::verify(&mut admin, tenant.as_deref(), &progress).await?;
+                progress.finish_and_clear();
+                for chain in &report.chains {
+                    println!("{chain}");
+                }
+                let broken = report.broken().count();
+                if broken > 0 {
+                    bail!("{broken} audit chain(s) broken");
+                }
+                Ok(())
+            }
+            AuditAction::Prune { retention_days, export_dir } => {
+                let options = audit::PruneOptions { retention_days: *retention_days, export_dir: export_dir.clone() };
+                let progress = progress_bar(Some(0), "{bar:30} {pos}/{len} partitions {msg}");
+                let report = audit::prune(&mut admin, &options, &progress).await?;
+                progress.finish_and_clear();
+                for name in &report.created {
+                    println!("created {name}");
+                }
+                for p in &report.pruned {
+                    let export = p.export.as_ref().map(|(path, sha)| format!(", exported to {} (sha256 {sha})", path.display()));
+                    println!("dropped {} ({} to {}): {} entries{}", p.name, p.from.date_naive(), p.to.date_naive(), p.entries, export.unwrap_or_default());
+                }
+                if report.pruned.is_empty() {
+                    println!("No partition is older than {retention_days} days.");
+                }
+                Ok(())
+            }
         }
     }
 
@@ -196,4 +262,15 @@ impl Cli {
         );
         api::serve(listener, AppState { db: app_db }).await
     }
+}
+
+/// A progress bar on stderr (drawn only on a terminal): a spinner without a length.
+fn progress_bar(length: Option<u64>, template: &str) -> ProgressBar {
+    let bar = match length {
+        Some(length) => ProgressBar::new(length),
+        None => ProgressBar::new_spinner(),
+    };
+    bar.set_style(ProgressStyle::with_template(template).expect("a valid progress template"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }

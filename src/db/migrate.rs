@@ -31,7 +31,10 @@ pub async fn migrate(target: &Target) -> Result<Report> {
     ensure_database(target).await?;
     let mut client = target.connect_admin().await?;
     bootstrap(&client, target.database_name()).await?;
-    run(&mut client, &embedded_migrations()).await
+    let report = run(&mut client, &embedded_migrations()).await?;
+    // Every migrate run also creates the audit log's coming months.
+    crate::audit::ensure_partitions(&client).await?;
+    Ok(report)
 }
 
 /// Applies `migrations` as the owner role, one transaction each, under the migration lock.
