@@ -8,19 +8,20 @@ CREATE FUNCTION audit.platform_chain() RETURNS uuid
     AS $$ SELECT '00000000-0000-0000-0000-000000000000'::uuid $$;
 
 -- What an entry's hash covers: every column but the hash, as jsonb text (keys in
--- jsonb's fixed order), rendered in UTC so that no session setting changes it.
--- Null columns are left out, so a nullable column added later keeps every older
--- entry's content, and therefore its hash, unchanged. Used to write and to verify.
+-- jsonb's fixed order), its time rendered in UTC so that no session setting changes
+-- it. Used to write and to verify; the columns of the logs are therefore part of
+-- the hashed content (docs/audit.md says how to add one). Called by SECURITY DEFINER
+-- functions with a fixed search_path, or by a verifying superuser; everything is qualified.
 CREATE FUNCTION audit.entry_content(entry anyelement) RETURNS text
-    LANGUAGE sql STABLE SET TimeZone = 'UTC' SET search_path = pg_catalog, pg_temp
+    LANGUAGE sql STABLE
     AS $$
-    SELECT jsonb_object_agg(key, value)::text
-    FROM jsonb_each(to_jsonb(entry) - 'hash')
-    WHERE jsonb_typeof(value) <> 'null'
+    SELECT (j - 'hash' || jsonb_build_object('occurred_at', to_char((j ->> 'occurred_at')::timestamptz AT TIME ZONE 'UTC',
+                                                                    'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))::text
+    FROM to_jsonb(entry) AS j
 $$;
 
 CREATE FUNCTION audit.entry_hash(previous bytea, entry anyelement) RETURNS bytea
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE sql STABLE
     AS $$ SELECT public.digest(previous || convert_to(audit.entry_content(entry), 'UTF8'), 'sha256') $$;
 
 CREATE FUNCTION audit.uuid_or_null(value text) RETURNS uuid
@@ -29,21 +30,24 @@ CREATE FUNCTION audit.uuid_or_null(value text) RETURNS uuid
     SELECT CASE WHEN value ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN value::uuid END
 $$;
 
--- The request facts src/db/pool.rs sets transaction-locally with the tenant context.
--- Recorded, never trusted: the policies do not read them.
+-- The request facts src/db/pool.rs sets transaction-locally with the tenant
+-- context. Recorded, never trusted: the policies do not read them. (PL/pgSQL,
+-- whose plans are kept: an SQL function called this way is planned at every row.)
 CREATE FUNCTION audit.current_request(OUT user_id uuid, OUT impersonated_by uuid, OUT api_key_id uuid,
                                       OUT request_id text, OUT ip_address inet, OUT user_agent text,
                                       OUT db_role text, OUT xact_id xid8)
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
-    SELECT tenancy.current_user_id(),
-           nullif(current_setting('app.impersonated_by', true), '')::uuid,
-           nullif(current_setting('app.api_key_id', true), '')::uuid,
-           left(nullif(current_setting('app.request_id', true), ''), 200),
-           nullif(current_setting('app.client_ip', true), '')::inet,
-           left(nullif(current_setting('app.user_agent', true), ''), 512),
-           session_user::text,
-           pg_current_xact_id()
+BEGIN
+    user_id := tenancy.current_user_id();
+    impersonated_by := nullif(current_setting('app.impersonated_by', true), '')::uuid;
+    api_key_id := nullif(current_setting('app.api_key_id', true), '')::uuid;
+    request_id := left(nullif(current_setting('app.request_id', true), ''), 200);
+    ip_address := nullif(current_setting('app.client_ip', true), '')::inet;
+    user_agent := left(nullif(current_setting('app.user_agent', true), ''), 512);
+    db_role := session_user;
+    xact_id := pg_current_xact_id();
+END
 $$;
 
 -- The last entry of a chain, for the entry about to follow it. The first call in a
@@ -54,7 +58,7 @@ $$;
 -- transaction, not once per entry. Under REPEATABLE READ a writer that started
 -- before the previous holder committed gets a serialization failure (retry it).
 CREATE FUNCTION audit.chain_tail(p_chain uuid, OUT last_id bigint, OUT last_hash bytea, OUT last_at timestamptz)
-    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql
     AS $$
 DECLARE
     me xid8 := pg_current_xact_id();
