@@ -227,6 +227,18 @@ $$;
 CREATE TRIGGER audit_tenant_lifecycle BEFORE INSERT OR DELETE ON tenancy.tenants
     FOR EACH ROW EXECUTE FUNCTION audit.record_tenant_lifecycle();
 
+-- A TRUNCATE empties a table for every tenant at once, row triggers unfired: it
+-- goes on the platform chain. (The app role holds no TRUNCATE privilege.)
+CREATE FUNCTION audit.record_truncate() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    PERFORM audit.record_platform_event('data_change', 'table.truncated', format('%s truncated, every tenant''s rows', TG_ARGV[0]),
+                                        p_target_type => 'table', p_metadata => jsonb_build_object('table', TG_ARGV[0]));
+    RETURN NULL;
+END
+$$;
+
 -- Append-only, even for the owner: entries leave only with their tenant (the
 -- foreign key's cascade) or with their whole partition (retention). A superuser can
 -- still switch triggers off; the hash chains are what reveal that (docs/audit.md).
@@ -254,9 +266,10 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON audit.platform_log
     FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
 
 -- Called by tenancy.isolate for every tenant table: attaches audit.record_change
--- with the table's facts as arguments. Not to the log itself, and not to a
--- partition: PostgreSQL clones a partitioned table's row triggers to every
--- partition, present and future, so a trigger of the partition's own would fire twice.
+-- with the table's facts as arguments, and audit.record_truncate. Not to the log
+-- itself, and not to a partition: PostgreSQL clones a partitioned table's row
+-- triggers to every partition, present and future, so a trigger of the
+-- partition's own would fire twice.
 CREATE FUNCTION audit.track_changes(tbl regclass, resource text, tenant_column name) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -286,6 +299,9 @@ BEGIN
     EXECUTE format('CREATE OR REPLACE TRIGGER audit_change AFTER INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION audit.record_change(%L, %L, %L, %L, %s)',
                    tbl, format('%I.%I', rel.nspname, rel.relname), rel.relname, event_type, tenant_column, key_columns);
+    EXECUTE format('CREATE OR REPLACE TRIGGER audit_truncate AFTER TRUNCATE ON %s
+                    FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate(%L)',
+                   tbl, format('%I.%I', rel.nspname, rel.relname));
 END
 $$;
 
@@ -310,7 +326,8 @@ DECLARE
     switched integer := 0;
 BEGIN
     FOR tbl IN SELECT a.table_name FROM audit.audited_tables() a LOOP
-        EXECUTE format('ALTER TABLE %s %s TRIGGER audit_change', tbl, CASE WHEN enabled THEN 'ENABLE' ELSE 'DISABLE' END);
+        EXECUTE format('ALTER TABLE %s %s TRIGGER audit_change, %2$s TRIGGER audit_truncate',
+                       tbl, CASE WHEN enabled THEN 'ENABLE' ELSE 'DISABLE' END);
         switched := switched + 1;
     END LOOP;
     PERFORM audit.record_platform_event('security_event', CASE WHEN enabled THEN 'audit.enabled' ELSE 'audit.disabled' END,
@@ -324,6 +341,7 @@ GRANT CREATE ON SCHEMA audit TO tenantbase_audit;
 ALTER FUNCTION audit.record_change() OWNER TO tenantbase_audit;
 ALTER FUNCTION audit.record_platform_event(audit.event_type, text, text, uuid, text, uuid, jsonb) OWNER TO tenantbase_audit;
 ALTER FUNCTION audit.record_tenant_lifecycle() OWNER TO tenantbase_audit;
+ALTER FUNCTION audit.record_truncate() OWNER TO tenantbase_audit;
 ALTER FUNCTION audit.refuse_change() OWNER TO tenantbase_audit;
 REVOKE CREATE ON SCHEMA audit FROM tenantbase_audit;
 GRANT EXECUTE ON FUNCTION audit.platform_chain(), audit.entry_content(anyelement), audit.entry_hash(bytea, anyelement),

@@ -812,3 +812,21 @@ async fn the_verify_command_exits_with_status_1_on_a_broken_chain() {
     let refused = run(&["audit", "prune", "--retention-days", "89"]);
     assert!(!refused.status.success());
 }
+
+#[tokio::test]
+async fn a_truncate_of_a_tenant_table_is_a_platform_event() {
+    let db = TestDb::new().await;
+    db.seeded().await;
+    let admin = db.admin().await;
+    admin.batch_execute("TRUNCATE tenancy.api_keys").await.unwrap();
+    let tables: Vec<Value> = admin
+        .query("SELECT metadata -> 'table' FROM audit.platform_log WHERE event_action = 'table.truncated'", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(tables, [json!("tenancy.api_keys")]);
+    let refused = admin.batch_execute("TRUNCATE tenancy.tenants CASCADE").await;
+    assert_eq!(sqlstate(refused), "42501", "the cascade would empty the audit log");
+}
