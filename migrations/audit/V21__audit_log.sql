@@ -45,7 +45,9 @@ CREATE TABLE audit.log (
     metadata          jsonb NOT NULL DEFAULT '{}' CONSTRAINT log_metadata_object CHECK (jsonb_typeof(metadata) = 'object'),
     -- sha256(previous entry's hash || audit.entry_content(this entry)).
     hash              bytea NOT NULL CONSTRAINT log_hash_sha256 CHECK (length(hash) = 32),
-    PRIMARY KEY (tenant_id, id, occurred_at),
+    -- In time order: a chain's newest entry comes first going backwards, ahead of the
+    -- dead entries a rolled-back writer left with higher ids (ids are reused).
+    PRIMARY KEY (tenant_id, occurred_at, id),
     CONSTRAINT log_change_names_its_row CHECK ((operation IS NULL) = (table_name IS NULL)
                                                AND (operation IS NULL) = (row_key IS NULL))
 ) PARTITION BY RANGE (occurred_at);

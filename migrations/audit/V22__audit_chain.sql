@@ -72,7 +72,8 @@ BEGIN
         SELECT * INTO STRICT c FROM audit.chains WHERE chain_id = p_chain FOR UPDATE;
     END IF;
 
-    -- Entries after the recorded head: the previous holder's, then this transaction's.
+    -- The newest entry from the recorded head on: the previous holder's last, then this
+    -- transaction's. (A chain's entries are in time order: see audit.log's primary key.)
     IF p_chain = audit.platform_chain() THEN
         SELECT l.id, l.hash, l.occurred_at INTO last_id, last_hash, last_at
         FROM audit.platform_log l
@@ -81,11 +82,11 @@ BEGIN
     ELSE
         SELECT l.id, l.hash, l.occurred_at INTO last_id, last_hash, last_at
         FROM audit.log l
-        WHERE l.tenant_id = p_chain AND l.id > c.head_id AND l.occurred_at >= c.head_at
-        ORDER BY l.id DESC LIMIT 1;
+        WHERE l.tenant_id = p_chain AND l.occurred_at >= c.head_at
+        ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1;
     END IF;
     IF last_id IS NULL THEN
-        -- Nothing after the head; retention may have dropped the head itself.
+        -- Nothing from the head on: retention dropped it, or the chain has no entry yet.
         SELECT b.last_id, b.last_hash, b.last_at INTO last_id, last_hash, last_at
         FROM audit.chain_bases b
         WHERE b.chain_id = p_chain AND b.last_id > c.head_id;

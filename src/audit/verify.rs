@@ -1,7 +1,7 @@
 //! Walking the hash chains. Each entry's hash must be sha256(previous entry's hash
 //! || its content), where the content is what `audit.entry_content` renders (the
 //! same function the trigger hashes) and the hashing is done again here; ids must
-//! run 1, 2, 3... from where retention left the chain; and the chain must reach the
+//! run 1, 2, 3... in time order from where retention left the chain; and the chain must reach the
 //! head its lock row recorded. The first link that fails is reported with its entry.
 
 use std::fmt;
@@ -20,8 +20,10 @@ use super::{ensure_partitions, PLATFORM_CHAIN};
 /// The hash a chain starts from when nothing precedes its first entry.
 const GENESIS: [u8; 32] = [0; 32];
 
+/// In the primary key's order, which is the chain's order: each entry is chained no
+/// earlier than the one before it.
 const TENANT_ENTRIES: &str = "SELECT id, occurred_at, table_name, operation::text, event_action, hash, audit.entry_content(l)
-                              FROM audit.log l WHERE tenant_id = $1 ORDER BY id";
+                              FROM audit.log l WHERE tenant_id = $1 ORDER BY occurred_at, id";
 const PLATFORM_ENTRIES: &str = "SELECT id, occurred_at, NULL::text, NULL::text, event_action, hash, audit.entry_content(l)
                                 FROM audit.platform_log l ORDER BY id";
 
@@ -198,10 +200,8 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
     while let Some(row) = rows.try_next().await? {
         let entry = Entry::from(row);
         let expected = link_hash(&previous, &entry.content);
-        let reason = if entry.id > last_id + 1 {
-            Some(format!("entries #{}..#{} are missing", last_id + 1, entry.id - 1))
-        } else if entry.id <= last_id {
-            Some(format!("entry #{} appears again after #{last_id}", entry.id))
+        let reason = if entry.id != last_id + 1 {
+            Some(format!("#{} was expected next, not #{}: entries were removed or reordered", last_id + 1, entry.id))
         } else if expected != entry.hash {
             Some("the entry's content does not match its hash: it was edited, or moved from elsewhere in the chain".to_string())
         } else {

@@ -379,7 +379,6 @@ async fn planted_tampering_is_found_by_verify() {
         assert!(report.chains.iter().filter(|c| c.chain.id != acme).all(|c| c.broken.is_none()));
         chain.broken.clone().unwrap_or_else(|| panic!("tampering not found: {chain}"))
     };
-    let restore = "INSERT INTO audit.log SELECT * FROM jsonb_populate_record(NULL::audit.log, $1::jsonb)";
 
     // An edited entry.
     let original = saved(&admin, acme, 3).await;
@@ -391,7 +390,7 @@ async fn planted_tampering_is_found_by_verify() {
     assert_eq!(b.stored_hash, hex::encode(hex_bytes(&original["hash"])));
     assert!(b.table.is_some() && b.occurred_at.is_some());
     tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
-    tamper(&admin, restore, &[&original]).await;
+    tamper(&admin, RESTORE, &[&original]).await;
     assert_intact(&verify(&mut admin, Some("acme")).await);
 
     // A deleted entry.
@@ -399,17 +398,24 @@ async fn planted_tampering_is_found_by_verify() {
     tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id = 4", &[&acme]).await;
     let b = broken_at(verify(&mut admin, None).await);
     assert_eq!(b.entry_id, 5);
-    assert!(b.reason.contains("#4..#4 are missing"), "{}", b.reason);
-    tamper(&admin, restore, &[&original]).await;
+    assert!(b.reason.contains("#4 was expected next, not #5"), "{}", b.reason);
+    tamper(&admin, RESTORE, &[&original]).await;
     assert_intact(&verify(&mut admin, None).await);
 
-    // Two entries swapped.
+    // Two entries swapped: their places in the chain...
     let swap = "UPDATE audit.log SET id = CASE id WHEN 5 THEN 6 ELSE 5 END WHERE tenant_id = $1 AND id IN (5, 6)";
     tamper(&admin, swap, &[&acme]).await;
     let b = broken_at(verify(&mut admin, Some("acme")).await);
+    assert_eq!(b.entry_id, 6);
+    assert!(b.reason.contains("#5 was expected next, not #6"), "{}", b.reason);
+    tamper(&admin, swap, &[&acme]).await;
+    assert_intact(&verify(&mut admin, Some("acme")).await);
+    // ...or their places and times, so that they come in the order of their ids.
+    swap_contents(&admin, acme, 5, 6).await;
+    let b = broken_at(verify(&mut admin, Some("acme")).await);
     assert_eq!(b.entry_id, 5);
     assert!(b.reason.contains("does not match its hash"), "{}", b.reason);
-    tamper(&admin, swap, &[&acme]).await;
+    swap_contents(&admin, acme, 5, 6).await;
     assert_intact(&verify(&mut admin, Some("acme")).await);
 
     // The newest entries cut off: the chain no longer reaches its recorded head.
@@ -424,6 +430,20 @@ async fn planted_tampering_is_found_by_verify() {
     let report = verify(&mut admin, None).await;
     let platform = report.chain(PLATFORM_CHAIN).unwrap();
     assert_eq!(platform.broken.as_ref().map(|b| b.entry_id), Some(2), "{platform}");
+}
+
+const RESTORE: &str = "INSERT INTO audit.log SELECT * FROM jsonb_populate_record(NULL::audit.log, $1::jsonb)";
+
+/// Exchanges two entries' contents, each keeping its place (id and time) in the chain.
+async fn swap_contents(admin: &Client, tenant: Uuid, a: i64, b: i64) {
+    let (entry_a, entry_b) = (saved(admin, tenant, a).await, saved(admin, tenant, b).await);
+    tamper(admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id IN ($2, $3)", &[&tenant, &a, &b]).await;
+    for (entry, place) in [(&entry_a, &entry_b), (&entry_b, &entry_a)] {
+        let mut moved = entry.clone();
+        moved["id"] = place["id"].clone();
+        moved["occurred_at"] = place["occurred_at"].clone();
+        tamper(admin, RESTORE, &[&moved]).await;
+    }
 }
 
 async fn saved(admin: &Client, tenant: Uuid, id: i64) -> Value {
