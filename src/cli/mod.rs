@@ -6,8 +6,10 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::{self, AppState};
+use crate::audit;
 use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Db, Target, TenantCtx};
 use crate::isolation::{attack, check};
 use crate::seed::{demo, scale};
@@ -92,6 +94,11 @@ pub enum Command {
         #[arg(long, default_value_t = 3)]
         months_ahead: i32,
     },
+    /// The audit trail: verify its hash chains, apply retention.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Start the database, migrate, seed the demo tenants and serve, printing what to try.
     Demo {
         /// Address to listen on.
@@ -120,6 +127,27 @@ pub enum DbAction {
 pub enum UrlRole {
     Admin,
     App,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditAction {
+    /// Walk every hash chain (or one tenant's) and report the first broken link of each;
+    /// exit status 1 when one is broken.
+    Verify {
+        /// Only this tenant's chain (its slug or id).
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Create the coming months' partitions; export (if asked) and drop those older than the retention.
+    Prune {
+        /// Keep entries this many days at least (never fewer than 90).
+        #[arg(long, default_value_t = audit::DEFAULT_RETENTION_DAYS,
+              value_parser = clap::value_parser!(u32).range(audit::MIN_RETENTION_DAYS as i64..))]
+        retention_days: u32,
+        /// Write each partition to <DIR>/<partition>.csv before dropping it.
+        #[arg(long, value_name = "DIR")]
+        export_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -229,6 +257,7 @@ impl Cli {
                 Ok(())
             }
             Command::Context { tenant, user, ttl } => self.context(tenant, user.as_deref(), *ttl).await,
+            Command::Audit { action } => self.audit(action).await,
             Command::Demo { listen } => self.demo(listen).await,
         }
         .map(|()| ExitCode::SUCCESS)
@@ -282,6 +311,43 @@ impl Cli {
         let expires = SystemTime::now() + Duration::from_secs(ttl);
         println!("BEGIN; {};", ctx.context_sql(&target.context_key().await?, expires));
         Ok(())
+    }
+
+    async fn audit(&self, action: &AuditAction) -> Result<()> {
+        let target = self.target()?;
+        let mut admin = target.connect_admin().await?;
+        match action {
+            AuditAction::Verify { tenant } => {
+                let progress = progress_bar(None, "{spinner} {pos} entries verified ({per_sec}) {msg}");
+                let report = audit::verify(&mut admin, tenant.as_deref(), &progress).await?;
+                progress.finish_and_clear();
+                for chain in &report.chains {
+                    println!("{chain}");
+                }
+                let broken = report.broken().count();
+                if broken > 0 {
+                    bail!("{broken} audit chain(s) broken");
+                }
+                Ok(())
+            }
+            AuditAction::Prune { retention_days, export_dir } => {
+                let options = audit::PruneOptions { retention_days: *retention_days, export_dir: export_dir.clone() };
+                let progress = progress_bar(Some(0), "{bar:30} {pos}/{len} partitions {msg}");
+                let report = audit::prune(&mut admin, &options, &progress).await?;
+                progress.finish_and_clear();
+                for name in &report.created {
+                    println!("created {name}");
+                }
+                for p in &report.pruned {
+                    let export = p.export.as_ref().map(|(path, sha)| format!(", exported to {} (sha256 {sha})", path.display()));
+                    println!("dropped {} ({} to {}): {} entries{}", p.name, p.from.date_naive(), p.to.date_naive(), p.entries, export.unwrap_or_default());
+                }
+                if report.pruned.is_empty() {
+                    println!("No partition is older than {retention_days} days.");
+                }
+                Ok(())
+            }
+        }
     }
 
     fn target(&self) -> Result<Target> {
@@ -435,4 +501,15 @@ fn keep_partitions_ahead(db: Db) {
             }
         }
     });
+}
+
+/// A progress bar on stderr (drawn only on a terminal): a spinner without a length.
+fn progress_bar(length: Option<u64>, template: &str) -> ProgressBar {
+    let bar = match length {
+        Some(length) => ProgressBar::new(length),
+        None => ProgressBar::new_spinner(),
+    };
+    bar.set_style(ProgressStyle::with_template(template).expect("a valid progress template"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }

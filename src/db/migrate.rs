@@ -35,6 +35,8 @@ pub async fn migrate(target: &Target) -> Result<Report> {
     bootstrap(&client, target.database_name()).await?;
     let report = run(&mut client, &embedded_migrations()).await?;
     ContextKey::provision(&client, target.context_key.as_ref()).await?;
+    // Every migrate run also creates the audit log's coming months.
+    crate::audit::ensure_partitions(&client).await?;
     Ok(report)
 }
 

@@ -30,6 +30,8 @@ pub struct RequestMeta {
     pub api_key_id: Option<Uuid>,
     pub client_ip: Option<IpAddr>,
     pub user_agent: Option<String>,
+    /// The operator acting as `user_id` on their behalf (support sessions).
+    pub impersonated_by: Option<Uuid>,
 }
 
 impl TenantCtx {
@@ -60,11 +62,13 @@ impl TenantCtx {
             "SET LOCAL app.tenant_id = '{tenant}'; SET LOCAL app.user_id = '{user}'; \
              SET LOCAL app.context_token = '{token}'; \
              SET LOCAL app.request_id = {}; SET LOCAL app.api_key_id = {}; \
-             SET LOCAL app.client_ip = {}; SET LOCAL app.user_agent = {}",
+             SET LOCAL app.client_ip = {}; SET LOCAL app.user_agent = {}; \
+             SET LOCAL app.impersonated_by = {}",
             text(self.meta.request_id.clone()),
             text(self.meta.api_key_id.map(|k| k.to_string())),
             text(self.meta.client_ip.map(|ip| ip.to_string())),
             text(self.meta.user_agent.clone()),
+            text(self.meta.impersonated_by.map(|u| u.to_string())),
         )
     }
 

@@ -4,6 +4,7 @@
 mod api;
 mod business_rules;
 mod check;
+mod audit;
 mod cluster_cli;
 mod common;
 mod context;
