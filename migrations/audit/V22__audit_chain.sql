@@ -303,6 +303,9 @@ BEGIN
     EXECUTE format('CREATE OR REPLACE TRIGGER audit_truncate AFTER TRUNCATE ON %s
                     FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate(%L)',
                    tbl, format('%I.%I', rel.nspname, rel.relname));
+    -- ALWAYS: session_replication_role = replica, which silences ordinary
+    -- triggers and foreign keys, does not silence the audit trail.
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER audit_change, ENABLE ALWAYS TRIGGER audit_truncate', tbl);
 END
 $$;
 
@@ -328,7 +331,7 @@ DECLARE
 BEGIN
     FOR tbl IN SELECT a.table_name FROM audit.audited_tables() a LOOP
         EXECUTE format('ALTER TABLE %s %s TRIGGER audit_change, %2$s TRIGGER audit_truncate',
-                       tbl, CASE WHEN enabled THEN 'ENABLE' ELSE 'DISABLE' END);
+                       tbl, CASE WHEN enabled THEN 'ENABLE ALWAYS' ELSE 'DISABLE' END);
         switched := switched + 1;
     END LOOP;
     PERFORM audit.record_platform_event('security_event', CASE WHEN enabled THEN 'audit.enabled' ELSE 'audit.disabled' END,

@@ -75,6 +75,8 @@ ALTER FUNCTION platform.context_is_signed() OWNER TO tenantbase_platform;
 -- Every role acting under RLS needs the answer (the app, reporting, platform
 -- functions, triggers run by whoever writes).
 GRANT EXECUTE ON FUNCTION platform.context_is_signed() TO PUBLIC;
+-- The audit trigger's role reads the acting user through the helpers below.
+GRANT USAGE ON SCHEMA platform TO tenantbase_audit;
 
 CREATE OR REPLACE FUNCTION tenancy.current_tenant_id() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE

@@ -117,7 +117,7 @@ const PLANTS: &[Plant] = &[
     },
     Plant {
         defect: "a tenant column that may be NULL",
-        sql: "CREATE TABLE scratch.loose (tenant_id uuid REFERENCES tenancy.tenants (id), id uuid, UNIQUE (tenant_id, id));
+        sql: "CREATE TABLE scratch.loose (tenant_id uuid REFERENCES tenancy.tenants (id), id uuid PRIMARY KEY, UNIQUE (tenant_id, id));
               SELECT tenancy.isolate('scratch.loose', 'content')",
         object: "scratch.loose",
         rule: "tenant_column_unenforced",
