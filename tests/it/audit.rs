@@ -247,10 +247,13 @@ async fn every_write_on_every_tenant_table_is_recorded_with_its_actor_and_reques
                     .await
             } else {
                 writer
+                    // A delete may cascade to other rows of the table (subtasks): each has
+                    // its own entry; this one is the written row's.
                     .query(
                         "SELECT user_id, request_id, db_role, row_key FROM audit.log
-                         WHERE request_id = $1 AND table_name = $2 AND operation = $3::text::audit.operation",
-                        &[&request_id, &target.table.name, &write.operation()],
+                         WHERE request_id = $1 AND table_name = $2 AND operation = $3::text::audit.operation
+                           AND row_key = $4::jsonb",
+                        &[&request_id, &target.table.name, &write.operation(), &target.key_of(&row)],
                     )
                     .await
             };
