@@ -74,9 +74,7 @@ CREATE INDEX tasks_input_idx ON agents.tasks USING gin (tenant_id, input);
 CREATE INDEX tasks_output_idx ON agents.tasks USING gin (tenant_id, output);
 CREATE INDEX tasks_context_idx ON agents.tasks USING gin (tenant_id, context);
 CREATE INDEX tasks_tags_idx ON agents.tasks USING gin (tenant_id, tags);
-CREATE TRIGGER refuse_ancestor_cycle AFTER INSERT OR UPDATE OF parent_task_id ON agents.tasks
-    FOR EACH ROW WHEN (NEW.parent_task_id IS NOT NULL)
-    EXECUTE FUNCTION tenancy.refuse_ancestor_cycle('parent_task_id', 'tasks_no_ancestor_cycle');
+SELECT tenancy.guard_parent_chain('agents.tasks', 'parent_task_id', 'tasks_no_ancestor_cycle');
 
 CREATE TABLE agents.task_dependencies (
     tenant_id     uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,

@@ -115,9 +115,7 @@ COMMENT ON INDEX work.tasks_created_by_idx IS 'tenantbase:covers a foreign key t
 CREATE INDEX tasks_search_idx ON work.tasks USING gin (tenant_id, search_vector);
 CREATE INDEX tasks_custom_fields_idx ON work.tasks USING gin (tenant_id, custom_fields);
 CREATE INDEX tasks_tags_idx ON work.tasks USING gin (tenant_id, tags);
-CREATE TRIGGER refuse_ancestor_cycle AFTER INSERT OR UPDATE OF parent_task_id ON work.tasks
-    FOR EACH ROW WHEN (NEW.parent_task_id IS NOT NULL)
-    EXECUTE FUNCTION tenancy.refuse_ancestor_cycle('parent_task_id', 'tasks_no_ancestor_cycle');
+SELECT tenancy.guard_parent_chain('work.tasks', 'parent_task_id', 'tasks_no_ancestor_cycle');
 
 CREATE TABLE work.requirements (
     tenant_id             uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
@@ -168,9 +166,7 @@ COMMENT ON INDEX work.requirements_stakeholder_idx IS 'tenantbase:covers a forei
 CREATE INDEX requirements_created_by_idx ON work.requirements (created_by);
 COMMENT ON INDEX work.requirements_created_by_idx IS 'tenantbase:covers a foreign key to a global table';
 CREATE INDEX requirements_search_idx ON work.requirements USING gin (tenant_id, search_vector);
-CREATE TRIGGER refuse_ancestor_cycle AFTER INSERT OR UPDATE OF parent_requirement_id ON work.requirements
-    FOR EACH ROW WHEN (NEW.parent_requirement_id IS NOT NULL)
-    EXECUTE FUNCTION tenancy.refuse_ancestor_cycle('parent_requirement_id', 'requirements_no_ancestor_cycle');
+SELECT tenancy.guard_parent_chain('work.requirements', 'parent_requirement_id', 'requirements_no_ancestor_cycle');
 
 -- A new version retires the one it replaces (the unique key above makes the chain linear).
 CREATE FUNCTION work.retire_previous_version() RETURNS trigger
@@ -243,9 +239,7 @@ COMMENT ON INDEX work.architecture_decisions_decided_by_idx IS 'tenantbase:cover
 CREATE INDEX architecture_decisions_created_by_idx ON work.architecture_decisions (created_by);
 COMMENT ON INDEX work.architecture_decisions_created_by_idx IS 'tenantbase:covers a foreign key to a global table';
 CREATE INDEX architecture_decisions_search_idx ON work.architecture_decisions USING gin (tenant_id, search_vector);
-CREATE TRIGGER refuse_ancestor_cycle AFTER INSERT OR UPDATE OF superseded_by ON work.architecture_decisions
-    FOR EACH ROW WHEN (NEW.superseded_by IS NOT NULL)
-    EXECUTE FUNCTION tenancy.refuse_ancestor_cycle('superseded_by', 'architecture_decisions_no_supersession_cycle');
+SELECT tenancy.guard_parent_chain('work.architecture_decisions', 'superseded_by', 'architecture_decisions_no_supersession_cycle');
 
 CREATE TABLE work.project_risks (
     tenant_id           uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
