@@ -315,7 +315,7 @@ fn write_row(out: &mut String, table: &Table, plan: &TenantPlan, n: usize, rng: 
         "work.tasks" => {
             let projects = plan.count(&PROJECTS);
             // Every fifth task is a subtask of an earlier task of the same project.
-            let parent = if n >= projects && n % 5 == 0 { plan.id(table, n - projects).to_string() } else { "\\N".into() };
+            let parent = if n >= projects && n.is_multiple_of(5) { plan.id(table, n - projects).to_string() } else { "\\N".into() };
             vec![t.to_string(), id.to_string(), plan.id(&PROJECTS, n % projects).to_string(), parent, words(rng, 6), words(rng, 30),
                  pick(rng, &[("pending", 4), ("in_progress", 3), ("completed", 3), ("blocked", 1)]).into(),
                  pick(rng, &[("medium", 5), ("high", 3), ("low", 1), ("critical", 1)]).into(), rng.gen_range(1..80).to_string(),
