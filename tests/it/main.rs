@@ -8,3 +8,4 @@ mod isolation;
 mod migrations;
 mod pool;
 mod search;
+mod seed;
