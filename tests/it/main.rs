@@ -3,6 +3,7 @@
 
 mod business_rules;
 mod cluster_cli;
+mod indexes;
 mod common;
 mod isolation;
 mod migrations;
