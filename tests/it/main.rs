@@ -3,10 +3,11 @@
 
 mod business_rules;
 mod cluster_cli;
-mod indexes;
 mod common;
+mod indexes;
 mod isolation;
 mod migrations;
 mod pool;
 mod search;
 mod seed;
+mod views;
