@@ -125,7 +125,7 @@ pub async fn respond_to_approval(State(state): State<AppState>, t: InTenant, Api
     exists.ok_or(ApiError::NotFound)?;
     tx.execute(
         "INSERT INTO work.approval_responses (tenant_id, request_id, approver_id, decision, comments, conditions)
-         VALUES ($1, $2, $3, $4::text::work.approval_decision, $5, $6)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
         &[&t.ctx.tenant_id, &id, &t.user_id(), &body.decision, &body.comments, &body.conditions],
     )
     .await
