@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The tests: every suite against private PostgreSQL clusters the tests start
-# themselves, then the isolation proofs on a freshly migrated database with the
+# themselves; then the isolation proofs on a freshly migrated database with the
 # demo data: `tenantbase check` (the catalog linter) and `tenantbase attack` (the
-# attack matrix), each failing the run on any finding or leak.
+# attack matrix), each failing the run on any finding or leak; then
+# `tenantbase bench --quick` on the same throwaway cluster, to prove the
+# benchmark still runs (it asserts no speed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -23,3 +25,5 @@ echo "== tenantbase check"
 "$tenantbase" check
 echo "== tenantbase attack"
 "$tenantbase" attack
+echo "== tenantbase bench --quick"
+"$tenantbase" bench --quick --report-dir target/bench-quick

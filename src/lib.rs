@@ -8,6 +8,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod db;
 pub mod isolation;

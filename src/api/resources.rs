@@ -151,11 +151,11 @@ impl Resource {
         !self.def.hidden.contains(&column.name.as_str()) && column.type_name != "tsvector"
     }
 
-    fn hidden_keys(&self) -> Vec<String> {
+    pub fn hidden_keys(&self) -> Vec<String> {
         self.columns.iter().filter(|c| !self.visible(c)).map(|c| c.name.clone()).collect()
     }
 
-    fn default_sort(&self) -> &str {
+    pub fn default_sort(&self) -> &str {
         if self.sorts.iter().any(|s| s == "created_at") { "created_at" } else { "id" }
     }
 }
@@ -173,7 +173,7 @@ impl Resources {
         Ok(Resources(Arc::new(all)))
     }
 
-    fn get(&self, name: &str) -> ApiResult<&Resource> {
+    pub fn get(&self, name: &str) -> ApiResult<&Resource> {
         self.0.get(name).ok_or(ApiError::NotFound)
     }
 }
@@ -387,7 +387,7 @@ pub async fn list(
     };
     let sort_type = resource.column(&sort).map(|c| c.sql_type.clone()).unwrap_or_else(|| "uuid".into());
 
-    let mut sql = format!("SELECT to_jsonb(t) - $2::text[], t.{s}::text, t.id FROM {table} t WHERE t.tenant_id = $1", s = quote(&sort), table = resource.def.table);
+    let mut conditions = String::new();
     let mut values: Vec<Option<String>> = Vec::new();
     let placeholder = |values: &mut Vec<Option<String>>, v: Option<String>| {
         values.push(v);
@@ -403,7 +403,7 @@ pub async fn list(
             .ok_or_else(|| ApiError::validation(key, format!("is not a filter; filters: {}", resource.filters.join(", "))))?;
         check_value(column, &query_value(column, value))?;
         let p = placeholder(&mut values, Some(value.clone()));
-        sql.push_str(&format!(" AND t.{} = {p}::text::{}", quote(&column.name), column.sql_type));
+        conditions.push_str(&format!(" AND t.{} = {p}::text::{}", quote(&column.name), column.sql_type));
     }
     if let Some(q) = params.get("q") {
         let search = resource.def.search.ok_or_else(|| ApiError::validation("q", "this resource has no full-text search"))?;
@@ -411,7 +411,7 @@ pub async fn list(
             return Err(ApiError::validation("q", "needs 1 to 500 characters"));
         }
         let p = placeholder(&mut values, Some(q.clone()));
-        sql.push_str(&format!(" AND t.id = ANY (ARRAY(SELECT {search}({p}::text)))"));
+        conditions.push_str(&format!(" AND t.id = ANY (ARRAY(SELECT {search}({p}::text)))"));
     }
     if let Some(cursor) = params.get("cursor") {
         let cursor: Cursor = hex::decode(cursor)
@@ -422,10 +422,9 @@ pub async fn list(
         let pv = placeholder(&mut values, Some(cursor.value));
         let pid = placeholder(&mut values, Some(cursor.id.to_string()));
         let op = if descending { "<" } else { ">" };
-        sql.push_str(&format!(" AND (t.{s}, t.id) {op} ({pv}::text::{sort_type}, {pid}::text::uuid)", s = quote(&sort)));
+        conditions.push_str(&format!(" AND (t.{s}, t.id) {op} ({pv}::text::{sort_type}, {pid}::text::uuid)", s = quote(&sort)));
     }
-    let direction = if descending { "DESC" } else { "ASC" };
-    sql.push_str(&format!(" ORDER BY t.{s} {direction}, t.id {direction} LIMIT {}", limit + 1, s = quote(&sort)));
+    let sql = list_sql(resource.def.table, &sort, descending, &conditions, limit + 1);
 
     let hidden = resource.hidden_keys();
     let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&t.ctx.tenant_id, &hidden];
@@ -445,6 +444,34 @@ pub async fn list(
     Ok(Json(Page { items: rows.iter().map(|r| r.get(0)).collect(), next_cursor }))
 }
 
+/// A page of a list: `$1` the tenant, `$2` the hidden keys, then the parameters of
+/// `conditions`. Public so that `tenantbase bench` runs the API's exact SQL.
+pub fn list_sql(table: &str, sort: &str, descending: bool, conditions: &str, limit: i64) -> String {
+    let direction = if descending { "DESC" } else { "ASC" };
+    format!(
+        "SELECT to_jsonb(t) - $2::text[], t.{s}::text, t.id FROM {table} t WHERE t.tenant_id = $1{conditions} \
+         ORDER BY t.{s} {direction}, t.id {direction} LIMIT {limit}",
+        s = quote(sort)
+    )
+}
+
+/// One row by id: `$1` the tenant, `$2` the id, `$3` the hidden keys.
+pub fn get_sql(table: &str) -> String {
+    format!("SELECT to_jsonb(t) - $3::text[] FROM {table} t WHERE t.tenant_id = $1 AND t.id = $2")
+}
+
+/// An insert from a JSON object of `fields`: `$1` the tenant, `$2` the object, `$3` the hidden keys.
+pub fn insert_sql(table: &str, fields: &[String]) -> String {
+    let columns: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+    format!(
+        "INSERT INTO {table} AS t (tenant_id{sep}{cols}) SELECT $1{sep}{picked} FROM jsonb_populate_record(NULL::{table}, $2::jsonb) p
+         RETURNING to_jsonb(t) - $3::text[]",
+        sep = if columns.is_empty() { "" } else { ", " },
+        cols = columns.join(", "),
+        picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
+    )
+}
+
 /// A query-string value as the JSON value its column expects, for validation.
 fn query_value(column: &Column, raw: &str) -> Value {
     match column.type_name.as_str() {
@@ -458,7 +485,7 @@ fn query_value(column: &Column, raw: &str) -> Value {
 pub async fn get(State(state): State<AppState>, t: InTenant, ApiPath((_, name, id)): ApiPath<(String, String, String)>) -> ApiResult<Json<Value>> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
-    let sql = format!("SELECT to_jsonb(t) - $3::text[] FROM {} t WHERE t.tenant_id = $1 AND t.id = $2", resource.def.table);
+    let sql = get_sql(resource.def.table);
     let rows = state.db.tenant_query(&t.ctx, &sql, &[&t.ctx.tenant_id, &id, &resource.hidden_keys()]).await?;
     rows.first().map(|r| Json(r.get(0))).ok_or(ApiError::NotFound)
 }
@@ -473,15 +500,7 @@ pub async fn create(State(state): State<AppState>, t: InTenant, ApiPath((_, name
         fields.push("id".into());
         fields.extend(seal_secret(&state, resource, t.ctx.tenant_id, id, &mut body)?);
     }
-    let columns: Vec<String> = fields.iter().map(|f| quote(f)).collect();
-    let table = resource.def.table;
-    let sql = format!(
-        "INSERT INTO {table} AS t (tenant_id{sep}{cols}) SELECT $1{sep}{picked} FROM jsonb_populate_record(NULL::{table}, $2::jsonb) p
-         RETURNING to_jsonb(t) - $3::text[]",
-        sep = if columns.is_empty() { "" } else { ", " },
-        cols = columns.join(", "),
-        picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
-    );
+    let sql = insert_sql(resource.def.table, &fields);
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let row = tx.query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()]).await.map_err(|e| named(resource, e))?;
     tx.commit().await?;

@@ -83,6 +83,9 @@ pub enum Command {
         #[arg(long, default_value_t = PSQL_CONTEXT_TTL.as_secs())]
         ttl: u64,
     },
+    /// Measure isolation's cost side by side on a skewed data set in a scratch database
+    /// (RLS, context, API against pgbench, writes, growth); writes a report folder.
+    Bench(crate::bench::BenchOptions),
     /// Platform operations on tenants' credits.
     Credits {
         #[command(subcommand)]
@@ -259,6 +262,20 @@ impl Cli {
             Command::Context { tenant, user, ttl } => self.context(tenant, user.as_deref(), *ttl).await,
             Command::Audit { action } => self.audit(action).await,
             Command::Demo { listen } => self.demo(listen).await,
+            Command::Bench(options) => {
+                let target = self.target()?;
+                let report = crate::bench::run(&target, options).await?;
+                report.write(&options.report_dir)?;
+                if options.json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    println!("{}
+{}{}", report.header(), report.tables(false), report.plans_text(false));
+                    println!("
+Report, JSON and plots in {}", options.report_dir.display());
+                }
+                Ok(())
+            }
         }
         .map(|()| ExitCode::SUCCESS)
     }

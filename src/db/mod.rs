@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod context;
 pub mod migrate;
 pub mod pool;
+pub mod proxy;
 
 use std::path::PathBuf;
 use std::str::FromStr;

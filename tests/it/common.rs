@@ -2,13 +2,11 @@
 //! migrated once, and a fresh clone of it for each test.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::sync::OnceLock;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{UnixListener, UnixStream};
-
+pub use tenantbase::db::proxy::{self, FlightCounter};
 use tenantbase::db::cluster::{Cluster, Durability};
 use tenantbase::db::{migrate, ContextKey, Db, Target};
 use tenantbase::seed::demo::{self, Seeded};
@@ -101,69 +99,9 @@ pub fn sqlstate<T: std::fmt::Debug>(result: Result<T, tokio_postgres::Error>) ->
     result.expect_err("the statement should fail").code().map(|c| c.code().to_string()).unwrap_or_default()
 }
 
-/// A Unix-socket proxy in front of the test cluster. It counts the client's
-/// flights (each time the client sends after the server answered is one round
-/// trip) and can play a database outage: `down` drops every connection and
-/// refuses new ones until it is cleared.
-pub struct FlightCounter {
-    pub flights: AtomicUsize,
-    pub server_spoke_last: AtomicBool,
-    pub down: AtomicBool,
-}
-
+/// The round-trip counting proxy (also how the tests play a database outage).
 pub fn start_proxy(real_socket: PathBuf, dir: &Path, port: u16) -> Arc<FlightCounter> {
-    let counter = Arc::new(FlightCounter {
-        flights: AtomicUsize::new(0),
-        server_spoke_last: AtomicBool::new(true),
-        down: AtomicBool::new(false),
-    });
-    let listener = UnixListener::bind(dir.join(format!(".s.PGSQL.{port}"))).unwrap();
-    let shared = counter.clone();
-    tokio::spawn(async move {
-        while let Ok((client, _)) = listener.accept().await {
-            if shared.down.load(Ordering::SeqCst) {
-                continue;
-            }
-            let Ok(server) = UnixStream::connect(&real_socket).await else { continue };
-            let (mut client_read, mut client_write) = client.into_split();
-            let (mut server_read, mut server_write) = server.into_split();
-            let up = shared.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 65536];
-                while let Ok(n) = client_read.read(&mut buf).await {
-                    if n == 0 || up.down.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    if up.server_spoke_last.swap(false, Ordering::SeqCst) {
-                        up.flights.fetch_add(1, Ordering::SeqCst);
-                    }
-                    if server_write.write_all(&buf[..n]).await.is_err() {
-                        break;
-                    }
-                }
-            });
-            let down = shared.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 65536];
-                loop {
-                    let read = tokio::time::timeout(std::time::Duration::from_millis(100), server_read.read(&mut buf)).await;
-                    if down.down.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(read) = read else { continue };
-                    let Ok(n) = read else { break };
-                    if n == 0 {
-                        break;
-                    }
-                    down.server_spoke_last.store(true, Ordering::SeqCst);
-                    if client_write.write_all(&buf[..n]).await.is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    counter
+    proxy::start_proxy(real_socket, dir, port).expect("the proxy listens")
 }
 
 /// The app role's connection settings through a proxy socket directory.
