@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# The tests: every suite against private PostgreSQL clusters the tests start themselves,
-# then `tenantbase bench --quick` on a throwaway private cluster, to prove the benchmark
-# still runs (it asserts no speed).
+# The tests: every suite against private PostgreSQL clusters the tests start
+# themselves; then the isolation proofs on a freshly migrated database with the
+# demo data: `tenantbase check` (the catalog linter) and `tenantbase attack` (the
+# attack matrix), each failing the run on any finding or leak; then
+# `tenantbase bench --quick` on the same throwaway cluster, to prove the
+# benchmark still runs (it asserts no speed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cargo test --all-targets -- --test-threads 4
 
-bench_data="$(mktemp -d -t tenantbase-bench-XXXXXX)"
-stop_bench_cluster() {
-    env -u DATABASE_URL TENANTBASE_DATA_DIR="$bench_data" target/debug/tenantbase db stop >/dev/null 2>&1 || true
-    rm -rf "$bench_data"
+TENANTBASE_DATA_DIR="$(mktemp -d -t tenantbase-proof-XXXXXX)"
+export TENANTBASE_DATA_DIR
+unset DATABASE_URL TENANTBASE_CONTEXT_KEY
+tenantbase=target/debug/tenantbase
+stop_cluster() {
+    "$tenantbase" db stop >/dev/null || true
+    rm -rf "$TENANTBASE_DATA_DIR"
 }
-trap stop_bench_cluster EXIT
-env -u DATABASE_URL TENANTBASE_DATA_DIR="$bench_data" \
-    target/debug/tenantbase bench --quick --report-dir target/bench-quick
+trap stop_cluster EXIT
+"$tenantbase" migrate >/dev/null
+"$tenantbase" seed demo
+echo "== tenantbase check"
+"$tenantbase" check
+echo "== tenantbase attack"
+"$tenantbase" attack
+echo "== tenantbase bench --quick"
+"$tenantbase" bench --quick --report-dir target/bench-quick

@@ -6,6 +6,7 @@
 //! tenant-scoped transactions, under the policies of `migrations/`.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod cli;

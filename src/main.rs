@@ -10,7 +10,7 @@ fn main() -> std::process::ExitCode {
     let cli = tenantbase::cli::Cli::parse();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     match runtime.block_on(cli.run()) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE

@@ -41,6 +41,28 @@ impl Sealer {
         }
     }
 
+    /// `TENANTBASE_SECRET_KEY` when set, else the key file of a private cluster's
+    /// data directory, created (readable by its owner only) on first use.
+    pub fn from_env_or_file(key_file: Option<&std::path::Path>) -> Result<Option<Self>> {
+        if let Some(sealer) = Sealer::from_env()? {
+            return Ok(Some(sealer));
+        }
+        let Some(path) = key_file else { return Ok(None) };
+        if !path.exists() {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let key: [u8; 32] = Aes256Gcm::generate_key(OsRng).into();
+            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+            writeln!(file, "{}", hex::encode(key))?;
+        }
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let key: [u8; 32] = hex::decode(text.trim())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .with_context(|| format!("{} does not hold a 32-byte hex key", path.display()))?;
+        Ok(Some(Sealer::new(key)))
+    }
+
     /// A random key that is never stored: what it seals can never be opened again.
     /// Good for sample data whose secrets are fake anyway.
     pub fn throwaway() -> Self {

@@ -7,28 +7,25 @@
 CREATE SCHEMA agents;
 GRANT USAGE ON SCHEMA agents TO tenantbase_app, tenantbase_readonly, tenantbase_platform;
 
-CREATE TYPE agents.task_category AS ENUM ('content', 'ecommerce', 'customer_service', 'analytics');
--- awaiting_credits: the work is done but the tenant could not pay for it yet (see agents.charge_completed_task).
-CREATE TYPE agents.task_status AS ENUM (
-    'pending', 'queued', 'processing', 'completed', 'failed', 'cancelled', 'escalated', 'awaiting_credits');
-CREATE TYPE agents.worker_type AS ENUM ('ai', 'human', 'integration', 'webhook');
-CREATE TYPE agents.result_status AS ENUM ('succeeded', 'failed', 'timed_out', 'cancelled');
-
 CREATE TABLE agents.tasks (
     tenant_id          uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
     id                 uuid NOT NULL DEFAULT gen_random_uuid(),
     -- 'content.write_blog_post', 'order.process_batch', ...
     type               text NOT NULL CONSTRAINT tasks_type_format CHECK (type ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$'),
-    category           agents.task_category NOT NULL,
+    category           text NOT NULL
+                       CONSTRAINT tasks_category_vocabulary CHECK (category IN ('content', 'ecommerce', 'customer_service', 'analytics')),
     name               text NOT NULL CONSTRAINT tasks_name_not_blank CHECK (btrim(name) <> ''),
     description        text,
-    status             agents.task_status NOT NULL DEFAULT 'pending',
+    -- awaiting_credits: the work is done but the tenant could not pay for it yet (agents.charge_completed_task).
+    status             text NOT NULL DEFAULT 'pending'
+                       CONSTRAINT tasks_status_vocabulary CHECK (status IN ('pending', 'queued', 'processing', 'completed', 'failed', 'cancelled', 'escalated', 'awaiting_credits')),
     -- 1 is the highest priority, 10 the lowest.
     priority           integer NOT NULL DEFAULT 5 CONSTRAINT tasks_valid_priority CHECK (priority BETWEEN 1 AND 10),
     input              jsonb NOT NULL,
     output             jsonb,
     error_details      jsonb,
-    worker_type        agents.worker_type NOT NULL DEFAULT 'ai',
+    worker_type        text NOT NULL DEFAULT 'ai'
+                       CONSTRAINT tasks_worker_type_vocabulary CHECK (worker_type IN ('ai', 'human', 'integration', 'webhook')),
     ai_model           text,
     ai_provider        text,
     processing_time_ms integer CONSTRAINT tasks_valid_processing_time CHECK (processing_time_ms >= 0),
@@ -74,9 +71,7 @@ CREATE INDEX tasks_input_idx ON agents.tasks USING gin (tenant_id, input);
 CREATE INDEX tasks_output_idx ON agents.tasks USING gin (tenant_id, output);
 CREATE INDEX tasks_context_idx ON agents.tasks USING gin (tenant_id, context);
 CREATE INDEX tasks_tags_idx ON agents.tasks USING gin (tenant_id, tags);
-CREATE TRIGGER refuse_ancestor_cycle AFTER INSERT OR UPDATE OF parent_task_id ON agents.tasks
-    FOR EACH ROW WHEN (NEW.parent_task_id IS NOT NULL)
-    EXECUTE FUNCTION tenancy.refuse_ancestor_cycle('parent_task_id', 'tasks_no_ancestor_cycle');
+SELECT tenancy.guard_parent_chain('agents.tasks', 'parent_task_id', 'tasks_no_ancestor_cycle');
 
 CREATE TABLE agents.task_dependencies (
     tenant_id     uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
@@ -131,7 +126,8 @@ CREATE TABLE agents.task_results (
     id                 uuid NOT NULL DEFAULT gen_random_uuid(),
     task_id            uuid NOT NULL,
     attempt            integer NOT NULL CONSTRAINT task_results_valid_attempt CHECK (attempt >= 1),
-    status             agents.result_status NOT NULL,
+    status             text NOT NULL
+                       CONSTRAINT task_results_status_vocabulary CHECK (status IN ('succeeded', 'failed', 'timed_out', 'cancelled')),
     output             jsonb,
     error_details      jsonb,
     ai_model           text,

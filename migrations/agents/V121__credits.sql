@@ -6,12 +6,11 @@
 -- the monthly usage resets. Every movement is in the credit ledger; low credits
 -- and parked completions are recorded as analytics events.
 
-CREATE TYPE agents.credit_entry_kind AS ENUM ('charge', 'top_up', 'monthly_reset');
-
 CREATE TABLE agents.credit_ledger (
     tenant_id             uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
     id                    uuid NOT NULL DEFAULT gen_random_uuid(),
-    kind                  agents.credit_entry_kind NOT NULL,
+    kind                  text NOT NULL
+                          CONSTRAINT credit_ledger_kind_vocabulary CHECK (kind IN ('charge', 'top_up', 'monthly_reset')),
     task_id               uuid,
     -- The change to the balance: negative for a charge.
     amount                integer NOT NULL,
@@ -107,7 +106,7 @@ CREATE FUNCTION platform.release_parked_tasks(p_tenant uuid) RETURNS integer
     AS $$
 DECLARE
     parked record;
-    now_status agents.task_status;
+    now_status text;
     released integer := 0;
 BEGIN
     FOR parked IN

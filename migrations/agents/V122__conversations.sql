@@ -1,17 +1,15 @@
 -- Agents: the AI agent platform's conversations (support and sales chats) and
 -- their messages, written by the AI, a human or the system, in a fixed order.
 
-CREATE TYPE agents.conversation_context AS ENUM ('support', 'sales');
-CREATE TYPE agents.conversation_status AS ENUM ('active', 'waiting', 'resolved', 'closed');
-CREATE TYPE agents.message_author AS ENUM ('ai', 'human', 'system');
-
 CREATE TABLE agents.conversations (
     tenant_id       uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
     id              uuid NOT NULL DEFAULT gen_random_uuid(),
     -- The tenant's user who owns the conversation (the agent's operator or the assigned human).
     user_id         uuid REFERENCES tenancy.users (id) ON DELETE SET NULL,
-    context         agents.conversation_context NOT NULL,
-    status          agents.conversation_status NOT NULL DEFAULT 'active',
+    context         text NOT NULL
+                    CONSTRAINT conversations_context_vocabulary CHECK (context IN ('support', 'sales')),
+    status          text NOT NULL DEFAULT 'active'
+                    CONSTRAINT conversations_status_vocabulary CHECK (status IN ('active', 'waiting', 'resolved', 'closed')),
     subject         text,
     channel         text NOT NULL DEFAULT 'chat' CONSTRAINT conversations_channel_format CHECK (channel ~ '^[a-z_]+$'),
     message_count   integer NOT NULL DEFAULT 0 CONSTRAINT conversations_valid_message_count CHECK (message_count >= 0),
@@ -36,7 +34,8 @@ CREATE TABLE agents.messages (
     conversation_id uuid NOT NULL,
     -- 1, 2, 3... within the conversation, assigned on insert.
     sequence        integer NOT NULL DEFAULT 0,
-    author_type     agents.message_author NOT NULL,
+    author_type     text NOT NULL
+                    CONSTRAINT messages_author_type_vocabulary CHECK (author_type IN ('ai', 'human', 'system')),
     author_user_id  uuid REFERENCES tenancy.users (id) ON DELETE SET NULL,
     content         text NOT NULL,
     ai_model        text,

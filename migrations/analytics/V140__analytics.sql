@@ -4,9 +4,6 @@
 CREATE SCHEMA analytics;
 GRANT USAGE ON SCHEMA analytics TO tenantbase_app, tenantbase_readonly, tenantbase_platform;
 
-CREATE TYPE analytics.activity_type AS ENUM (
-    'create', 'update', 'delete', 'view', 'approve', 'reject', 'assign', 'unassign', 'comment', 'collaborate');
-
 -- The partition key is part of the primary key, which still leads with tenant_id.
 CREATE TABLE analytics.analytics_events (
     tenant_id   uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
@@ -49,7 +46,8 @@ CREATE TABLE analytics.user_activities (
     id            uuid NOT NULL DEFAULT gen_random_uuid(),
     user_id       uuid NOT NULL REFERENCES tenancy.users (id) ON DELETE CASCADE,
     project_id    uuid,
-    activity_type analytics.activity_type NOT NULL,
+    activity_type text NOT NULL
+                  CONSTRAINT user_activities_activity_type_vocabulary CHECK (activity_type IN ('create', 'update', 'delete', 'view', 'approve', 'reject', 'assign', 'unassign', 'comment', 'collaborate')),
     action        varchar(100) NOT NULL CONSTRAINT user_activities_action_not_blank CHECK (btrim(action) <> ''),
     description   text,
     entity_type   varchar(50),
@@ -142,7 +140,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION analytics.ensure_partitions(integer, integer) IS
-    'Creates the missing monthly partitions of the analytics time series around the current month; returns the new ones.';
+    'tenantbase:platform Creates the missing monthly partitions of the analytics time series around the current month; returns the new ones. It reads and writes no tenant data.';
 REVOKE ALL ON FUNCTION analytics.ensure_partitions(integer, integer) FROM PUBLIC;
 -- The API server creates next months' partitions itself (once a day): DDL
 -- through this one function only, bounded and idempotent.

@@ -4,23 +4,12 @@
 CREATE SCHEMA commerce;
 GRANT USAGE ON SCHEMA commerce TO tenantbase_app, tenantbase_readonly, tenantbase_platform;
 
-CREATE TYPE commerce.store_platform AS ENUM ('shopify', 'woocommerce', 'amazon', 'etsy', 'squarespace', 'bigcommerce');
-CREATE TYPE commerce.store_status AS ENUM ('active', 'inactive', 'error', 'setup');
-CREATE TYPE commerce.sync_status AS ENUM ('pending', 'syncing', 'success', 'error');
-CREATE TYPE commerce.product_status AS ENUM ('active', 'inactive', 'draft', 'archived');
-CREATE TYPE commerce.weight_unit AS ENUM ('kg', 'g', 'lb', 'oz');
-CREATE TYPE commerce.customer_status AS ENUM ('active', 'inactive', 'blocked');
-CREATE TYPE commerce.order_status AS ENUM (
-    'pending', 'confirmed', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded');
-CREATE TYPE commerce.fulfillment_status AS ENUM ('pending', 'processing', 'shipped', 'delivered', 'cancelled');
-CREATE TYPE commerce.payment_status AS ENUM ('pending', 'paid', 'partially_paid', 'refunded', 'voided');
-CREATE TYPE commerce.order_processor AS ENUM ('ai', 'human', 'auto');
-
 CREATE TABLE commerce.stores (
     tenant_id           uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
     id                  uuid NOT NULL DEFAULT gen_random_uuid(),
     name                text NOT NULL CONSTRAINT stores_name_not_blank CHECK (btrim(name) <> ''),
-    platform            commerce.store_platform NOT NULL,
+    platform            text NOT NULL
+                        CONSTRAINT stores_platform_vocabulary CHECK (platform IN ('shopify', 'woocommerce', 'amazon', 'etsy', 'squarespace', 'bigcommerce')),
     store_url           text NOT NULL CONSTRAINT stores_url_format CHECK (store_url ~ '^https?://'),
     -- The platform's API keys and tokens, sealed by the application (AES-256-GCM,
     -- src/secrets.rs) before they reach the database: the database never holds
@@ -28,9 +17,11 @@ CREATE TABLE commerce.stores (
     credentials_sealed  bytea NOT NULL CONSTRAINT stores_credentials_sealed CHECK (length(credentials_sealed) > 28),
     credentials_key_id  text NOT NULL CONSTRAINT stores_credentials_key_id_format CHECK (credentials_key_id ~ '^[a-z0-9-]{1,64}$'),
     api_version         text,
-    status              commerce.store_status NOT NULL DEFAULT 'active',
+    status              text NOT NULL DEFAULT 'active'
+                        CONSTRAINT stores_status_vocabulary CHECK (status IN ('active', 'inactive', 'error', 'setup')),
     last_sync_at        timestamptz,
-    sync_status         commerce.sync_status NOT NULL DEFAULT 'pending',
+    sync_status         text NOT NULL DEFAULT 'pending'
+                        CONSTRAINT stores_sync_status_vocabulary CHECK (sync_status IN ('pending', 'syncing', 'success', 'error')),
     sync_error          text,
     sync_settings       jsonb NOT NULL DEFAULT '{"auto_sync": true, "sync_frequency": "hourly", "sync_products": true,
                                                  "sync_orders": true, "sync_customers": true}'
@@ -63,7 +54,8 @@ CREATE TABLE commerce.products (
     vendor                   text,
     category                 text,
     tags                     text[] NOT NULL DEFAULT '{}',
-    status                   commerce.product_status NOT NULL DEFAULT 'active',
+    status                   text NOT NULL DEFAULT 'active'
+                             CONSTRAINT products_status_vocabulary CHECK (status IN ('active', 'inactive', 'draft', 'archived')),
     published_at             timestamptz,
     images                   jsonb NOT NULL DEFAULT '[]' CONSTRAINT products_images_array CHECK (jsonb_typeof(images) = 'array'),
     featured_image           text,
@@ -108,7 +100,8 @@ CREATE TABLE commerce.product_variants (
     inventory_quantity integer NOT NULL DEFAULT 0 CONSTRAINT product_variants_valid_variant_inventory CHECK (inventory_quantity >= 0),
     available          boolean NOT NULL DEFAULT true,
     weight             numeric(8,2) CONSTRAINT product_variants_valid_weight CHECK (weight >= 0),
-    weight_unit        commerce.weight_unit NOT NULL DEFAULT 'kg',
+    weight_unit        text NOT NULL DEFAULT 'kg'
+                       CONSTRAINT product_variants_weight_unit_vocabulary CHECK (weight_unit IN ('kg', 'g', 'lb', 'oz')),
     image_url          text,
     created_at         timestamptz NOT NULL DEFAULT now(),
     updated_at         timestamptz NOT NULL DEFAULT now(),
@@ -139,7 +132,8 @@ CREATE TABLE commerce.customers (
     first_order_at        timestamptz,
     last_order_at         timestamptz,
     last_active_at        timestamptz,
-    status                commerce.customer_status NOT NULL DEFAULT 'active',
+    status                text NOT NULL DEFAULT 'active'
+                          CONSTRAINT customers_status_vocabulary CHECK (status IN ('active', 'inactive', 'blocked')),
     accepts_marketing     boolean NOT NULL DEFAULT false,
     -- VIP, Regular, New, ...: an open list the tenant defines.
     customer_segment      text,
@@ -178,9 +172,12 @@ CREATE TABLE commerce.orders (
     shipping_amount    numeric(12,2) NOT NULL DEFAULT 0 CONSTRAINT orders_valid_shipping_amount CHECK (shipping_amount >= 0),
     discount_amount    numeric(12,2) NOT NULL DEFAULT 0 CONSTRAINT orders_valid_discount_amount CHECK (discount_amount >= 0),
     currency           char(3) NOT NULL DEFAULT 'USD' CONSTRAINT orders_currency_format CHECK (currency ~ '^[A-Z]{3}$'),
-    status             commerce.order_status NOT NULL,
-    fulfillment_status commerce.fulfillment_status,
-    payment_status     commerce.payment_status,
+    status             text NOT NULL
+                       CONSTRAINT orders_status_vocabulary CHECK (status IN ('pending', 'confirmed', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded')),
+    fulfillment_status text
+                       CONSTRAINT orders_fulfillment_status_vocabulary CHECK (fulfillment_status IN ('pending', 'processing', 'shipped', 'delivered', 'cancelled')),
+    payment_status     text
+                       CONSTRAINT orders_payment_status_vocabulary CHECK (payment_status IN ('pending', 'paid', 'partially_paid', 'refunded', 'voided')),
     order_date         timestamptz NOT NULL,
     shipped_date       timestamptz,
     delivered_date     timestamptz,
@@ -196,7 +193,8 @@ CREATE TABLE commerce.orders (
     customer_email     citext,
     customer_phone     text,
     customer_notes     text,
-    processed_by       commerce.order_processor,
+    processed_by       text
+                       CONSTRAINT orders_processed_by_vocabulary CHECK (processed_by IN ('ai', 'human', 'auto')),
     processing_notes   text,
     requires_attention boolean NOT NULL DEFAULT false,
     platform_data      jsonb NOT NULL DEFAULT '{}',

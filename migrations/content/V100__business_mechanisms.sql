@@ -1,7 +1,7 @@
 -- Mechanisms shared by the business modules (content, work, agents, commerce,
 -- analytics). They live in the first business migration because every module
 -- after it uses them: tenant-leading GIN indexes (btree_gin), the search
--- functions generated from those indexes, and the refusal of cycles in a
+-- functions generated from those indexes, and the guard against cycles in a
 -- parent chain.
 
 -- btree_gin lets a GIN index lead with tenant_id: GIN (tenant_id, search_vector).
@@ -135,36 +135,75 @@ COMMENT ON FUNCTION search.expose(regclass) IS
 REVOKE EXECUTE ON FUNCTION search.expose(regclass) FROM PUBLIC;
 
 -- A parent chain (task -> parent task, decision -> superseding decision) must
--- never loop back. Attached as an AFTER trigger with the parent column and the
--- rule's name as arguments: TG_ARGV[0], TG_ARGV[1].
--- Each ancestor is share-locked before its own parent is read. A concurrent
--- change to any ancestor's parent then either waits for this transaction or
--- makes it wait; afterwards READ COMMITTED reads the new parent, and REPEATABLE
--- READ or SERIALIZABLE fails to serialize. Two concurrent edits closing a loop
--- can therefore never both commit.
--- SECURITY DEFINER (platform, BYPASSRLS) so that the walk sees and locks every
--- ancestor whatever the acting user's update permission; it stays in NEW's
--- tenant, and an AFTER trigger only sees rows that passed the table's policies.
-CREATE FUNCTION tenancy.refuse_ancestor_cycle() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-    AS $$
+-- never loop back. tenancy.guard_parent_chain(table, parent column, rule)
+-- generates one trigger function per chain, with static SQL so that its plans
+-- are cached (a bulk load runs it for every row), and attaches it as an AFTER
+-- trigger.
+-- The chain above the new parent is share-locked as it is read, then read
+-- again, until every row read is locked. From then on no other transaction can
+-- change a parent in the chain before this one ends, and a change made before
+-- the locks were granted is either seen by the last read (READ COMMITTED: a new
+-- statement, a new snapshot) or makes the lock fail to serialize (REPEATABLE
+-- READ and SERIALIZABLE). Two concurrent edits closing a loop can therefore
+-- never both commit: one sees the other's edge, or fails, or they deadlock.
+-- The generated functions are SECURITY DEFINER (platform, BYPASSRLS) so that
+-- the walk sees and locks every ancestor whatever the acting user's update
+-- permission; they stay in NEW's tenant, and an AFTER trigger only sees rows
+-- that passed the table's policies.
+CREATE FUNCTION tenancy.guard_parent_chain(tbl regclass, parent_column name, rule text) RETURNS void
+    LANGUAGE plpgsql
+    AS $guard$
 DECLARE
-    parent_column text := TG_ARGV[0];
-    step text := format('SELECT %I FROM %I.%I WHERE tenant_id = $1 AND id = $2 FOR SHARE',
-                        parent_column, TG_TABLE_SCHEMA, TG_TABLE_NAME);
-    ancestor uuid := (to_jsonb(NEW) ->> parent_column)::uuid;
+    target record;
+    fn text;
+    -- The new parent and its ancestors, stopping at NEW (UNION ends a loop).
+    chain text;
 BEGIN
-    WHILE ancestor IS NOT NULL LOOP
-        IF ancestor = NEW.id THEN
-            RAISE EXCEPTION 'a row of %.% cannot be its own ancestor', TG_TABLE_SCHEMA, TG_TABLE_NAME
-                USING ERRCODE = 'check_violation', CONSTRAINT = TG_ARGV[1],
-                      SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = parent_column;
-        END IF;
-        EXECUTE step INTO ancestor USING NEW.tenant_id, ancestor;
-    END LOOP;
-    RETURN NULL;
+    SELECT n.nspname, c.relname INTO target
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
+    fn := format('%I.%I', target.nspname, target.relname || '_' || parent_column || '_acyclic');
+    chain := format(
+        'WITH RECURSIVE up (id) AS (
+             SELECT NEW.%1$I
+             UNION
+             SELECT p.%1$I FROM up JOIN %2$s p ON p.tenant_id = NEW.tenant_id AND p.id = up.id
+             WHERE up.id <> NEW.id AND p.%1$I IS NOT NULL)
+         SELECT id FROM up',
+        parent_column, tbl);
+    EXECUTE format(
+        $f$CREATE OR REPLACE FUNCTION %1$s() RETURNS trigger
+               LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+               AS $body$
+           DECLARE
+               ancestors uuid[];
+               locked uuid[] := '{}';
+           BEGIN
+               LOOP
+                   SELECT array_agg(id) INTO ancestors
+                   FROM (SELECT id FROM %2$s WHERE tenant_id = NEW.tenant_id AND id = ANY (ARRAY(%3$s))
+                         ORDER BY id FOR SHARE) AS locked_now;
+                   locked := locked || ancestors;
+                   SELECT array_agg(id) INTO ancestors FROM (%3$s) AS read_again;
+                   IF NEW.id = ANY (ancestors) THEN
+                       RAISE EXCEPTION 'a row of %2$s cannot be its own ancestor'
+                           USING ERRCODE = 'check_violation', CONSTRAINT = %4$L,
+                                 SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = %5$L;
+                   END IF;
+                   EXIT WHEN ancestors <@ locked;
+               END LOOP;
+               RETURN NULL;
+           END
+           $body$
+        $f$,
+        fn, tbl, chain, rule, parent_column);
+    PERFORM tenancy.give_to_platform(format('%s()', fn)::regprocedure);
+    EXECUTE format('COMMENT ON FUNCTION %s() IS %L', fn,
+                   format('Trigger: refuses a %s.%s chain that loops back (generated by tenancy.guard_parent_chain).', tbl, parent_column));
+    EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER INSERT OR UPDATE OF %I ON %s
+                    FOR EACH ROW WHEN (NEW.%I IS NOT NULL) EXECUTE FUNCTION %s()',
+                   parent_column || '_acyclic', parent_column, tbl, parent_column, fn);
 END
-$$;
-SELECT tenancy.give_to_platform('tenancy.refuse_ancestor_cycle()');
-COMMENT ON FUNCTION tenancy.refuse_ancestor_cycle() IS
-    'Trigger: refuses a parent chain that loops back (arguments: parent column, rule name).';
+$guard$;
+COMMENT ON FUNCTION tenancy.guard_parent_chain(regclass, name, text) IS
+    'Refuses, under concurrency, any change that would make a row its own ancestor through parent_column; errors name the rule.';
+REVOKE EXECUTE ON FUNCTION tenancy.guard_parent_chain(regclass, name, text) FROM tenantbase_app, tenantbase_readonly, tenantbase_platform;

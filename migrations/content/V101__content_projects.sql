@@ -5,19 +5,15 @@
 CREATE SCHEMA content;
 GRANT USAGE ON SCHEMA content TO tenantbase_app, tenantbase_readonly, tenantbase_platform;
 
-CREATE TYPE content.content_type AS ENUM (
-    'blog_post', 'product_description', 'email_campaign', 'social_post',
-    'video_script', 'ad_copy', 'newsletter', 'landing_page'
-);
-CREATE TYPE content.content_status AS ENUM ('draft', 'in_progress', 'review', 'approved', 'published', 'archived');
-
 CREATE TABLE content.content_projects (
     tenant_id          uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
     id                 uuid NOT NULL DEFAULT gen_random_uuid(),
     name               text NOT NULL CONSTRAINT content_projects_name_not_blank CHECK (btrim(name) <> ''),
     description        text,
-    content_type       content.content_type NOT NULL,
-    status             content.content_status NOT NULL DEFAULT 'draft',
+    content_type       text NOT NULL
+                       CONSTRAINT content_projects_content_type_vocabulary CHECK (content_type IN ('blog_post', 'product_description', 'email_campaign', 'social_post', 'video_script', 'ad_copy', 'newsletter', 'landing_page')),
+    status             text NOT NULL DEFAULT 'draft'
+                       CONSTRAINT content_projects_status_vocabulary CHECK (status IN ('draft', 'in_progress', 'review', 'approved', 'published', 'archived')),
     title              text,
     content            text,
     excerpt            text,

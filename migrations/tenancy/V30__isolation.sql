@@ -92,6 +92,9 @@ BEGIN
                         FOR EACH ROW EXECUTE FUNCTION tenancy.touch_updated_at()', tbl);
     END IF;
 
+    -- Every change is recorded in the audit log (not the log's own, nor a partition's twice).
+    PERFORM audit.track_changes(tbl, resource, tenant_column);
+
     IF NOT is_partition THEN
         EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO tenantbase_app, tenantbase_platform', tbl);
         EXECUTE format('GRANT SELECT ON %s TO tenantbase_readonly', tbl);

@@ -5,33 +5,26 @@
 CREATE SCHEMA work;
 GRANT USAGE ON SCHEMA work TO tenantbase_app, tenantbase_readonly, tenantbase_platform;
 
-CREATE TYPE work.project_status AS ENUM (
-    'initiation', 'analysis', 'design', 'planning', 'execution', 'completed', 'cancelled', 'on_hold');
-CREATE TYPE work.task_status AS ENUM (
-    'pending', 'in_progress', 'completed', 'blocked', 'cancelled', 'needs_review', 'approved', 'rejected');
+-- Closed vocabularies (statuses, types, categories) are text with a named CHECK
+-- list, <table>_<column>_vocabulary, not enums: enum equality (enum_eq) is not
+-- LEAKPROOF, so below an RLS policy a comparison with an enum can never be an
+-- index condition, and every status index would serve only its tenant_id.
+-- Ordered scales stay enums: their order is their meaning, and they are sorted
+-- on more than filtered.
 CREATE TYPE work.complexity_level AS ENUM ('simple', 'moderate', 'complex', 'very_complex');
 CREATE TYPE work.priority AS ENUM ('low', 'medium', 'high', 'critical');
-CREATE TYPE work.requirement_type AS ENUM (
-    'functional', 'non_functional', 'business', 'technical', 'security', 'performance', 'usability', 'compliance');
-CREATE TYPE work.requirement_status AS ENUM (
-    'draft', 'review', 'approved', 'implemented', 'tested', 'accepted', 'rejected', 'deprecated');
-CREATE TYPE work.architecture_category AS ENUM (
-    'system', 'component', 'deployment', 'security', 'integration', 'data', 'ui_ux', 'performance');
-CREATE TYPE work.decision_status AS ENUM ('proposed', 'review', 'approved', 'implemented', 'superseded', 'rejected');
-CREATE TYPE work.risk_category AS ENUM (
-    'technical', 'business', 'security', 'performance', 'resource', 'schedule', 'quality', 'external');
 CREATE TYPE work.risk_probability AS ENUM ('very_low', 'low', 'medium', 'high', 'very_high');
 CREATE TYPE work.risk_impact AS ENUM ('very_low', 'low', 'medium', 'high', 'very_high');
 -- requirements.risk_level names a risk_level_enum the document never defines: the risk scale.
 CREATE TYPE work.risk_level AS ENUM ('very_low', 'low', 'medium', 'high', 'very_high');
-CREATE TYPE work.risk_status AS ENUM ('identified', 'assessed', 'mitigated', 'monitoring', 'closed', 'occurred');
 
 CREATE TABLE work.projects (
     tenant_id        uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
     id               uuid NOT NULL DEFAULT gen_random_uuid(),
     name             varchar(255) NOT NULL CONSTRAINT projects_name_not_blank CHECK (btrim(name) <> ''),
     description      text,
-    status           work.project_status NOT NULL DEFAULT 'initiation',
+    status           text NOT NULL DEFAULT 'initiation'
+                     CONSTRAINT projects_status_vocabulary CHECK (status IN ('initiation', 'analysis', 'design', 'planning', 'execution', 'completed', 'cancelled', 'on_hold')),
     complexity       work.complexity_level NOT NULL DEFAULT 'moderate',
     priority         work.priority NOT NULL DEFAULT 'medium',
     created_at       timestamptz NOT NULL DEFAULT now(),
@@ -68,7 +61,8 @@ CREATE TABLE work.tasks (
     parent_task_id   uuid,
     title            varchar(500) NOT NULL CONSTRAINT tasks_title_not_blank CHECK (btrim(title) <> ''),
     description      text,
-    status           work.task_status NOT NULL DEFAULT 'pending',
+    status           text NOT NULL DEFAULT 'pending'
+                     CONSTRAINT tasks_status_vocabulary CHECK (status IN ('pending', 'in_progress', 'completed', 'blocked', 'cancelled', 'needs_review', 'approved', 'rejected')),
     priority         work.priority NOT NULL DEFAULT 'medium',
     complexity       work.complexity_level NOT NULL DEFAULT 'moderate',
     assigned_to      uuid REFERENCES tenancy.users (id) ON DELETE SET NULL,
@@ -115,9 +109,7 @@ COMMENT ON INDEX work.tasks_created_by_idx IS 'tenantbase:covers a foreign key t
 CREATE INDEX tasks_search_idx ON work.tasks USING gin (tenant_id, search_vector);
 CREATE INDEX tasks_custom_fields_idx ON work.tasks USING gin (tenant_id, custom_fields);
 CREATE INDEX tasks_tags_idx ON work.tasks USING gin (tenant_id, tags);
-CREATE TRIGGER refuse_ancestor_cycle AFTER INSERT OR UPDATE OF parent_task_id ON work.tasks
-    FOR EACH ROW WHEN (NEW.parent_task_id IS NOT NULL)
-    EXECUTE FUNCTION tenancy.refuse_ancestor_cycle('parent_task_id', 'tasks_no_ancestor_cycle');
+SELECT tenancy.guard_parent_chain('work.tasks', 'parent_task_id', 'tasks_no_ancestor_cycle');
 
 CREATE TABLE work.requirements (
     tenant_id             uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
@@ -126,9 +118,11 @@ CREATE TABLE work.requirements (
     parent_requirement_id uuid,
     title                 varchar(500) NOT NULL CONSTRAINT requirements_title_not_blank CHECK (btrim(title) <> ''),
     description           text NOT NULL,
-    type                  work.requirement_type NOT NULL,
+    type                  text NOT NULL
+                          CONSTRAINT requirements_type_vocabulary CHECK (type IN ('functional', 'non_functional', 'business', 'technical', 'security', 'performance', 'usability', 'compliance')),
     priority              work.priority NOT NULL DEFAULT 'medium',
-    status                work.requirement_status NOT NULL DEFAULT 'draft',
+    status                text NOT NULL DEFAULT 'draft'
+                          CONSTRAINT requirements_status_vocabulary CHECK (status IN ('draft', 'review', 'approved', 'implemented', 'tested', 'accepted', 'rejected', 'deprecated')),
     category              varchar(100),
     source                varchar(200),
     stakeholder_id        uuid REFERENCES tenancy.users (id) ON DELETE SET NULL,
@@ -168,9 +162,7 @@ COMMENT ON INDEX work.requirements_stakeholder_idx IS 'tenantbase:covers a forei
 CREATE INDEX requirements_created_by_idx ON work.requirements (created_by);
 COMMENT ON INDEX work.requirements_created_by_idx IS 'tenantbase:covers a foreign key to a global table';
 CREATE INDEX requirements_search_idx ON work.requirements USING gin (tenant_id, search_vector);
-CREATE TRIGGER refuse_ancestor_cycle AFTER INSERT OR UPDATE OF parent_requirement_id ON work.requirements
-    FOR EACH ROW WHEN (NEW.parent_requirement_id IS NOT NULL)
-    EXECUTE FUNCTION tenancy.refuse_ancestor_cycle('parent_requirement_id', 'requirements_no_ancestor_cycle');
+SELECT tenancy.guard_parent_chain('work.requirements', 'parent_requirement_id', 'requirements_no_ancestor_cycle');
 
 -- A new version retires the one it replaces (the unique key above makes the chain linear).
 CREATE FUNCTION work.retire_previous_version() RETURNS trigger
@@ -210,8 +202,10 @@ CREATE TABLE work.architecture_decisions (
     context             text,
     decision            text NOT NULL,
     consequences        text,
-    category            work.architecture_category NOT NULL,
-    status              work.decision_status NOT NULL DEFAULT 'proposed',
+    category            text NOT NULL
+                        CONSTRAINT architecture_decisions_category_vocabulary CHECK (category IN ('system', 'component', 'deployment', 'security', 'integration', 'data', 'ui_ux', 'performance')),
+    status              text NOT NULL DEFAULT 'proposed'
+                        CONSTRAINT architecture_decisions_status_vocabulary CHECK (status IN ('proposed', 'review', 'approved', 'implemented', 'superseded', 'rejected')),
     options_considered  jsonb NOT NULL DEFAULT '[]'
                         CONSTRAINT architecture_decisions_options_array CHECK (jsonb_typeof(options_considered) = 'array'),
     evaluation_criteria jsonb NOT NULL DEFAULT '{}',
@@ -243,9 +237,7 @@ COMMENT ON INDEX work.architecture_decisions_decided_by_idx IS 'tenantbase:cover
 CREATE INDEX architecture_decisions_created_by_idx ON work.architecture_decisions (created_by);
 COMMENT ON INDEX work.architecture_decisions_created_by_idx IS 'tenantbase:covers a foreign key to a global table';
 CREATE INDEX architecture_decisions_search_idx ON work.architecture_decisions USING gin (tenant_id, search_vector);
-CREATE TRIGGER refuse_ancestor_cycle AFTER INSERT OR UPDATE OF superseded_by ON work.architecture_decisions
-    FOR EACH ROW WHEN (NEW.superseded_by IS NOT NULL)
-    EXECUTE FUNCTION tenancy.refuse_ancestor_cycle('superseded_by', 'architecture_decisions_no_supersession_cycle');
+SELECT tenancy.guard_parent_chain('work.architecture_decisions', 'superseded_by', 'architecture_decisions_no_supersession_cycle');
 
 CREATE TABLE work.project_risks (
     tenant_id           uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
@@ -253,7 +245,8 @@ CREATE TABLE work.project_risks (
     project_id          uuid NOT NULL,
     title               varchar(500) NOT NULL CONSTRAINT project_risks_title_not_blank CHECK (btrim(title) <> ''),
     description         text NOT NULL,
-    category            work.risk_category NOT NULL,
+    category            text NOT NULL
+                        CONSTRAINT project_risks_category_vocabulary CHECK (category IN ('technical', 'business', 'security', 'performance', 'resource', 'schedule', 'quality', 'external')),
     probability         work.risk_probability NOT NULL,
     impact              work.risk_impact NOT NULL,
     risk_score          numeric(3,2) GENERATED ALWAYS AS (
@@ -268,7 +261,8 @@ CREATE TABLE work.project_risks (
     mitigation_strategy text,
     contingency_plan    text,
     owner_id            uuid REFERENCES tenancy.users (id) ON DELETE SET NULL,
-    status              work.risk_status NOT NULL DEFAULT 'identified',
+    status              text NOT NULL DEFAULT 'identified'
+                        CONSTRAINT project_risks_status_vocabulary CHECK (status IN ('identified', 'assessed', 'mitigated', 'monitoring', 'closed', 'occurred')),
     identified_at       timestamptz NOT NULL DEFAULT now(),
     mitigated_at        timestamptz,
     review_date         date,

@@ -1,25 +1,15 @@
 -- Work: collaboration sessions and approval workflows.
 
-CREATE TYPE work.session_type AS ENUM (
-    'requirements_review', 'architecture_review', 'planning', 'standup', 'retrospective', 'design_session', 'approval_meeting');
-CREATE TYPE work.session_status AS ENUM ('scheduled', 'in_progress', 'completed', 'cancelled', 'postponed');
-CREATE TYPE work.participant_role AS ENUM ('facilitator', 'presenter', 'participant', 'observer');
-CREATE TYPE work.participant_status AS ENUM ('invited', 'accepted', 'declined', 'joined', 'left');
-CREATE TYPE work.approval_type AS ENUM (
-    'requirement_approval', 'architecture_approval', 'design_approval', 'implementation_approval', 'release_approval', 'change_request');
-CREATE TYPE work.approval_status AS ENUM ('pending', 'in_review', 'approved', 'rejected', 'cancelled', 'expired');
-CREATE TYPE work.approval_decision AS ENUM ('approve', 'reject', 'approve_with_conditions', 'delegate');
-CREATE TYPE work.approval_request_type AS ENUM (
-    'requirement', 'architecture', 'design', 'implementation', 'deployment', 'change_request');
-
 CREATE TABLE work.collaboration_sessions (
     tenant_id            uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
     id                   uuid NOT NULL DEFAULT gen_random_uuid(),
     project_id           uuid NOT NULL,
     title                varchar(500) NOT NULL CONSTRAINT collaboration_sessions_title_not_blank CHECK (btrim(title) <> ''),
     description          text,
-    session_type         work.session_type NOT NULL,
-    status               work.session_status NOT NULL DEFAULT 'scheduled',
+    session_type         text NOT NULL
+                         CONSTRAINT collaboration_sessions_session_type_vocabulary CHECK (session_type IN ('requirements_review', 'architecture_review', 'planning', 'standup', 'retrospective', 'design_session', 'approval_meeting')),
+    status               text NOT NULL DEFAULT 'scheduled'
+                         CONSTRAINT collaboration_sessions_status_vocabulary CHECK (status IN ('scheduled', 'in_progress', 'completed', 'cancelled', 'postponed')),
     scheduled_start      timestamptz NOT NULL,
     scheduled_end        timestamptz NOT NULL,
     actual_start         timestamptz,
@@ -48,8 +38,10 @@ CREATE TABLE work.session_participants (
     id           uuid NOT NULL DEFAULT gen_random_uuid(),
     session_id   uuid NOT NULL,
     user_id      uuid NOT NULL REFERENCES tenancy.users (id) ON DELETE CASCADE,
-    role         work.participant_role NOT NULL DEFAULT 'participant',
-    status       work.participant_status NOT NULL DEFAULT 'invited',
+    role         text NOT NULL DEFAULT 'participant'
+                 CONSTRAINT session_participants_role_vocabulary CHECK (role IN ('facilitator', 'presenter', 'participant', 'observer')),
+    status       text NOT NULL DEFAULT 'invited'
+                 CONSTRAINT session_participants_status_vocabulary CHECK (status IN ('invited', 'accepted', 'declined', 'joined', 'left')),
     invited_at   timestamptz NOT NULL DEFAULT now(),
     joined_at    timestamptz,
     left_at      timestamptz,
@@ -71,7 +63,8 @@ CREATE TABLE work.approval_workflows (
     project_id         uuid NOT NULL,
     name               varchar(255) NOT NULL CONSTRAINT approval_workflows_name_not_blank CHECK (btrim(name) <> ''),
     description        text,
-    workflow_type      work.approval_type NOT NULL,
+    workflow_type      text NOT NULL
+                       CONSTRAINT approval_workflows_workflow_type_vocabulary CHECK (workflow_type IN ('requirement_approval', 'architecture_approval', 'design_approval', 'implementation_approval', 'release_approval', 'change_request')),
     is_active          boolean NOT NULL DEFAULT true,
     is_sequential      boolean NOT NULL DEFAULT false,
     required_approvals integer NOT NULL DEFAULT 1 CONSTRAINT approval_workflows_valid_required_approvals CHECK (required_approvals >= 1),
@@ -114,16 +107,19 @@ CREATE TABLE work.approval_requests (
     project_id     uuid NOT NULL,
     title          varchar(500) NOT NULL CONSTRAINT approval_requests_title_not_blank CHECK (btrim(title) <> ''),
     description    text NOT NULL,
-    request_type   work.approval_request_type NOT NULL,
+    request_type   text NOT NULL
+                   CONSTRAINT approval_requests_request_type_vocabulary CHECK (request_type IN ('requirement', 'architecture', 'design', 'implementation', 'deployment', 'change_request')),
     -- What is being approved: a requirement, a decision, a task... (polymorphic, so no foreign key).
     subject_type   varchar(50) NOT NULL CONSTRAINT approval_requests_subject_type_format CHECK (subject_type ~ '^[a-z_]+$'),
     subject_id     uuid NOT NULL,
-    status         work.approval_status NOT NULL DEFAULT 'pending',
+    status         text NOT NULL DEFAULT 'pending'
+                   CONSTRAINT approval_requests_status_vocabulary CHECK (status IN ('pending', 'in_review', 'approved', 'rejected', 'cancelled', 'expired')),
     requested_at   timestamptz NOT NULL DEFAULT now(),
     due_date       timestamptz,
     completed_at   timestamptz,
     requested_by   uuid NOT NULL REFERENCES tenancy.users (id),
-    final_decision work.approval_decision,
+    -- Its values are kept by approval_requests_decision_matches_status below.
+    final_decision text,
     decision_notes text,
     context_data   jsonb NOT NULL DEFAULT '{}',
     created_at     timestamptz NOT NULL DEFAULT now(),
@@ -152,7 +148,8 @@ CREATE TABLE work.approval_responses (
     id            uuid NOT NULL DEFAULT gen_random_uuid(),
     request_id    uuid NOT NULL,
     approver_id   uuid NOT NULL REFERENCES tenancy.users (id),
-    decision      work.approval_decision NOT NULL,
+    decision      text NOT NULL
+                  CONSTRAINT approval_responses_decision_vocabulary CHECK (decision IN ('approve', 'reject', 'approve_with_conditions', 'delegate')),
     comments      text,
     conditions    text,
     responded_at  timestamptz NOT NULL DEFAULT now(),
@@ -255,7 +252,7 @@ BEGIN
     IF approvals >= workflow.required_approvals THEN
         UPDATE work.approval_requests
         SET status = 'approved',
-            final_decision = CASE WHEN conditional THEN 'approve_with_conditions' ELSE 'approve' END::work.approval_decision,
+            final_decision = CASE WHEN conditional THEN 'approve_with_conditions' ELSE 'approve' END,
             completed_at = greatest(NEW.responded_at, requested_at)
         WHERE tenant_id = NEW.tenant_id AND id = NEW.request_id;
     ELSE

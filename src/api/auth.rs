@@ -208,6 +208,7 @@ pub fn request_meta(parts: &Parts) -> RequestMeta {
         api_key_id: None,
         client_ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()).map(canonical_ip),
         user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+        impersonated_by: None,
     }
 }
 

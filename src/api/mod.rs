@@ -3,6 +3,7 @@
 //! come from extractors ([`auth`]); plain CRUD is one generic path ([`resources`]).
 
 pub mod account;
+pub mod actions;
 pub mod auth;
 pub mod error;
 pub mod openapi;
@@ -41,11 +42,14 @@ pub struct AppState {
     pub dummy_hash: String,
     pub openapi: Arc<Value>,
     pub body_limit: usize,
+    /// Seals secrets (store credentials) before they reach the database; None
+    /// when `TENANTBASE_SECRET_KEY` is not set, and then secrets are refused.
+    pub sealer: Option<Arc<crate::secrets::Sealer>>,
 }
 
 impl AppState {
     /// Reads the resources from the catalog: the database must be up and migrated.
-    pub async fn new(db: Db) -> anyhow::Result<Self> {
+    pub async fn new(db: Db, sealer: Option<crate::secrets::Sealer>) -> anyhow::Result<Self> {
         let resources = Resources::load(&db).await?;
         let openapi = Arc::new(openapi::document(&resources));
         Ok(AppState {
@@ -55,6 +59,7 @@ impl AppState {
             dummy_hash: crate::auth::hash_password("not anyone's password")?,
             openapi,
             body_limit: DEFAULT_BODY_LIMIT,
+            sealer: sealer.map(Arc::new),
         })
     }
 }
@@ -89,6 +94,12 @@ pub fn router(state: AppState) -> Router {
         .route("/tenants/{tenant}/roles/{role_id}/permissions", post(tenants::grant_permission))
         .route("/tenants/{tenant}/api-keys", get(tenants::list_api_keys).post(tenants::create_api_key))
         .route("/tenants/{tenant}/api-keys/{key_id}", axum::routing::delete(tenants::revoke_api_key))
+        .route("/tenants/{tenant}/ai-tasks/{id}/complete", post(actions::complete_ai_task))
+        .route("/tenants/{tenant}/ai-tasks/{id}/fail", post(actions::fail_ai_task))
+        .route("/tenants/{tenant}/orders/{id}/cancel", post(actions::cancel_order))
+        .route("/tenants/{tenant}/orders/{id}/refund", post(actions::refund_order))
+        .route("/tenants/{tenant}/content/{id}/publish", post(actions::publish_content))
+        .route("/tenants/{tenant}/approval-requests/{id}/responses", post(actions::respond_to_approval))
         .route("/tenants/{tenant}/{resource}", get(resources::list).post(resources::create))
         .route("/tenants/{tenant}/{resource}/{id}", get(resources::get).patch(resources::update).delete(resources::delete));
     let body_limit = state.body_limit;

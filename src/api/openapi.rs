@@ -8,7 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::resources::{row_schema, Resources, MAX_LIMIT};
-use super::{account, tenants};
+use super::{account, actions, tenants};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,6 +19,8 @@ use super::{account, tenants};
         tenants::list_members, tenants::add_member, tenants::change_member, tenants::remove_member,
         tenants::grant_permission, tenants::assign_role, tenants::permissions,
         tenants::list_api_keys, tenants::create_api_key, tenants::revoke_api_key,
+        actions::complete_ai_task, actions::fail_ai_task, actions::cancel_order, actions::refund_order,
+        actions::publish_content, actions::respond_to_approval,
     ),
     components(schemas(super::error::Problem)),
     modifiers(&BearerAuth),

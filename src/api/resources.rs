@@ -31,16 +31,80 @@ pub struct ResourceDef {
     /// A set-returning function of the acting tenant's rows matching a query text
     /// (`q`), returning their ids: full-text search that keeps its index under RLS.
     pub search: Option<&'static str>,
+    /// A secret the client sends in plain text and the database keeps only sealed.
+    pub sealed: Option<SealedInput>,
 }
 
-/// Every resource of the generic path.
-pub const RESOURCES: &[ResourceDef] = &[ResourceDef {
-    name: "roles",
-    table: "tenancy.roles",
-    hidden: &[],
-    read_only: &[],
-    search: None,
-}];
+/// `field` (a JSON value in requests) is sealed by the server into `sealed_column`,
+/// with the sealing key's id in `key_column`; neither column is ever returned.
+#[derive(Debug)]
+pub struct SealedInput {
+    pub field: &'static str,
+    pub sealed_column: &'static str,
+    pub key_column: &'static str,
+}
+
+/// A resource of plain rows: nothing hidden, everything writable but the keys.
+const fn plain(name: &'static str, table: &'static str) -> ResourceDef {
+    ResourceDef { name, table, hidden: &[], read_only: &[], search: None, sealed: None }
+}
+
+/// A resource whose `q` is served by the generated search function of its table.
+const fn searchable(name: &'static str, table: &'static str, search: &'static str) -> ResourceDef {
+    ResourceDef { name, table, hidden: &[], read_only: &[], search: Some(search), sealed: None }
+}
+
+/// Every resource of the generic path. Junction tables without an `id`
+/// (requirement links, task dependencies, product content) are written through
+/// their parents' rules and are not listed here.
+pub const RESOURCES: &[ResourceDef] = &[
+    plain("roles", "tenancy.roles"),
+    searchable("content", "content.content_projects", "search.content_content_projects"),
+    searchable("projects", "work.projects", "search.work_projects"),
+    searchable("tasks", "work.tasks", "search.work_tasks"),
+    searchable("requirements", "work.requirements", "search.work_requirements"),
+    searchable("decisions", "work.architecture_decisions", "search.work_architecture_decisions"),
+    plain("risks", "work.project_risks"),
+    plain("collaboration-sessions", "work.collaboration_sessions"),
+    plain("session-participants", "work.session_participants"),
+    plain("approval-workflows", "work.approval_workflows"),
+    plain("approval-workflow-approvers", "work.approval_workflow_approvers"),
+    ResourceDef {
+        name: "approval-requests",
+        table: "work.approval_requests",
+        hidden: &[],
+        read_only: &["status", "final_decision", "completed_at"],
+        search: None,
+        sealed: None,
+    },
+    plain("project-analytics", "analytics.project_analytics"),
+    plain("ai-tasks", "agents.tasks"),
+    plain("ai-task-results", "agents.task_results"),
+    plain("credit-ledger", "agents.credit_ledger"),
+    plain("conversations", "agents.conversations"),
+    ResourceDef { name: "messages", table: "agents.messages", hidden: &[], read_only: &["sequence"], search: None, sealed: None },
+    ResourceDef {
+        name: "stores",
+        table: "commerce.stores",
+        hidden: &["credentials_sealed", "credentials_key_id"],
+        read_only: &[],
+        search: None,
+        sealed: Some(SealedInput { field: "credentials", sealed_column: "credentials_sealed", key_column: "credentials_key_id" }),
+    },
+    plain("products", "commerce.products"),
+    plain("product-variants", "commerce.product_variants"),
+    ResourceDef {
+        name: "customers",
+        table: "commerce.customers",
+        hidden: &[],
+        read_only: &["total_orders", "total_spent", "first_order_at", "last_order_at"],
+        search: None,
+        sealed: None,
+    },
+    plain("orders", "commerce.orders"),
+    plain("events", "analytics.analytics_events"),
+    plain("activities", "analytics.user_activities"),
+];
 
 /// Columns the server always owns.
 const SERVER_COLUMNS: &[&str] = &["tenant_id", "id", "created_at", "updated_at"];
@@ -229,7 +293,14 @@ fn is_inet(s: &str) -> bool {
 /// A write body: an object of writable columns only, each value of its column's type.
 fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Vec<String>> {
     let Value::Object(fields) = body else { return Err(ApiError::BadRequest("the body must be a JSON object".into())) };
+    let sealed_field = resource.def.sealed.as_ref().map(|s| s.field);
     for (name, value) in fields {
+        if Some(name.as_str()) == sealed_field {
+            if value.is_null() {
+                return Err(ApiError::validation(name, "must not be null"));
+            }
+            continue;
+        }
         let column = resource
             .column(name)
             .filter(|c| resource.visible(c))
@@ -247,10 +318,28 @@ fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Ve
         {
             return Err(ApiError::validation(&missing.name, "is required"));
         }
+        if let Some(field) = sealed_field.filter(|f| !fields.contains_key(*f)) {
+            return Err(ApiError::validation(field, "is required"));
+        }
     } else if fields.is_empty() {
         return Err(ApiError::BadRequest("nothing to change".into()));
     }
-    Ok(fields.keys().cloned().collect())
+    Ok(fields.keys().filter(|k| Some(k.as_str()) != sealed_field).cloned().collect())
+}
+
+/// Replaces a resource's plain secret in `body` by its sealed columns, bound to
+/// the row's id; returns the columns added.
+fn seal_secret(state: &AppState, resource: &Resource, tenant_id: Uuid, row_id: Uuid, body: &mut Value) -> ApiResult<Vec<String>> {
+    let (Some(sealed), Value::Object(fields)) = (&resource.def.sealed, body) else { return Ok(Vec::new()) };
+    let Some(secret) = fields.remove(sealed.field) else { return Ok(Vec::new()) };
+    let sealer = state.sealer.as_ref().ok_or_else(|| {
+        tracing::error!("a secret arrived but {} is not configured", crate::secrets::KEY_ENV);
+        ApiError::Unavailable
+    })?;
+    let bytes = sealer.seal(tenant_id, row_id, secret.to_string().as_bytes());
+    fields.insert(sealed.sealed_column.into(), Value::String(format!("\\x{}", hex::encode(bytes))));
+    fields.insert(sealed.key_column.into(), Value::String(sealer.key_id().into()));
+    Ok(vec![sealed.sealed_column.into(), sealed.key_column.into()])
 }
 
 fn quote(ident: &str) -> String {
@@ -403,7 +492,14 @@ pub async fn get(State(state): State<AppState>, t: InTenant, ApiPath((_, name, i
 
 pub async fn create(State(state): State<AppState>, t: InTenant, ApiPath((_, name)): ApiPath<(String, String)>, ApiJson(body): ApiJson<Value>) -> ApiResult<(StatusCode, Json<Value>)> {
     let resource = state.resources.get(&name)?;
-    let fields = check_body(resource, &body, true)?;
+    let mut fields = check_body(resource, &body, true)?;
+    let mut body = body;
+    if resource.def.sealed.is_some() {
+        let id = Uuid::new_v4();
+        body["id"] = Value::String(id.to_string());
+        fields.push("id".into());
+        fields.extend(seal_secret(&state, resource, t.ctx.tenant_id, id, &mut body)?);
+    }
     let sql = insert_sql(resource.def.table, &fields);
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let row = tx.query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()]).await.map_err(|e| named(resource, e))?;
@@ -414,7 +510,9 @@ pub async fn create(State(state): State<AppState>, t: InTenant, ApiPath((_, name
 pub async fn update(State(state): State<AppState>, t: InTenant, ApiPath((_, name, id)): ApiPath<(String, String, String)>, ApiJson(body): ApiJson<Value>) -> ApiResult<Json<Value>> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
-    let fields = check_body(resource, &body, false)?;
+    let mut fields = check_body(resource, &body, false)?;
+    let mut body = body;
+    fields.extend(seal_secret(&state, resource, t.ctx.tenant_id, id, &mut body)?);
     let columns: Vec<String> = fields.iter().map(|f| quote(f)).collect();
     let sql = format!(
         "UPDATE {table} t SET ({cols}) = (SELECT {picked} FROM jsonb_populate_record(t, $3::jsonb) p)
@@ -471,6 +569,10 @@ pub fn row_schema(resource: &Resource, writable_only: bool) -> Value {
         if writable_only && column.not_null && !column.has_default {
             required.push(Value::String(column.name.clone()));
         }
+    }
+    if let (true, Some(sealed)) = (writable_only, &resource.def.sealed) {
+        properties.insert(sealed.field.into(), serde_json::json!({ "type": "object", "description": "sealed by the server; never returned" }));
+        required.push(Value::String(sealed.field.into()));
     }
     let mut schema = serde_json::json!({ "type": "object", "properties": properties });
     if writable_only {

@@ -50,7 +50,7 @@ pub struct RoundTrips {
 }
 
 pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<ContextReport> {
-    let pool = Db::new(dataset.target.app.clone(), 1);
+    let pool = dataset.target.app_db(1).await?;
     let bare = db::connect(&dataset.target.app).await?;
     let statement = bare.prepare(STATEMENT).await?;
     // The same pipeline as `Db::tenant_query`, with less in its opening text: none
@@ -81,9 +81,9 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
             // together. On a multi-threaded one the connection task may flush BEGIN before
             // the statement is queued: the proxy would see two sends, yet the client never
             // waited for an answer in between, so that is no round trip.
-            let (app, ctx) = (dataset.target.app.clone(), ctx.clone());
+            let (app, ctx, key) = (dataset.target.app.clone(), ctx.clone(), dataset.target.context_key().await?);
             let counted = tokio::task::spawn_blocking(move || {
-                tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(count_round_trips(app, ctx, socket))
+                tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(count_round_trips(app, key, ctx, socket))
             })
             .await??;
             (Some(counted), None)
@@ -123,14 +123,14 @@ fn app_socket(dataset: &Dataset) -> Option<PathBuf> {
     }
 }
 
-async fn count_round_trips(app: tokio_postgres::Config, ctx: TenantCtx, socket: PathBuf) -> Result<RoundTrips> {
+async fn count_round_trips(app: tokio_postgres::Config, key: crate::db::context::ContextKey, ctx: TenantCtx, socket: PathBuf) -> Result<RoundTrips> {
     let ctx = &ctx;
     let dir = tempfile_dir()?;
     let port = app.get_ports()[0];
     let counter = proxy::start_proxy(socket, &dir, port).context("starting the counting proxy")?;
     let mut config = tokio_postgres::Config::new();
     config.host_path(&dir).port(port).user(app.get_user().unwrap_or(db::APP_ROLE)).dbname(app.get_dbname().unwrap_or(db::DATABASE));
-    let pool = Db::new(config.clone(), 1);
+    let pool = Db::new(config.clone(), key, 1);
     let bare = db::connect(&config).await?;
     let statement = bare.prepare(STATEMENT).await?;
     // Warm: the pool's connection and both statement caches.

@@ -10,7 +10,7 @@ use super::dataset::{self, Scale};
 use super::measure::{interleave, ratio, Latency, Plan};
 use super::rls::ctx_of;
 use super::workload::{refs, GROWTH_QUERIES, SIZE_TABLE};
-use crate::db::{Db, Target};
+use crate::db::Target;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct GrowthRow {
@@ -47,7 +47,7 @@ pub async fn measure(target: &Target, steps: &[usize], rows_per_tenant: usize, f
         let admin = step.target.connect_admin().await?;
         let samples = step.samples;
         let scratch = step.target;
-        let app = Db::new(scratch.app.clone(), 1);
+        let app = scratch.app_db(1).await?;
         progress.set_message(format!("growth: measuring at {tenants} tenants, {rows} rows"));
         for tenant in &samples {
             let ctx = ctx_of(tenant);

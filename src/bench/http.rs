@@ -4,6 +4,7 @@
 //! API sends (context, statement, commit in one pipeline: one round trip, as the
 //! app does) at the same concurrency against the same server. Phases alternate.
 
+use crate::db::context::ContextKey;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -167,14 +168,14 @@ pub struct Load {
 
 /// The pgbench script of one request: the app's begin text, the statement, COMMIT,
 /// pipelined; `$n` placeholders replaced by the request's literal values.
-pub fn pgbench_script(ctx: &TenantCtx, sql: &str, literals: &[String]) -> String {
+pub fn pgbench_script(ctx: &TenantCtx, key: &ContextKey, sql: &str, literals: &[String]) -> String {
     let mut statement = sql.replace('\n', " ");
     // Highest number first, so $1 does not eat the start of $10.
     for (i, literal) in literals.iter().enumerate().rev() {
         statement = statement.replace(&format!("${}", i + 1), literal);
     }
     let mut script = String::from("\\startpipeline\n");
-    for part in ctx.begin_sql().split("; ") {
+    for part in ctx.begin_sql(key).split("; ") {
         script.push_str(part);
         script.push_str(";\n");
     }
@@ -347,12 +348,13 @@ mod tests {
     fn a_pgbench_script_pipelines_the_apps_begin_text_the_statement_and_commit() {
         let ctx = TenantCtx::new(Uuid::from_u128(1), Uuid::from_u128(2));
         let literals: Vec<String> = (1..=10).map(|i| format!("'v{i}'")).collect();
-        let script = pgbench_script(&ctx, "SELECT $1, $10\nFROM t", &literals);
+        let key = ContextKey::generate();
+        let script = pgbench_script(&ctx, &key, "SELECT $1, $10\nFROM t", &literals);
         let lines: Vec<&str> = script.lines().collect();
         assert_eq!(lines.first(), Some(&"\\startpipeline"));
         assert_eq!(lines.last(), Some(&"\\endpipeline"));
         assert_eq!(lines[1], "BEGIN;");
-        let begin_statements = ctx.begin_sql().split("; ").count();
+        let begin_statements = ctx.begin_sql(&key).split("; ").count();
         assert_eq!(lines.len(), begin_statements + 4, "{script}");
         assert!(lines.iter().any(|l| *l == format!("SET LOCAL app.tenant_id = '{}';", Uuid::from_u128(1))), "{script}");
         assert_eq!(lines[lines.len() - 3], "SELECT 'v1', 'v10' FROM t;", "$10 is not read as $1 followed by 0");

@@ -22,7 +22,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::resources::{get_sql, list_sql, Resources};
-use crate::db::{Db, Target};
+use crate::db::Target;
 use dataset::Scale;
 use http::{Endpoint, Load};
 use measure::Plan;
@@ -143,20 +143,16 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let largest = &data.samples[0];
     let ctx = rls::ctx_of(largest);
     let context = context::measure(&data, &ctx, plan).await?;
-    notes.push(
-        "context verification: the unforgeable (signed) context of the `check` work has not landed on this build; \
-         the context measured is the current one (SET LOCAL of the tenant, the user and the request facts)"
-            .into(),
-    );
     progress.inc(1);
 
-    let resources = Resources::load(&Db::new(data.target.app.clone(), 1)).await?;
+    let resources = Resources::load(&data.target.app_db(1).await?).await?;
     let resource = resources.get(API_RESOURCE).map_err(|_| anyhow::anyhow!("the API serves no resource {API_RESOURCE}"))?;
     let server = http::Server::start(&data, load.concurrency * 2).await?;
     let token = http::session_token(&data, largest.owner).await?;
     let work_dir = options.report_dir.join("pgbench");
     let hidden = resource.hidden_keys();
     let hidden_literal = format!("'{{{}}}'::text[]", hidden.join(","));
+    let key = data.target.context_key().await?;
     let tenant_literal = http::uuid_literal(largest.tenant_id);
     let ids = &largest.ids[resource.def.table];
     let ids = &ids[..ids.len().min(16)];
@@ -165,7 +161,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         paths: ids.iter().map(|id| format!("/v1/tenants/{}/{}/{id}", largest.tenant_id, resource.def.name)).collect(),
         scripts: ids
             .iter()
-            .map(|id| http::pgbench_script(&ctx, &get_sql(resource.def.table), &[tenant_literal.clone(), http::uuid_literal(*id), hidden_literal.clone()]))
+            .map(|id| http::pgbench_script(&ctx, &key, &get_sql(resource.def.table), &[tenant_literal.clone(), http::uuid_literal(*id), hidden_literal.clone()]))
             .collect(),
     };
     let list = Endpoint {
@@ -173,6 +169,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         paths: vec![format!("/v1/tenants/{}/{}", largest.tenant_id, resource.def.name)],
         scripts: vec![http::pgbench_script(
             &ctx,
+            &key,
             &list_sql(resource.def.table, resource.default_sort(), true, "", 51),
             &[tenant_literal.clone(), hidden_literal.clone()],
         )],

@@ -60,9 +60,10 @@ pub struct Sides {
 
 impl Sides {
     pub async fn open(dataset: &Dataset) -> Result<Sides> {
+        let key = dataset.target.context_key().await?;
         Ok(Sides {
-            app: Db::new(dataset.target.app.clone(), 1),
-            owner_tx: Db::new(dataset.target.admin.clone(), 1),
+            app: Db::new(dataset.target.app.clone(), key.clone(), 1),
+            owner_tx: Db::new(dataset.target.admin.clone(), key, 1),
             owner: dataset.target.connect_admin().await?,
         })
     }
@@ -119,7 +120,8 @@ pub async fn compare(sides: &Sides, ctx: &TenantCtx, query: &HotQuery, tenant: &
 pub async fn explain(dataset: &Dataset, ctx: &TenantCtx, query: &HotQuery, tenant: &TenantSample, row: &RlsRow) -> Result<PlanPair> {
     let literals = query.literals(tenant, 0).join(", ");
     let app = crate::db::connect(&dataset.target.app).await?;
-    let app_plan = settled_plan(&app, &format!("{}; ", ctx.begin_sql()), query.app_sql, &literals).await?;
+    let begin = ctx.begin_sql(&dataset.target.context_key().await?);
+    let app_plan = settled_plan(&app, &format!("{begin}; "), query.app_sql, &literals).await?;
     let owner = dataset.target.connect_admin().await?;
     let owner_plan = settled_plan(&owner, "BEGIN; ", query.owner_sql(), &literals).await?;
     Ok(PlanPair { query: query.name, tenant: tenant.label, ratio: row.ratio, app_plan, owner_plan })

@@ -54,7 +54,7 @@ pub async fn measure(server: &Server, token: &str, dataset: &Dataset, ctx: &Tena
     let admin = dataset.target.connect_admin().await?;
     let table = resource.def.table;
     let triggers = audit_triggers(&admin, table).await?;
-    let db = Db::new(dataset.target.app.clone(), load.concurrency);
+    let db = dataset.target.app_db(load.concurrency).await?;
     let counter = Arc::new(AtomicU64::new(0));
     let meter = server.meter(dataset)?;
     let mut rows = Vec::new();

@@ -1,13 +1,21 @@
 //! The command line: one binary for the database, the schema, the demo and the server.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::{self, AppState};
-use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Db, Target};
+use crate::audit;
+use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Db, Target, TenantCtx};
+use crate::isolation::{attack, check};
 use crate::seed::{demo, scale};
+
+/// A context printed for a person at psql lives longer than the server's.
+const PSQL_CONTEXT_TTL: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Parser, Debug)]
 #[command(name = "tenantbase", version, about = "The multi-tenant data layer: PostgreSQL under forced RLS, its API, and the proof of its isolation.")]
@@ -47,6 +55,34 @@ pub enum Command {
         #[arg(long, env = "TENANTBASE_POOL_SIZE", default_value_t = 16)]
         pool_size: usize,
     },
+    /// Lint the live catalog for incomplete isolation; exit status 1 on any finding.
+    Check {
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+        /// List the rules instead of checking.
+        #[arg(long, conflicts_with = "json")]
+        rules: bool,
+    },
+    /// Attack every tenant table, view and function as the demo tenant Acme against
+    /// Tech Startup; exit status 1 on any leak or inconclusive vector.
+    Attack {
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a signed tenant context (SET LOCAL lines) for psql, as the app role would act.
+    Context {
+        /// The tenant's slug.
+        #[arg(long)]
+        tenant: String,
+        /// The acting user's email (omit to act on no user's behalf: read-only).
+        #[arg(long)]
+        user: Option<String>,
+        /// How long the context may open a transaction, in seconds.
+        #[arg(long, default_value_t = PSQL_CONTEXT_TTL.as_secs())]
+        ttl: u64,
+    },
     /// Measure isolation's cost side by side on a skewed data set in a scratch database
     /// (RLS, context, API against pgbench, writes, growth); writes a report folder.
     Bench(crate::bench::BenchOptions),
@@ -60,6 +96,11 @@ pub enum Command {
         /// How many months ahead of the current one to create.
         #[arg(long, default_value_t = 3)]
         months_ahead: i32,
+    },
+    /// The audit trail: verify its hash chains, apply retention.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
     },
     /// Start the database, migrate, seed the demo tenants and serve, printing what to try.
     Demo {
@@ -89,6 +130,27 @@ pub enum DbAction {
 pub enum UrlRole {
     Admin,
     App,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditAction {
+    /// Walk every hash chain (or one tenant's) and report the first broken link of each;
+    /// exit status 1 when one is broken.
+    Verify {
+        /// Only this tenant's chain (its slug or id).
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Create the coming months' partitions; export (if asked) and drop those older than the retention.
+    Prune {
+        /// Keep entries this many days at least (never fewer than 90).
+        #[arg(long, default_value_t = audit::DEFAULT_RETENTION_DAYS,
+              value_parser = clap::value_parser!(u32).range(audit::MIN_RETENTION_DAYS as i64..))]
+        retention_days: u32,
+        /// Write each partition to <DIR>/<partition>.csv before dropping it.
+        #[arg(long, value_name = "DIR")]
+        export_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -128,8 +190,17 @@ pub enum CreditsAction {
 }
 
 impl Cli {
-    pub async fn run(self) -> Result<()> {
+    /// Runs the command; the exit code is 1 when a check or attack found a problem.
+    pub async fn run(self) -> Result<ExitCode> {
         match &self.command {
+            Command::Check { rules: true, .. } => {
+                for rule in check::RULES {
+                    println!("{:<30} {}", rule.name, rule.summary);
+                }
+                Ok(())
+            }
+            Command::Check { json, .. } => return self.check(*json).await,
+            Command::Attack { json } => return self.attack(*json).await,
             Command::Db { action } => self.db(action),
             Command::Migrate => {
                 let target = self.target()?;
@@ -150,7 +221,7 @@ impl Cli {
             }
             Command::Seed { what: SeedWhat::Demo } => {
                 let target = self.target()?;
-                let seeded = demo::seed(&target, &Db::new(target.app.clone(), 4)).await?;
+                let seeded = demo::seed(&target, &target.app_db(4).await?).await?;
                 println!("Seeded {} demo tenants and {} users.", seeded.tenants.len(), seeded.users.len());
                 Ok(())
             }
@@ -158,8 +229,8 @@ impl Cli {
                 let target = self.target()?;
                 let options = scale::ScaleOptions { tenants: *tenants, rows_per_tenant: *rows_per_tenant, seed: *seed, progress: true };
                 let report = scale::seed_scale(&target, &options).await?;
-                for (table, rows) in &report.per_table {
-                    println!("  {table:<28} {rows:>10} rows");
+                for (table, rows, took) in &report.per_table {
+                    println!("  {table:<28} {rows:>10} rows in {:>6.1} s", took.as_secs_f64());
                 }
                 println!(
                     "Loaded {} rows into {} tenants in {:.1} s: {:.0} rows/s.",
@@ -174,9 +245,9 @@ impl Cli {
                 let target = self.target()?;
                 let listener = tokio::net::TcpListener::bind(listen).await?;
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
-                let db = Db::new(target.app.clone(), *pool_size);
+                let db = target.app_db(*pool_size).await?;
                 keep_partitions_ahead(db.clone());
-                api::serve(listener, AppState::new(db).await?).await
+                api::serve(listener, AppState::new(db, self.sealer()?).await?).await
             }
             Command::Credits { action } => self.credits(action).await,
             Command::Partitions { months_ahead } => {
@@ -188,6 +259,8 @@ impl Cli {
                 println!("{} partitions created; {} months ahead are covered.", created.len(), months_ahead);
                 Ok(())
             }
+            Command::Context { tenant, user, ttl } => self.context(tenant, user.as_deref(), *ttl).await,
+            Command::Audit { action } => self.audit(action).await,
             Command::Demo { listen } => self.demo(listen).await,
             Command::Bench(options) => {
                 let target = self.target()?;
@@ -204,10 +277,104 @@ Report, JSON and plots in {}", options.report_dir.display());
                 Ok(())
             }
         }
+        .map(|()| ExitCode::SUCCESS)
+    }
+
+    async fn check(&self, json: bool) -> Result<ExitCode> {
+        let target = self.target()?;
+        let findings = check::run(&target.connect_admin().await?).await?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?);
+        } else if findings.is_empty() {
+            println!("tenantbase check: {} rules, no finding.", check::RULES.len());
+        } else {
+            for finding in &findings {
+                println!("{finding}\n");
+            }
+            println!("tenantbase check: {} findings ({} rules).", findings.len(), check::RULES.len());
+        }
+        Ok(if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    }
+
+    async fn attack(&self, json: bool) -> Result<ExitCode> {
+        let target = self.target()?;
+        let admin = target.connect_admin().await?;
+        let actors = attack::Actors::demo(&admin).await?;
+        let findings = attack::run(&admin, &target.app, actors).await?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?);
+        } else {
+            println!("{}\n{}", attack::render(&findings), attack::summary(&findings));
+        }
+        Ok(if attack::all_blocked(&findings) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    }
+
+    /// Looks the tenant and user up over the admin connection and prints the
+    /// statements that open a transaction acting as them.
+    async fn context(&self, slug: &str, email: Option<&str>, ttl: u64) -> Result<()> {
+        let target = self.target()?;
+        let admin = target.connect_admin().await?;
+        let Some(tenant) = admin.query_opt("SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext", &[&slug]).await? else {
+            bail!("no tenant has the slug {slug}");
+        };
+        let user = match email {
+            None => None,
+            Some(email) => match admin.query_opt("SELECT id FROM tenancy.users WHERE email = $1::text::citext", &[&email]).await? {
+                Some(row) => Some(row.get(0)),
+                None => bail!("no user has the email {email}"),
+            },
+        };
+        let ctx = TenantCtx { tenant_id: tenant.get(0), user_id: user, meta: Default::default() };
+        let expires = SystemTime::now() + Duration::from_secs(ttl);
+        println!("BEGIN; {};", ctx.context_sql(&target.context_key().await?, expires));
+        Ok(())
+    }
+
+    async fn audit(&self, action: &AuditAction) -> Result<()> {
+        let target = self.target()?;
+        let mut admin = target.connect_admin().await?;
+        match action {
+            AuditAction::Verify { tenant } => {
+                let progress = progress_bar(None, "{spinner} {pos} entries verified ({per_sec}) {msg}");
+                let report = audit::verify(&mut admin, tenant.as_deref(), &progress).await?;
+                progress.finish_and_clear();
+                for chain in &report.chains {
+                    println!("{chain}");
+                }
+                let broken = report.broken().count();
+                if broken > 0 {
+                    bail!("{broken} audit chain(s) broken");
+                }
+                Ok(())
+            }
+            AuditAction::Prune { retention_days, export_dir } => {
+                let options = audit::PruneOptions { retention_days: *retention_days, export_dir: export_dir.clone() };
+                let progress = progress_bar(Some(0), "{bar:30} {pos}/{len} partitions {msg}");
+                let report = audit::prune(&mut admin, &options, &progress).await?;
+                progress.finish_and_clear();
+                for name in &report.created {
+                    println!("created {name}");
+                }
+                for p in &report.pruned {
+                    let export = p.export.as_ref().map(|(path, sha)| format!(", exported to {} (sha256 {sha})", path.display()));
+                    println!("dropped {} ({} to {}): {} entries{}", p.name, p.from.date_naive(), p.to.date_naive(), p.entries, export.unwrap_or_default());
+                }
+                if report.pruned.is_empty() {
+                    println!("No partition is older than {retention_days} days.");
+                }
+                Ok(())
+            }
+        }
     }
 
     fn target(&self) -> Result<Target> {
         Target::resolve(self.database_url.as_deref(), &self.data_dir)
+    }
+
+    /// The key that seals secrets: `TENANTBASE_SECRET_KEY`, else the private cluster's key file.
+    fn sealer(&self) -> Result<Option<crate::secrets::Sealer>> {
+        let key_file = self.database_url.is_none().then(|| self.data_dir.join("secret.key"));
+        crate::secrets::Sealer::from_env_or_file(key_file.as_deref())
     }
 
     fn cluster(&self) -> Result<Cluster> {
@@ -288,7 +455,7 @@ Report, JSON and plots in {}", options.report_dir.display());
     async fn demo(&self, listen: &str) -> Result<()> {
         let target = self.target()?;
         migrate::migrate(&target).await?;
-        let app_db = Db::new(target.app.clone(), 16);
+        let app_db = target.app_db(16).await?;
         keep_partitions_ahead(app_db.clone());
         let seeded = demo::seed(&target, &app_db).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
@@ -307,18 +474,19 @@ Report, JSON and plots in {}", options.report_dir.display());
         for m in demo::MEMBERS {
             println!("  {:<24} {:<8} of {}", m.email, m.role, m.tenant);
         }
+        let alice_in_acme = TenantCtx::new(acme, alice).context_sql(&target.context_key().await?, SystemTime::now() + PSQL_CONTEXT_TTL);
         println!(
-            "\nAct as Alice in Acme from psql, as the app role under RLS (see docs/acting-as-a-tenant.md):\n  \
-             psql \"{app_url}\" -c \"BEGIN; SET LOCAL app.tenant_id = '{acme}'; SET LOCAL app.user_id = '{alice}'; \
-             SELECT name, slug FROM tenancy.tenants; COMMIT;\"\n\
-             Without the SET LOCAL lines every tenant table answers zero rows.\n\n\
+            "\nAct as Alice in Acme from psql, as the app role under RLS (see docs/acting-as-a-tenant.md;\n\
+             `tenantbase context --tenant acme --user alice@acme.com` prints a fresh context):\n  \
+             psql \"{app_url}\" -c \"BEGIN; {alice_in_acme}; SELECT name, slug FROM tenancy.tenants; COMMIT;\"\n\
+             Without the signed context (or with app.tenant_id set by hand) every tenant table answers zero rows.\n\n\
              Try the API as Alice (paste these lines into a shell):"
         );
         for line in curl_walkthrough(&addr.to_string(), acme, seeded.tenant("tech-startup")) {
             println!("  {line}");
         }
         println!("\nThe API is described at http://{addr}/openapi.json\nStop with Ctrl-C; `tenantbase db stop` stops PostgreSQL.\n");
-        api::serve(listener, AppState::new(app_db).await?).await
+        api::serve(listener, AppState::new(app_db, self.sealer()?).await?).await
     }
 }
 
@@ -350,4 +518,15 @@ fn keep_partitions_ahead(db: Db) {
             }
         }
     });
+}
+
+/// A progress bar on stderr (drawn only on a terminal): a spinner without a length.
+fn progress_bar(length: Option<u64>, template: &str) -> ProgressBar {
+    let bar = match length {
+        Some(length) => ProgressBar::new(length),
+        None => ProgressBar::new_spinner(),
+    };
+    bar.set_style(ProgressStyle::with_template(template).expect("a valid progress template"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }

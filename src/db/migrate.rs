@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use refinery::{Migration, Report};
 use tokio_postgres::Client;
 
-use super::{connect, Target, OWNER_ROLE};
+use super::{connect, ContextKey, Target, OWNER_ROLE};
 
 mod embedded {
     refinery::embed_migrations!("migrations");
@@ -26,12 +26,18 @@ pub fn embedded_migrations() -> Vec<Migration> {
     all
 }
 
-/// Creates the database if needed, the roles, then applies the embedded migrations.
+/// Creates the database if needed, the roles, then applies the embedded
+/// migrations and installs the context key (the configured one, else a new one
+/// when there is none).
 pub async fn migrate(target: &Target) -> Result<Report> {
     ensure_database(target).await?;
     let mut client = target.connect_admin().await?;
     bootstrap(&client, target.database_name()).await?;
-    run(&mut client, &embedded_migrations()).await
+    let report = run(&mut client, &embedded_migrations()).await?;
+    ContextKey::provision(&client, target.context_key.as_ref()).await?;
+    // Every migrate run also creates the audit log's coming months.
+    crate::audit::ensure_partitions(&client).await?;
+    Ok(report)
 }
 
 /// Applies `migrations` as the owner role, one transaction each, under the migration lock.
@@ -69,6 +75,15 @@ async fn ensure_database(target: &Target) -> Result<()> {
     Ok(())
 }
 
+/// Other sessions' SQL text carries their signed tenant context (`SET LOCAL
+/// app.context_token`); every app connection is the same role, which PostgreSQL
+/// lets read it. Only monitoring roles keep pg_stat_activity's query text here.
+const HIDE_SESSION_SQL: &str = "
+    REVOKE EXECUTE ON FUNCTION pg_catalog.pg_stat_get_activity(integer),
+                               pg_catalog.pg_stat_get_backend_activity(integer) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_get_activity(integer),
+                              pg_catalog.pg_stat_get_backend_activity(integer) TO pg_read_all_stats;";
+
 /// Roles and database-level grants; needs a superuser (roles with BYPASSRLS need one).
 async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
     let is_super: bool = client
@@ -88,7 +103,8 @@ async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
                  GRANT CONNECT, TEMPORARY, CREATE ON DATABASE {db} TO {OWNER_ROLE};
                  GRANT CONNECT ON DATABASE {db} TO tenantbase_app, tenantbase_readonly;
                  REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-                 GRANT USAGE, CREATE ON SCHEMA public TO {OWNER_ROLE};"
+                 GRANT USAGE, CREATE ON SCHEMA public TO {OWNER_ROLE};
+                 {HIDE_SESSION_SQL}"
             ))
             .await
             .context("granting database privileges")

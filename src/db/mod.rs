@@ -3,6 +3,7 @@
 //! work is a tenant-scoped transaction.
 
 pub mod cluster;
+pub mod context;
 pub mod migrate;
 pub mod pool;
 pub mod proxy;
@@ -14,6 +15,7 @@ use anyhow::{Context, Result};
 use tokio_postgres::config::Host;
 use tokio_postgres::Config;
 
+pub use context::ContextKey;
 pub use pool::{Db, DbError, RequestMeta, TenantCtx, TenantTx};
 
 pub const DATABASE: &str = "tenantbase";
@@ -29,6 +31,9 @@ pub struct Target {
     pub app: Config,
     /// The private cluster behind it, when tenantbase runs its own.
     pub cluster: Option<cluster::Cluster>,
+    /// The key signing tenant contexts, when configured (`TENANTBASE_CONTEXT_KEY`);
+    /// else it is read over the admin connection.
+    pub context_key: Option<ContextKey>,
 }
 
 impl Target {
@@ -57,7 +62,7 @@ impl Target {
                 app
             }
         };
-        Ok(Target { admin, app, cluster: None })
+        Ok(Target { admin, app, cluster: None, context_key: ContextKey::configured()? })
     }
 
     /// Starts (or finds) the private cluster and targets its `tenantbase` database.
@@ -65,7 +70,7 @@ impl Target {
         let running = cluster.start()?;
         let admin = socket_config(&running, cluster::SUPERUSER, DATABASE);
         let app = socket_config(&running, APP_ROLE, DATABASE);
-        Ok(Target { admin, app, cluster: Some(cluster) })
+        Ok(Target { admin, app, cluster: Some(cluster), context_key: ContextKey::configured()? })
     }
 
     /// The same target on another database of the same server (tests clone databases).
@@ -82,6 +87,19 @@ impl Target {
 
     pub async fn connect_admin(&self) -> Result<tokio_postgres::Client> {
         connect(&self.admin).await
+    }
+
+    /// The key that signs tenant contexts: configured, or read over the admin connection.
+    pub async fn context_key(&self) -> Result<ContextKey> {
+        match &self.context_key {
+            Some(key) => Ok(key.clone()),
+            None => ContextKey::fetch(&self.connect_admin().await?).await,
+        }
+    }
+
+    /// The app role's pool, signing with this target's context key.
+    pub async fn app_db(&self, max_size: usize) -> Result<Db> {
+        Ok(Db::new(self.app.clone(), self.context_key().await?, max_size))
     }
 }
 

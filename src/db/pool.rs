@@ -4,11 +4,14 @@
 //! request's tenant into the next and the context costs no extra round trip.
 
 use std::net::IpAddr;
+use std::time::SystemTime;
 
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Config, Row, Statement};
 use uuid::Uuid;
+
+use super::context::{ContextKey, CONTEXT_TTL};
 
 /// Who a transaction acts as: the tenant, and the user inside it (None for tenant
 /// work done on no user's behalf; such work can read but holds no write permission).
@@ -27,6 +30,8 @@ pub struct RequestMeta {
     pub api_key_id: Option<Uuid>,
     pub client_ip: Option<IpAddr>,
     pub user_agent: Option<String>,
+    /// The operator acting as `user_id` on their behalf (support sessions).
+    pub impersonated_by: Option<Uuid>,
 }
 
 impl TenantCtx {
@@ -45,21 +50,31 @@ impl TenantCtx {
         self
     }
 
-    /// The simple-query text that opens the transaction. Ids and the address are
-    /// formatted from typed values; free text is quoted as a literal.
-    pub fn begin_sql(&self) -> String {
+    /// The `SET LOCAL` statements that give a transaction this context, signed
+    /// with `key` until `expires`. Ids and the address are formatted from typed
+    /// values; free text is quoted as a literal.
+    pub fn context_sql(&self, key: &ContextKey, expires: SystemTime) -> String {
         let text = |v: Option<String>| quote_literal(&v.unwrap_or_default());
+        let tenant = self.tenant_id.to_string();
+        let user = self.user_id.map(|u| u.to_string()).unwrap_or_default();
+        let token = key.sign(&tenant, &user, expires);
         format!(
-            "BEGIN; SET LOCAL app.tenant_id = '{}'; SET LOCAL app.user_id = {}; \
+            "SET LOCAL app.tenant_id = '{tenant}'; SET LOCAL app.user_id = '{user}'; \
+             SET LOCAL app.context_token = '{token}'; \
              SET LOCAL app.request_id = {}; SET LOCAL app.api_key_id = {}; \
-             SET LOCAL app.client_ip = {}; SET LOCAL app.user_agent = {}",
-            self.tenant_id,
-            text(self.user_id.map(|u| u.to_string())),
+             SET LOCAL app.client_ip = {}; SET LOCAL app.user_agent = {}; \
+             SET LOCAL app.impersonated_by = {}",
             text(self.meta.request_id.clone()),
             text(self.meta.api_key_id.map(|k| k.to_string())),
             text(self.meta.client_ip.map(|ip| ip.to_string())),
             text(self.meta.user_agent.clone()),
+            text(self.meta.impersonated_by.map(|u| u.to_string())),
         )
+    }
+
+    /// The simple-query text that opens the transaction, with a fresh signature.
+    pub fn begin_sql(&self, key: &ContextKey) -> String {
+        format!("BEGIN; {}", self.context_sql(key, SystemTime::now() + CONTEXT_TTL))
     }
 }
 
@@ -97,14 +112,15 @@ impl DbError {
     }
 }
 
-/// The pool of `tenantbase_app` connections.
+/// The pool of `tenantbase_app` connections, and the key that signs their contexts.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    key: ContextKey,
 }
 
 impl Db {
-    pub fn new(app: Config, max_size: usize) -> Self {
+    pub fn new(app: Config, key: ContextKey, max_size: usize) -> Self {
         let manager = Manager::from_config(app, tokio_postgres::NoTls, ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         });
@@ -118,13 +134,13 @@ impl Db {
             .recycle_timeout(timeout)
             .build()
             .expect("a pool with the tokio runtime builds");
-        Db { pool }
+        Db { pool, key }
     }
 
     /// Opens a tenant-scoped transaction. Nothing is sent until its first statement.
     pub async fn tenant_tx(&self, ctx: &TenantCtx) -> Result<TenantTx, DbError> {
         let client = self.pool.get().await?;
-        Ok(TenantTx { client: Some(client), ctx: ctx.clone(), begun: false })
+        Ok(TenantTx { client: Some(client), begin: ctx.begin_sql(&self.key), ctx: ctx.clone(), begun: false })
     }
 
     /// One statement in its own tenant transaction: BEGIN + context, the statement
@@ -132,7 +148,7 @@ impl Db {
     pub async fn tenant_query(&self, ctx: &TenantCtx, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
         let client = self.pool.get().await?;
         let statement = client.prepare_cached(sql).await?;
-        let begin = ctx.begin_sql();
+        let begin = ctx.begin_sql(&self.key);
         let (begun, rows, committed) =
             tokio::join!(client.batch_execute(&begin), client.query(&statement, params), client.batch_execute("COMMIT"));
         begun?;
@@ -152,8 +168,7 @@ impl Db {
 
     /// Creates the analytics partitions up to `months_ahead` (bounded DDL the app role may run).
     pub async fn ensure_partitions(&self, months_ahead: i32) -> Result<u64, DbError> {
-        let client = self.pool.get().await?;
-        Ok(client.query("SELECT analytics.ensure_partitions($1)", &[&months_ahead]).await?.len() as u64)
+        Ok(self.platform_call("SELECT analytics.ensure_partitions($1)", &[&months_ahead]).await?.len() as u64)
     }
 
     /// Checks that the database answers (readiness).
@@ -172,6 +187,8 @@ impl Db {
 /// it is rolled back before its connection returns to the pool.
 pub struct TenantTx {
     client: Option<Object>,
+    /// BEGIN and the signed context, sent with the first statement.
+    begin: String,
     ctx: TenantCtx,
     begun: bool,
 }
@@ -199,8 +216,7 @@ impl TenantTx {
             return Ok(self.client().query(&statement, params).await?);
         }
         let client = self.client();
-        let begin = self.ctx.begin_sql();
-        let (begun, rows) = tokio::join!(client.batch_execute(&begin), client.query(&statement, params));
+        let (begun, rows) = tokio::join!(client.batch_execute(&self.begin), client.query(&statement, params));
         self.begun = true;
         begun?;
         Ok(rows?)
@@ -226,8 +242,7 @@ impl TenantTx {
             return Ok(self.client().execute(&statement, params).await?);
         }
         let client = self.client();
-        let begin = self.ctx.begin_sql();
-        let (begun, count) = tokio::join!(client.batch_execute(&begin), client.execute(&statement, params));
+        let (begun, count) = tokio::join!(client.batch_execute(&self.begin), client.execute(&statement, params));
         self.begun = true;
         begun?;
         Ok(count?)

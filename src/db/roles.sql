@@ -7,6 +7,8 @@ BEGIN
     FOR r IN SELECT * FROM (VALUES
         ('tenantbase_owner',    'NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS'),
         ('tenantbase_platform', 'NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION BYPASSRLS'),
+        -- Owns the audit trigger: appends to the log of every tenant, nothing else.
+        ('tenantbase_audit',    'NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION BYPASSRLS'),
         ('tenantbase_app',      'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT'),
         ('tenantbase_readonly', 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT')
     ) AS roles (name, attributes)
@@ -20,5 +22,6 @@ BEGIN
     END LOOP;
 END
 $$;
--- Migrations run as the owner and hand the platform functions to the platform role.
-GRANT tenantbase_platform TO tenantbase_owner;
+-- Migrations run as the owner and hand the platform functions to the platform role,
+-- the audit trigger to the audit role.
+GRANT tenantbase_platform, tenantbase_audit TO tenantbase_owner;

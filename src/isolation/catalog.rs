@@ -15,20 +15,22 @@ pub struct TenantTable {
 }
 
 /// Every table with a `tenant_id` column (partitions included) outside the system
-/// schemas, plus `tenancy.tenants`, whose own `id` is the tenant.
+/// schemas, plus `tenancy.tenants`, whose own `id` is the tenant: the one
+/// definition of "tenant table" that `check` and `attack` share.
+pub const TENANT_TABLES_SQL: &str = "
+    SELECT c.oid, c.oid::regclass::text AS name, a.attname::text AS tenant_column, a.attnum AS tenant_attnum,
+           a.attnotnull AS tenant_not_null, c.relispartition AS is_partition,
+           c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND NOT a.attisdropped
+    WHERE c.relkind IN ('r', 'p')
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+      AND (a.attname = 'tenant_id' OR (c.oid = pg_catalog.to_regclass('tenancy.tenants') AND a.attname = 'id'))";
+
 pub async fn tenant_tables(client: &Client) -> Result<Vec<TenantTable>> {
     let rows = client
-        .query(
-            "SELECT c.oid::regclass::text, a.attname::text, c.relispartition
-             FROM pg_class c
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-             JOIN pg_attribute a ON a.attrelid = c.oid AND NOT a.attisdropped
-             WHERE c.relkind IN ('r', 'p')
-               AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-               AND (a.attname = 'tenant_id' OR (c.oid = 'tenancy.tenants'::regclass AND a.attname = 'id'))
-             ORDER BY 1",
-            &[],
-        )
+        .query(&format!("SELECT name, tenant_column, is_partition FROM ({TENANT_TABLES_SQL}) t ORDER BY name"), &[])
         .await?;
     Ok(rows
         .iter()

@@ -261,7 +261,7 @@ async fn work(tx: &mut TenantTx, tenant: Uuid, theme: &Theme, ids: &Ids, people:
         let participant_role = if *user == owner { "facilitator" } else { "participant" };
         tx.execute(
             "INSERT INTO work.session_participants (tenant_id, id, session_id, user_id, role, status, can_edit, can_moderate)
-             VALUES ($1, $2, $3, $4, $5::text::work.participant_role, 'accepted', $6, $7)
+             VALUES ($1, $2, $3, $4, $5, 'accepted', $6, $7)
              ON CONFLICT DO NOTHING",
             &[&tenant, &ids.of(&format!("participant-{user}")), &session, user, &participant_role, &(*role != "viewer"), &(*user == owner)],
         )
@@ -357,7 +357,7 @@ async fn agents(tx: &mut TenantTx, tenant: Uuid, theme: &Theme, ids: &Ids, peopl
         // Not ON CONFLICT: numbering happens before a conflict would be found.
         tx.execute(
             "INSERT INTO agents.messages (tenant_id, id, conversation_id, author_type, author_user_id, content, ai_model)
-             SELECT $1, $2, $3, $4::text::agents.message_author, $5, $6, CASE WHEN $4 = 'ai' THEN 'gpt-4' END
+             SELECT $1, $2, $3, $4::text, $5, $6, CASE WHEN $4 = 'ai' THEN 'gpt-4' END
              WHERE NOT EXISTS (SELECT 1 FROM agents.messages WHERE tenant_id = $1 AND id = $2)",
             &[&tenant, &ids.of(name), &conversation, &author, &user, &text],
         )
@@ -375,7 +375,7 @@ async fn commerce(tx: &mut TenantTx, tenant: Uuid, theme: &Theme, ids: &Ids, sea
         tx.execute(
             "INSERT INTO commerce.stores (tenant_id, id, name, platform, store_url, credentials_sealed, credentials_key_id,
                                           api_version, status, last_sync_at, sync_status)
-             VALUES ($1, $2, $3, $4::text::commerce.store_platform, $5, $6, $7, '2024-01', 'active',
+             VALUES ($1, $2, $3, $4, $5, $6, $7, '2024-01', 'active',
                      now() - interval '1 hour', 'success')",
             &[&tenant, &store, &theme.store, &theme.platform, &theme.store_url, &sealed, &sealer.key_id()],
         )
@@ -485,7 +485,7 @@ async fn analytics(tx: &mut TenantTx, tenant: Uuid, ids: &Ids, people: &People) 
         tx.execute(
             "INSERT INTO analytics.user_activities (tenant_id, id, user_id, project_id, activity_type, action, description,
                                                     entity_type, entity_id, occurred_at, ip_address, user_agent, session_id)
-             SELECT $1, $2, $3, $4, $5::text::analytics.activity_type, $6, 'From the project board', 'task', $7,
+             SELECT $1, $2, $3, $4, $5, $6, 'From the project board', 'task', $7,
                     date_trunc('day', now()) - make_interval(days => $8) + interval '9 hours', '203.0.113.7',
                     'Mozilla/5.0 (demo)', 'sess-demo'
              WHERE NOT EXISTS (SELECT 1 FROM analytics.user_activities WHERE tenant_id = $1 AND id = $2)",

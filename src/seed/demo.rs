@@ -109,22 +109,23 @@ pub async fn seed(target: &Target, db: &Db) -> Result<Seeded> {
             tx.execute(
                 "INSERT INTO tenancy.memberships (tenant_id, user_id, role, status, invited_by)
                  VALUES ($1, $2, $3::text::tenancy.member_role, 'active', $4)
-                 ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = EXCLUDED.role, status = 'active'",
+                 ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = EXCLUDED.role, status = 'active'
+                 WHERE (memberships.role, memberships.status) IS DISTINCT FROM (EXCLUDED.role, 'active')",
                 &[&id, &user_id(member.email), &member.role, &owner.user_id],
             )
             .await
             .with_context(|| format!("adding {} to {}", member.email, tenant.slug))?;
         }
-        let role_id: Uuid = tx
-            .query_one(
-                "INSERT INTO tenancy.roles (tenant_id, name, description)
-                 VALUES ($1, 'agent_user', 'Can run AI agents')
-                 ON CONFLICT (tenant_id, name) DO UPDATE SET description = EXCLUDED.description
-                 RETURNING id",
-                &[&id],
-            )
-            .await?
-            .get(0);
+        // Writes only what is missing: every write is on the audit trail.
+        tx.execute(
+            "INSERT INTO tenancy.roles (tenant_id, name, description)
+             VALUES ($1, 'agent_user', 'Can run AI agents')
+             ON CONFLICT (tenant_id, name) DO NOTHING",
+            &[&id],
+        )
+        .await?;
+        let role_id: Uuid =
+            tx.query_one("SELECT id FROM tenancy.roles WHERE tenant_id = $1 AND name = 'agent_user'", &[&id]).await?.get(0);
         tx.execute(
             "INSERT INTO tenancy.role_permissions (tenant_id, role_id, permission_id)
              SELECT $1, $2, p.id FROM tenancy.permissions p WHERE (p.resource, p.action) = ('agents', 'run')

@@ -38,7 +38,8 @@ pub struct ScaleReport {
     pub tenants: usize,
     pub rows: u64,
     pub elapsed: Duration,
-    pub per_table: Vec<(&'static str, u64)>,
+    /// Rows loaded into each table, and how long its COPY took.
+    pub per_table: Vec<(&'static str, u64, Duration)>,
 }
 
 impl ScaleReport {
@@ -134,14 +135,14 @@ pub async fn seed_scale(target: &Target, options: &ScaleOptions) -> Result<Scale
         // The tables of a phase load side by side, two connections at a time.
         for pair in tables.chunks(2) {
             let loads = pair.iter().map(|table| load_table(target, *table, &plans, options.seed, &sealer, &bar));
-            for (table, rows) in pair.iter().zip(futures_util::future::try_join_all(loads).await?) {
-                per_table.push((table.name, rows));
+            for (table, (rows, took)) in pair.iter().zip(futures_util::future::try_join_all(loads).await?) {
+                per_table.push((table.name, rows, took));
             }
         }
     }
     bar.finish_and_clear();
     admin.batch_execute("ANALYZE").await?;
-    Ok(ScaleReport { tenants: plans.len(), rows: per_table.iter().map(|(_, n)| n).sum(), elapsed: started.elapsed(), per_table })
+    Ok(ScaleReport { tenants: plans.len(), rows: per_table.iter().map(|(_, n, _)| n).sum(), elapsed: started.elapsed(), per_table })
 }
 
 /// Tenants and their owners, through the platform functions, with the credits to pay for their AI tasks.
@@ -188,32 +189,44 @@ async fn create_tenants(admin: &Client, options: &ScaleOptions) -> Result<Vec<Te
         .collect())
 }
 
+/// Rows per COPY statement. Each COPY is a transaction of its own: rules that
+/// update one row per loaded row (a tenant's credits) then stay cheap, since a
+/// row updated many times within one transaction grows a chain of versions that
+/// every further update walks.
+const ROWS_PER_COPY: usize = 5_000;
+
 /// COPY one table's rows for every tenant on a connection of its own.
-async fn load_table(target: &Target, table: Table, plans: &[TenantPlan], seed: u64, sealer: &Sealer, bar: &ProgressBar) -> Result<u64> {
+async fn load_table(target: &Target, table: Table, plans: &[TenantPlan], seed: u64, sealer: &Sealer, bar: &ProgressBar) -> Result<(u64, Duration)> {
+    let started = Instant::now();
     let client = target.connect_admin().await?;
+    let mut batch = String::with_capacity(1 << 20);
+    let (mut in_batch, mut loaded) = (0usize, 0u64);
+    for plan in plans {
+        let mut rng = StdRng::seed_from_u64(seed ^ (plan.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ fxhash(table.name));
+        for n in 0..plan.count(&table) {
+            write_row(&mut batch, &table, plan, n, &mut rng, sealer);
+            in_batch += 1;
+            if in_batch == ROWS_PER_COPY {
+                loaded += copy(&client, &table, std::mem::take(&mut batch)).await?;
+                bar.inc(in_batch as u64);
+                in_batch = 0;
+            }
+        }
+    }
+    if in_batch > 0 {
+        loaded += copy(&client, &table, batch).await?;
+        bar.inc(in_batch as u64);
+    }
+    Ok((loaded, started.elapsed()))
+}
+
+async fn copy(client: &Client, table: &Table, rows: String) -> Result<u64> {
     let sink = client
         .copy_in(&format!("COPY {} ({}) FROM STDIN", table.name, table.columns))
         .await
         .with_context(|| format!("starting COPY into {}", table.name))?;
     futures_util::pin_mut!(sink);
-    let mut buffer = String::with_capacity(1 << 20);
-    let mut pending = 0u64;
-    for plan in plans {
-        let mut rng = StdRng::seed_from_u64(seed ^ (plan.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ fxhash(table.name));
-        for n in 0..plan.count(&table) {
-            write_row(&mut buffer, &table, plan, n, &mut rng, sealer);
-            pending += 1;
-            if buffer.len() >= 1 << 20 {
-                sink.send(Bytes::from(std::mem::take(&mut buffer))).await?;
-                bar.inc(pending);
-                pending = 0;
-            }
-        }
-    }
-    if !buffer.is_empty() {
-        sink.send(Bytes::from(buffer)).await?;
-    }
-    bar.inc(pending);
+    sink.send(Bytes::from(rows)).await?;
     sink.finish().await.with_context(|| format!("loading {}", table.name))
 }
 
@@ -302,7 +315,7 @@ fn write_row(out: &mut String, table: &Table, plan: &TenantPlan, n: usize, rng: 
         "work.tasks" => {
             let projects = plan.count(&PROJECTS);
             // Every fifth task is a subtask of an earlier task of the same project.
-            let parent = if n >= projects && n % 5 == 0 { plan.id(table, n - projects).to_string() } else { "\\N".into() };
+            let parent = if n >= projects && n.is_multiple_of(5) { plan.id(table, n - projects).to_string() } else { "\\N".into() };
             vec![t.to_string(), id.to_string(), plan.id(&PROJECTS, n % projects).to_string(), parent, words(rng, 6), words(rng, 30),
                  pick(rng, &[("pending", 4), ("in_progress", 3), ("completed", 3), ("blocked", 1)]).into(),
                  pick(rng, &[("medium", 5), ("high", 3), ("low", 1), ("critical", 1)]).into(), rng.gen_range(1..80).to_string(),

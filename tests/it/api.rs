@@ -25,7 +25,7 @@ impl Server {
 
     pub async fn start_with(db: TestDb, pool: tenantbase::db::Db) -> Server {
         let seeded = db.seeded().await;
-        let state = AppState::new(pool).await.unwrap();
+        let state = AppState::new(pool, Some(tenantbase::secrets::Sealer::throwaway())).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(api::serve(listener, state));
@@ -364,7 +364,7 @@ async fn with_the_database_down_requests_get_503_and_the_server_recovers_by_itse
     let db = TestDb::new().await;
     let proxy_dir = tempfile::tempdir().unwrap();
     let proxy = start_proxy(db.socket(), proxy_dir.path(), db.port());
-    let pool = tenantbase::db::Db::new(app_config_via(&db, proxy_dir.path()), 4);
+    let pool = tenantbase::db::Db::new(app_config_via(&db, proxy_dir.path()), db.context_key(), 4);
     let s = Server::start_with(db, pool).await;
     let alice = s.login("alice@acme.com").await;
     let acme = s.tenant("acme");
@@ -425,4 +425,191 @@ async fn admins_change_the_tenant_profile_and_others_cannot() {
     }
     let (_, tenant) = s.call(Method::GET, &path, Some(&alice), None).await;
     assert_eq!(tenant["name"], "Acme Corp");
+}
+
+/// Server-owned and rule-owned fields a client does not send back.
+fn writable_copy(row: &Value, openapi: &Value, resource: &str) -> Value {
+    let schema = &openapi["components"]["schemas"][format!("{resource}_write")]["properties"];
+    let mut copy = serde_json::Map::new();
+    for (key, value) in row.as_object().unwrap() {
+        if schema.get(key).is_some() && !value.is_null() {
+            copy.insert(key.clone(), value.clone());
+        }
+    }
+    Value::Object(copy)
+}
+
+#[tokio::test]
+async fn every_resource_answers_crud_in_its_tenant_and_404_in_another() {
+    let s = Server::start().await;
+    let (acme, techstartup) = (s.tenant("acme"), s.tenant("tech-startup"));
+    let olivia = s.login("olivia@acme.com").await;
+    let tom = s.login("tom@techstartup.io").await;
+    let (_, openapi) = s.call(Method::GET, "/openapi.json", None, None).await;
+    let names: Vec<String> = openapi["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter_map(|p| p.strip_prefix("/v1/tenants/{tenant}/")?.strip_suffix("/{id}").map(str::to_string))
+        .filter(|name| !name.contains('/') && !["members", "api-keys"].contains(&name.as_str()))
+        .collect();
+    assert!(names.len() >= 20, "{names:?}");
+    let mut created = 0;
+    for name in &names {
+        let (status, page) = s.call(Method::GET, &format!("/v1/tenants/{acme}/{name}?limit=5"), Some(&olivia), None).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {page}");
+        let items = page["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "{name}: the demo has rows");
+        assert!(items.iter().all(|i| i["tenant_id"] == acme.to_string()), "{name}: only Acme's rows");
+        let row = &items[0];
+        let id = row["id"].as_str().unwrap();
+        let (status, got) = s.call(Method::GET, &format!("/v1/tenants/{acme}/{name}/{id}"), Some(&olivia), None).await;
+        assert_eq!((status, &got), (StatusCode::OK, row), "{name}: get");
+        let (status, body) = s.call(Method::GET, &format!("/v1/tenants/{techstartup}/{name}/{id}"), Some(&tom), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{name}: another tenant's row: {body}");
+
+        let copy = writable_copy(row, &openapi, name);
+        if let Some((field, value)) = copy.as_object().unwrap().iter().next() {
+            let (status, body) = s
+                .call(Method::PATCH, &format!("/v1/tenants/{acme}/{name}/{id}"), Some(&olivia), Some(json!({ field: value })))
+                .await;
+            assert!(status == StatusCode::OK || status == StatusCode::FORBIDDEN, "{name}: patch {field}: {status} {body}");
+        }
+        let (status, body) = s.call(Method::POST, &format!("/v1/tenants/{acme}/{name}"), Some(&olivia), Some(copy)).await;
+        match status {
+            StatusCode::CREATED => {
+                created += 1;
+                assert_eq!(body["tenant_id"], acme.to_string());
+                let new_id = body["id"].as_str().unwrap();
+                assert_ne!(new_id, id);
+                let (status, _) = s.call(Method::DELETE, &format!("/v1/tenants/{acme}/{name}/{new_id}"), Some(&olivia), None).await;
+                assert_eq!(status, StatusCode::NO_CONTENT, "{name}: delete");
+                let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{acme}/{name}/{new_id}"), Some(&olivia), None).await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{name}: deleted");
+            }
+            // A copy can collide with a natural key (a slug, a number) or a one-per rule.
+            StatusCode::CONFLICT | StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY => {
+                assert_eq!(body["status"], status.as_u16(), "{name}: a problem document");
+                eprintln!("{name}: copy refused: {body}");
+            }
+            other => panic!("{name}: create answered {other}: {body}"),
+        }
+    }
+    assert!(created * 2 >= names.len(), "most resources take a new row: {created} of {}", names.len());
+}
+
+async fn first(s: &Server, token: &str, path: &str) -> Value {
+    let (status, page) = s.call(Method::GET, path, Some(token), None).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {page}");
+    page["items"].as_array().and_then(|items| items.first().cloned()).unwrap_or_else(|| panic!("{path}: no rows"))
+}
+
+#[tokio::test]
+async fn business_actions_run_the_databases_rules() {
+    let s = Server::start().await;
+    let acme = s.tenant("acme");
+    let olivia = s.login("olivia@acme.com").await;
+    let victor = s.login("victor@acme.com").await;
+    let base = format!("/v1/tenants/{acme}");
+
+    // Completing an AI task charges the tenant once.
+    let credits = |t: Value| t["credits_balance"].as_i64().unwrap();
+    let before = credits(s.call(Method::GET, &base, Some(&olivia), None).await.1);
+    let new_task = json!({ "type": "content.write_blog_post", "category": "content", "name": "Write a post",
+                           "input": { "topic": "isolation" }, "estimated_cost": 5 });
+    let (status, task) = s.call(Method::POST, &format!("{base}/ai-tasks"), Some(&olivia), Some(new_task.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{task}");
+    let task_id = task["id"].as_str().unwrap();
+    let (status, done) = s
+        .call(Method::POST, &format!("{base}/ai-tasks/{task_id}/complete"), Some(&olivia), Some(json!({ "actual_cost": 3, "output": { "ok": true } })))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["status"], "completed");
+    assert_eq!(credits(s.call(Method::GET, &base, Some(&olivia), None).await.1), before - 3);
+    let (status, _) = s.call(Method::POST, &format!("{base}/ai-tasks/{task_id}/complete"), Some(&olivia), Some(json!({}))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "completed once");
+    assert_eq!(credits(s.call(Method::GET, &base, Some(&olivia), None).await.1), before - 3, "charged once");
+    let (_, other) = s.call(Method::POST, &format!("{base}/ai-tasks"), Some(&olivia), Some(new_task)).await;
+    let (status, failed) = s
+        .call(Method::POST, &format!("{base}/ai-tasks/{}/fail", other["id"].as_str().unwrap()), Some(&olivia), Some(json!({ "error_details": { "reason": "timeout" } })))
+        .await;
+    assert_eq!((status, failed["status"].as_str()), (StatusCode::OK, Some("failed")));
+
+    // Placing an order counts in its customer's metrics; cancelling takes it out.
+    let (_, openapi) = s.call(Method::GET, "/openapi.json", None, None).await;
+    let template = first(&s, &olivia, &format!("{base}/orders")).await;
+    let mut placed = writable_copy(&template, &openapi, "orders");
+    placed["external_id"] = json!("api-order-1");
+    placed["status"] = json!("pending");
+    placed["total_amount"] = json!(40.5);
+    let customer_id = template["customer_id"].as_str().unwrap().to_string();
+    let orders_of = |c: Value| c["total_orders"].as_i64().unwrap();
+    let before = orders_of(s.call(Method::GET, &format!("{base}/customers/{customer_id}"), Some(&olivia), None).await.1);
+    let (status, order) = s.call(Method::POST, &format!("{base}/orders"), Some(&olivia), Some(placed)).await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    assert_eq!(orders_of(s.call(Method::GET, &format!("{base}/customers/{customer_id}"), Some(&olivia), None).await.1), before + 1);
+    let (status, cancelled) = s.call(Method::POST, &format!("{base}/orders/{}/cancel", order["id"].as_str().unwrap()), Some(&olivia), None).await;
+    assert_eq!((status, cancelled["status"].as_str()), (StatusCode::OK, Some("cancelled")), "{cancelled}");
+    assert_eq!(orders_of(s.call(Method::GET, &format!("{base}/customers/{customer_id}"), Some(&olivia), None).await.1), before);
+    let (status, _) = s.call(Method::POST, &format!("{base}/orders/{}/refund", order["id"].as_str().unwrap()), Some(&olivia), None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a cancelled order is not refunded");
+    let (status, _) = s.call(Method::POST, &format!("{base}/orders/{}/cancel", order["id"].as_str().unwrap()), Some(&victor), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a viewer changes no order");
+
+    // Publishing needs the publish permission.
+    let draft = first(&s, &olivia, &format!("{base}/content?status=draft")).await;
+    let draft_id = draft["id"].as_str().unwrap();
+    let (status, _) = s.call(Method::POST, &format!("{base}/content/{draft_id}/publish"), Some(&victor), Some(json!({}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, published) = s
+        .call(Method::POST, &format!("{base}/content/{draft_id}/publish"), Some(&olivia), Some(json!({ "published_urls": ["https://acme.example/post"] })))
+        .await;
+    assert_eq!((status, published["status"].as_str()), (StatusCode::OK, Some("published")), "{published}");
+    assert!(!published["publish_date"].is_null());
+
+    // One answer per approver; the database decides the request.
+    let request = first(&s, &olivia, &format!("{base}/approval-requests")).await;
+    let request_id = request["id"].as_str().unwrap();
+    let respond = |token: String| {
+        let path = format!("{base}/approval-requests/{request_id}/responses");
+        let s = &s;
+        async move { s.call(Method::POST, &path, Some(&token), Some(json!({ "decision": "approve", "comments": "fine" }))).await }
+    };
+    let (status, answered) = respond(olivia.clone()).await;
+    assert!(status == StatusCode::OK || status == StatusCode::UNPROCESSABLE_ENTITY, "{status} {answered}");
+    if status == StatusCode::OK {
+        let (again, _) = respond(olivia.clone()).await;
+        assert_eq!(again, StatusCode::CONFLICT, "one response per approver");
+    }
+    let (status, body) = s
+        .call(Method::POST, &format!("{base}/approval-requests/{request_id}/responses"), Some(&olivia), Some(json!({ "decision": "maybe" })))
+        .await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("decision")));
+}
+
+#[tokio::test]
+async fn store_credentials_are_sealed_and_never_returned() {
+    let s = Server::start().await;
+    let acme = s.tenant("acme");
+    let olivia = s.login("olivia@acme.com").await;
+    let body = json!({ "name": "Second shop", "platform": "shopify", "store_url": "https://second.example",
+                       "credentials": { "api_token": "shpat_very_secret" } });
+    let (status, store) = s.call(Method::POST, &format!("/v1/tenants/{acme}/stores"), Some(&olivia), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{store}");
+    let (_, got) = s.call(Method::GET, &format!("/v1/tenants/{acme}/stores/{}", store["id"].as_str().unwrap()), Some(&olivia), None).await;
+    for shown in [&store, &got] {
+        let text = shown.to_string();
+        assert!(!text.contains("shpat_very_secret") && !text.contains("credentials"), "{text}");
+    }
+    let admin = s.db.admin().await;
+    let sealed: Vec<u8> = admin
+        .query_one("SELECT credentials_sealed FROM commerce.stores WHERE id = $1", &[&Uuid::parse_str(store["id"].as_str().unwrap()).unwrap()])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(!String::from_utf8_lossy(&sealed).contains("shpat_very_secret"), "sealed at rest");
+    let (status, body) = s
+        .call(Method::POST, &format!("/v1/tenants/{acme}/stores"), Some(&olivia), Some(json!({ "name": "No creds", "platform": "etsy", "store_url": "https://x.example" })))
+        .await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("credentials")));
 }

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 pub use tenantbase::db::proxy::{self, FlightCounter};
 use tenantbase::db::cluster::{Cluster, Durability};
-use tenantbase::db::{migrate, Db, Target};
+use tenantbase::db::{migrate, ContextKey, Db, Target};
 use tenantbase::seed::demo::{self, Seeded};
 
 const TEMPLATE: &str = "tb_template";
@@ -60,20 +60,29 @@ impl TestDb {
             .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE} OWNER tenantbase_owner"))
             .await
             .expect("cloning the template");
-        TestDb { target: shared.target.with_database(&name) }
+        let mut target = shared.target.with_database(&name);
+        target.context_key = Some(target.context_key().await.expect("the template has a context key"));
+        TestDb { target }
     }
 
-    /// An empty database on the test cluster, not migrated.
+    /// An empty database on the test cluster, not migrated; migrating it installs
+    /// this TestDb's context key.
     pub async fn empty() -> TestDb {
         let shared = shared();
         let name = format!("e_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
         let admin = shared.target.with_database("postgres").connect_admin().await.unwrap();
         admin.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
-        TestDb { target: shared.target.with_database(&name) }
+        let mut target = shared.target.with_database(&name);
+        target.context_key = Some(ContextKey::generate());
+        TestDb { target }
     }
 
     pub fn app_pool(&self, size: usize) -> Db {
-        Db::new(self.target.app.clone(), size)
+        Db::new(self.target.app.clone(), self.context_key(), size)
+    }
+
+    pub fn context_key(&self) -> ContextKey {
+        self.target.context_key.clone().expect("a TestDb knows its context key")
     }
 
     pub async fn admin(&self) -> tokio_postgres::Client {

@@ -28,14 +28,16 @@ async fn every_tenant_table_blocks_every_vector_from_another_tenant() {
     let required = [
         "select_foreign", "select_all", "update_foreign", "delete_foreign", "returning_foreign",
         "insert_foreign_tenant", "insert_on_conflict", "update_tenant_to_foreign", "copy_out", "copy_in",
-        "no_context", "empty_context", "viewer_update", "viewer_delete", "viewer_insert",
+        "no_context", "empty_context", "forged_set_config", "forged_set_local", "forged_unsigned", "forged_token",
+        "expired_context", "viewer_update", "viewer_delete", "viewer_insert",
     ];
-    let partition_required = ["partition_select", "partition_update", "partition_delete", "partition_insert"];
+    // A partition is reached only through its parent: directly, every command must be refused.
+    let required_of_partitions = ["partition_select", "partition_update", "partition_delete", "partition_insert"];
     for table in &tables {
-        let required: &[&str] = if table.is_partition { &partition_required } else { &required };
-        for &vector in required {
+        let required: &[&str] = if table.is_partition { &required_of_partitions } else { &required };
+        for vector in required {
             assert!(
-                findings.iter().any(|f| f.table == table.name && f.vector == vector),
+                findings.iter().any(|f| f.table == table.name && f.vector == *vector),
                 "{} was not attacked with {vector}",
                 table.name
             );
@@ -58,6 +60,76 @@ async fn the_attack_suite_reports_a_planted_leak() {
     let leaks: Vec<_> = findings.iter().filter(|f| f.verdict != Verdict::Blocked).collect();
     assert!(leaks.iter().any(|f| f.table == "tenancy.roles" && f.vector == "select_foreign"), "{leaks:?}");
     assert!(leaks.iter().all(|f| f.table == "tenancy.roles"), "only the planted table leaks: {leaks:?}");
+}
+
+#[tokio::test]
+async fn the_attack_suite_reports_a_leaking_view_and_leaking_functions() {
+    let db = TestDb::new().await;
+    let actors = acme_vs_techstartup(&db).await;
+    let admin = db.admin().await;
+    let before = attack::run(&admin, &db.target.app, actors).await.unwrap();
+    let functions = before.iter().filter(|f| f.vector == "function_call").count();
+    assert!(functions >= 5, "every function the app may execute is called: {before:?}");
+    assert!(before.iter().any(|f| f.table == "platform.my_tenants()"), "{before:?}");
+
+    // Owned by the superuser: the view reads past RLS, the functions bypass it.
+    admin
+        .batch_execute(
+            "CREATE SCHEMA scratch;
+             GRANT USAGE ON SCHEMA scratch TO tenantbase_app;
+             CREATE VIEW scratch.all_roles AS SELECT * FROM tenancy.roles;
+             GRANT SELECT ON scratch.all_roles TO tenantbase_app;
+             CREATE FUNCTION scratch.role_ids(p_tenant uuid) RETURNS SETOF uuid
+                 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                 AS $$ SELECT id FROM tenancy.roles WHERE tenant_id = p_tenant $$;
+             CREATE FUNCTION scratch.describe_role(p_role uuid, p_description text) RETURNS void
+                 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                 AS $$ UPDATE tenancy.roles SET description = p_description WHERE id = p_role $$;
+             GRANT EXECUTE ON FUNCTION scratch.role_ids(uuid), scratch.describe_role(uuid, text) TO tenantbase_app;",
+        )
+        .await
+        .unwrap();
+    let findings = attack::run(&admin, &db.target.app, actors).await.unwrap();
+    let verdict = |object: &str, vector: &str| {
+        findings.iter().find(|f| f.table == object && f.vector == vector).map(|f| f.verdict.clone())
+    };
+    assert_eq!(verdict("scratch.all_roles", "view_select"), Some(Verdict::Leak), "{findings:?}");
+    assert_eq!(verdict("scratch.role_ids(uuid)", "function_call"), Some(Verdict::Leak), "returns B's rows");
+    assert_eq!(verdict("scratch.describe_role(uuid,text)", "function_call"), Some(Verdict::Leak), "changes B's rows");
+    let others: Vec<_> = findings.iter().filter(|f| f.verdict != Verdict::Blocked && !f.table.starts_with("scratch.")).collect();
+    assert!(others.is_empty(), "only the planted objects leak: {others:?}");
+    let untouched: i64 = admin
+        .query_one("SELECT count(*) FROM tenancy.roles WHERE description = 'tech-startup'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(untouched, 0, "the attack rolls its calls back");
+}
+
+#[tokio::test]
+async fn the_attack_command_prints_the_matrix_and_exits_1_on_a_leak() {
+    let db = TestDb::new().await;
+    db.seeded().await;
+    let attack = |json: bool| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tenantbase"))
+            .arg("attack")
+            .args(if json { &["--json"][..] } else { &[][..] })
+            .env("DATABASE_URL", tenantbase::db::url_of(&db.target.admin))
+            .output()
+            .unwrap()
+    };
+    let clean = attack(false);
+    let text = String::from_utf8_lossy(&clean.stdout);
+    assert_eq!(clean.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&clean.stderr));
+    assert!(text.contains("forged_set_config") && text.contains("tenancy.memberships"), "{text}");
+    assert!(text.contains(" 0 LEAK, 0 inconclusive."), "{text}");
+
+    db.admin().await.batch_execute("CREATE POLICY planted_leak ON tenancy.api_keys FOR SELECT USING (true)").await.unwrap();
+    let leaking = attack(true);
+    assert_eq!(leaking.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&leaking.stdout).unwrap();
+    let leaks: Vec<&serde_json::Value> = report["findings"].as_array().unwrap().iter().filter(|f| f["verdict"] == "leak").collect();
+    assert!(leaks.iter().any(|f| f["table"] == "tenancy.api_keys" && f["vector"] == "select_foreign"), "{leaks:?}");
 }
 
 #[tokio::test]

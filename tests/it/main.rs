@@ -2,10 +2,16 @@
 //! a migrated template, and a fresh database per test.
 
 mod api;
+mod audit;
 mod business_rules;
+mod check;
 mod cluster_cli;
 mod common;
+mod context;
+mod indexes;
 mod isolation;
 mod migrations;
 mod pool;
 mod search;
+mod seed;
+mod views;

@@ -16,7 +16,7 @@ async fn the_tenant_context_costs_no_extra_round_trip() {
     let proxy_dir = tempfile::tempdir().unwrap();
     let counter = start_proxy(db.socket(), proxy_dir.path(), db.port());
     let config = app_config_via(&db, proxy_dir.path());
-    let pool = Db::new(config, 1);
+    let pool = Db::new(config, db.context_key(), 1);
     let ctx = TenantCtx::new(seeded.tenant("acme"), seeded.user("alice@acme.com"));
     let sql = "SELECT name FROM tenancy.tenants WHERE id = $1";
 

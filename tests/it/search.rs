@@ -46,8 +46,9 @@ async fn app_connection_with_notices(db: &TestDb) -> (Client, mpsc::UnboundedRec
     (client, rx)
 }
 
-fn begin(tenant: Uuid, user: Uuid) -> String {
-    format!("BEGIN; SET LOCAL app.tenant_id = '{tenant}'; SET LOCAL app.user_id = '{user}'")
+/// A transaction acting as `user` in `tenant`, with a context signed as the server signs it.
+fn begin(db: &TestDb, tenant: Uuid, user: Uuid) -> String {
+    tenantbase::db::TenantCtx::new(tenant, user).begin_sql(&db.context_key())
 }
 
 #[tokio::test]
@@ -69,7 +70,7 @@ async fn search_functions_use_their_gin_index_under_rls_where_the_plain_query_ca
     }
 
     let (app, mut notices) = app_connection_with_notices(&db).await;
-    app.batch_execute(&begin(acme, olivia)).await.unwrap();
+    app.batch_execute(&begin(&db, acme, olivia)).await.unwrap();
     let plain: String = app
         .query("EXPLAIN SELECT id FROM work.tasks WHERE search_vector @@ websearch_to_tsquery('english', 'zebra')", &[])
         .await

@@ -1,18 +1,31 @@
 //! The attack suite: acting as tenant A through the app role, try every vector
-//! against tenant B's rows in every tenant table the catalog lists, and report
-//! each as blocked or LEAK. Inserts carry a control (the same row for A's owner)
-//! so that a refusal for an unrelated reason is reported as inconclusive, not
-//! counted as a block.
+//! against tenant B's rows in every tenant table the catalog lists, through every
+//! view the app can read and every function it can execute, and report each as
+//! blocked or LEAK. Inserts carry a control (the same row for A's owner) so that
+//! a refusal for an unrelated reason is reported as inconclusive, not counted as
+//! a block; the forged-context vectors count only when A's signed context sees
+//! A's rows.
+//!
+//! It attacks the demo tenants (`tenantbase seed demo`): Acme (A, acting as its
+//! owner and its viewer) against Tech Startup (B), whose rows the demo seed puts
+//! in every tenant table.
+
+mod report;
+mod surface;
+
+pub use report::{render, summary};
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use futures_util::{pin_mut, SinkExt, TryStreamExt};
 use serde::Serialize;
 use serde_json::Value;
 use tokio_postgres::{Client, Config};
 
-use crate::db::connect;
+use crate::db::context::CONTEXT_TTL;
+use crate::db::{connect, ContextKey, TenantCtx};
 use uuid::Uuid;
 
 use super::catalog::{self, TenantTable};
@@ -24,6 +37,23 @@ pub struct Actors {
     pub owner_a: Uuid,
     pub viewer_a: Uuid,
     pub tenant_b: Uuid,
+}
+
+impl Actors {
+    /// The demo seed's Acme (its owner Olivia and viewer Victor) against Tech Startup.
+    pub async fn demo(admin: &Client) -> Result<Self> {
+        let row = admin
+            .query_opt(
+                "SELECT a.id, o.id, v.id, b.id
+                 FROM tenancy.tenants a, tenancy.tenants b, tenancy.users o, tenancy.users v
+                 WHERE a.slug = 'acme' AND b.slug = 'tech-startup'
+                   AND o.email = 'olivia@acme.com' AND v.email = 'victor@acme.com'",
+                &[],
+            )
+            .await?
+            .context("the attack needs the demo tenants: run tenantbase seed demo (on a database you may attack)")?;
+        Ok(Actors { tenant_a: row.get(0), owner_a: row.get(1), viewer_a: row.get(2), tenant_b: row.get(3) })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -58,16 +88,18 @@ impl fmt::Display for Finding {
 /// RLS); the attacks run on connections of the app role made from `app`.
 pub async fn run(admin: &Client, app: &Config, actors: Actors) -> Result<Vec<Finding>> {
     let tables = catalog::tenant_tables(admin).await?;
+    let key = ContextKey::fetch(admin).await?;
     let connection = connect(app).await?;
     let mut findings = Vec::new();
     for table in &tables {
-        let attack = TableAttack::prepare(admin, &connection, app, actors, table, &tables).await?;
+        let attack = TableAttack::prepare(admin, &connection, app, &key, actors, table, &tables).await?;
         if table.is_partition {
             attack.partition_direct(&mut findings).await;
         } else {
             attack.run_all(&mut findings).await?;
         }
     }
+    surface::attack(admin, &connection, &key, actors, &tables, &mut findings).await?;
     Ok(findings)
 }
 
@@ -80,6 +112,7 @@ struct TableAttack<'a> {
     admin: &'a Client,
     app: &'a Client,
     app_config: &'a Config,
+    key: &'a ContextKey,
     actors: Actors,
     table: &'a TenantTable,
     tables: &'a [TenantTable],
@@ -93,7 +126,15 @@ struct TableAttack<'a> {
 type Outcome = Result<u64, tokio_postgres::Error>;
 
 impl<'a> TableAttack<'a> {
-    async fn prepare(admin: &'a Client, app: &'a Client, app_config: &'a Config, actors: Actors, table: &'a TenantTable, tables: &'a [TenantTable]) -> Result<Self> {
+    async fn prepare(
+        admin: &'a Client,
+        app: &'a Client,
+        app_config: &'a Config,
+        key: &'a ContextKey,
+        actors: Actors,
+        table: &'a TenantTable,
+        tables: &'a [TenantTable],
+    ) -> Result<Self> {
         let col = quote(&table.tenant_column);
         let sample = format!("SELECT to_jsonb(t) FROM {} t WHERE {col} = $1 LIMIT 1", table.name);
         let row_a = admin.query_opt(&sample, &[&actors.tenant_a]).await?.map(|r| r.get(0));
@@ -106,6 +147,7 @@ impl<'a> TableAttack<'a> {
             admin,
             app,
             app_config,
+            key,
             actors,
             table,
             tables,
@@ -140,6 +182,7 @@ impl<'a> TableAttack<'a> {
         out.push(self.expect_zero("select_foreign", n));
         let n = self.count_in(a, owner, &format!("SELECT count(*) FROM {t}")).await;
         out.push(match n {
+            Ok(0) => self.finding("select_all", Verdict::Inconclusive, format!("A's signed context sees none of A's {} rows", self.count_a)),
             Ok(n) if n <= self.count_a => self.finding("select_all", Verdict::Blocked, format!("{n} rows, all A's")),
             Ok(n) => self.finding("select_all", Verdict::Leak, format!("{n} rows, A has {}", self.count_a)),
             Err(e) => self.blocked_if_refused("select_all", &e),
@@ -180,6 +223,8 @@ impl<'a> TableAttack<'a> {
         let n = self.count_in_raw(Some("BEGIN; SET LOCAL app.tenant_id = ''; SET LOCAL app.user_id = ''"), &format!("SELECT count(*) FROM {t}")).await;
         out.push(self.expect_zero("empty_context", n));
 
+        self.forged_contexts(out).await;
+
         let r = self.exec_in(a, viewer, &format!("UPDATE {t} SET {col} = {col}"), &[]).await;
         out.push(self.expect_no_rows("viewer_update", r));
         let r = self.exec_in(a, viewer, &format!("DELETE FROM {t}"), &[]).await;
@@ -188,6 +233,35 @@ impl<'a> TableAttack<'a> {
         let r = self.insert_in(a, viewer, &own_row, "").await;
         out.push(self.expect_rls_refusal("viewer_insert", r, a, owner).await);
         Ok(())
+    }
+
+    /// SQL that mints its own context, as an injected statement would: it sets
+    /// the variables itself, inside A's signed transaction or instead of one, or
+    /// signs with a key of its own, or replays an expired signature. B's rows
+    /// must stay out of reach; reads and writes are tried.
+    async fn forged_contexts(&self, out: &mut Vec<Finding>) {
+        let (a, b, t, col) = (self.actors.tenant_a, self.actors.tenant_b, &self.table.name, self.col());
+        let owner = Some(self.actors.owner_a);
+        let signed_a = begin(self.key, a, owner);
+        let as_b = |key: &ContextKey, expires| {
+            format!("BEGIN; {}", TenantCtx { tenant_id: b, user_id: owner, meta: Default::default() }.context_sql(key, expires))
+        };
+        let attempts = [
+            ("forged_set_config", format!("{signed_a}; SELECT set_config('app.tenant_id', '{b}', true)")),
+            ("forged_set_local", format!("{signed_a}; SET LOCAL app.tenant_id = '{b}'")),
+            ("forged_unsigned", format!("BEGIN; SET LOCAL app.tenant_id = '{b}'; SET LOCAL app.user_id = '{}'", self.actors.owner_a)),
+            ("forged_token", as_b(&ContextKey::generate(), SystemTime::now() + CONTEXT_TTL)),
+            ("expired_context", as_b(self.key, SystemTime::now() - Duration::from_secs(1))),
+        ];
+        for (vector, begin) in attempts {
+            let seen = self.count_in_raw(Some(&begin), &format!("SELECT count(*) FROM {t} WHERE {col} = '{b}'")).await;
+            let changed = self.exec_raw(&begin, &format!("UPDATE {t} SET {col} = {col} WHERE {col} = '{b}'")).await;
+            out.push(match (seen, changed) {
+                (Ok(0), Ok(0)) => self.finding(vector, Verdict::Blocked, "B's rows: 0 seen, 0 updated"),
+                (Ok(n), Ok(m)) => self.finding(vector, Verdict::Leak, format!("B's rows: {n} seen, {m} updated")),
+                (Err(e), _) | (_, Err(e)) => self.blocked_if_refused(vector, &e),
+            });
+        }
     }
 
     /// A partition is reached only through its parent, whose policies the vectors
@@ -294,7 +368,7 @@ impl<'a> TableAttack<'a> {
     async fn copy_out(&self) -> Finding {
         let (a, b) = (self.actors.tenant_a, self.actors.tenant_b);
         let result: Result<String, tokio_postgres::Error> = async {
-            self.app.batch_execute(&begin(a, Some(self.actors.owner_a))).await?;
+            self.app.batch_execute(&begin(self.key, a, Some(self.actors.owner_a))).await?;
             let stream = self.app.copy_out(&format!("COPY {} TO STDOUT", self.table.name)).await?;
             let chunks: Vec<bytes::Bytes> = stream.try_collect().await?;
             Ok(chunks.iter().map(|c| String::from_utf8_lossy(c)).collect())
@@ -316,7 +390,7 @@ impl<'a> TableAttack<'a> {
             Err(e) => return self.finding("copy_in", Verdict::Inconclusive, format!("{e:#}")),
         };
         let result: Result<u64, tokio_postgres::Error> = async {
-            app.batch_execute(&begin(a, Some(self.actors.owner_a))).await?;
+            app.batch_execute(&begin(self.key, a, Some(self.actors.owner_a))).await?;
             let sink = app.copy_in(&format!("COPY {} ({}) FROM STDIN", self.table.name, quote(&self.table.tenant_column))).await?;
             pin_mut!(sink);
             sink.send(bytes::Bytes::from(format!("{b}\n"))).await?;
@@ -354,14 +428,21 @@ impl<'a> TableAttack<'a> {
     }
 
     async fn exec_in(&self, tenant: Uuid, user: Option<Uuid>, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Outcome {
-        self.app.batch_execute(&begin(tenant, user)).await?;
+        self.app.batch_execute(&begin(self.key, tenant, user)).await?;
         let result = self.app.execute(sql, params).await;
         self.app.batch_execute("ROLLBACK").await?;
         result
     }
 
+    async fn exec_raw(&self, begin: &str, sql: &str) -> Outcome {
+        self.app.batch_execute(begin).await?;
+        let result = self.app.execute(sql, &[]).await;
+        self.app.batch_execute("ROLLBACK").await?;
+        result
+    }
+
     async fn count_in(&self, tenant: Uuid, user: Option<Uuid>, sql: &str) -> Result<i64, tokio_postgres::Error> {
-        self.count_in_raw(Some(&begin(tenant, user)), sql).await
+        self.count_in_raw(Some(&begin(self.key, tenant, user)), sql).await
     }
 
     async fn count_in_raw(&self, begin: Option<&str>, sql: &str) -> Result<i64, tokio_postgres::Error> {
@@ -372,12 +453,9 @@ impl<'a> TableAttack<'a> {
     }
 }
 
-/// What an attacker with SQL would send to act as a tenant today.
-fn begin(tenant: Uuid, user: Option<Uuid>) -> String {
-    format!(
-        "BEGIN; SET LOCAL app.tenant_id = '{tenant}'; SET LOCAL app.user_id = '{}'",
-        user.map(|u| u.to_string()).unwrap_or_default()
-    )
+/// What the server sends to act as a tenant: BEGIN and the signed context.
+fn begin(key: &ContextKey, tenant: Uuid, user: Option<Uuid>) -> String {
+    TenantCtx { tenant_id: tenant, user_id: user, meta: Default::default() }.begin_sql(key)
 }
 
 fn quote(ident: &str) -> String {

@@ -1,0 +1,862 @@
+//! The audit trail: every write on every tenant table (the catalog's list) is
+//! recorded with its actor and request; the app cannot alter the log; tampering by
+//! a superuser is found; concurrent writers keep one valid chain per tenant while
+//! different tenants never wait for each other; retention keeps the chains valid.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use indicatif::ProgressBar;
+use serde_json::{json, Value};
+use sha2::Digest;
+use tenantbase::audit::{self, PruneOptions, VerifyReport, PLATFORM_CHAIN};
+use tenantbase::db::context::CONTEXT_TTL;
+use tenantbase::db::{connect, url_of, RequestMeta, TenantCtx, TenantTx};
+use tenantbase::isolation::catalog::{self, TenantTable};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+use crate::common::{sqlstate, TestDb};
+
+fn acting(tenant: Uuid, user: Uuid, request_id: &str) -> TenantCtx {
+    TenantCtx::new(tenant, user).with_meta(RequestMeta { request_id: Some(request_id.to_string()), ..Default::default() })
+}
+
+async fn verify(admin: &mut Client, tenant: Option<&str>) -> VerifyReport {
+    audit::verify(admin, tenant, &ProgressBar::hidden()).await.unwrap()
+}
+
+fn assert_intact(report: &VerifyReport) {
+    let broken: Vec<String> = report.broken().map(|c| c.to_string()).collect();
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+/// Who performs a write: the app as Olivia (acme's owner) where the app role may,
+/// else a superuser carrying the same context, as a platform operator would. Either
+/// way the write is rolled back when done.
+enum Writer<'a> {
+    App(Box<TenantTx>),
+    Operator(&'a Client),
+}
+
+impl Writer<'_> {
+    async fn execute(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, String> {
+        match self {
+            Writer::App(tx) => tx.execute(sql, params).await.map_err(|e| format!("{e:?}")),
+            Writer::Operator(admin) => admin.execute(sql, params).await.map_err(|e| format!("{e:?}")),
+        }
+    }
+
+    async fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Vec<tokio_postgres::Row> {
+        match self {
+            Writer::App(tx) => tx.query(sql, params).await.unwrap(),
+            Writer::Operator(admin) => admin.query(sql, params).await.unwrap(),
+        }
+    }
+
+    fn db_role(&self) -> &'static str {
+        match self {
+            Writer::App(_) => "tenantbase_app",
+            Writer::Operator(_) => "postgres",
+        }
+    }
+
+    async fn roll_back(self) {
+        match self {
+            Writer::App(tx) => tx.rollback().await.unwrap(),
+            Writer::Operator(admin) => admin.batch_execute("ROLLBACK").await.unwrap(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Write {
+    Update,
+    Delete,
+    Insert,
+}
+
+impl Write {
+    fn operation(self) -> &'static str {
+        match self {
+            Write::Update => "update",
+            Write::Delete => "delete",
+            Write::Insert => "insert",
+        }
+    }
+
+    /// Whether the app role holds the privilege this write needs.
+    fn app_privilege_sql(self) -> &'static str {
+        match self {
+            Write::Update => "SELECT has_any_column_privilege('tenantbase_app', $1::text::regclass, 'UPDATE')",
+            Write::Delete => "SELECT has_table_privilege('tenantbase_app', $1::text::regclass, 'DELETE')",
+            // An insert puts back a row it first deletes: the app needs both.
+            Write::Insert => {
+                "SELECT has_table_privilege('tenantbase_app', $1::text::regclass, 'INSERT')
+                    AND has_table_privilege('tenantbase_app', $1::text::regclass, 'DELETE')"
+            }
+        }
+    }
+}
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+/// One tenant table as the test drives it: its key, its columns, and acme's rows.
+struct Target {
+    table: TenantTable,
+    key: Vec<String>,
+    columns: Vec<String>,
+    /// A column to update (set to itself: a write that changes no value): one the
+    /// app may update when there is one, else any (the operator writes those tables).
+    updatable: String,
+    rows: Vec<Value>,
+}
+
+impl Target {
+    async fn load(admin: &Client, table: TenantTable, tenant: Uuid) -> Target {
+        let key = catalog::primary_key(admin, &table.name).await.unwrap().into_iter().map(|(name, _)| name).collect();
+        let columns = catalog::insertable_columns(admin, &table.name).await.unwrap();
+        let updatable: String = admin
+            .query_one(
+                "SELECT quote_ident(attname) FROM pg_attribute
+                 WHERE attrelid = $1::text::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''
+                 ORDER BY has_column_privilege('tenantbase_app', attrelid, attnum, 'UPDATE') DESC, attnum LIMIT 1",
+                &[&table.name],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        let rows = admin
+            .query(
+                &format!("SELECT to_jsonb(t) FROM {} t WHERE {} = $1 ORDER BY to_jsonb(t)::text", table.name, quote(&table.tenant_column)),
+                &[&tenant],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        Target { table, key, columns, updatable, rows }
+    }
+
+    fn key_match(&self) -> String {
+        let key = self.key.iter().map(|k| quote(k)).collect::<Vec<_>>().join(", ");
+        format!("({key}) = (SELECT {key} FROM jsonb_populate_record(NULL::{}, $1::jsonb))", self.table.name)
+    }
+
+    fn key_of(&self, row: &Value) -> Value {
+        Value::Object(self.key.iter().map(|k| (k.clone(), row[k].clone())).collect())
+    }
+
+    fn update_sql(&self) -> String {
+        format!("UPDATE {} SET {col} = {col} WHERE {}", self.table.name, self.key_match(), col = self.updatable)
+    }
+
+    fn delete_sql(&self) -> String {
+        format!("DELETE FROM {} WHERE {}", self.table.name, self.key_match())
+    }
+
+    fn insert_sql(&self) -> String {
+        let cols = self.columns.join(", ");
+        format!("INSERT INTO {t} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{t}, $1::jsonb)", t = self.table.name)
+    }
+
+    /// Performs `write` on one of acme's rows (the first the writer may delete, for
+    /// a delete or an insert: an insert puts a deleted row back) and returns that
+    /// row, or why no row could take the write (rows other rows refer to, rules).
+    async fn perform(&self, writer: &mut Writer<'_>, write: Write) -> Result<Value, String> {
+        if write == Write::Update {
+            let row = &self.rows[0];
+            assert_eq!(writer.execute(&self.update_sql(), &[row]).await, Ok(1), "{}: update", self.table.name);
+            return Ok(row.clone());
+        }
+        let mut refusals = Vec::new();
+        for row in &self.rows {
+            writer.execute("SAVEPOINT candidate", &[]).await.unwrap();
+            let done = match writer.execute(&self.delete_sql(), &[row]).await {
+                Ok(1) if write == Write::Insert => writer.execute(&self.insert_sql(), &[row]).await,
+                other => other,
+            };
+            match done {
+                Ok(1) => return Ok(row.clone()),
+                other => {
+                    refusals.push(format!("{other:?}"));
+                    writer.execute("ROLLBACK TO SAVEPOINT candidate", &[]).await.unwrap();
+                }
+            }
+        }
+        Err(format!("{}: no row of acme could take the {}: {refusals:?}", self.table.name, write.operation()))
+    }
+}
+
+#[tokio::test]
+async fn every_write_on_every_tenant_table_is_recorded_with_its_actor_and_request() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, olivia) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let admin = db.admin().await;
+    let operator = db.admin().await;
+    let pool = db.app_pool(1);
+    let tables: Vec<TenantTable> = catalog::tenant_tables(&admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|t| !t.is_partition && !t.name.starts_with("audit."))
+        .collect();
+    assert!(tables.len() >= 6, "{tables:?}");
+
+    let mut checked = Vec::new();
+    for table in tables {
+        let target = Target::load(&admin, table, acme).await;
+        assert!(!target.rows.is_empty(), "the demo seed has no row of acme in {}", target.table.name);
+        for write in [Write::Update, Write::Delete, Write::Insert] {
+            let request_id = format!("{}:{}", target.table.name, write.operation());
+            let app_may: bool = admin.query_one(write.app_privilege_sql(), &[&target.table.name]).await.unwrap().get(0);
+            let mut writer = if app_may {
+                Writer::App(Box::new(pool.tenant_tx(&acting(acme, olivia, &request_id)).await.unwrap()))
+            } else {
+                operator.batch_execute(&acting(acme, olivia, &request_id).begin_sql(&db.context_key())).await.unwrap();
+                Writer::Operator(&operator)
+            };
+            let row = match target.perform(&mut writer, write).await {
+                Ok(row) => row,
+                Err(refused) => {
+                    // Every seeded row is referred to or guarded by a business rule: an
+                    // operator in replica mode (no foreign keys, no ordinary triggers)
+                    // still leaves an entry, since the audit trigger fires ALWAYS.
+                    writer.roll_back().await;
+                    operator.batch_execute(&acting(acme, olivia, &request_id).begin_sql(&db.context_key())).await.unwrap();
+                    operator.batch_execute("SET LOCAL session_replication_role = replica").await.unwrap();
+                    writer = Writer::Operator(&operator);
+                    target.perform(&mut writer, write).await.unwrap_or_else(|again| panic!("{refused}\n{again}"))
+                }
+            };
+
+            let deletes_the_tenant = target.table.tenant_column == "id" && write == Write::Delete;
+            let entries = if deletes_the_tenant {
+                // The tenant's trail goes with it; its deletion is a platform event.
+                writer
+                    .query(
+                        "SELECT user_id, request_id, db_role, jsonb_build_object('id', target_id) FROM audit.platform_log
+                         WHERE request_id = $1 AND event_action = 'tenant.deleted'",
+                        &[&request_id],
+                    )
+                    .await
+            } else {
+                writer
+                    // A delete may cascade to other rows of the table (subtasks): each has
+                    // its own entry; this one is the written row's.
+                    .query(
+                        "SELECT user_id, request_id, db_role, row_key FROM audit.log
+                         WHERE request_id = $1 AND table_name = $2 AND operation = $3::text::audit.operation
+                           AND row_key = $4::jsonb",
+                        &[&request_id, &target.table.name, &write.operation(), &target.key_of(&row)],
+                    )
+                    .await
+            };
+            assert_eq!(entries.len(), 1, "{request_id}: one entry expected");
+            let entry = &entries[0];
+            assert_eq!(entry.get::<_, Option<Uuid>>(0), Some(olivia), "{request_id}: actor");
+            assert_eq!(entry.get::<_, Option<String>>(1).as_deref(), Some(request_id.as_str()));
+            assert_eq!(entry.get::<_, String>(2), writer.db_role(), "{request_id}: database role");
+            assert_eq!(entry.get::<_, Value>(3), target.key_of(&row), "{request_id}: primary key");
+            writer.roll_back().await;
+            checked.push(request_id);
+        }
+    }
+    assert!(checked.iter().any(|r| r == "tenancy.memberships:insert") && checked.iter().any(|r| r == "tenancy.tenants:delete"));
+}
+
+#[tokio::test]
+async fn an_update_records_what_changed_and_where_the_request_came_from() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, olivia, bob) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"), seeded.user("bob@acme.com"));
+    let support = seeded.user("tom@techstartup.io");
+    let api_key = Uuid::new_v4();
+    let ctx = TenantCtx::new(acme, olivia).with_meta(RequestMeta {
+        request_id: Some("req-promote-bob".into()),
+        api_key_id: Some(api_key),
+        client_ip: Some("203.0.113.7".parse::<IpAddr>().unwrap()),
+        user_agent: Some("tenantbase-test/1.0".into()),
+        impersonated_by: Some(support),
+    });
+    let pool = db.app_pool(1);
+    let promoted = pool
+        .tenant_query(&ctx, "UPDATE tenancy.memberships SET role = 'admin' WHERE user_id = $1 RETURNING id", &[&bob])
+        .await
+        .unwrap();
+    let membership: Uuid = promoted[0].get(0);
+
+    let rows = pool
+        .tenant_query(
+            &ctx,
+            "SELECT event_type::text, event_action, event_description, target_type, target_id, old_values, new_values,
+                    user_id, impersonated_by, api_key_id, host(ip_address), user_agent, db_role
+             FROM audit.log WHERE request_id = 'req-promote-bob'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let e = &rows[0];
+    assert_eq!(e.get::<_, String>(0), "authorization", "a role granted is an authorization event");
+    assert_eq!(e.get::<_, String>(1), "memberships.updated");
+    assert_eq!(e.get::<_, Option<String>>(2).as_deref(), Some("changed: role, updated_at"));
+    assert_eq!(e.get::<_, Option<String>>(3).as_deref(), Some("memberships"));
+    assert_eq!(e.get::<_, Option<Uuid>>(4), Some(membership));
+    let (old, new): (Value, Value) = (e.get(5), e.get(6));
+    assert_eq!(old["role"], json!("member"));
+    assert_eq!(new["role"], json!("admin"));
+    let changed = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(changed(&old), ["role", "updated_at"], "only what changed: {old}");
+    assert_eq!(changed(&new), ["role", "updated_at"]);
+    assert_eq!(e.get::<_, Option<Uuid>>(7), Some(olivia));
+    assert_eq!(e.get::<_, Option<Uuid>>(8), Some(support));
+    assert_eq!(e.get::<_, Option<Uuid>>(9), Some(api_key));
+    assert_eq!(e.get::<_, Option<String>>(10).as_deref(), Some("203.0.113.7"));
+    assert_eq!(e.get::<_, Option<String>>(11).as_deref(), Some("tenantbase-test/1.0"));
+    assert_eq!(e.get::<_, String>(12), "tenantbase_app");
+}
+
+#[tokio::test]
+async fn the_app_cannot_alter_the_log_and_reads_only_its_own_tenants_entries() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, olivia) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let admin = db.admin().await;
+    let pool = db.app_pool(1);
+    let owner = acting(acme, olivia, "req-tamper");
+    let partition: String = admin.query_one("SELECT partition::text FROM audit.partitions() LIMIT 1", &[]).await.unwrap().get(0);
+
+    let attempts = [
+        "UPDATE audit.log SET event_description = 'nothing happened'".to_string(),
+        "DELETE FROM audit.log".to_string(),
+        "TRUNCATE audit.log".to_string(),
+        format!(
+            "INSERT INTO audit.log (tenant_id, id, occurred_at, event_type, event_action, db_role, xact_id, hash)
+             VALUES ('{acme}', 1000, now(), 'data_change', 'forged', 'app', pg_current_xact_id(), sha256('x'))"
+        ),
+        format!("SELECT count(*) FROM {partition}"),
+        format!("DELETE FROM {partition}"),
+        "SELECT count(*) FROM audit.platform_log".to_string(),
+        "UPDATE audit.chains SET head_id = 0".to_string(),
+        "DELETE FROM audit.chain_bases".to_string(),
+        "SELECT audit.record_platform_event('system_event', 'forged', NULL)".to_string(),
+        "SELECT audit.ensure_partitions()".to_string(),
+        "SELECT audit.set_auditing(false)".to_string(),
+        "ALTER TABLE tenancy.roles DISABLE TRIGGER audit_change".to_string(),
+    ];
+    for sql in &attempts {
+        let mut tx = pool.tenant_tx(&owner).await.unwrap();
+        let refused = tx.execute(sql, &[]).await.expect_err(sql);
+        assert_eq!(refused.code().map(|c| c.code()), Some("42501"), "{sql}: {refused:?}");
+        drop(tx);
+    }
+
+    // Reading takes the tenant's context and the 'audit' 'read' permission.
+    let in_acme: i64 = admin.query_one("SELECT count(*) FROM audit.log WHERE tenant_id = $1", &[&acme]).await.unwrap().get(0);
+    let seen = pool.tenant_query(&owner, "SELECT tenant_id FROM audit.log", &[]).await.unwrap();
+    assert_eq!(seen.len() as i64, in_acme);
+    assert!(in_acme > 0 && seen.iter().all(|r| r.get::<_, Uuid>(0) == acme));
+    let nobody = TenantCtx { tenant_id: acme, user_id: None, meta: RequestMeta::default() };
+    let members = pool.tenant_query(&nobody, "SELECT 1 FROM tenancy.memberships", &[]).await.unwrap();
+    let entries = pool.tenant_query(&nobody, "SELECT 1 FROM audit.log", &[]).await.unwrap();
+    assert!(!members.is_empty() && entries.is_empty(), "without a user holding 'audit' 'read', no entry is readable");
+
+    // Not even the owner or a superuser changes an entry while the log's triggers are on.
+    let refused = admin.execute("UPDATE audit.log SET event_description = 'edited' WHERE tenant_id = $1", &[&acme]).await;
+    assert_eq!(sqlstate(refused), "42501");
+    assert_eq!(sqlstate(admin.execute("DELETE FROM audit.platform_log", &[]).await), "42501");
+    assert_eq!(sqlstate(admin.batch_execute(&format!("TRUNCATE {partition}")).await), "42501");
+}
+
+/// Runs `sql` as a superuser who has switched the log's triggers off: what tampering looks like.
+async fn tamper(admin: &Client, sql: &str, params: &[&(dyn ToSql + Sync)]) {
+    admin.batch_execute("BEGIN; SET LOCAL session_replication_role = replica").await.unwrap();
+    admin.execute(sql, params).await.unwrap();
+    admin.batch_execute("COMMIT").await.unwrap();
+}
+
+#[tokio::test]
+async fn planted_tampering_is_found_by_verify() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let acme = seeded.tenant("acme");
+    let mut admin = db.admin().await;
+    assert_intact(&verify(&mut admin, None).await);
+    let broken_at = |report: VerifyReport| {
+        let chain = report.chain(acme).expect("acme's chain is walked").clone();
+        assert!(report.chains.iter().filter(|c| c.chain.id != acme).all(|c| c.broken.is_none()));
+        chain.broken.clone().unwrap_or_else(|| panic!("tampering not found: {chain}"))
+    };
+
+    // An edited entry.
+    let original = saved(&admin, acme, 3).await;
+    tamper(&admin, "UPDATE audit.log SET request_id = 'forged' WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    let b = broken_at(verify(&mut admin, Some("acme")).await);
+    assert_eq!(b.entry_id, 3);
+    assert!(b.reason.contains("does not match its hash"), "{}", b.reason);
+    assert_ne!(b.expected_hash, b.stored_hash);
+    assert_eq!(b.stored_hash, hex::encode(hex_bytes(&original["hash"])));
+    assert!(b.table.is_some() && b.occurred_at.is_some());
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    tamper(&admin, RESTORE, &[&original]).await;
+    assert_intact(&verify(&mut admin, Some("acme")).await);
+
+    // A deleted entry.
+    let original = saved(&admin, acme, 4).await;
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id = 4", &[&acme]).await;
+    let b = broken_at(verify(&mut admin, None).await);
+    assert_eq!(b.entry_id, 5);
+    assert!(b.reason.contains("#4 was expected next, not #5"), "{}", b.reason);
+    tamper(&admin, RESTORE, &[&original]).await;
+    assert_intact(&verify(&mut admin, None).await);
+
+    // Two entries swapped: their places in the chain...
+    let swap = "UPDATE audit.log SET id = CASE id WHEN 5 THEN 6 ELSE 5 END WHERE tenant_id = $1 AND id IN (5, 6)";
+    tamper(&admin, swap, &[&acme]).await;
+    let b = broken_at(verify(&mut admin, Some("acme")).await);
+    assert_eq!(b.entry_id, 6);
+    assert!(b.reason.contains("#5 was expected next, not #6"), "{}", b.reason);
+    tamper(&admin, swap, &[&acme]).await;
+    assert_intact(&verify(&mut admin, Some("acme")).await);
+    // ...or their places and times, so that they come in the order of their ids.
+    swap_contents(&admin, acme, 5, 6).await;
+    let b = broken_at(verify(&mut admin, Some("acme")).await);
+    assert_eq!(b.entry_id, 5);
+    assert!(b.reason.contains("does not match its hash"), "{}", b.reason);
+    swap_contents(&admin, acme, 5, 6).await;
+    assert_intact(&verify(&mut admin, Some("acme")).await);
+
+    // The newest entries cut off: the chain no longer reaches its recorded head.
+    let head: i64 = admin.query_one("SELECT head_id FROM audit.chains WHERE chain_id = $1", &[&acme]).await.unwrap().get(0);
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id >= $2", &[&acme, &head]).await;
+    let b = broken_at(verify(&mut admin, Some("acme")).await);
+    assert_eq!(b.entry_id, head - 1);
+    assert!(b.reason.contains("removed from its end"), "{}", b.reason);
+
+    // The platform chain is walked too.
+    tamper(&admin, "UPDATE audit.platform_log SET user_id = $1 WHERE id = 2", &[&seeded.user("bob@acme.com")]).await;
+    let report = verify(&mut admin, None).await;
+    let platform = report.chain(PLATFORM_CHAIN).unwrap();
+    assert_eq!(platform.broken.as_ref().map(|b| b.entry_id), Some(2), "{platform}");
+}
+
+const RESTORE: &str = "INSERT INTO audit.log SELECT * FROM jsonb_populate_record(NULL::audit.log, $1::jsonb)";
+
+/// Exchanges two entries' contents, each keeping its place (id and time) in the chain.
+async fn swap_contents(admin: &Client, tenant: Uuid, a: i64, b: i64) {
+    let (entry_a, entry_b) = (saved(admin, tenant, a).await, saved(admin, tenant, b).await);
+    tamper(admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id IN ($2, $3)", &[&tenant, &a, &b]).await;
+    for (entry, place) in [(&entry_a, &entry_b), (&entry_b, &entry_a)] {
+        let mut moved = entry.clone();
+        moved["id"] = place["id"].clone();
+        moved["occurred_at"] = place["occurred_at"].clone();
+        tamper(admin, RESTORE, &[&moved]).await;
+    }
+}
+
+async fn saved(admin: &Client, tenant: Uuid, id: i64) -> Value {
+    admin
+        .query_one("SELECT to_jsonb(l) FROM audit.log l WHERE tenant_id = $1 AND id = $2", &[&tenant, &id])
+        .await
+        .unwrap()
+        .get(0)
+}
+
+fn hex_bytes(value: &Value) -> Vec<u8> {
+    // to_jsonb renders bytea as "\x..." text.
+    hex::decode(value.as_str().unwrap().trim_start_matches("\\x")).unwrap()
+}
+
+#[tokio::test]
+async fn concurrent_writers_of_one_tenant_keep_one_valid_chain() {
+    const TASKS: usize = 16;
+    const WRITES: usize = 50;
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, olivia) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let mut admin = db.admin().await;
+    let count = "SELECT count(*) FROM audit.log WHERE tenant_id = $1";
+    let before: i64 = admin.query_one(count, &[&acme]).await.unwrap().get(0);
+
+    let pool = Arc::new(db.app_pool(8));
+    let mut tasks = Vec::new();
+    for task in 0..TASKS {
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(async move {
+            for write in 0..WRITES {
+                let ctx = acting(acme, olivia, &format!("req-{task}-{write}"));
+                pool.tenant_query(&ctx, "INSERT INTO tenancy.roles (tenant_id, name) VALUES ($1, $2)", &[&acme, &format!("r_{task}_{write}")])
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+
+    let after: i64 = admin.query_one(count, &[&acme]).await.unwrap().get(0);
+    assert_eq!(after - before, (TASKS * WRITES) as i64, "one entry per write");
+    let recorded: i64 = admin
+        .query_one("SELECT count(DISTINCT request_id) FROM audit.log WHERE tenant_id = $1 AND request_id LIKE 'req-%'", &[&acme])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(recorded, (TASKS * WRITES) as i64);
+    let report = verify(&mut admin, Some("acme")).await;
+    assert_intact(&report);
+    assert_eq!(report.chains[0].entries as i64, after, "ids 1..{after} without a gap");
+}
+
+/// Opens a transaction of the app role acting in `tenant`, at `isolation`.
+async fn app_session(db: &TestDb, tenant: Uuid, user: Uuid, isolation: &str) -> Client {
+    let client = connect(&db.target.app).await.unwrap();
+    let context = TenantCtx::new(tenant, user).context_sql(&db.context_key(), std::time::SystemTime::now() + CONTEXT_TTL);
+    client.batch_execute(&format!("BEGIN ISOLATION LEVEL {isolation}; {context}")).await.unwrap();
+    client
+}
+
+const ADD_ROLE: &str = "INSERT INTO tenancy.roles (tenant_id, name) VALUES ($1, $2)";
+
+#[tokio::test]
+async fn writers_of_different_tenants_never_wait_for_each_other() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, techstartup) = (seeded.tenant("acme"), seeded.tenant("tech-startup"));
+    let admin = db.admin().await;
+
+    // Olivia's transaction writes in acme and stays open: it holds acme's chain.
+    let olivia = app_session(&db, acme, seeded.user("olivia@acme.com"), "READ COMMITTED").await;
+    olivia.execute(ADD_ROLE, &[&acme, &"held_open"]).await.unwrap();
+    let olivia_pid: i32 = olivia.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
+
+    // Tom writes in tech-startup meanwhile. The lock timeout only turns a wrong
+    // design (a wait on acme's chain) into an error instead of a hang.
+    let tom = app_session(&db, techstartup, seeded.user("tom@techstartup.io"), "READ COMMITTED").await;
+    tom.batch_execute("SET LOCAL lock_timeout = '30s'").await.unwrap();
+    tom.execute(ADD_ROLE, &[&techstartup, &"in_parallel"]).await.expect("tech-startup writes while acme's chain is held");
+    tom.batch_execute("COMMIT").await.unwrap();
+
+    // Alice, in acme too, does wait for Olivia's chain, and continues it once Olivia commits.
+    let alice = app_session(&db, acme, seeded.user("alice@acme.com"), "READ COMMITTED").await;
+    let alice_pid: i32 = alice.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
+    let alice_writes = tokio::spawn(async move {
+        alice.execute(ADD_ROLE, &[&acme, &"after_olivia"]).await.unwrap();
+        alice.batch_execute("COMMIT").await.unwrap();
+    });
+    let mut blocked_by_olivia = false;
+    for _ in 0..600 {
+        let blockers: Vec<i32> = admin.query_one("SELECT pg_blocking_pids($1)", &[&alice_pid]).await.unwrap().get(0);
+        if blockers.contains(&olivia_pid) {
+            blocked_by_olivia = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(blocked_by_olivia, "a second writer of acme waits for the first");
+    olivia.batch_execute("COMMIT").await.unwrap();
+    alice_writes.await.unwrap();
+
+    let order: Vec<String> = admin
+        .query(
+            "SELECT new_values ->> 'name' FROM audit.log WHERE tenant_id = $1 AND table_name = 'tenancy.roles'
+             AND new_values ->> 'name' IN ('held_open', 'after_olivia') ORDER BY id",
+            &[&acme],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(order, ["held_open", "after_olivia"]);
+    let mut admin = admin;
+    assert_intact(&verify(&mut admin, None).await);
+}
+
+#[tokio::test]
+async fn a_repeatable_read_writer_that_missed_the_previous_entry_must_retry() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let acme = seeded.tenant("acme");
+    let olivia = seeded.user("olivia@acme.com");
+    let late = app_session(&db, acme, olivia, "REPEATABLE READ").await;
+    late.query_one("SELECT count(*) FROM tenancy.roles", &[]).await.unwrap();
+    let pool = db.app_pool(1);
+    pool.tenant_query(&acting(acme, olivia, "req-first"), ADD_ROLE, &[&acme, &"first"]).await.unwrap();
+    // Its snapshot predates that entry: chaining after what it sees would fork the chain.
+    assert_eq!(sqlstate(late.execute(ADD_ROLE, &[&acme, &"late"]).await), "40001");
+    let mut admin = db.admin().await;
+    assert_intact(&verify(&mut admin, Some("acme")).await);
+}
+
+#[tokio::test]
+async fn tenant_creation_and_deletion_are_platform_events() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let bob = seeded.user("bob@acme.com");
+    let pool = db.app_pool(1);
+    let ctx = acting(seeded.tenant("acme"), bob, "req-bob-labs");
+    let created: Uuid = pool.tenant_query(&ctx, "SELECT platform.create_my_tenant('Bob Labs', 'bob-labs')", &[]).await.unwrap()[0].get(0);
+
+    let mut admin = db.admin().await;
+    let event = admin
+        .query_one(
+            "SELECT user_id, request_id, db_role, metadata ->> 'slug' FROM audit.platform_log
+             WHERE event_action = 'tenant.created' AND subject_tenant_id = $1",
+            &[&created],
+        )
+        .await
+        .unwrap();
+    assert_eq!(event.get::<_, Option<Uuid>>(0), Some(bob));
+    assert_eq!(event.get::<_, Option<String>>(1).as_deref(), Some("req-bob-labs"));
+    assert_eq!(event.get::<_, String>(2), "tenantbase_app");
+    assert_eq!(event.get::<_, Option<String>>(3).as_deref(), Some("bob-labs"));
+    let trail: Vec<(i64, String, Option<Uuid>)> = admin
+        .query("SELECT id, event_action, user_id FROM audit.log WHERE tenant_id = $1 ORDER BY id", &[&created])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(
+        trail,
+        [(1, "tenants.created".to_string(), Some(bob)), (2, "memberships.created".to_string(), Some(bob))],
+        "the new tenant's chain starts with its creation and its owner's membership"
+    );
+
+    let final_hash: Vec<u8> =
+        admin.query_one("SELECT hash FROM audit.log WHERE tenant_id = $1 AND id = 2", &[&created]).await.unwrap().get(0);
+    admin.execute("DELETE FROM tenancy.tenants WHERE id = $1", &[&created]).await.unwrap();
+    let deleted = admin
+        .query_one(
+            "SELECT metadata FROM audit.platform_log WHERE event_action = 'tenant.deleted' AND subject_tenant_id = $1",
+            &[&created],
+        )
+        .await
+        .unwrap();
+    let metadata: Value = deleted.get(0);
+    assert_eq!(metadata["final_entry"], json!(2));
+    assert_eq!(metadata["final_hash"], json!(hex::encode(final_hash)));
+    let left: i64 = admin
+        .query_one(
+            "SELECT (SELECT count(*) FROM audit.log WHERE tenant_id = $1) + (SELECT count(*) FROM audit.chains WHERE chain_id = $1)",
+            &[&created],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0, "a deleted tenant's trail goes with it");
+    assert_intact(&verify(&mut admin, None).await);
+}
+
+/// Moves a chain's entries up to `through` (all of them for None) back by
+/// `months` and seals the chain again, as a superuser could: old entries to prune.
+async fn backdate(admin: &Client, tenant: Uuid, through: Option<i64>, months: i32) {
+    let through = through.unwrap_or(i64::MAX);
+    admin.batch_execute("BEGIN; SET LOCAL session_replication_role = replica").await.unwrap();
+    admin
+        .execute(
+            "UPDATE audit.log SET occurred_at = occurred_at - make_interval(months => $3) WHERE tenant_id = $1 AND id <= $2",
+            &[&tenant, &through, &months],
+        )
+        .await
+        .unwrap();
+    admin
+        .batch_execute(&format!(
+            "DO $$
+             DECLARE
+                 previous bytea := decode(repeat('00', 32), 'hex');
+                 e audit.log;
+             BEGIN
+                 FOR e IN SELECT * FROM audit.log WHERE tenant_id = '{tenant}' ORDER BY id LOOP
+                     e.hash := audit.entry_hash(previous, e);
+                     UPDATE audit.log SET hash = e.hash WHERE tenant_id = e.tenant_id AND id = e.id AND occurred_at = e.occurred_at;
+                     previous := e.hash;
+                 END LOOP;
+             END
+             $$"
+        ))
+        .await
+        .unwrap();
+    admin.batch_execute("COMMIT").await.unwrap();
+}
+
+#[tokio::test]
+async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, techstartup) = (seeded.tenant("acme"), seeded.tenant("tech-startup"));
+    let mut admin = db.admin().await;
+    let old: String = admin
+        .query_one("SELECT audit.create_partition((now() - interval '14 months')::date)", &[])
+        .await
+        .unwrap()
+        .get(0);
+    backdate(&admin, acme, Some(3), 14).await;
+    backdate(&admin, techstartup, None, 14).await;
+    let in_old: i64 = admin.query_one(&format!("SELECT count(*) FROM audit.{old}"), &[]).await.unwrap().get(0);
+    let techstartup_entries: i64 =
+        admin.query_one("SELECT count(*) FROM audit.log WHERE tenant_id = $1", &[&techstartup]).await.unwrap().get(0);
+    assert_eq!(in_old, 3 + techstartup_entries);
+    assert_intact(&verify(&mut admin, None).await);
+
+    let too_short = PruneOptions { retention_days: 30, export_dir: None };
+    let refused = audit::prune(&mut admin, &too_short, &ProgressBar::hidden()).await.unwrap_err();
+    assert!(refused.to_string().contains("at least 90 days"), "{refused}");
+
+    let exports = tempfile::tempdir().unwrap();
+    let options = PruneOptions { export_dir: Some(exports.path().to_path_buf()), ..Default::default() };
+    let report = audit::prune(&mut admin, &options, &ProgressBar::hidden()).await.unwrap();
+    assert_eq!(report.pruned.len(), 1, "{report:?}");
+    let pruned = &report.pruned[0];
+    assert_eq!((pruned.name.as_str(), pruned.entries), (format!("audit.{old}").as_str(), in_old));
+    let (file, sha256) = pruned.export.clone().unwrap();
+    let csv = std::fs::read(&file).unwrap();
+    assert_eq!(hex::encode(sha2::Sha256::digest(&csv)), sha256);
+    assert_eq!(String::from_utf8(csv).unwrap().lines().count() as i64, in_old + 1, "a header and every entry");
+    let exists: Option<String> = admin.query_one(&format!("SELECT to_regclass('audit.{old}')::text"), &[]).await.unwrap().get(0);
+    assert_eq!(exists, None);
+    let recorded: Value = admin
+        .query_one("SELECT metadata FROM audit.platform_log WHERE event_action = 'audit.partition_pruned'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!((recorded["entries"].clone(), recorded["export_sha256"].clone()), (json!(in_old), json!(sha256)));
+
+    // Both chains now start where retention left them, and go on from there.
+    assert_intact(&verify(&mut admin, None).await);
+    let pool = db.app_pool(1);
+    pool.tenant_query(&acting(acme, seeded.user("olivia@acme.com"), "req-after-prune"), ADD_ROLE, &[&acme, &"after_prune"]).await.unwrap();
+    pool.tenant_query(&acting(techstartup, seeded.user("tom@techstartup.io"), "req-after-prune"), ADD_ROLE, &[&techstartup, &"after_prune"])
+        .await
+        .unwrap();
+    let first_after: i64 = admin
+        .query_one("SELECT min(id) FROM audit.log WHERE tenant_id = $1", &[&techstartup])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(first_after, techstartup_entries + 1, "a chain pruned to nothing continues after its last entry");
+    let report = verify(&mut admin, None).await;
+    assert_intact(&report);
+    assert_eq!(report.chain(acme).unwrap().entries as i64, report.chain(acme).unwrap().head.as_ref().unwrap().0 - 3);
+
+    let again = audit::prune(&mut admin, &options, &ProgressBar::hidden()).await.unwrap();
+    assert!(again.pruned.is_empty() && again.created.is_empty(), "{again:?}");
+}
+
+#[tokio::test]
+async fn the_coming_months_partitions_are_created_ahead() {
+    let db = TestDb::new().await;
+    let admin = db.admin().await;
+    let months: Vec<String> = admin
+        .query("SELECT to_char(from_at AT TIME ZONE 'UTC', 'YYYY-MM') FROM audit.partitions()", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let expected: Vec<String> = admin
+        .query(
+            "SELECT to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => i), 'YYYY-MM')
+             FROM generate_series(0, 3) i",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(months, expected, "this month and the next three");
+    assert!(audit::ensure_partitions(&admin).await.unwrap().is_empty(), "nothing to create twice");
+    let last: String = admin.query_one("SELECT partition::text FROM audit.partitions() ORDER BY to_at DESC LIMIT 1", &[]).await.unwrap().get(0);
+    admin.batch_execute(&format!("DROP TABLE {last}")).await.unwrap();
+    assert_eq!(audit::ensure_partitions(&admin).await.unwrap(), [last.trim_start_matches("audit.").to_string()]);
+    let forced: bool = admin
+        .query_one(&format!("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = '{last}'::regclass"), &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(forced, "a new partition has forced RLS");
+}
+
+#[tokio::test]
+async fn auditing_can_be_switched_off_for_a_benchmark_and_that_is_recorded() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, olivia) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let admin = db.admin().await;
+    let audited: i64 = admin.query_one("SELECT count(*) FROM audit.audited_tables() WHERE enabled", &[]).await.unwrap().get(0);
+    let tenant_tables: i64 = catalog::tenant_tables(&admin)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|t| !t.is_partition && !t.name.starts_with("audit."))
+        .count() as i64;
+    assert_eq!(audited, tenant_tables, "every tenant table but the log is audited");
+
+    let pool = db.app_pool(1);
+    let count = "SELECT count(*) FROM audit.log WHERE request_id = 'req-unaudited'";
+    let switched: i32 = admin.query_one("SELECT audit.set_auditing(false)", &[]).await.unwrap().get(0);
+    assert_eq!(switched as i64, audited);
+    pool.tenant_query(&acting(acme, olivia, "req-unaudited"), ADD_ROLE, &[&acme, &"unaudited"]).await.unwrap();
+    assert_eq!(admin.query_one(count, &[]).await.unwrap().get::<_, i64>(0), 0);
+    admin.query_one("SELECT audit.set_auditing(true)", &[]).await.unwrap();
+    let switches: Vec<String> = admin
+        .query("SELECT event_action FROM audit.platform_log WHERE event_action LIKE 'audit.%abled' ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(switches, ["audit.disabled", "audit.enabled"]);
+}
+
+#[tokio::test]
+async fn the_verify_command_exits_with_status_1_on_a_broken_chain() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let admin = db.admin().await;
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tenantbase"))
+            .args(args)
+            .env("DATABASE_URL", url_of(&db.target.admin))
+            .output()
+            .unwrap()
+    };
+    let ok = run(&["audit", "verify"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("tenant acme: intact"));
+
+    tamper(&admin, "UPDATE audit.log SET user_agent = 'forged' WHERE tenant_id = $1 AND id = 2", &[&seeded.tenant("acme")]).await;
+    let broken = run(&["audit", "verify", "--tenant", "acme"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&broken.stdout);
+    assert!(out.contains("tenant acme: BROKEN at entry #2"), "{out}");
+
+    let refused = run(&["audit", "prune", "--retention-days", "89"]);
+    assert!(!refused.status.success());
+}
+
+#[tokio::test]
+async fn a_truncate_of_a_tenant_table_is_a_platform_event() {
+    let db = TestDb::new().await;
+    db.seeded().await;
+    let admin = db.admin().await;
+    admin.batch_execute("TRUNCATE tenancy.api_keys").await.unwrap();
+    let tables: Vec<Value> = admin
+        .query("SELECT metadata -> 'table' FROM audit.platform_log WHERE event_action = 'table.truncated'", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(tables, [json!("tenancy.api_keys")]);
+    let refused = admin.batch_execute("TRUNCATE tenancy.tenants CASCADE").await;
+    assert_eq!(sqlstate(refused), "42501", "the cascade would empty the audit log");
+}

@@ -1,0 +1,96 @@
+//! The signed tenant context: only the server's signature makes a context, so SQL
+//! running as the app role cannot become another tenant by setting variables.
+
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+use tenantbase::db::{connect, url_of, ContextKey, TenantCtx};
+
+use crate::common::TestDb;
+
+const MEMBERSHIPS: &str = "SELECT count(*) FROM tenancy.memberships";
+
+async fn count_after(app: &tokio_postgres::Client, begin: &str, sql: &str) -> i64 {
+    app.batch_execute(begin).await.unwrap();
+    let n = app.query_one(sql, &[]).await.unwrap().get(0);
+    app.batch_execute("ROLLBACK").await.unwrap();
+    n
+}
+
+#[tokio::test]
+async fn only_a_context_signed_with_the_key_sees_rows() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let app = connect(&db.target.app).await.unwrap();
+    let (acme, techstartup) = (seeded.tenant("acme"), seeded.tenant("tech-startup"));
+    let olivia = TenantCtx::new(acme, seeded.user("olivia@acme.com"));
+    let key = db.context_key();
+    let later = SystemTime::now() + Duration::from_secs(60);
+
+    assert_eq!(count_after(&app, &olivia.begin_sql(&key), MEMBERSHIPS).await, 4, "the signed context sees Acme's members");
+
+    let unsigned = format!("BEGIN; SET LOCAL app.tenant_id = '{acme}'; SET LOCAL app.user_id = '{}'", seeded.user("olivia@acme.com"));
+    assert_eq!(count_after(&app, &unsigned, MEMBERSHIPS).await, 0, "SET LOCAL without a signature");
+
+    let other_key = format!("BEGIN; {}", olivia.context_sql(&ContextKey::generate(), later));
+    assert_eq!(count_after(&app, &other_key, MEMBERSHIPS).await, 0, "signed with another key");
+
+    let expired = format!("BEGIN; {}", olivia.context_sql(&key, SystemTime::now() - Duration::from_secs(1)));
+    assert_eq!(count_after(&app, &expired, MEMBERSHIPS).await, 0, "expired");
+
+    for forge in [
+        format!("SELECT set_config('app.tenant_id', '{techstartup}', true)"),
+        format!("SET LOCAL app.tenant_id = '{techstartup}'"),
+    ] {
+        app.batch_execute(&olivia.begin_sql(&key)).await.unwrap();
+        app.batch_execute(&forge).await.unwrap();
+        let n: i64 = app.query_one(MEMBERSHIPS, &[]).await.unwrap().get(0);
+        app.batch_execute("ROLLBACK").await.unwrap();
+        assert_eq!(n, 0, "{forge} inside Acme's signed transaction");
+    }
+
+    app.batch_execute(&olivia.begin_sql(&key)).await.unwrap();
+    let denied = app.query("SELECT key FROM platform.context_keys", &[]).await.unwrap_err();
+    assert_eq!(denied.code().unwrap().code(), "42501", "the app role cannot read the key");
+    app.batch_execute("ROLLBACK").await.unwrap();
+    let denied = app.query("SELECT query FROM pg_stat_activity", &[]).await.unwrap_err();
+    assert_eq!(denied.code().unwrap().code(), "42501", "the app role cannot read other sessions' signed contexts");
+}
+
+#[tokio::test]
+async fn the_context_command_prints_a_context_psql_can_use() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_tenantbase"))
+        .args(["context", "--tenant", "acme", "--user", "victor@acme.com"])
+        .env("DATABASE_URL", url_of(&db.target.admin))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let begin = String::from_utf8(out.stdout).unwrap();
+    let app = connect(&db.target.app).await.unwrap();
+    app.batch_execute(&begin).await.unwrap();
+    let row = app.query_one("SELECT tenancy.current_tenant_id(), tenancy.current_user_id(), tenancy.current_member_role()::text", &[]).await.unwrap();
+    assert_eq!(row.get::<_, uuid::Uuid>(0), seeded.tenant("acme"));
+    assert_eq!(row.get::<_, uuid::Uuid>(1), seeded.user("victor@acme.com"));
+    assert_eq!(row.get::<_, String>(2), "viewer");
+}
+
+#[tokio::test]
+async fn migrate_installs_a_configured_key_and_keeps_a_generated_one() {
+    let db = TestDb::empty().await;
+    tenantbase::db::migrate::migrate(&db.target).await.unwrap();
+    let admin = db.admin().await;
+    assert_eq!(ContextKey::fetch(&admin).await.unwrap(), db.context_key(), "the configured key is installed");
+
+    let mut unconfigured = db.target.clone();
+    unconfigured.context_key = None;
+    tenantbase::db::migrate::migrate(&unconfigured).await.unwrap();
+    assert_eq!(ContextKey::fetch(&admin).await.unwrap(), db.context_key(), "without configuration the key stays");
+
+    let rotated = ContextKey::generate();
+    let mut reconfigured = db.target.clone();
+    reconfigured.context_key = Some(rotated.clone());
+    tenantbase::db::migrate::migrate(&reconfigured).await.unwrap();
+    assert_eq!(ContextKey::fetch(&admin).await.unwrap(), rotated, "a newly configured key replaces the old one");
+}
