@@ -15,6 +15,20 @@ use crate::db::{self, proxy, Db, TenantCtx};
 
 /// A statement whose cost is the protocol's alone.
 const STATEMENT: &str = "SELECT $1::uuid";
+/// The tenant as every policy reads it: only once `platform.context_is_signed()` verified the token.
+const VERIFIED_TENANT: &str = "SELECT tenancy.current_tenant_id()";
+/// The same setting read without verifying it.
+const UNVERIFIED_TENANT: &str = "SELECT nullif(current_setting('app.tenant_id', true), '')::uuid";
+
+/// What verifying the signed context costs a statement: policies call
+/// `tenancy.current_tenant_id()` once per table a statement reads (an InitPlan).
+#[derive(Clone, Debug, Serialize)]
+pub struct Verification {
+    pub verified: Latency,
+    pub unverified: Latency,
+    /// Median microseconds one verification adds.
+    pub added_us: f64,
+}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ContextReport {
@@ -25,7 +39,7 @@ pub struct ContextReport {
     pub without_context: Latency,
     /// BEGIN, the statement, COMMIT: the transaction's share.
     pub transaction_only: Latency,
-    /// BEGIN with only the tenant and the user set: what trimming the request facts would save.
+    /// BEGIN with only the settings the policies read (tenant, user, token): what leaving out the request facts would save.
     pub tenant_and_user_only: Latency,
     /// with / without.
     pub ratio: f64,
@@ -34,8 +48,8 @@ pub struct ContextReport {
     pub round_trips: Option<RoundTrips>,
     /// Why round trips were not counted, when they were not.
     pub round_trips_note: Option<String>,
-    /// The cost of verifying an unforgeable context, once there is one.
-    pub verification: String,
+    /// The cost of verifying the signed context.
+    pub verification: Verification,
 }
 
 /// Flights between client and server per request (a flight: the client sends after the server answered).
@@ -54,20 +68,20 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
     let bare = db::connect(&dataset.target.app).await?;
     let statement = bare.prepare(STATEMENT).await?;
     // The same pipeline as `Db::tenant_query`, with less in its opening text: none
-    // (the transaction's own cost), then only the two settings the policies read.
-    let tenant_and_user = format!(
-        "BEGIN; SET LOCAL app.tenant_id = '{}'; SET LOCAL app.user_id = '{}'",
-        ctx.tenant_id,
-        ctx.user_id.unwrap_or_default()
-    );
-    let samples = interleave(plan, 4, |variant| {
-        let (pool, bare, statement, tenant_and_user) = (&pool, &bare, statement.clone(), &tenant_and_user);
+    // (the transaction's own cost), then only the settings the policies read (the
+    // tenant, the user and the token that signs them), without the request facts.
+    let key = dataset.target.context_key().await?;
+    let policy_settings = ctx.begin_sql(&key).split("; ").take(4).collect::<Vec<_>>().join("; ");
+    let samples = interleave(plan, 6, |variant| {
+        let (pool, bare, statement, policy_settings) = (&pool, &bare, statement.clone(), &policy_settings);
         async move {
             match variant {
                 0 => drop(pool.tenant_query(ctx, STATEMENT, &[&ctx.tenant_id]).await?),
                 1 => drop(bare.query(&statement, &[&ctx.tenant_id]).await?),
                 2 => pipelined(bare, "BEGIN", &statement, ctx).await?,
-                _ => pipelined(bare, tenant_and_user, &statement, ctx).await?,
+                3 => pipelined(bare, policy_settings, &statement, ctx).await?,
+                4 => drop(pool.tenant_query(ctx, VERIFIED_TENANT, &[]).await?),
+                _ => drop(pool.tenant_query(ctx, UNVERIFIED_TENANT, &[]).await?),
             }
             Ok(())
         }
@@ -75,6 +89,8 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
     .await?;
     let (with_context, without_context) = (samples[0].summary(), samples[1].summary());
     let (transaction_only, tenant_and_user_only) = (samples[2].summary(), samples[3].summary());
+    let (verified, unverified) = (samples[4].summary(), samples[5].summary());
+    let verification = Verification { added_us: verified.median_us - unverified.median_us, verified, unverified };
     let (round_trips, round_trips_note) = match app_socket(dataset) {
         Some(socket) => {
             // On its own single-threaded runtime, what the client sends together leaves
@@ -100,7 +116,7 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
         without_context,
         round_trips,
         round_trips_note,
-        verification: "not measured: no signed context on this build".to_string(),
+        verification,
     })
 }
 

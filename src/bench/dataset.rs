@@ -11,7 +11,7 @@ use serde::Serialize;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
-use super::workload::{API_ROWS_PER_TENANT, ID_TABLES, SIZE_TABLE};
+use super::workload::{ID_TABLES, SIZE_TABLE};
 use crate::db::migrate::{self, quote_ident};
 use crate::db::{Target, DATABASE};
 use crate::seed::scale::{seed_scale, ScaleOptions};
@@ -95,7 +95,7 @@ pub async fn open(target: &Target, name: &str, scale: Scale, fresh: bool, progre
         load(&scratch, scale, progress).await?;
         let client = scratch.connect_admin().await?;
         let samples = sample_tenants(&client).await?;
-        add_api_rows(&client, &samples).await?;
+        activate_owners(&client, &samples).await?;
         progress.set_message("VACUUM ANALYZE");
         client.batch_execute("VACUUM ANALYZE").await?;
         maintenance.batch_execute(&format!("COMMENT ON DATABASE {} IS {}", quote_ident(name), quote_literal(&wanted))).await?;
@@ -166,21 +166,12 @@ pub async fn sample_tenants(client: &Client) -> Result<Vec<TenantSample>> {
     Ok(samples)
 }
 
-/// What the API benchmark needs in the measured tenants: owners who can log in,
-/// and rows of the resource the API's generic path serves.
-async fn add_api_rows(client: &Client, samples: &[TenantSample]) -> Result<()> {
+/// What the API benchmark needs in the measured tenants: owners who can log in.
+async fn activate_owners(client: &Client, samples: &[TenantSample]) -> Result<()> {
     let hash = crate::auth::hash_password("bench-owner-password")?;
     for sample in samples {
         client
             .execute("UPDATE tenancy.users SET password_hash = $2, status = 'active' WHERE id = $1", &[&sample.owner, &hash])
-            .await?;
-        client
-            .execute(
-                "INSERT INTO tenancy.roles (tenant_id, name, description, created_at)
-                 SELECT $1, 'bench_role_' || g, 'Role ' || g || ' of the benchmark', now() - interval '400 days' * random()
-                 FROM generate_series(1, $2::int) g",
-                &[&sample.tenant_id, &API_ROWS_PER_TENANT],
-            )
             .await?;
     }
     Ok(())

@@ -27,7 +27,7 @@ use dataset::Scale;
 use http::{Endpoint, Load};
 use measure::Plan;
 use report::{DatasetReport, Machine, Report};
-use workload::{API_RESOURCE, HOT_QUERIES};
+use workload::{API_LIST_SORT, API_RESOURCE, HOT_QUERIES};
 
 /// The main data set's scratch database.
 pub const SCRATCH_DATABASE: &str = "tenantbase_bench";
@@ -166,11 +166,11 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     };
     let list = Endpoint {
         name: "list newest 50",
-        paths: vec![format!("/v1/tenants/{}/{}", largest.tenant_id, resource.def.name)],
+        paths: vec![format!("/v1/tenants/{}/{}?sort=-{API_LIST_SORT}", largest.tenant_id, resource.def.name)],
         scripts: vec![http::pgbench_script(
             &ctx,
             &key,
-            &list_sql(resource.def.table, resource.default_sort(), true, "", 51),
+            &list_sql(resource.def.table, API_LIST_SORT, true, "", 51),
             &[tenant_literal.clone(), hidden_literal.clone()],
         )],
     };

@@ -84,7 +84,7 @@ pub fn refs(params: &[Box<dyn ToSql + Sync + Send>]) -> Vec<&(dyn ToSql + Sync)>
 pub const SIZE_TABLE: &str = "commerce.orders";
 
 /// Tables whose ids the measured tenants sample for point lookups.
-pub const ID_TABLES: &[&str] = &["commerce.orders", "tenancy.roles"];
+pub const ID_TABLES: &[&str] = &["commerce.orders"];
 
 const FULL_TEXT_PLAIN: &str = "SELECT t.* FROM content.content_projects t, websearch_to_tsquery('english', $2) q \
      WHERE t.tenant_id = $1 AND t.search_vector @@ q ORDER BY ts_rank(t.search_vector, q) DESC, t.id LIMIT 50";
@@ -106,15 +106,15 @@ pub const HOT_QUERIES: &[HotQuery] = &[
     },
     HotQuery {
         name: "list filtered by status",
-        app_sql: "SELECT * FROM commerce.orders WHERE tenant_id = $1 AND status = $2::text::commerce.order_status \
-                  ORDER BY order_date DESC LIMIT 50",
+        app_sql: "SELECT * FROM commerce.orders WHERE tenant_id = $1 AND status = $2 ORDER BY order_date DESC LIMIT 50",
         owner_sql: None,
         params: &[Param::Tenant, Param::Text("pending")],
     },
     HotQuery {
         name: "full-text search",
-        app_sql: "SELECT t.* FROM search.content_content_projects($2, 50) s \
-                  JOIN content.content_projects t ON t.tenant_id = $1 AND t.id = s.id ORDER BY s.rank DESC, t.id",
+        app_sql: "SELECT t.* FROM content.content_projects t WHERE t.tenant_id = $1 \
+                  AND t.id = ANY (ARRAY(SELECT id FROM search.content_content_projects($2, 50))) \
+                  ORDER BY ts_rank(t.search_vector, websearch_to_tsquery('english', $2)) DESC, t.id",
         owner_sql: Some(FULL_TEXT_PLAIN),
         params: &[Param::Tenant, Param::Text("zebra webhook")],
     },
@@ -169,17 +169,23 @@ pub const HOT_QUERIES: &[HotQuery] = &[
 /// The hot queries the growth steps repeat: the point lookup and the newest-50 list.
 pub const GROWTH_QUERIES: [&HotQuery; 2] = [&HOT_QUERIES[0], &HOT_QUERIES[1]];
 
-/// The API resource read by id and listed through HTTP, and written to: the
-/// generic path of this build serves `roles` (src/api/resources.rs).
-pub const API_RESOURCE: &str = "roles";
+/// The API resource read by id, listed (newest first by [`API_LIST_SORT`]) and
+/// written to through HTTP.
+pub const API_RESOURCE: &str = "orders";
 
-/// Rows of [`API_RESOURCE`] the data set gives each measured tenant.
-pub const API_ROWS_PER_TENANT: i32 = 1_000;
+/// The list's sort column: served by the tenant-leading index (tenant_id, order_date).
+pub const API_LIST_SORT: &str = "order_date";
 
 /// A new row of [`API_RESOURCE`], unique by `n`.
 pub fn new_row(n: u64) -> serde_json::Value {
-    serde_json::json!({ "name": format!("bench_write_{n}"), "description": "written by tenantbase bench" })
+    serde_json::json!({
+        "external_id": format!("bench-write-{n}"),
+        "total_amount": 42.5,
+        "status": "pending",
+        "order_date": chrono::Utc::now().to_rfc3339(),
+        "line_items": [{ "sku": "BENCH", "quantity": 1 }],
+    })
 }
 
 /// Removes what [`new_row`] wrote, so a reused data set stays as loaded.
-pub const DELETE_WRITTEN: &str = "DELETE FROM tenancy.roles WHERE name LIKE 'bench\\_write\\_%'";
+pub const DELETE_WRITTEN: &str = "DELETE FROM commerce.orders WHERE external_id LIKE 'bench-write-%'";
