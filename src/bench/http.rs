@@ -176,12 +176,26 @@ pub fn pgbench_script(ctx: &TenantCtx, key: &ContextKey, sql: &str, literals: &[
     }
     let mut script = String::from("\\startpipeline\n");
     for part in ctx.begin_sql(key).split("; ") {
-        script.push_str(part);
+        script.push_str(&shield_colons(part));
         script.push_str(";\n");
     }
     script.push_str(&statement);
     script.push_str(";\nCOMMIT;\n\\endpipeline\n");
     script
+}
+
+/// pgbench reads `:name` as one of its variables even inside a string literal (the
+/// signed context's token is `v1:<expiry>:<hex>`), so a setting's literal with such
+/// a colon is written as an escape string whose colons are `\x3a`, which the server
+/// reads back as the same text.
+fn shield_colons(statement: &str) -> String {
+    let Some((head, literal)) = statement.split_once(" = '") else { return statement.to_string() };
+    let Some(value) = literal.strip_suffix('\'') else { return statement.to_string() };
+    let variable_like = value.as_bytes().windows(2).any(|w| w[0] == b':' && (w[1].is_ascii_alphabetic() || w[1] == b'_'));
+    if !variable_like {
+        return statement.to_string();
+    }
+    format!("{head} = E'{}'", value.replace('\\', "\\\\").replace(':', "\\x3a"))
 }
 
 /// Runs the endpoint through the API and through pgbench, phases alternating.
@@ -194,6 +208,7 @@ pub async fn compare(server: &Server, token: &str, dataset: &Dataset, endpoint: 
         std::fs::write(&file, script)?;
         script_files.push(file);
     }
+    verify_script(dataset, &endpoint.scripts[0]).await?;
     let client = reqwest::Client::builder().pool_max_idle_per_host(load.concurrency).build()?;
     let meter = server.meter(dataset)?;
     // Warm: every pool connection prepares its statements, the auth caches fill.
@@ -210,6 +225,24 @@ pub async fn compare(server: &Server, token: &str, dataset: &Dataset, endpoint: 
     }
     let (api, pgbench) = (Throughput::merge(&api), Throughput::merge(&pg));
     Ok(ApiRow { endpoint: endpoint.name, concurrency: load.concurrency, ratio: ratio(api.requests_per_s, pgbench.requests_per_s), api, pgbench })
+}
+
+/// Runs a pgbench script once as the app: a context the server does not accept
+/// would make pgbench measure empty answers.
+async fn verify_script(dataset: &Dataset, script: &str) -> Result<()> {
+    let sql: String = script.lines().filter(|l| !l.starts_with('\\')).collect::<Vec<_>>().join("\n");
+    let client = db::connect(&dataset.target.app).await?;
+    let rows = client
+        .simple_query(&sql)
+        .await
+        .context("running a pgbench script as the app")?
+        .iter()
+        .filter(|m| matches!(m, tokio_postgres::SimpleQueryMessage::Row(_)))
+        .count();
+    if rows == 0 {
+        bail!("a pgbench script reads no row as the app: its tenant context is not accepted\n{script}");
+    }
+    Ok(())
 }
 
 /// `concurrency` clients, each one request at a time, until the phase ends.
@@ -359,5 +392,13 @@ mod tests {
         assert!(lines.iter().any(|l| *l == format!("SET LOCAL app.tenant_id = '{}';", Uuid::from_u128(1))), "{script}");
         assert_eq!(lines[lines.len() - 3], "SELECT 'v1', 'v10' FROM t;", "$10 is not read as $1 followed by 0");
         assert_eq!(lines[lines.len() - 2], "COMMIT;");
+    }
+
+    #[test]
+    fn colons_that_pgbench_would_read_as_variables_are_escaped() {
+        assert_eq!(shield_colons("SET LOCAL app.context_token = 'v1:17:ab'"), r"SET LOCAL app.context_token = E'v1\x3a17\x3aab'");
+        assert_eq!(shield_colons("SET LOCAL app.context_token = 'v1:17:09'"), "SET LOCAL app.context_token = 'v1:17:09'");
+        assert_eq!(shield_colons("SET LOCAL app.user_agent = 'a\\b:c'"), r"SET LOCAL app.user_agent = E'a\\b\x3ac'");
+        assert_eq!(shield_colons("BEGIN"), "BEGIN");
     }
 }
