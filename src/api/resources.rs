@@ -155,7 +155,7 @@ impl Resource {
         self.columns.iter().filter(|c| !self.visible(c)).map(|c| c.name.clone()).collect()
     }
 
-    pub fn default_sort(&self) -> &str {
+    fn default_sort(&self) -> &str {
         if self.sorts.iter().any(|s| s == "created_at") { "created_at" } else { "id" }
     }
 }
