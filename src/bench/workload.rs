@@ -106,7 +106,7 @@ pub const HOT_QUERIES: &[HotQuery] = &[
     },
     HotQuery {
         name: "list filtered by status",
-        app_sql: "SELECT * FROM commerce.orders WHERE tenant_id = $1 AND status = $2::text::commerce.order_status \
+        app_sql: "SELECT * FROM commerce.orders WHERE tenant_id = $1 AND status = $2 \
                   ORDER BY order_date DESC LIMIT 50",
         owner_sql: None,
         params: &[Param::Tenant, Param::Text("pending")],
