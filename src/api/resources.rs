@@ -411,7 +411,7 @@ pub async fn list(
             return Err(ApiError::validation("q", "needs 1 to 500 characters"));
         }
         let p = placeholder(&mut values, Some(q.clone()));
-        conditions.push_str(&format!(" AND t.id = ANY (ARRAY(SELECT {search}({p}::text)))"));
+        conditions.push_str(&format!(" AND t.id = ANY (ARRAY(SELECT s.id FROM {search}({p}::text, 1000) s))"));
     }
     if let Some(cursor) = params.get("cursor") {
         let cursor: Cursor = hex::decode(cursor)

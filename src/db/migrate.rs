@@ -54,6 +54,24 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
     result.map_err(|e| anyhow::anyhow!("migration refused: {e}"))
 }
 
+/// Roles are cluster-wide but advisory locks are per database: migrators of two
+/// databases may run this at once, and PostgreSQL then refuses one with "tuple
+/// concurrently updated". It is idempotent, so the loser runs it again.
+async fn create_roles(client: &Client) -> Result<()> {
+    let mut attempt = 1;
+    loop {
+        match client.batch_execute(ROLES_SQL).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 5 && e.as_db_error().is_some() => {
+                tracing::debug!(error = %e, attempt, "retrying the role set-up");
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(50 * attempt)).await;
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("creating the tenantbase roles")),
+        }
+    }
+}
+
 /// On a private cluster the database may not exist yet; create it owned by the owner role.
 async fn ensure_database(target: &Target) -> Result<()> {
     if target.cluster.is_none() {
@@ -62,7 +80,7 @@ async fn ensure_database(target: &Target) -> Result<()> {
     let maintenance = target.with_database("postgres");
     let client = maintenance.connect_admin().await?;
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
-    client.batch_execute(ROLES_SQL).await.context("creating the tenantbase roles")?;
+    create_roles(&client).await?;
     let name = target.database_name();
     let exists = client.query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name]).await?.is_some();
     if !exists {
@@ -96,7 +114,7 @@ async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
     let db = quote_ident(dbname);
     let result = async {
-        client.batch_execute(ROLES_SQL).await.context("creating the tenantbase roles")?;
+        create_roles(client).await?;
         client
             .batch_execute(&format!(
                 "REVOKE ALL ON DATABASE {db} FROM PUBLIC;

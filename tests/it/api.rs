@@ -613,3 +613,22 @@ async fn store_credentials_are_sealed_and_never_returned() {
         .await;
     assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("credentials")));
 }
+
+#[tokio::test]
+async fn full_text_q_finds_the_tenants_own_rows_through_the_search_function() {
+    let s = Server::start().await;
+    let (acme, techstartup) = (s.tenant("acme"), s.tenant("tech-startup"));
+    let olivia = s.login("olivia@acme.com").await;
+    let tom = s.login("tom@techstartup.io").await;
+    for (tenant, token, title) in [(acme, &olivia, "Zebra crossing guide"), (techstartup, &tom, "Zebra stripes at Tech Startup")] {
+        let body = json!({ "name": title, "title": title, "content_type": "blog_post", "content": "all about zebras" });
+        let (status, row) = s.call(Method::POST, &format!("/v1/tenants/{tenant}/content"), Some(token), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{row}");
+    }
+    let (status, page) = s.call(Method::GET, &format!("/v1/tenants/{acme}/content?q=zebra"), Some(&olivia), None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let titles: Vec<&str> = page["items"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Zebra crossing guide"], "only Acme's match");
+    let (status, body) = s.call(Method::GET, &format!("/v1/tenants/{acme}/roles?q=zebra"), Some(&olivia), None).await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("q")));
+}
