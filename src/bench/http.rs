@@ -4,7 +4,6 @@
 //! API sends (context, statement, commit in one pipeline: one round trip, as the
 //! app does) at the same concurrency against the same server. Phases alternate.
 
-use crate::db::context::ContextKey;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +19,7 @@ use uuid::Uuid;
 use super::cpu::{self, Meter, PerRequest};
 use super::dataset::Dataset;
 use super::measure::{ratio, Samples};
+use crate::db::context::ContextKey;
 use crate::db::{self, TenantCtx};
 
 /// The API should serve at least this share of what the database serves alone.
@@ -114,6 +114,19 @@ pub struct Phase {
     pub samples: Samples,
     pub elapsed: Duration,
     pub cpu: PerRequest,
+}
+
+impl Phase {
+    /// Joins a phase's clients: their samples, the phase's length and the CPU per request.
+    pub async fn gather(tasks: Vec<tokio::task::JoinHandle<Result<Samples>>>, started: Instant, before: cpu::Snapshot, meter: &Meter) -> Result<Phase> {
+        let mut samples = Samples::default();
+        for task in tasks {
+            samples.0.extend(task.await??.0);
+        }
+        let elapsed = started.elapsed();
+        let cpu = cpu::per_request(before, meter.snapshot(), samples.len() as u64, false);
+        Ok(Phase { samples, elapsed, cpu })
+    }
 }
 
 impl Throughput {
@@ -275,13 +288,7 @@ async fn http_phase(client: &reqwest::Client, server: &Server, token: &str, path
             Ok(samples)
         }));
     }
-    let mut samples = Samples::default();
-    for task in tasks {
-        samples.0.extend(task.await??.0);
-    }
-    let elapsed = started.elapsed();
-    let cpu = cpu::per_request(before, meter.snapshot(), samples.len() as u64, false);
-    Ok(Phase { samples, elapsed, cpu })
+    Phase::gather(tasks, started, before, &meter).await
 }
 
 /// pgbench at the same concurrency, its per-transaction log read for latencies.

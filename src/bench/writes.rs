@@ -10,7 +10,7 @@ use anyhow::{bail, Result};
 use serde::Serialize;
 use tokio_postgres::Client;
 
-use super::cpu::{self, Meter};
+use super::cpu::Meter;
 use super::dataset::Dataset;
 use super::http::{Load, Phase, Server, Throughput};
 use super::measure::{ratio, Samples};
@@ -149,11 +149,5 @@ where
             Ok::<_, anyhow::Error>(samples)
         }));
     }
-    let mut samples = Samples::default();
-    for task in tasks {
-        samples.0.extend(task.await??.0);
-    }
-    let elapsed = started.elapsed();
-    let cpu = cpu::per_request(before, meter.snapshot(), samples.len() as u64, false);
-    Ok(Phase { samples, elapsed, cpu })
+    Phase::gather(tasks, started, before, &meter).await
 }
