@@ -168,6 +168,10 @@ pub enum SeedWhat {
         /// Seed of the generator: the same seed generates the same rows.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Switch the audit trail off while the rows load (five times faster; for scratch databases only:
+        /// every table's recording is off meanwhile, and the switches are recorded on the platform chain).
+        #[arg(long)]
+        without_audit: bool,
     },
 }
 
@@ -225,9 +229,15 @@ impl Cli {
                 println!("Seeded {} demo tenants and {} users.", seeded.tenants.len(), seeded.users.len());
                 Ok(())
             }
-            Command::Seed { what: SeedWhat::Scale { tenants, rows_per_tenant, seed } } => {
+            Command::Seed { what: SeedWhat::Scale { tenants, rows_per_tenant, seed, without_audit } } => {
                 let target = self.target()?;
-                let options = scale::ScaleOptions { tenants: *tenants, rows_per_tenant: *rows_per_tenant, seed: *seed, progress: true };
+                let options = scale::ScaleOptions {
+                    tenants: *tenants,
+                    rows_per_tenant: *rows_per_tenant,
+                    seed: *seed,
+                    progress: true,
+                    audit: !without_audit,
+                };
                 let report = scale::seed_scale(&target, &options).await?;
                 for (table, rows, took) in &report.per_table {
                     println!("  {table:<28} {rows:>10} rows in {:>6.1} s", took.as_secs_f64());

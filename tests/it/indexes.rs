@@ -30,7 +30,7 @@ const PATTERNS: &[(&str, &str)] = &[
 #[tokio::test]
 async fn documented_query_patterns_can_use_their_tenant_leading_index_under_rls() {
     let db = TestDb::new().await;
-    let options = ScaleOptions { tenants: 4, rows_per_tenant: 4000, seed: 3, progress: false };
+    let options = ScaleOptions { tenants: 4, rows_per_tenant: 4000, seed: 3, progress: false, audit: false };
     scale::seed_scale(&db.target, &options).await.unwrap();
     let largest = db
         .admin()

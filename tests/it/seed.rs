@@ -1,6 +1,6 @@
 //! The seeds: the demo seed fills every business table of every demo tenant and
 //! changes nothing the second time; the scale seed loads a skewed data set with
-//! the database's rules applied.
+//! the database's rules applied, with or without a per-row audit trail.
 
 use tenantbase::isolation::catalog;
 use tenantbase::seed::scale::{self, ScaleOptions};
@@ -49,7 +49,7 @@ async fn the_demo_seed_fills_every_business_table_for_every_demo_tenant_and_is_i
 #[tokio::test]
 async fn the_scale_seed_loads_a_skewed_data_set_with_the_rules_applied() {
     let db = TestDb::new().await;
-    let options = ScaleOptions { tenants: 6, rows_per_tenant: 300, seed: 7, progress: false };
+    let options = ScaleOptions { tenants: 6, rows_per_tenant: 300, seed: 7, progress: false, audit: true };
     let report = scale::seed_scale(&db.target, &options).await.unwrap();
     assert_eq!(report.tenants, 6);
     assert!(report.rows >= 6 * 300 * 9 / 10, "about tenants x rows-per-tenant rows: {}", report.rows);
@@ -95,4 +95,34 @@ async fn the_scale_seed_loads_a_skewed_data_set_with_the_rules_applied() {
         .unwrap()
         .get(0);
     assert_eq!(uncharged, 0, "every bulk-loaded completed task is charged once");
+}
+
+#[tokio::test]
+async fn the_scale_seed_without_audit_records_the_switches_not_the_rows_and_turns_auditing_back_on() {
+    let db = TestDb::new().await;
+    let options = ScaleOptions { tenants: 3, rows_per_tenant: 200, seed: 5, progress: false, audit: false };
+    let report = scale::seed_scale(&db.target, &options).await.unwrap();
+    assert!(report.rows > 0);
+
+    let admin = db.admin().await;
+    let count = |sql: &'static str| {
+        let admin = &admin;
+        async move { admin.query_one(sql, &[]).await.unwrap().get::<_, i64>(0) }
+    };
+    assert!(count("SELECT count(*) FROM commerce.orders o JOIN tenancy.tenants t ON t.id = o.tenant_id WHERE t.slug LIKE 'scale-%'").await > 0);
+    assert_eq!(
+        count("SELECT count(*) FROM audit.log l JOIN tenancy.tenants t ON t.id = l.tenant_id WHERE t.slug LIKE 'scale-%' AND l.table_name = 'commerce.orders'").await,
+        0,
+        "no per-row entries for the bulk-loaded rows"
+    );
+    assert_eq!(count("SELECT count(*) FROM audit.audited_tables() WHERE NOT enabled").await, 0, "auditing is back on everywhere");
+    assert_eq!(
+        count("SELECT count(*) FROM audit.platform_log WHERE event_action IN ('audit.disabled', 'audit.enabled')").await,
+        2,
+        "both switches are on the platform chain"
+    );
+
+    let mut admin = db.admin().await;
+    let verified = tenantbase::audit::verify(&mut admin, None, &indicatif::ProgressBar::hidden()).await.unwrap();
+    assert!(verified.is_intact(), "every chain still verifies");
 }
