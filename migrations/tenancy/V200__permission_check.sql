@@ -38,7 +38,6 @@ END
 $$;
 COMMENT ON FUNCTION tenancy.has_permission(text, text) IS
     'Whether the acting user may do p_action on p_resource in the acting tenant, through its membership role or a custom role. Answers only about the caller''s own verified context.';
--- Handing a function over needs the new owner's CREATE on its schema, only for the moment.
-GRANT CREATE ON SCHEMA tenancy TO tenantbase_platform;
-ALTER FUNCTION tenancy.has_permission(text, text) OWNER TO tenantbase_platform;
-REVOKE CREATE ON SCHEMA tenancy FROM tenantbase_platform;
+SELECT tenancy.give_to_platform('tenancy.has_permission(text, text)');
+-- Every role acting under RLS evaluates the write policies that call it.
+GRANT EXECUTE ON FUNCTION tenancy.has_permission(text, text) TO PUBLIC;
