@@ -25,3 +25,9 @@ $$;
 -- Migrations run as the owner and hand the platform functions to the platform role,
 -- the audit trigger to the audit role.
 GRANT tenantbase_platform, tenantbase_audit TO tenantbase_owner;
+-- Every tenant transaction opens with SET LOCAL lines carrying a freshly signed
+-- token, a text never seen twice: tracked as utility statements, each request
+-- would add an entry to pg_stat_statements, evicting the useful ones and taking
+-- its exclusive lock. The app's statements themselves are still tracked.
+ALTER ROLE tenantbase_app SET pg_stat_statements.track_utility = off;
+ALTER ROLE tenantbase_readonly SET pg_stat_statements.track_utility = off;
