@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tenantbase needs on a fresh Debian/Ubuntu machine: PostgreSQL's
-# server binaries (14 or newer) with contrib, and pgbench. Idempotent.
+# server binaries (14 or newer) with contrib, pgbench, and the server headers
+# that build.rs compiles the native context verifier against. Idempotent.
 set -euo pipefail
 
 have_server() {
@@ -16,18 +17,28 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
-if have_server && command -v psql >/dev/null 2>&1 && command -v pgbench >/dev/null 2>&1; then
+# The headers of the newest server, the one tenantbase runs.
+have_headers() {
+    local major
+    major=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)
+    [ -n "$major" ] && [ -f "/usr/include/postgresql/$major/server/postgres.h" ] && command -v cc >/dev/null 2>&1
+}
+
+if have_server && have_headers && command -v psql >/dev/null 2>&1 && command -v pgbench >/dev/null 2>&1; then
     exit 0
 fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-        echo "PostgreSQL is missing and this is not root: install postgresql postgresql-contrib" >&2
+        echo "PostgreSQL is missing and this is not root: install postgresql postgresql-contrib postgresql-server-dev-<major> gcc" >&2
         exit 1
     fi
 fi
 echo "Installing PostgreSQL from Debian's packages..." >&2
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql postgresql-contrib gcc >/dev/null
 have_server || { echo "PostgreSQL server binaries still missing after apt-get install" >&2; exit 1; }
+major=$(ls /usr/lib/postgresql | sort -n | tail -1)
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "postgresql-server-dev-$major" >/dev/null
+have_headers || { echo "PostgreSQL $major's server headers still missing after apt-get install" >&2; exit 1; }

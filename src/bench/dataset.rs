@@ -88,7 +88,10 @@ pub async fn open(target: &Target, name: &str, scale: Scale, fresh: bool, progre
         .and_then(|r| r.get(0));
     let reused = !fresh && found.as_deref() == Some(wanted.as_str());
     let scratch = if reused {
-        target.with_database(name)
+        let scratch = target.with_database(name);
+        // Applies nothing new (the fingerprint matched) but puts this binary's context verifier in place.
+        migrate::migrate(&scratch).await?;
+        scratch
     } else {
         progress.set_message(format!("creating {name}"));
         let scratch = recreate(target, name).await?;

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::{self, AppState};
 use crate::audit;
-use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, Db, Target, TenantCtx};
+use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, verifier, Db, Target, TenantCtx};
 use crate::isolation::{attack, check};
 use crate::seed::{demo, scale};
 
@@ -220,6 +220,10 @@ impl Cli {
                 let created = admin.query("SELECT analytics.ensure_partitions(3)", &[]).await?;
                 if !created.is_empty() {
                     println!("created {} analytics partitions", created.len());
+                }
+                match verifier::installed(&admin).await? {
+                    verifier::Verifier::Native(library) => println!("context verifier: compiled ({library})"),
+                    verifier::Verifier::PlPgSql => println!("context verifier: PL/pgSQL (the compiled one cannot be loaded by this server)"),
                 }
                 Ok(())
             }

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use refinery::{Migration, Report};
 use tokio_postgres::Client;
 
-use super::{connect, ContextKey, Target, OWNER_ROLE};
+use super::{connect, verifier, ContextKey, Target, OWNER_ROLE};
 
 mod embedded {
     refinery::embed_migrations!("migrations");
@@ -27,14 +27,20 @@ pub fn embedded_migrations() -> Vec<Migration> {
 }
 
 /// Creates the database if needed, the roles, then applies the embedded
-/// migrations and installs the context key (the configured one, else a new one
-/// when there is none).
+/// migrations, installs the context key (the configured one, else a new one
+/// when there is none) and the compiled context verifier where the server can load it.
 pub async fn migrate(target: &Target) -> Result<Report> {
     ensure_database(target).await?;
     let mut client = target.connect_admin().await?;
     bootstrap(&client, target.database_name()).await?;
     let report = run(&mut client, &embedded_migrations()).await?;
     ContextKey::provision(&client, target.context_key.as_ref()).await?;
+    client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
+    let verifier = verifier::install(&mut client, target).await;
+    client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await?;
+    if let Err(why) = verifier? {
+        tracing::info!(%why, "the compiled context verifier cannot be loaded here; the PL/pgSQL one stays");
+    }
     // Every migrate run also creates the audit log's coming months.
     crate::audit::ensure_partitions(&client).await?;
     Ok(report)

@@ -7,6 +7,7 @@ pub mod context;
 pub mod migrate;
 pub mod pool;
 pub mod proxy;
+pub mod verifier;
 
 use std::path::PathBuf;
 use std::str::FromStr;

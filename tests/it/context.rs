@@ -4,6 +4,7 @@
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
+use tenantbase::db::verifier::{self, Verifier};
 use tenantbase::db::{connect, url_of, ContextKey, TenantCtx};
 
 use crate::common::TestDb;
@@ -93,4 +94,66 @@ async fn migrate_installs_a_configured_key_and_keeps_a_generated_one() {
     reconfigured.context_key = Some(rotated.clone());
     tenantbase::db::migrate::migrate(&reconfigured).await.unwrap();
     assert_eq!(ContextKey::fetch(&admin).await.unwrap(), rotated, "a newly configured key replaces the old one");
+}
+
+/// migrate swaps the compiled verifier (pgext/tenantbase_context.c) in for the
+/// PL/pgSQL one of V55 on the private cluster: it must answer exactly what the
+/// PL/pgSQL one answers, for good tokens and for every malformed one.
+#[tokio::test]
+async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
+    let db = TestDb::new().await;
+    let admin = db.admin().await;
+    assert!(matches!(verifier::installed(&admin).await.unwrap(), Verifier::Native(_)), "the private cluster runs the compiled verifier");
+    let v55 = include_str!("../../migrations/tenancy/V55__signed_context.sql");
+    let start = v55.find("CREATE FUNCTION platform.context_is_signed()").unwrap();
+    let end = start + v55[start..].find("\n$$;").unwrap() + 4;
+    admin.batch_execute(&v55[start..end].replace("platform.context_is_signed()", "pg_temp.plpgsql_verifier()")).await.unwrap();
+
+    let key = db.context_key();
+    let (tenant, user) = (uuid::Uuid::new_v4().to_string(), uuid::Uuid::new_v4().to_string());
+    let soon = SystemTime::now() + Duration::from_secs(60);
+    let good = key.sign(&tenant, &user, soon);
+    let (expires, signature) = good[3..].split_once(':').unwrap();
+    let far = SystemTime::UNIX_EPOCH + Duration::from_secs(999_999_999_999);
+    let cases: Vec<(&str, String, String, Option<String>, bool)> = vec![
+        ("signed", tenant.clone(), user.clone(), Some(good.clone()), true),
+        ("no user", tenant.clone(), String::new(), Some(key.sign(&tenant, "", soon)), true),
+        ("twelve-digit expiry", tenant.clone(), user.clone(), Some(key.sign(&tenant, &user, far)), true),
+        ("a further colon part", tenant.clone(), user.clone(), Some(format!("{good}:more")), true),
+        ("no token", tenant.clone(), user.clone(), None, false),
+        ("empty token", tenant.clone(), user.clone(), Some(String::new()), false),
+        ("another tenant", uuid::Uuid::new_v4().to_string(), user.clone(), Some(good.clone()), false),
+        ("another user", tenant.clone(), uuid::Uuid::new_v4().to_string(), Some(good.clone()), false),
+        ("another key", tenant.clone(), user.clone(), Some(ContextKey::generate().sign(&tenant, &user, soon)), false),
+        ("expired", tenant.clone(), user.clone(), Some(key.sign(&tenant, &user, SystemTime::now() - Duration::from_secs(1))), false),
+        ("v2", tenant.clone(), user.clone(), Some(format!("v2{}", &good[2..])), false),
+        ("upper-case hex", tenant.clone(), user.clone(), Some(format!("v1:{expires}:{}", signature.to_uppercase())), false),
+        ("short signature", tenant.clone(), user.clone(), Some(good[..good.len() - 1].to_string()), false),
+        ("long signature", tenant.clone(), user.clone(), Some(format!("{good}0")), false),
+        ("non-hex signature", tenant.clone(), user.clone(), Some(format!("v1:{expires}:g{}", &signature[1..])), false),
+        ("no expiry", tenant.clone(), user.clone(), Some(format!("v1::{signature}")), false),
+        ("signed expiry", tenant.clone(), user.clone(), Some(format!("v1:+{expires}:{signature}")), false),
+        ("thirteen-digit expiry", tenant.clone(), user.clone(), Some(format!("v1:0{expires}0:{signature}")), false),
+        ("letters in the expiry", tenant.clone(), user.clone(), Some(format!("v1:{expires}a:{signature}")), false),
+        ("prefix only", tenant.clone(), user.clone(), Some("v1:".into()), false),
+    ];
+    for (case, tenant, user, token, expected) in cases {
+        admin.batch_execute("BEGIN").await.unwrap();
+        admin
+            .execute(
+                "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true),
+                        set_config('app.context_token', coalesce($3, ''), true)",
+                &[&tenant, &user, &token],
+            )
+            .await
+            .unwrap();
+        if token.is_none() {
+            admin.batch_execute("RESET app.context_token").await.unwrap();
+        }
+        let row = admin.query_one("SELECT platform.context_is_signed(), pg_temp.plpgsql_verifier()", &[]).await.unwrap();
+        admin.batch_execute("ROLLBACK").await.unwrap();
+        let (compiled, plpgsql): (bool, bool) = (row.get(0), row.get(1));
+        assert_eq!(compiled, plpgsql, "{case}: compiled and PL/pgSQL disagree");
+        assert_eq!(compiled, expected, "{case}");
+    }
 }

@@ -1,0 +1,93 @@
+//! The signed context's verifier, compiled. migrations/tenancy/V55 defines
+//! `platform.context_is_signed()` in PL/pgSQL; the policies call it once per table
+//! a statement reads, and there it costs 20-50 µs, most of what RLS adds to a
+//! cheap query. `pgext/tenantbase_context.c` is the same check in C (~2 µs): this
+//! binary carries it (compiled by build.rs) and `migrate` swaps it in for the
+//! PL/pgSQL body wherever the server can load it: on the private cluster from the
+//! cluster's own directory, on another server from its `$libdir` if an operator
+//! installed it there. Anywhere else the PL/pgSQL verifier stays, same answers.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use sha2::Digest;
+use tokio_postgres::Client;
+
+use super::Target;
+
+/// Empty when the build found no PostgreSQL server headers.
+const LIBRARY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tenantbase_context.so"));
+
+const NATIVE_DEFINITION: &str = "
+    CREATE OR REPLACE FUNCTION platform.context_is_signed() RETURNS boolean
+        LANGUAGE c STABLE PARALLEL SAFE
+        AS '{library}', 'tenantbase_context_is_signed';
+    COMMENT ON FUNCTION platform.context_is_signed() IS
+        'tenantbase:platform verifies the caller''s own context token (native: pgext/tenantbase_context.c) with a key the caller cannot read; it reveals only whether that token is authentic.';";
+
+/// Which verifier answers `platform.context_is_signed()` in this database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verifier {
+    /// The compiled one, loaded from this library.
+    Native(String),
+    /// The PL/pgSQL one of the migrations.
+    PlPgSql,
+}
+
+/// Puts the compiled verifier in place when the server can load it; else keeps
+/// the PL/pgSQL one and says why. Needs a superuser connection (C functions).
+pub async fn install(client: &mut Client, target: &Target) -> Result<std::result::Result<Verifier, String>> {
+    if LIBRARY.is_empty() {
+        return Ok(Err("this tenantbase was built without PostgreSQL's server headers".into()));
+    }
+    let library = match &target.cluster {
+        Some(cluster) => place_library(fs::canonicalize(cluster.root())?.join("lib"))?,
+        None => "$libdir/tenantbase_context".to_string(),
+    };
+    if installed(client).await? == Verifier::Native(library.clone()) {
+        return Ok(Ok(Verifier::Native(library)));
+    }
+    let tx = client.transaction().await?;
+    if let Err(e) = tx.batch_execute(&NATIVE_DEFINITION.replace("{library}", &library.replace('\'', "''"))).await {
+        let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| e.to_string());
+        tx.rollback().await?;
+        return Ok(Err(why));
+    }
+    tx.commit().await?;
+    Ok(Ok(Verifier::Native(library)))
+}
+
+/// The verifier in place.
+pub async fn installed(client: &Client) -> Result<Verifier> {
+    let row = client
+        .query_one(
+            "SELECT l.lanname, p.probin FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+             WHERE p.oid = 'platform.context_is_signed()'::regprocedure",
+            &[],
+        )
+        .await
+        .context("reading platform.context_is_signed()")?;
+    Ok(match row.get::<_, &str>(0) {
+        "c" => Verifier::Native(row.get(1)),
+        _ => Verifier::PlPgSql,
+    })
+}
+
+/// Writes the library where the cluster's server reads it, once per build: the
+/// name carries its hash, so a library a running backend has loaded is never
+/// overwritten, and databases still pointing at an older build keep working.
+fn place_library(dir: PathBuf) -> Result<String> {
+    let hash = hex::encode(&sha2::Sha256::digest(LIBRARY)[..6]);
+    let path = dir.join(format!("tenantbase_context-{hash}.so"));
+    if !path.exists() {
+        fs::create_dir_all(&dir)?;
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))?;
+        let partial = dir.join(format!(".tenantbase_context-{hash}.{}", std::process::id()));
+        fs::write(&partial, LIBRARY).with_context(|| format!("writing {}", partial.display()))?;
+        fs::set_permissions(&partial, fs::Permissions::from_mode(0o644))?;
+        fs::rename(&partial, &path)?;
+    }
+    path.to_str().map(str::to_string).context("the cluster's directory is not valid UTF-8")
+}
