@@ -28,6 +28,7 @@ GRANT tenantbase_platform, tenantbase_audit TO tenantbase_owner;
 -- Every tenant transaction opens with SET LOCAL lines carrying a freshly signed
 -- token, a text never seen twice: tracked as utility statements, each request
 -- would add an entry to pg_stat_statements, evicting the useful ones and taking
--- its exclusive lock. The app's statements themselves are still tracked.
+-- its exclusive lock, and where its view is installed any session of the same
+-- role could read the tokens there. The app's statements are still tracked.
 ALTER ROLE tenantbase_app SET pg_stat_statements.track_utility = off;
 ALTER ROLE tenantbase_readonly SET pg_stat_statements.track_utility = off;
