@@ -22,14 +22,19 @@ fn main() {
         println!("cargo:rerun-if-changed={HEADERS}");
     }
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("tenantbase_context.so");
-    if let Err(why) = build(&out) {
-        println!("cargo:warning=the native context verifier was not built ({why}); migrate keeps the PL/pgSQL one");
-        fs::write(&out, b"").expect("writing to OUT_DIR");
+    match build(&out) {
+        Ok(version) => println!("cargo:rustc-env=TENANTBASE_VERIFIER_BUILT_FOR={version}"),
+        Err(why) => {
+            println!("cargo:warning=the native context verifier was not built ({why}); migrate keeps the PL/pgSQL one");
+            println!("cargo:rustc-env=TENANTBASE_VERIFIER_BUILT_FOR=");
+            fs::write(&out, b"").expect("writing to OUT_DIR");
+        }
     }
 }
 
-fn build(out: &Path) -> Result<(), String> {
-    let include = server_include_dir().ok_or("no PostgreSQL server headers: apt-get install postgresql-server-dev-<major>")?;
+/// Compiles the library; returns the PostgreSQL version it was built for.
+fn build(out: &Path) -> Result<String, String> {
+    let (include, version) = server_headers().ok_or("no PostgreSQL server headers: apt-get install postgresql-server-dev-<major>")?;
     let compiler = cc::Build::new().get_compiler();
     let status = compiler
         .to_command()
@@ -41,12 +46,12 @@ fn build(out: &Path) -> Result<(), String> {
         .arg(SOURCE)
         .status()
         .map_err(|e| format!("running the C compiler: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("the C compiler failed: {status}")) }
+    if status.success() { Ok(version) } else { Err(format!("the C compiler failed: {status}")) }
 }
 
-/// The server headers beside the pg_config that the run-time search would pick:
-/// TENANTBASE_PG_BIN, then PATH, then the newest /usr/lib/postgresql/<major>.
-fn server_include_dir() -> Option<PathBuf> {
+/// The server headers and version of the pg_config that the run-time search would
+/// pick: TENANTBASE_PG_BIN, then PATH, then the newest /usr/lib/postgresql/<major>.
+fn server_headers() -> Option<(PathBuf, String)> {
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Some(bin) = env::var_os("TENANTBASE_PG_BIN") {
         candidates.push(PathBuf::from(bin).join("pg_config"));
@@ -61,8 +66,11 @@ fn server_include_dir() -> Option<PathBuf> {
     versioned.sort();
     candidates.extend(versioned.into_iter().rev().map(|(_, path)| path));
     candidates.into_iter().find_map(|pg_config| {
-        let output = Command::new(&pg_config).arg("--includedir-server").output().ok()?;
-        let dir = PathBuf::from(String::from_utf8(output.stdout).ok()?.trim());
-        (output.status.success() && dir.join("postgres.h").exists()).then_some(dir)
+        let output = Command::new(&pg_config).args(["--includedir-server", "--version"]).output().ok()?;
+        let stdout = String::from_utf8(output.stdout).ok()?;
+        let mut lines = stdout.lines();
+        let dir = PathBuf::from(lines.next()?.trim());
+        let version = lines.next()?.trim().trim_start_matches("PostgreSQL ").to_string();
+        (output.status.success() && dir.join("postgres.h").exists()).then_some((dir, version))
     })
 }

@@ -124,6 +124,13 @@ pub enum DbAction {
         #[arg(long, value_enum, default_value = "admin")]
         role: UrlRole,
     },
+    /// Write the compiled context verifier for a PostgreSQL server of your own: copy it into that
+    /// server's `pg_config --pkglibdir`, then `migrate` puts it in place of the PL/pgSQL one.
+    VerifierLibrary {
+        /// Where to write it.
+        #[arg(long, default_value = "tenantbase_context.so")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -433,6 +440,10 @@ Report, JSON and plots in {}", options.report_dir.display());
                     UrlRole::App => &target.app,
                 };
                 println!("{}", db::url_of(config));
+            }
+            DbAction::VerifierLibrary { out } => {
+                verifier::write_library(out)?;
+                println!("Wrote {} (PostgreSQL {}): install it in the server's `pg_config --pkglibdir`.", out.display(), verifier::BUILT_FOR);
             }
         }
         Ok(())

@@ -9,13 +9,16 @@
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use sha2::Digest;
 use tokio_postgres::Client;
 
 use super::Target;
+
+/// The PostgreSQL version the library was compiled for; empty without one.
+pub const BUILT_FOR: &str = env!("TENANTBASE_VERIFIER_BUILT_FOR");
 
 /// Empty when the build found no PostgreSQL server headers.
 const LIBRARY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tenantbase_context.so"));
@@ -85,9 +88,20 @@ fn place_library(dir: PathBuf) -> Result<String> {
         fs::create_dir_all(&dir)?;
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))?;
         let partial = dir.join(format!(".tenantbase_context-{hash}.{}", std::process::id()));
-        fs::write(&partial, LIBRARY).with_context(|| format!("writing {}", partial.display()))?;
-        fs::set_permissions(&partial, fs::Permissions::from_mode(0o644))?;
+        write_library(&partial)?;
         fs::rename(&partial, &path)?;
     }
     path.to_str().map(str::to_string).context("the cluster's directory is not valid UTF-8")
+}
+
+/// Writes the compiled verifier to `path`, for a server tenantbase does not run:
+/// installed in that server's `pg_config --pkglibdir` as `tenantbase_context.so`,
+/// the next `migrate` puts it in place.
+pub fn write_library(path: &Path) -> Result<()> {
+    if LIBRARY.is_empty() {
+        bail!("this tenantbase was built without PostgreSQL's server headers: no compiled verifier to write");
+    }
+    fs::write(path, LIBRARY).with_context(|| format!("writing {}", path.display()))?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o644))?;
+    Ok(())
 }
