@@ -14,6 +14,10 @@
  * privilege or policy applies (the caller cannot read that table, this code
  * can), and the function needs no SECURITY DEFINER. A backend keeps the key for
  * at most KEY_TTL, so a replaced key takes effect within that time.
+ *
+ * It also remembers the last context it found authentic (token, tenant and user,
+ * each byte for byte, under the same key): a transaction's later statements, and
+ * a statement's second table, then skip the HMAC. Expiry is checked every time.
  */
 #include "postgres.h"
 
@@ -25,6 +29,7 @@
 #include "common/hmac.h"
 #include "fmgr.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -40,6 +45,53 @@ PG_MODULE_MAGIC;
 static uint8 cached_key[KEY_LENGTH];
 static bool key_cached = false;
 static TimestampTz key_cached_at = 0;
+
+/*
+ * The last authentic context under cached_key, its three settings kept apart:
+ * joined into one string, a newline inside one setting could pass for the
+ * boundary between two.
+ */
+typedef struct VerifiedContext
+{
+	char	   *token;
+	char	   *tenant;
+	char	   *user;
+} VerifiedContext;
+
+static VerifiedContext verified = {NULL, NULL, NULL};
+
+static void
+forget_verified(void)
+{
+	if (verified.token != NULL)
+	{
+		pfree(verified.token);
+		pfree(verified.tenant);
+		pfree(verified.user);
+	}
+	verified.token = verified.tenant = verified.user = NULL;
+}
+
+static bool
+is_verified(const char *token, const char *tenant, const char *user)
+{
+	return verified.token != NULL && strcmp(token, verified.token) == 0
+		&& strcmp(tenant, verified.tenant) == 0 && strcmp(user, verified.user) == 0;
+}
+
+static void
+remember_verified(const char *token, const char *tenant, const char *user)
+{
+	/* Allocated before anything is replaced: running out of memory leaves a whole entry or none. */
+	char	   *token_copy = MemoryContextStrdup(TopMemoryContext, token);
+	char	   *tenant_copy = MemoryContextStrdup(TopMemoryContext, tenant);
+	char	   *user_copy = MemoryContextStrdup(TopMemoryContext, user);
+
+	forget_verified();
+	verified.token = token_copy;
+	verified.tenant = tenant_copy;
+	verified.user = user_copy;
+}
 
 /* Reads the one row of platform.context_keys; false when there is none. */
 static bool
@@ -96,8 +148,14 @@ current_key(void)
 
 	if (!key_cached || now - key_cached_at > KEY_TTL_USECS || now < key_cached_at)
 	{
+		uint8		previous[KEY_LENGTH];
+		bool		had_key = key_cached;
+
+		memcpy(previous, cached_key, KEY_LENGTH);
 		key_cached = load_key();
 		key_cached_at = now;
+		if (!key_cached || !had_key || memcmp(previous, cached_key, KEY_LENGTH) != 0)
+			forget_verified();
 	}
 	return key_cached;
 }
@@ -136,6 +194,8 @@ tenantbase_context_is_signed(PG_FUNCTION_ARGS)
 	uint8		difference = 0;
 	TimestampTz transaction_start;
 	int64		transaction_start_unix_usecs;
+	const char *tenant;
+	const char *user;
 	char	   *message;
 	pg_hmac_ctx *hmac;
 	bool		computed;
@@ -176,8 +236,12 @@ tenantbase_context_is_signed(PG_FUNCTION_ARGS)
 	if (!current_key())
 		PG_RETURN_BOOL(false);
 
-	message = psprintf("v1:%s:%s:%.*s", setting("app.tenant_id"), setting("app.user_id"),
-					   (int) expires_length, expires);
+	tenant = setting("app.tenant_id");
+	user = setting("app.user_id");
+	if (is_verified(token, tenant, user))
+		PG_RETURN_BOOL(true);
+
+	message = psprintf("v1:%s:%s:%.*s", tenant, user, (int) expires_length, expires);
 	hmac = pg_hmac_create(PG_SHA256);
 	if (hmac == NULL)
 		elog(ERROR, "out of memory creating an HMAC context");
@@ -192,5 +256,8 @@ tenantbase_context_is_signed(PG_FUNCTION_ARGS)
 	/* Constant time: how much of a guess was right must not show in the timing. */
 	for (int i = 0; i < SIGNATURE_LENGTH; i++)
 		difference |= given[i] ^ expected[i];
-	PG_RETURN_BOOL(difference == 0);
+	if (difference != 0)
+		PG_RETURN_BOOL(false);
+	remember_verified(token, tenant, user);
+	PG_RETURN_BOOL(true);
 }

@@ -52,6 +52,9 @@ BEGIN
         IF ranked THEN
             fn := format('search.%I', target.nspname || '_' || target.relname);
             argument := 'phrase text';
+            -- The condition keeps the call (the planner then chooses the GIN index);
+            -- the ranking uses the query parsed once into a variable: in a generic
+            -- plan, websearch_to_tsquery($1) inside ts_rank() runs for every match.
             predicate := format('t.%I @@ websearch_to_tsquery(''english''::regconfig, $1)', ix.col);
         ELSIF ix.typ = 'jsonb' THEN
             fn := format('search.%I', target.nspname || '_' || target.relname || '_' || ix.col || '_containing');
@@ -76,6 +79,7 @@ BEGIN
                  #variable_conflict use_column
                  DECLARE
                      acting_tenant uuid := tenancy.current_tenant_id();
+                     %s
                  BEGIN
                      RETURN QUERY
                      SELECT %s
@@ -87,8 +91,8 @@ BEGIN
                  $body$',
             fn, argument,
             CASE WHEN ranked THEN key_defs || ', rank real' ELSE key_defs END,
-            CASE WHEN ranked THEN format('%s, ts_rank(t.%I, websearch_to_tsquery(''english''::regconfig, $1)) AS match_rank',
-                                         key_cols, ix.col)
+            CASE WHEN ranked THEN 'parsed_query tsquery := websearch_to_tsquery(''english''::regconfig, $1);' ELSE '' END,
+            CASE WHEN ranked THEN format('%s, ts_rank(t.%I, parsed_query) AS match_rank', key_cols, ix.col)
                  ELSE key_cols END,
             tbl,
             predicate,

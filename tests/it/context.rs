@@ -115,6 +115,7 @@ async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
     let good = key.sign(&tenant, &user, soon);
     let (expires, signature) = good[3..].split_once(':').unwrap();
     let far = SystemTime::UNIX_EPOCH + Duration::from_secs(999_999_999_999);
+    let other = uuid::Uuid::new_v4().to_string();
     let cases: Vec<(&str, String, String, Option<String>, bool)> = vec![
         ("signed", tenant.clone(), user.clone(), Some(good.clone()), true),
         ("no user", tenant.clone(), String::new(), Some(key.sign(&tenant, "", soon)), true),
@@ -136,6 +137,12 @@ async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
         ("thirteen-digit expiry", tenant.clone(), user.clone(), Some(format!("v1:0{expires}0:{signature}")), false),
         ("letters in the expiry", tenant.clone(), user.clone(), Some(format!("v1:{expires}a:{signature}")), false),
         ("prefix only", tenant.clone(), user.clone(), Some("v1:".into()), false),
+        // The compiled verifier remembers the last authentic context: a newline
+        // moved between its settings must not pass for it.
+        ("a further part naming another tenant", tenant.clone(), user.clone(), Some(format!("{good}:\n{other}")), true),
+        ("that tenant, the rest moved into the user", other.clone(), format!("{tenant}\n{user}"), Some(format!("{good}:")), false),
+        ("the remembered context again", tenant.clone(), user.clone(), Some(format!("{good}:\n{other}")), true),
+        ("its token with another tenant", other.clone(), user.clone(), Some(format!("{good}:\n{other}")), false),
     ];
     for (case, tenant, user, token, expected) in cases {
         admin.batch_execute("BEGIN").await.unwrap();
@@ -156,4 +163,23 @@ async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
         assert_eq!(compiled, plpgsql, "{case}: compiled and PL/pgSQL disagree");
         assert_eq!(compiled, expected, "{case}");
     }
+}
+
+/// The compiled verifier keeps the key (and its last authentic context) per
+/// backend for at most a second: after a rotation, a connection that verified
+/// with the old key refuses it and accepts the new one.
+#[tokio::test]
+async fn a_rotated_key_takes_over_within_a_second_on_a_connection_that_used_the_old_one() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let app = connect(&db.target.app).await.unwrap();
+    let olivia = TenantCtx::new(seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let old = db.context_key();
+    assert_eq!(count_after(&app, &olivia.begin_sql(&old), MEMBERSHIPS).await, 4);
+
+    let rotated = ContextKey::generate();
+    ContextKey::provision(&db.admin().await, Some(&rotated)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(count_after(&app, &olivia.begin_sql(&old), MEMBERSHIPS).await, 0, "the old key no longer signs");
+    assert_eq!(count_after(&app, &olivia.begin_sql(&rotated), MEMBERSHIPS).await, 4, "the new key does");
 }
