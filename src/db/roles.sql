@@ -32,3 +32,10 @@ GRANT tenantbase_platform, tenantbase_audit TO tenantbase_owner;
 -- role could read the tokens there. The app's statements are still tracked.
 ALTER ROLE tenantbase_app SET pg_stat_statements.track_utility = off;
 ALTER ROLE tenantbase_readonly SET pg_stat_statements.track_utility = off;
+-- The app's statements are tenant-scoped and served by tenant-leading indexes,
+-- so one generic plan per prepared statement fits every tenant. Left to choose
+-- (auto), PostgreSQL keeps planning them again for each tenant's values, and
+-- planning under RLS costs more than the execution of a short query (measured in
+-- BENCHMARKS.md: 0.17 against 0.08 ms for the newest 50 orders). Reporting
+-- (tenantbase_readonly) keeps custom plans for its skew-sensitive aggregates.
+ALTER ROLE tenantbase_app SET plan_cache_mode = force_generic_plan;
