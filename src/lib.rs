@@ -12,5 +12,6 @@ pub mod bench;
 pub mod cli;
 pub mod db;
 pub mod isolation;
+pub mod progress;
 pub mod secrets;
 pub mod seed;

@@ -118,6 +118,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let progress = ProgressBar::with_draw_target(Some(units), ProgressDrawTarget::stderr());
     progress.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")?);
     progress.enable_steady_tick(Duration::from_millis(200));
+    crate::progress::log_when_not_a_terminal(&progress);
 
     let loading = Instant::now();
     let data = dataset::open(target, SCRATCH_DATABASE, scale, options.fresh, &progress).await?;

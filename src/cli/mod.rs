@@ -545,7 +545,7 @@ fn keep_partitions_ahead(db: Db) {
     });
 }
 
-/// A progress bar on stderr (drawn only on a terminal): a spinner without a length.
+/// A progress bar on stderr (drawn on a terminal, logged every 30 s elsewhere): a spinner without a length.
 fn progress_bar(length: Option<u64>, template: &str) -> ProgressBar {
     let bar = match length {
         Some(length) => ProgressBar::new(length),
@@ -553,5 +553,6 @@ fn progress_bar(length: Option<u64>, template: &str) -> ProgressBar {
     };
     bar.set_style(ProgressStyle::with_template(template).expect("a valid progress template"));
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    crate::progress::log_when_not_a_terminal(&bar);
     bar
 }

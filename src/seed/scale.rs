@@ -131,6 +131,9 @@ pub async fn seed_scale(target: &Target, options: &ScaleOptions) -> Result<Scale
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} rows ({per_sec}) {msg}")
             .expect("a valid progress template"),
     );
+    if options.progress {
+        crate::progress::log_when_not_a_terminal(&bar);
+    }
 
     if !options.audit {
         admin.query("SELECT audit.set_auditing(false)", &[]).await.context("switching auditing off for the load")?;
