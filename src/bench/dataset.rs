@@ -129,7 +129,7 @@ fn quote_literal(s: &str) -> String {
 /// `seed scale` into `target`, its own progress bar shown instead of ours meanwhile.
 async fn load(target: &Target, scale: Scale, progress: &ProgressBar) -> Result<()> {
     progress.set_draw_target(ProgressDrawTarget::hidden());
-    // The benchmark reads these rows and measures auditing on its own scratch table: no per-row trail needed.
+    // The benchmark only reads these rows; its write phase measures auditing with rows of its own.
     let options = ScaleOptions { tenants: scale.tenants, rows_per_tenant: scale.rows_per_tenant, seed: 1, progress: true, audit: false };
     let loaded = seed_scale(target, &options).await;
     progress.set_draw_target(ProgressDrawTarget::stderr());

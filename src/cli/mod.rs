@@ -175,7 +175,7 @@ pub enum SeedWhat {
         /// Seed of the generator: the same seed generates the same rows.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Switch the audit trail off while the rows load (five times faster; for scratch databases only:
+        /// Switch the audit trail off while the rows load (about four times faster; for scratch databases only:
         /// every table's recording is off meanwhile, and the switches are recorded on the platform chain).
         #[arg(long)]
         without_audit: bool,

@@ -34,7 +34,7 @@ pub struct ScaleOptions {
     pub progress: bool,
     /// Record an audit entry per loaded row. Off, recording is switched off for
     /// every audited table while the rows load (both switches are entries on the
-    /// platform chain): five times faster, for scratch databases such as the
+    /// platform chain): about four times faster, for scratch databases such as the
     /// benchmark's, never for one that others write to meanwhile.
     pub audit: bool,
 }
