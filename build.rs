@@ -34,7 +34,8 @@ fn main() {
 
 /// Compiles the library; returns the PostgreSQL version it was built for.
 fn build(out: &Path) -> Result<String, String> {
-    let (include, version) = server_headers().ok_or("no PostgreSQL server headers: apt-get install postgresql-server-dev-<major>")?;
+    let (include, version) =
+        server_headers().ok_or("no PostgreSQL server headers: apt-get install postgresql-server-dev-<major>")?;
     let compiler = cc::Build::new().get_compiler();
     let status = compiler
         .to_command()
@@ -46,7 +47,11 @@ fn build(out: &Path) -> Result<String, String> {
         .arg(SOURCE)
         .status()
         .map_err(|e| format!("running the C compiler: {e}"))?;
-    if status.success() { Ok(version) } else { Err(format!("the C compiler failed: {status}")) }
+    if status.success() {
+        Ok(version)
+    } else {
+        Err(format!("the C compiler failed: {status}"))
+    }
 }
 
 /// The server headers and version of the pg_config that the run-time search would

@@ -41,7 +41,10 @@ pub struct UserOut {
 
 #[utoipa::path(post, path = "/v1/auth/signup", tag = "auth", request_body = SignUp,
     responses((status = 201, body = UserOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson<SignUp>) -> ApiResult<(StatusCode, Json<UserOut>)> {
+pub async fn signup(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignUp>,
+) -> ApiResult<(StatusCode, Json<UserOut>)> {
     let email = body.email.trim().to_lowercase();
     if !email.contains('@') || email.len() > 320 || email.chars().any(char::is_whitespace) {
         return Err(ApiError::validation("email", "is not an email address"));
@@ -79,7 +82,11 @@ pub struct SessionOut {
 
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, body = SessionOut), (status = 401, body = Problem), (status = 423, body = Problem)))]
-pub async fn login(State(state): State<AppState>, Meta(meta): Meta, ApiJson(body): ApiJson<Login>) -> ApiResult<Json<SessionOut>> {
+pub async fn login(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    ApiJson(body): ApiJson<Login>,
+) -> ApiResult<Json<SessionOut>> {
     let invalid = || ApiError::Unauthorized("invalid email or password");
     let rows = state
         .db
@@ -160,7 +167,8 @@ pub struct MeOut {
 pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MeOut>> {
     let ctx = TenantCtx::for_user(caller.principal.user_id()).with_meta(caller.meta);
     let mut tx = state.db.tenant_tx(&ctx).await?;
-    let user = tx.query_one("SELECT id, email::text, full_name FROM tenancy.users WHERE id = $1", &[&ctx.user_id]).await?;
+    let user =
+        tx.query_one("SELECT id, email::text, full_name FROM tenancy.users WHERE id = $1", &[&ctx.user_id]).await?;
     let tenants = tx
         .query("SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants()", &[])
         .await?
@@ -180,5 +188,7 @@ pub async fn hash_in_background(password: String) -> ApiResult<String> {
 }
 
 async fn verify_in_background(password: String, hash: String) -> ApiResult<bool> {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| ApiError::Internal(e.into()))
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))
 }

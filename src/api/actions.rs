@@ -5,8 +5,8 @@
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
-use utoipa::ToSchema;
 use serde_json::Value;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::auth::InTenant;
@@ -28,7 +28,12 @@ pub struct Completion {
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/ai-tasks/{id}/complete", tag = "actions", request_body = Completion, security(("bearer" = [])),
     params(("tenant" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn complete_ai_task(State(state): State<AppState>, t: InTenant, ApiPath((_, id)): ApiPath<(String, String)>, ApiJson(body): ApiJson<Completion>) -> ApiResult<Json<Value>> {
+pub async fn complete_ai_task(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, id)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<Completion>,
+) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
     if body.actual_cost.is_some_and(|c| c < 0) {
         return Err(ApiError::validation("actual_cost", "must not be negative"));
@@ -49,7 +54,12 @@ pub struct Failure {
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/ai-tasks/{id}/fail", tag = "actions", request_body = Failure, security(("bearer" = [])),
     params(("tenant" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn fail_ai_task(State(state): State<AppState>, t: InTenant, ApiPath((_, id)): ApiPath<(String, String)>, ApiJson(body): ApiJson<Failure>) -> ApiResult<Json<Value>> {
+pub async fn fail_ai_task(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, id)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<Failure>,
+) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
     let sql = "UPDATE agents.tasks t SET status = 'failed', error_details = $3
                WHERE tenant_id = $1 AND id = $2 AND status NOT IN ('completed', 'awaiting_credits', 'cancelled')
@@ -61,7 +71,11 @@ pub async fn fail_ai_task(State(state): State<AppState>, t: InTenant, ApiPath((_
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/orders/{id}/cancel", tag = "actions", security(("bearer" = [])),
     params(("tenant" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn cancel_order(State(state): State<AppState>, t: InTenant, ApiPath((_, id)): ApiPath<(String, String)>) -> ApiResult<Json<Value>> {
+pub async fn cancel_order(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, id)): ApiPath<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
     let sql = "UPDATE commerce.orders t SET status = 'cancelled', fulfillment_status = 'cancelled'
                WHERE tenant_id = $1 AND id = $2 AND status NOT IN ('cancelled', 'refunded', 'shipped', 'delivered')
@@ -73,7 +87,11 @@ pub async fn cancel_order(State(state): State<AppState>, t: InTenant, ApiPath((_
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/orders/{id}/refund", tag = "actions", security(("bearer" = [])),
     params(("tenant" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn refund_order(State(state): State<AppState>, t: InTenant, ApiPath((_, id)): ApiPath<(String, String)>) -> ApiResult<Json<Value>> {
+pub async fn refund_order(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, id)): ApiPath<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
     let sql = "UPDATE commerce.orders t SET status = 'refunded', payment_status = 'refunded'
                WHERE tenant_id = $1 AND id = $2 AND status NOT IN ('cancelled', 'refunded')
@@ -92,7 +110,12 @@ pub struct Publication {
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/content/{id}/publish", tag = "actions", request_body = Publication, security(("bearer" = [])),
     params(("tenant" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn publish_content(State(state): State<AppState>, t: InTenant, ApiPath((_, id)): ApiPath<(String, String)>, ApiJson(body): ApiJson<Publication>) -> ApiResult<Json<Value>> {
+pub async fn publish_content(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, id)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<Publication>,
+) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
     let sql = "UPDATE content.content_projects t SET status = 'published', publish_date = coalesce(publish_date, now()),
                    published_urls = (SELECT array(SELECT DISTINCT u FROM unnest(published_urls || $3::text[]) u))
@@ -115,13 +138,20 @@ pub struct Response {
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/approval-requests/{id}/responses", tag = "actions", request_body = Response, security(("bearer" = [])),
     params(("tenant" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn respond_to_approval(State(state): State<AppState>, t: InTenant, ApiPath((_, id)): ApiPath<(String, String)>, ApiJson(body): ApiJson<Response>) -> ApiResult<Json<Value>> {
+pub async fn respond_to_approval(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, id)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<Response>,
+) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
     if !matches!(body.decision.as_str(), "approve" | "reject" | "approve_with_conditions" | "delegate") {
         return Err(ApiError::validation("decision", "must be approve, reject, approve_with_conditions or delegate"));
     }
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let exists = tx.query_opt("SELECT 1 FROM work.approval_requests WHERE tenant_id = $1 AND id = $2", &[&t.ctx.tenant_id, &id]).await?;
+    let exists = tx
+        .query_opt("SELECT 1 FROM work.approval_requests WHERE tenant_id = $1 AND id = $2", &[&t.ctx.tenant_id, &id])
+        .await?;
     exists.ok_or(ApiError::NotFound)?;
     tx.execute(
         "INSERT INTO work.approval_responses (tenant_id, request_id, approver_id, decision, comments, conditions)
@@ -133,7 +163,12 @@ pub async fn respond_to_approval(State(state): State<AppState>, t: InTenant, Api
         ApiError::Conflict(_) => ApiError::Conflict("you have already answered this request".into()),
         other => other,
     })?;
-    let row = tx.query_one("SELECT to_jsonb(t) FROM work.approval_requests t WHERE tenant_id = $1 AND id = $2", &[&t.ctx.tenant_id, &id]).await?;
+    let row = tx
+        .query_one(
+            "SELECT to_jsonb(t) FROM work.approval_requests t WHERE tenant_id = $1 AND id = $2",
+            &[&t.ctx.tenant_id, &id],
+        )
+        .await?;
     tx.commit().await?;
     Ok(Json(row.get(0)))
 }
@@ -160,7 +195,8 @@ async fn one_change(
             return Err(ApiError::NotFound);
         }
         // FOR UPDATE sees only rows the UPDATE policy lets this user change.
-        let changeable = tx.query_opt(&format!("SELECT 1 FROM {table} WHERE tenant_id = $1 AND id = $2 FOR UPDATE"), key).await?;
+        let changeable =
+            tx.query_opt(&format!("SELECT 1 FROM {table} WHERE tenant_id = $1 AND id = $2 FOR UPDATE"), key).await?;
         return Err(match changeable {
             Some(_) => ApiError::Conflict("the row is not in a state that allows this".into()),
             None => ApiError::Forbidden("your role does not allow this"),

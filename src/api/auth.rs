@@ -126,7 +126,9 @@ async fn verify(db: &Db, cache: &AuthCache, token: &str) -> ApiResult<Principal>
         return Ok(principal);
     }
     let principal = if token.starts_with(SESSION_PREFIX) {
-        let rows = db.platform_call("SELECT session_id, user_id FROM platform.authenticate_session($1)", &[&hash.as_slice()]).await?;
+        let rows = db
+            .platform_call("SELECT session_id, user_id FROM platform.authenticate_session($1)", &[&hash.as_slice()])
+            .await?;
         let row = rows.first().ok_or(ApiError::Unauthorized("the session is unknown, ended or expired"))?;
         Principal::Session { session_id: row.get(0), user_id: row.get(1) }
     } else if let Some(rest) = token.strip_prefix(API_KEY_PREFIX) {
@@ -204,7 +206,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Meta {
 /// Request id (set by the request-id layer), client address and user agent.
 pub fn request_meta(parts: &Parts) -> RequestMeta {
     RequestMeta {
-        request_id: parts.extensions.get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).map(str::to_string),
+        request_id: parts
+            .extensions
+            .get::<RequestId>()
+            .and_then(|id| id.header_value().to_str().ok())
+            .map(str::to_string),
         api_key_id: None,
         client_ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()).map(canonical_ip),
         user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
@@ -277,7 +283,10 @@ where
         let role = match app.auth.memberships.get(&key).await {
             Some(role) => role,
             None => {
-                let rows = app.db.platform_call("SELECT platform.membership_role($1, $2)::text", &[&tenant_id, &user_id]).await?;
+                let rows = app
+                    .db
+                    .platform_call("SELECT platform.membership_role($1, $2)::text", &[&tenant_id, &user_id])
+                    .await?;
                 let role: Option<String> = rows.first().and_then(|r| r.get(0));
                 app.auth.memberships.insert(key, role.clone()).await;
                 role

@@ -87,9 +87,17 @@ impl IntoResponse for ApiError {
             ApiError::Validation { field, .. } => field.clone(),
             _ => None,
         };
-        let problem = Problem { kind: format!("{PROBLEM_BASE}{slug}"), title: title.to_string(), status: status.as_u16(), detail, field };
+        let problem = Problem {
+            kind: format!("{PROBLEM_BASE}{slug}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail,
+            field,
+        };
         let mut response = (status, axum::Json(problem)).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, "application/problem+json".parse().expect("a valid header"));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, "application/problem+json".parse().expect("a valid header"));
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("a valid header"));
         }
@@ -115,10 +123,9 @@ impl From<DbError> for ApiError {
             c if *c == SqlState::UNIQUE_VIOLATION => {
                 ApiError::Conflict(format!("a row with the same {} exists", rule.unwrap_or_else(|| "key".into())))
             }
-            c if *c == SqlState::NOT_NULL_VIOLATION => ApiError::Validation {
-                field: db.column().map(str::to_string),
-                message: "is required".into(),
-            },
+            c if *c == SqlState::NOT_NULL_VIOLATION => {
+                ApiError::Validation { field: db.column().map(str::to_string), message: "is required".into() }
+            }
             c if *c == SqlState::FOREIGN_KEY_VIOLATION => ApiError::Validation {
                 field: None,
                 message: format!("refers to a row that does not exist ({})", rule.unwrap_or_default()),
@@ -127,7 +134,9 @@ impl From<DbError> for ApiError {
                 field: None,
                 message: format!("breaks the rule {}", rule.unwrap_or_else(|| db.message().to_string())),
             },
-            c if *c == SqlState::RAISE_EXCEPTION => ApiError::Validation { field: None, message: db.message().to_string() },
+            c if *c == SqlState::RAISE_EXCEPTION => {
+                ApiError::Validation { field: None, message: db.message().to_string() }
+            }
             c if *c == SqlState::INVALID_TEXT_REPRESENTATION
                 || *c == SqlState::NUMERIC_VALUE_OUT_OF_RANGE
                 || *c == SqlState::STRING_DATA_RIGHT_TRUNCATION

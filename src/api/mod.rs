@@ -89,7 +89,10 @@ pub fn router(state: AppState) -> Router {
         .route("/tenants", get(tenants::my_tenants).post(tenants::create_tenant))
         .route("/tenants/{tenant}", get(tenants::get_tenant).patch(tenants::patch_tenant))
         .route("/tenants/{tenant}/members", get(tenants::list_members).post(tenants::add_member))
-        .route("/tenants/{tenant}/members/{user_id}", axum::routing::patch(tenants::change_member).delete(tenants::remove_member))
+        .route(
+            "/tenants/{tenant}/members/{user_id}",
+            axum::routing::patch(tenants::change_member).delete(tenants::remove_member),
+        )
         .route("/tenants/{tenant}/members/{user_id}/roles/{role_id}", post(tenants::assign_role))
         .route("/tenants/{tenant}/roles/{role_id}/permissions", post(tenants::grant_permission))
         .route("/tenants/{tenant}/api-keys", get(tenants::list_api_keys).post(tenants::create_api_key))
@@ -101,7 +104,10 @@ pub fn router(state: AppState) -> Router {
         .route("/tenants/{tenant}/content/{id}/publish", post(actions::publish_content))
         .route("/tenants/{tenant}/approval-requests/{id}/responses", post(actions::respond_to_approval))
         .route("/tenants/{tenant}/{resource}", get(resources::list).post(resources::create))
-        .route("/tenants/{tenant}/{resource}/{id}", get(resources::get).patch(resources::update).delete(resources::delete));
+        .route(
+            "/tenants/{tenant}/{resource}/{id}",
+            get(resources::get).patch(resources::update).delete(resources::delete),
+        );
     let body_limit = state.body_limit;
     Router::new()
         .route("/healthz", get(healthz))
@@ -125,7 +131,9 @@ pub fn router(state: AppState) -> Router {
 /// replaced by a fresh one rather than logged and stored.
 async fn drop_unusable_request_id(mut request: Request, next: Next) -> Response {
     let usable = |v: &HeaderValue| {
-        v.to_str().is_ok_and(|s| (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b)))
+        v.to_str().is_ok_and(|s| {
+            (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
     };
     if request.headers().get(REQUEST_ID).is_some_and(|v| !usable(v)) {
         request.headers_mut().remove(REQUEST_ID);
@@ -165,7 +173,8 @@ pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()>
 
 async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
+    let mut term =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
     tokio::select! {
         _ = ctrl_c => {},
         _ = term.recv() => {},

@@ -32,7 +32,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -41,7 +44,8 @@ pub fn document(resources: &Resources) -> Value {
     let mut doc = serde_json::to_value(Described::openapi()).expect("the OpenAPI document serializes");
     doc["info"]["version"] = json!(env!("CARGO_PKG_VERSION"));
     let problem = |description: &str| json!({ "description": description, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } });
-    let tenant = json!({ "name": "tenant", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } });
+    let tenant =
+        json!({ "name": "tenant", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } });
     let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } });
     let security = json!([{ "bearer": [] }]);
     for (name, resource) in resources.0.iter() {
@@ -64,11 +68,20 @@ pub fn document(resources: &Resources) -> Value {
         let page = json!({ "type": "object", "properties": {
             "items": { "type": "array", "items": { "$ref": row } },
             "next_cursor": { "type": "string", "nullable": true } } });
-        let ok = |schema: Value| json!({ "description": "OK", "content": { "application/json": { "schema": schema } } });
+        let ok =
+            |schema: Value| json!({ "description": "OK", "content": { "application/json": { "schema": schema } } });
         let body = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": write } } } });
-        let patch_body = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": write } } } });
+        let patch_body =
+            json!({ "required": true, "content": { "application/json": { "schema": { "$ref": write } } } });
         let mut errors = Map::new();
-        for (status, text) in [("400", "Bad request"), ("401", "Authentication required"), ("403", "Forbidden"), ("404", "Not found"), ("422", "Invalid value"), ("503", "Unavailable")] {
+        for (status, text) in [
+            ("400", "Bad request"),
+            ("401", "Authentication required"),
+            ("403", "Forbidden"),
+            ("404", "Not found"),
+            ("422", "Invalid value"),
+            ("503", "Unavailable"),
+        ] {
             errors.insert(status.into(), problem(text));
         }
         let with = |mut responses: Map<String, Value>| {

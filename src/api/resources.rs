@@ -82,14 +82,25 @@ pub const RESOURCES: &[ResourceDef] = &[
     plain("ai-task-results", "agents.task_results"),
     plain("credit-ledger", "agents.credit_ledger"),
     plain("conversations", "agents.conversations"),
-    ResourceDef { name: "messages", table: "agents.messages", hidden: &[], read_only: &["sequence"], search: None, sealed: None },
+    ResourceDef {
+        name: "messages",
+        table: "agents.messages",
+        hidden: &[],
+        read_only: &["sequence"],
+        search: None,
+        sealed: None,
+    },
     ResourceDef {
         name: "stores",
         table: "commerce.stores",
         hidden: &["credentials_sealed", "credentials_key_id"],
         read_only: &[],
         search: None,
-        sealed: Some(SealedInput { field: "credentials", sealed_column: "credentials_sealed", key_column: "credentials_key_id" }),
+        sealed: Some(SealedInput {
+            field: "credentials",
+            sealed_column: "credentials_sealed",
+            key_column: "credentials_key_id",
+        }),
     },
     plain("products", "commerce.products"),
     plain("product-variants", "commerce.product_variants"),
@@ -156,7 +167,11 @@ impl Resource {
     }
 
     fn default_sort(&self) -> &str {
-        if self.sorts.iter().any(|s| s == "created_at") { "created_at" } else { "id" }
+        if self.sorts.iter().any(|s| s == "created_at") {
+            "created_at"
+        } else {
+            "id"
+        }
     }
 }
 
@@ -229,7 +244,9 @@ async fn load_resource(db: &Db, def: &'static ResourceDef) -> Result<Resource, D
         .collect();
     let sorts = columns
         .iter()
-        .filter(|c| c.not_null && !c.is_array && (filters.contains(&c.name) || c.name == "created_at" || c.name == "updated_at"))
+        .filter(|c| {
+            c.not_null && !c.is_array && (filters.contains(&c.name) || c.name == "created_at" || c.name == "updated_at")
+        })
         .filter(|c| !matches!(c.type_name.as_str(), "jsonb" | "json" | "tsvector" | "bool"))
         .map(|c| c.name.clone())
         .collect();
@@ -329,7 +346,13 @@ fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Ve
 
 /// Replaces a resource's plain secret in `body` by its sealed columns, bound to
 /// the row's id; returns the columns added.
-fn seal_secret(state: &AppState, resource: &Resource, tenant_id: Uuid, row_id: Uuid, body: &mut Value) -> ApiResult<Vec<String>> {
+fn seal_secret(
+    state: &AppState,
+    resource: &Resource,
+    tenant_id: Uuid,
+    row_id: Uuid,
+    body: &mut Value,
+) -> ApiResult<Vec<String>> {
     let (Some(sealed), Value::Object(fields)) = (&resource.def.sealed, body) else { return Ok(Vec::new()) };
     let Some(secret) = fields.remove(sealed.field) else { return Ok(Vec::new()) };
     let sealer = state.sealer.as_ref().ok_or_else(|| {
@@ -372,7 +395,11 @@ pub async fn list(
 ) -> ApiResult<Json<Page>> {
     let resource = state.resources.get(&name)?;
     let limit: i64 = match params.get("limit") {
-        Some(l) => l.parse().ok().filter(|l| (1..=MAX_LIMIT).contains(l)).ok_or_else(|| ApiError::validation("limit", format!("must be 1 to {MAX_LIMIT}")))?,
+        Some(l) => l
+            .parse()
+            .ok()
+            .filter(|l| (1..=MAX_LIMIT).contains(l))
+            .ok_or_else(|| ApiError::validation("limit", format!("must be 1 to {MAX_LIMIT}")))?,
         None => 50,
     };
     let (sort, descending) = match params.get("sort").map(String::as_str) {
@@ -397,16 +424,16 @@ pub async fn list(
         if matches!(key.as_str(), "limit" | "sort" | "cursor" | "q") {
             continue;
         }
-        let column = resource
-            .column(key)
-            .filter(|c| resource.filters.contains(&c.name))
-            .ok_or_else(|| ApiError::validation(key, format!("is not a filter; filters: {}", resource.filters.join(", "))))?;
+        let column = resource.column(key).filter(|c| resource.filters.contains(&c.name)).ok_or_else(|| {
+            ApiError::validation(key, format!("is not a filter; filters: {}", resource.filters.join(", ")))
+        })?;
         check_value(column, &query_value(column, value))?;
         let p = placeholder(&mut values, Some(value.clone()));
         conditions.push_str(&format!(" AND t.{} = {p}::text::{}", quote(&column.name), column.sql_type));
     }
     if let Some(q) = params.get("q") {
-        let search = resource.def.search.ok_or_else(|| ApiError::validation("q", "this resource has no full-text search"))?;
+        let search =
+            resource.def.search.ok_or_else(|| ApiError::validation("q", "this resource has no full-text search"))?;
         if q.trim().is_empty() || q.len() > 500 {
             return Err(ApiError::validation("q", "needs 1 to 500 characters"));
         }
@@ -422,7 +449,10 @@ pub async fn list(
         let pv = placeholder(&mut values, Some(cursor.value));
         let pid = placeholder(&mut values, Some(cursor.id.to_string()));
         let op = if descending { "<" } else { ">" };
-        conditions.push_str(&format!(" AND (t.{s}, t.id) {op} ({pv}::text::{sort_type}, {pid}::text::uuid)", s = quote(&sort)));
+        conditions.push_str(&format!(
+            " AND (t.{s}, t.id) {op} ({pv}::text::{sort_type}, {pid}::text::uuid)",
+            s = quote(&sort)
+        ));
     }
     let sql = list_sql(resource.def.table, &sort, descending, &conditions, limit + 1);
 
@@ -482,7 +512,11 @@ fn query_value(column: &Column, raw: &str) -> Value {
     }
 }
 
-pub async fn get(State(state): State<AppState>, t: InTenant, ApiPath((_, name, id)): ApiPath<(String, String, String)>) -> ApiResult<Json<Value>> {
+pub async fn get(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, name, id)): ApiPath<(String, String, String)>,
+) -> ApiResult<Json<Value>> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
     let sql = get_sql(resource.def.table);
@@ -490,7 +524,12 @@ pub async fn get(State(state): State<AppState>, t: InTenant, ApiPath((_, name, i
     rows.first().map(|r| Json(r.get(0))).ok_or(ApiError::NotFound)
 }
 
-pub async fn create(State(state): State<AppState>, t: InTenant, ApiPath((_, name)): ApiPath<(String, String)>, ApiJson(body): ApiJson<Value>) -> ApiResult<(StatusCode, Json<Value>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, name)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let resource = state.resources.get(&name)?;
     let mut fields = check_body(resource, &body, true)?;
     let mut body = body;
@@ -502,12 +541,20 @@ pub async fn create(State(state): State<AppState>, t: InTenant, ApiPath((_, name
     }
     let sql = insert_sql(resource.def.table, &fields);
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let row = tx.query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()]).await.map_err(|e| named(resource, e))?;
+    let row = tx
+        .query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()])
+        .await
+        .map_err(|e| named(resource, e))?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(row.get(0))))
 }
 
-pub async fn update(State(state): State<AppState>, t: InTenant, ApiPath((_, name, id)): ApiPath<(String, String, String)>, ApiJson(body): ApiJson<Value>) -> ApiResult<Json<Value>> {
+pub async fn update(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, name, id)): ApiPath<(String, String, String)>,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<Json<Value>> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
     let mut fields = check_body(resource, &body, false)?;
@@ -522,13 +569,20 @@ pub async fn update(State(state): State<AppState>, t: InTenant, ApiPath((_, name
         picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
     );
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id, &body, &resource.hidden_keys()]).await.map_err(|e| named(resource, e))?;
+    let row = tx
+        .query_opt(&sql, &[&t.ctx.tenant_id, &id, &body, &resource.hidden_keys()])
+        .await
+        .map_err(|e| named(resource, e))?;
     let row = denied_or_missing(&mut tx, row, resource.def.table, "id", id).await?;
     tx.commit().await?;
     Ok(Json(row.get(0)))
 }
 
-pub async fn delete(State(state): State<AppState>, t: InTenant, ApiPath((_, name, id)): ApiPath<(String, String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, name, id)): ApiPath<(String, String, String)>,
+) -> ApiResult<StatusCode> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
     let sql = format!("DELETE FROM {} WHERE tenant_id = $1 AND id = $2 RETURNING 1", resource.def.table);
@@ -555,7 +609,9 @@ fn named(resource: &Resource, e: DbError) -> ApiError {
             .map(str::to_string)
     });
     match (ApiError::from(e), column) {
-        (ApiError::Validation { field: None, message }, Some(column)) => ApiError::Validation { field: Some(column), message },
+        (ApiError::Validation { field: None, message }, Some(column)) => {
+            ApiError::Validation { field: Some(column), message }
+        }
         (other, _) => other,
     }
 }
@@ -571,7 +627,10 @@ pub fn row_schema(resource: &Resource, writable_only: bool) -> Value {
         }
     }
     if let (true, Some(sealed)) = (writable_only, &resource.def.sealed) {
-        properties.insert(sealed.field.into(), serde_json::json!({ "type": "object", "description": "sealed by the server; never returned" }));
+        properties.insert(
+            sealed.field.into(),
+            serde_json::json!({ "type": "object", "description": "sealed by the server; never returned" }),
+        );
         required.push(Value::String(sealed.field.into()));
     }
     let mut schema = serde_json::json!({ "type": "object", "properties": properties });

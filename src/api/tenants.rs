@@ -28,7 +28,11 @@ pub struct NewTenant {
 
 #[utoipa::path(post, path = "/v1/tenants", tag = "tenants", request_body = NewTenant, security(("bearer" = [])),
     responses((status = 201, body = MembershipOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_tenant(State(state): State<AppState>, caller: Caller, ApiJson(body): ApiJson<NewTenant>) -> ApiResult<(StatusCode, Json<MembershipOut>)> {
+pub async fn create_tenant(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<NewTenant>,
+) -> ApiResult<(StatusCode, Json<MembershipOut>)> {
     if body.name.trim().is_empty() || body.name.len() > 255 {
         return Err(ApiError::validation("name", "needs 1 to 255 characters"));
     }
@@ -44,15 +48,30 @@ pub async fn create_tenant(State(state): State<AppState>, caller: Caller, ApiJso
         })?
         .get(0);
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(MembershipOut { tenant_id: id, name: body.name.trim().to_string(), slug: body.slug, role: "owner".into() })))
+    Ok((
+        StatusCode::CREATED,
+        Json(MembershipOut {
+            tenant_id: id,
+            name: body.name.trim().to_string(),
+            slug: body.slug,
+            role: "owner".into(),
+        }),
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/tenants", tag = "tenants", security(("bearer" = [])),
     responses((status = 200, body = Vec<MembershipOut>), (status = 401, body = Problem)))]
 pub async fn my_tenants(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<MembershipOut>>> {
     let ctx = TenantCtx::for_user(caller.principal.user_id()).with_meta(caller.meta);
-    let rows = state.db.tenant_query(&ctx, "SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants()", &[]).await?;
-    Ok(Json(rows.iter().map(|r| MembershipOut { tenant_id: r.get(0), name: r.get(1), slug: r.get(2), role: r.get(3) }).collect()))
+    let rows = state
+        .db
+        .tenant_query(&ctx, "SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants()", &[])
+        .await?;
+    Ok(Json(
+        rows.iter()
+            .map(|r| MembershipOut { tenant_id: r.get(0), name: r.get(1), slug: r.get(2), role: r.get(3) })
+            .collect(),
+    ))
 }
 
 /// The tenant profile as JSON; bookkeeping columns stay inside.
@@ -61,7 +80,14 @@ const TENANT_JSON: &str = "to_jsonb(t) - 'deleted_at' - 'created_by'";
 #[utoipa::path(get, path = "/v1/tenants/{tenant}", tag = "tenants", security(("bearer" = [])),
     params(("tenant" = Uuid, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
 pub async fn get_tenant(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Value>> {
-    let rows = state.db.tenant_query(&t.ctx, &format!("SELECT {TENANT_JSON} FROM tenancy.tenants t WHERE id = $1"), &[&t.ctx.tenant_id]).await?;
+    let rows = state
+        .db
+        .tenant_query(
+            &t.ctx,
+            &format!("SELECT {TENANT_JSON} FROM tenancy.tenants t WHERE id = $1"),
+            &[&t.ctx.tenant_id],
+        )
+        .await?;
     rows.first().map(|r| Json(r.get(0))).ok_or(ApiError::NotFound)
 }
 
@@ -84,10 +110,15 @@ pub struct TenantPatch {
 
 #[utoipa::path(patch, path = "/v1/tenants/{tenant}", tag = "tenants", request_body = TenantPatch, security(("bearer" = [])),
     params(("tenant" = Uuid, Path)), responses((status = 200, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn patch_tenant(State(state): State<AppState>, t: InTenant, ApiJson(patch): ApiJson<Value>) -> ApiResult<Json<Value>> {
+pub async fn patch_tenant(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<Value>> {
     t.require(Scope::Admin)?;
     // The typed form validates names and types; the JSON form says which fields were sent.
-    serde_json::from_value::<TenantPatch>(patch.clone()).map_err(|e| ApiError::Validation { field: None, message: e.to_string() })?;
+    serde_json::from_value::<TenantPatch>(patch.clone())
+        .map_err(|e| ApiError::Validation { field: None, message: e.to_string() })?;
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let sql = format!(
         "UPDATE tenancy.tenants t SET (name, description, website_url, domain, timezone, currency, branding_config, settings,
@@ -132,7 +163,14 @@ const MEMBER_SELECT: &str = "SELECT m.user_id, u.email::text, u.full_name, m.rol
     WHERE m.tenant_id = $1";
 
 fn member(r: &tokio_postgres::Row) -> MemberOut {
-    MemberOut { user_id: r.get(0), email: r.get(1), full_name: r.get(2), role: r.get(3), status: r.get(4), custom_roles: r.get(5) }
+    MemberOut {
+        user_id: r.get(0),
+        email: r.get(1),
+        full_name: r.get(2),
+        role: r.get(3),
+        status: r.get(4),
+        custom_roles: r.get(5),
+    }
 }
 
 #[utoipa::path(get, path = "/v1/tenants/{tenant}/members", tag = "members", security(("bearer" = [])),
@@ -153,7 +191,11 @@ pub struct NewMember {
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/members", tag = "members", request_body = NewMember, security(("bearer" = [])),
     params(("tenant" = Uuid, Path)),
     responses((status = 201, body = MemberOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_member(State(state): State<AppState>, t: InTenant, ApiJson(body): ApiJson<NewMember>) -> ApiResult<(StatusCode, Json<MemberOut>)> {
+pub async fn add_member(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiJson(body): ApiJson<NewMember>,
+) -> ApiResult<(StatusCode, Json<MemberOut>)> {
     t.require(Scope::Admin)?;
     let role = member_role(&body.role)?;
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
@@ -191,7 +233,12 @@ pub struct MemberPatch {
 #[utoipa::path(patch, path = "/v1/tenants/{tenant}/members/{user_id}", tag = "members", request_body = MemberPatch,
     security(("bearer" = [])), params(("tenant" = Uuid, Path), ("user_id" = Uuid, Path)),
     responses((status = 200, body = MemberOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn change_member(State(state): State<AppState>, t: InTenant, ApiPath((_, user_id)): ApiPath<(String, Uuid)>, ApiJson(body): ApiJson<MemberPatch>) -> ApiResult<Json<MemberOut>> {
+pub async fn change_member(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, user_id)): ApiPath<(String, Uuid)>,
+    ApiJson(body): ApiJson<MemberPatch>,
+) -> ApiResult<Json<MemberOut>> {
     t.require(Scope::Admin)?;
     let role = member_role(&body.role)?;
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
@@ -212,11 +259,18 @@ pub async fn change_member(State(state): State<AppState>, t: InTenant, ApiPath((
 #[utoipa::path(delete, path = "/v1/tenants/{tenant}/members/{user_id}", tag = "members", security(("bearer" = [])),
     params(("tenant" = Uuid, Path), ("user_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn remove_member(State(state): State<AppState>, t: InTenant, ApiPath((_, user_id)): ApiPath<(String, Uuid)>) -> ApiResult<StatusCode> {
+pub async fn remove_member(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, user_id)): ApiPath<(String, Uuid)>,
+) -> ApiResult<StatusCode> {
     t.require(Scope::Admin)?;
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let removed = tx
-        .query_opt("DELETE FROM tenancy.memberships WHERE tenant_id = $1 AND user_id = $2 RETURNING 1", &[&t.ctx.tenant_id, &user_id])
+        .query_opt(
+            "DELETE FROM tenancy.memberships WHERE tenant_id = $1 AND user_id = $2 RETURNING 1",
+            &[&t.ctx.tenant_id, &user_id],
+        )
         .await
         .map_err(owner_rules)?;
     denied_or_missing(&mut tx, removed, "tenancy.memberships", "user_id", user_id).await?;
@@ -250,11 +304,19 @@ pub struct PermissionRef {
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/roles/{role_id}/permissions", tag = "roles", request_body = PermissionRef,
     security(("bearer" = [])), params(("tenant" = Uuid, Path), ("role_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn grant_permission(State(state): State<AppState>, t: InTenant, ApiPath((_, role_id)): ApiPath<(String, Uuid)>, ApiJson(body): ApiJson<PermissionRef>) -> ApiResult<StatusCode> {
+pub async fn grant_permission(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, role_id)): ApiPath<(String, Uuid)>,
+    ApiJson(body): ApiJson<PermissionRef>,
+) -> ApiResult<StatusCode> {
     t.require(Scope::Admin)?;
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let permission = tx
-        .query_opt("SELECT id FROM tenancy.permissions WHERE resource = $1 AND action = $2", &[&body.resource, &body.action])
+        .query_opt(
+            "SELECT id FROM tenancy.permissions WHERE resource = $1 AND action = $2",
+            &[&body.resource, &body.action],
+        )
         .await?
         .ok_or_else(|| ApiError::validation("resource", "no such permission (see GET /v1/permissions)"))?;
     let permission_id: Uuid = permission.get(0);
@@ -271,7 +333,11 @@ pub async fn grant_permission(State(state): State<AppState>, t: InTenant, ApiPat
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/members/{user_id}/roles/{role_id}", tag = "roles",
     security(("bearer" = [])), params(("tenant" = Uuid, Path), ("user_id" = Uuid, Path), ("role_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn assign_role(State(state): State<AppState>, t: InTenant, ApiPath((_, user_id, role_id)): ApiPath<(String, Uuid, Uuid)>) -> ApiResult<StatusCode> {
+pub async fn assign_role(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, user_id, role_id)): ApiPath<(String, Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
     t.require(Scope::Admin)?;
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     role_exists(&mut tx, role_id).await?;
@@ -289,7 +355,9 @@ pub async fn assign_role(State(state): State<AppState>, t: InTenant, ApiPath((_,
 }
 
 async fn role_exists(tx: &mut TenantTx, role_id: Uuid) -> ApiResult<()> {
-    let found = tx.query_opt("SELECT 1 FROM tenancy.roles WHERE tenant_id = $1 AND id = $2", &[&tx.tenant_id(), &role_id]).await?;
+    let found = tx
+        .query_opt("SELECT 1 FROM tenancy.roles WHERE tenant_id = $1 AND id = $2", &[&tx.tenant_id(), &role_id])
+        .await?;
     found.map(|_| ()).ok_or(ApiError::NotFound)
 }
 
@@ -304,8 +372,13 @@ pub struct PermissionOut {
     responses((status = 200, body = Vec<PermissionOut>)))]
 pub async fn permissions(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<PermissionOut>>> {
     let ctx = TenantCtx::for_user(caller.principal.user_id());
-    let rows = state.db.tenant_query(&ctx, "SELECT resource, action, description FROM tenancy.permissions ORDER BY 1, 2", &[]).await?;
-    Ok(Json(rows.iter().map(|r| PermissionOut { resource: r.get(0), action: r.get(1), description: r.get(2) }).collect()))
+    let rows = state
+        .db
+        .tenant_query(&ctx, "SELECT resource, action, description FROM tenancy.permissions ORDER BY 1, 2", &[])
+        .await?;
+    Ok(Json(
+        rows.iter().map(|r| PermissionOut { resource: r.get(0), action: r.get(1), description: r.get(2) }).collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -336,8 +409,15 @@ const KEY_COLUMNS: &str = "id, name, prefix, scopes, created_at, last_used_at, e
 
 fn api_key(r: &tokio_postgres::Row, token: Option<String>) -> ApiKeyOut {
     ApiKeyOut {
-        id: r.get(0), name: r.get(1), prefix: r.get(2), scopes: r.get(3), created_at: r.get(4),
-        last_used_at: r.get(5), expires_at: r.get(6), revoked_at: r.get(7), token,
+        id: r.get(0),
+        name: r.get(1),
+        prefix: r.get(2),
+        scopes: r.get(3),
+        created_at: r.get(4),
+        last_used_at: r.get(5),
+        expires_at: r.get(6),
+        revoked_at: r.get(7),
+        token,
     }
 }
 
@@ -347,14 +427,22 @@ pub async fn list_api_keys(State(state): State<AppState>, t: InTenant) -> ApiRes
     t.require(Scope::Admin)?;
     let rows = state
         .db
-        .tenant_query(&t.ctx, &format!("SELECT {KEY_COLUMNS} FROM tenancy.api_keys WHERE tenant_id = $1 ORDER BY created_at DESC"), &[&t.ctx.tenant_id])
+        .tenant_query(
+            &t.ctx,
+            &format!("SELECT {KEY_COLUMNS} FROM tenancy.api_keys WHERE tenant_id = $1 ORDER BY created_at DESC"),
+            &[&t.ctx.tenant_id],
+        )
         .await?;
     Ok(Json(rows.iter().map(|r| api_key(r, None)).collect()))
 }
 
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/api-keys", tag = "api keys", request_body = NewApiKey, security(("bearer" = [])),
     params(("tenant" = Uuid, Path)), responses((status = 201, body = ApiKeyOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_api_key(State(state): State<AppState>, t: InTenant, ApiJson(body): ApiJson<NewApiKey>) -> ApiResult<(StatusCode, Json<ApiKeyOut>)> {
+pub async fn create_api_key(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiJson(body): ApiJson<NewApiKey>,
+) -> ApiResult<(StatusCode, Json<ApiKeyOut>)> {
     t.require(Scope::Admin)?;
     if body.scopes.is_empty() || body.scopes.iter().any(|s| !matches!(s.as_str(), "read" | "write" | "admin")) {
         return Err(ApiError::validation("scopes", "must be a non-empty list of read, write, admin"));
@@ -378,7 +466,11 @@ pub async fn create_api_key(State(state): State<AppState>, t: InTenant, ApiJson(
 #[utoipa::path(delete, path = "/v1/tenants/{tenant}/api-keys/{key_id}", tag = "api keys", security(("bearer" = [])),
     params(("tenant" = Uuid, Path), ("key_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn revoke_api_key(State(state): State<AppState>, t: InTenant, ApiPath((_, key_id)): ApiPath<(String, Uuid)>) -> ApiResult<StatusCode> {
+pub async fn revoke_api_key(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiPath((_, key_id)): ApiPath<(String, Uuid)>,
+) -> ApiResult<StatusCode> {
     t.require(Scope::Admin)?;
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let revoked = tx

@@ -10,7 +10,9 @@ mod verify;
 
 use uuid::Uuid;
 
-pub use retention::{ensure_partitions, prune, PruneOptions, PruneReport, PrunedPartition, DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS};
+pub use retention::{
+    ensure_partitions, prune, PruneOptions, PruneReport, PrunedPartition, DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS,
+};
 pub use verify::{verify, BrokenLink, Chain, ChainReport, VerifyReport};
 
 /// The platform chain's id (`audit.platform_chain()`); a tenant's chain has its tenant's id.

@@ -100,9 +100,12 @@ async fn export(client: &Client, partition: &str, dir: &Path) -> Result<(PathBuf
     tokio::fs::create_dir_all(dir).await.with_context(|| format!("creating {}", dir.display()))?;
     let path = dir.join(format!("{partition}.csv"));
     let partial = dir.join(format!("{partition}.csv.partial"));
-    let mut file = tokio::fs::File::create(&partial).await.with_context(|| format!("creating {}", partial.display()))?;
+    let mut file =
+        tokio::fs::File::create(&partial).await.with_context(|| format!("creating {}", partial.display()))?;
     let stream = client
-        .copy_out(&format!("COPY (SELECT * FROM {partition} ORDER BY tenant_id, id) TO STDOUT WITH (FORMAT csv, HEADER)"))
+        .copy_out(&format!(
+            "COPY (SELECT * FROM {partition} ORDER BY tenant_id, id) TO STDOUT WITH (FORMAT csv, HEADER)"
+        ))
         .await
         .with_context(|| format!("exporting {partition}"))?;
     let mut stream = Box::pin(stream);
@@ -121,7 +124,12 @@ async fn export(client: &Client, partition: &str, dir: &Path) -> Result<(PathBuf
 /// start, drop the partition, record it. Dropping waits for the log's current
 /// writers and holds new ones back until commit, so it gives up rather than queue
 /// behind a long transaction.
-async fn drop_partition(client: &mut Client, partition: &str, export: Option<&(PathBuf, String)>, retention_days: i32) -> Result<i64> {
+async fn drop_partition(
+    client: &mut Client,
+    partition: &str,
+    export: Option<&(PathBuf, String)>,
+    retention_days: i32,
+) -> Result<i64> {
     let tx = client.transaction().await?;
     tx.batch_execute("SET LOCAL lock_timeout = '10s'").await?;
     let entries: i64 = tx.query_one(&format!("SELECT count(*) FROM {partition}"), &[]).await?.get(0);

@@ -22,9 +22,11 @@ const GENESIS: [u8; 32] = [0; 32];
 
 /// In the primary key's order, which is the chain's order: each entry is chained no
 /// earlier than the one before it.
-const TENANT_ENTRIES: &str = "SELECT id, occurred_at, table_name, operation::text, event_action, hash, audit.entry_content(l)
+const TENANT_ENTRIES: &str =
+    "SELECT id, occurred_at, table_name, operation::text, event_action, hash, audit.entry_content(l)
                               FROM audit.log l WHERE tenant_id = $1 ORDER BY occurred_at, id";
-const PLATFORM_ENTRIES: &str = "SELECT id, occurred_at, NULL::text, NULL::text, event_action, hash, audit.entry_content(l)
+const PLATFORM_ENTRIES: &str =
+    "SELECT id, occurred_at, NULL::text, NULL::text, event_action, hash, audit.entry_content(l)
                                 FROM audit.platform_log l ORDER BY id";
 
 /// One hash chain: a tenant's, or the platform's.
@@ -83,7 +85,9 @@ impl VerifyReport {
 impl fmt::Display for ChainReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.broken, &self.head) {
-            (None, Some((id, hash))) => write!(f, "{}: intact, {} entries, head #{id} {hash}", self.chain.label, self.entries),
+            (None, Some((id, hash))) => {
+                write!(f, "{}: intact, {} entries, head #{id} {hash}", self.chain.label, self.entries)
+            }
             (None, None) => write!(f, "{}: intact, no entries", self.chain.label),
             (Some(b), _) => {
                 let at = b.occurred_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "-".into());
@@ -176,12 +180,7 @@ fn link_hash(previous: &[u8], content: &str) -> Vec<u8> {
 async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Result<ChainReport> {
     // One snapshot for the chain's recorded head and its entries: a writer
     // committing meanwhile must not look like entries cut from the end.
-    let tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
+    let tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().await?;
     let recorded_head = tx
         .query_opt("SELECT head_id, head_hash FROM audit.chains WHERE chain_id = $1", &[&chain.id])
         .await?
@@ -194,7 +193,8 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
 
     let (sql, params): (&str, Vec<&(dyn ToSql + Sync)>) =
         if chain.id == PLATFORM_CHAIN { (PLATFORM_ENTRIES, vec![]) } else { (TENANT_ENTRIES, vec![&chain.id]) };
-    let mut rows = Box::pin(tx.query_raw(sql, params).await.with_context(|| format!("reading the entries of {}", chain.label))?);
+    let mut rows =
+        Box::pin(tx.query_raw(sql, params).await.with_context(|| format!("reading the entries of {}", chain.label))?);
     let mut entries = 0u64;
     let mut broken = None;
     while let Some(row) = rows.try_next().await? {
@@ -203,7 +203,10 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
         let reason = if entry.id != last_id + 1 {
             Some(format!("#{} was expected next, not #{}: entries were removed or reordered", last_id + 1, entry.id))
         } else if expected != entry.hash {
-            Some("the entry's content does not match its hash: it was edited, or moved from elsewhere in the chain".to_string())
+            Some(
+                "the entry's content does not match its hash: it was edited, or moved from elsewhere in the chain"
+                    .to_string(),
+            )
         } else {
             None
         };
@@ -228,7 +231,9 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
     if broken.is_none() {
         if let Some((head_id, head_hash)) = recorded_head.filter(|(head_id, _)| *head_id > last_id) {
             broken = Some(BrokenLink {
-                reason: format!("the chain ends at #{last_id} but reached #{head_id} before: entries were removed from its end"),
+                reason: format!(
+                    "the chain ends at #{last_id} but reached #{head_id} before: entries were removed from its end"
+                ),
                 entry_id: last_id,
                 occurred_at: None,
                 table: None,

@@ -99,12 +99,18 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
             // waited for an answer in between, so that is no round trip.
             let (app, ctx, key) = (dataset.target.app.clone(), ctx.clone(), dataset.target.context_key().await?);
             let counted = tokio::task::spawn_blocking(move || {
-                tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(count_round_trips(app, key, ctx, socket))
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?
+                    .block_on(count_round_trips(app, key, ctx, socket))
             })
             .await??;
             (Some(counted), None)
         }
-        None => (None, Some("not counted: the server is reached over TCP; the counting proxy sits on a Unix socket".to_string())),
+        None => (
+            None,
+            Some("not counted: the server is reached over TCP; the counting proxy sits on a Unix socket".to_string()),
+        ),
     };
     Ok(ContextReport {
         statement: STATEMENT,
@@ -121,9 +127,15 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
 }
 
 /// `begin`, the statement and COMMIT sent together, as `Db::tenant_query` sends them.
-async fn pipelined(client: &tokio_postgres::Client, begin: &str, statement: &tokio_postgres::Statement, ctx: &TenantCtx) -> Result<()> {
+async fn pipelined(
+    client: &tokio_postgres::Client,
+    begin: &str,
+    statement: &tokio_postgres::Statement,
+    ctx: &TenantCtx,
+) -> Result<()> {
     let params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&ctx.tenant_id];
-    let (begun, rows, committed) = tokio::join!(client.batch_execute(begin), client.query(statement, &params), client.batch_execute("COMMIT"));
+    let (begun, rows, committed) =
+        tokio::join!(client.batch_execute(begin), client.query(statement, &params), client.batch_execute("COMMIT"));
     begun?;
     rows?;
     committed?;
@@ -139,13 +151,22 @@ fn app_socket(dataset: &Dataset) -> Option<PathBuf> {
     }
 }
 
-async fn count_round_trips(app: tokio_postgres::Config, key: crate::db::context::ContextKey, ctx: TenantCtx, socket: PathBuf) -> Result<RoundTrips> {
+async fn count_round_trips(
+    app: tokio_postgres::Config,
+    key: crate::db::context::ContextKey,
+    ctx: TenantCtx,
+    socket: PathBuf,
+) -> Result<RoundTrips> {
     let ctx = &ctx;
     let dir = tempfile_dir()?;
     let port = app.get_ports()[0];
     let counter = proxy::start_proxy(socket, &dir, port).context("starting the counting proxy")?;
     let mut config = tokio_postgres::Config::new();
-    config.host_path(&dir).port(port).user(app.get_user().unwrap_or(db::APP_ROLE)).dbname(app.get_dbname().unwrap_or(db::DATABASE));
+    config
+        .host_path(&dir)
+        .port(port)
+        .user(app.get_user().unwrap_or(db::APP_ROLE))
+        .dbname(app.get_dbname().unwrap_or(db::DATABASE));
     let pool = Db::new(config.clone(), key, 1);
     let bare = db::connect(&config).await?;
     let statement = bare.prepare(STATEMENT).await?;

@@ -89,7 +89,11 @@ fn database_seconds(postmaster: i32) -> f64 {
 pub fn per_request(before: Snapshot, after: Snapshot, requests: u64, pgbench: bool) -> PerRequest {
     let per = |seconds: f64| seconds * 1e6 / requests.max(1) as f64;
     PerRequest {
-        client_us: per(if pgbench { after.exited_children - before.exited_children } else { after.this_process - before.this_process }),
+        client_us: per(if pgbench {
+            after.exited_children - before.exited_children
+        } else {
+            after.this_process - before.this_process
+        }),
         server_us: if pgbench { 0.0 } else { per(after.server - before.server) },
         database_us: match (before.database, after.database) {
             (Some(b), Some(a)) => Some(per(a - b)),
@@ -114,7 +118,12 @@ mod tests {
         assert!(x > 0);
         let after = stat("self").unwrap();
         assert!(after.own >= before.own);
-        let spent = per_request(Meter { server: None, postmaster: None }.snapshot(), Meter { server: None, postmaster: None }.snapshot(), 1, false);
+        let spent = per_request(
+            Meter { server: None, postmaster: None }.snapshot(),
+            Meter { server: None, postmaster: None }.snapshot(),
+            1,
+            false,
+        );
         assert!(spent.client_us >= 0.0 && spent.server_us == 0.0 && spent.database_us.is_none());
     }
 }

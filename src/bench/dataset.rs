@@ -101,7 +101,9 @@ pub async fn open(target: &Target, name: &str, scale: Scale, fresh: bool, progre
         activate_owners(&client, &samples).await?;
         progress.set_message("VACUUM ANALYZE");
         client.batch_execute("VACUUM ANALYZE").await?;
-        maintenance.batch_execute(&format!("COMMENT ON DATABASE {} IS {}", quote_ident(name), quote_literal(&wanted))).await?;
+        maintenance
+            .batch_execute(&format!("COMMENT ON DATABASE {} IS {}", quote_ident(name), quote_literal(&wanted)))
+            .await?;
         scratch
     };
     let client = scratch.connect_admin().await?;
@@ -130,7 +132,13 @@ fn quote_literal(s: &str) -> String {
 async fn load(target: &Target, scale: Scale, progress: &ProgressBar) -> Result<()> {
     progress.set_draw_target(ProgressDrawTarget::hidden());
     // The benchmark only reads these rows; its write phase measures auditing with rows of its own.
-    let options = ScaleOptions { tenants: scale.tenants, rows_per_tenant: scale.rows_per_tenant, seed: 1, progress: true, audit: false };
+    let options = ScaleOptions {
+        tenants: scale.tenants,
+        rows_per_tenant: scale.rows_per_tenant,
+        seed: 1,
+        progress: true,
+        audit: false,
+    };
     let loaded = seed_scale(target, &options).await;
     progress.set_draw_target(ProgressDrawTarget::stderr());
     loaded.context("loading the data set with seed scale")?;
@@ -175,7 +183,10 @@ async fn activate_owners(client: &Client, samples: &[TenantSample]) -> Result<()
     let hash = crate::auth::hash_password("bench-owner-password")?;
     for sample in samples {
         client
-            .execute("UPDATE tenancy.users SET password_hash = $2, status = 'active' WHERE id = $1", &[&sample.owner, &hash])
+            .execute(
+                "UPDATE tenancy.users SET password_hash = $2, status = 'active' WHERE id = $1",
+                &[&sample.owner, &hash],
+            )
             .await?;
     }
     Ok(())

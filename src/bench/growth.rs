@@ -30,13 +30,21 @@ pub struct GrowthRow {
 /// The steps' tenant counts, tenfold each, and the rows per tenant that make the
 /// rows grow tenfold with them; steps above `max_rows` rows in all are left out.
 pub fn steps(quick: bool, max_rows: u64) -> (Vec<usize>, usize) {
-    let (tenants, rows_per_tenant): (&[usize], usize) = if quick { (&[10, 100], 100) } else { (&[10, 100, 1_000, 10_000], 1_000) };
+    let (tenants, rows_per_tenant): (&[usize], usize) =
+        if quick { (&[10, 100], 100) } else { (&[10, 100, 1_000, 10_000], 1_000) };
     (tenants.iter().copied().filter(|t| (*t * rows_per_tenant) as u64 <= max_rows).collect(), rows_per_tenant)
 }
 
 /// Each step is a scratch database of its own, loaded by `seed scale` and kept
 /// for the next run like the main data set.
-pub async fn measure(target: &Target, steps: &[usize], rows_per_tenant: usize, fresh: bool, plan: Plan, progress: &indicatif::ProgressBar) -> Result<Vec<GrowthRow>> {
+pub async fn measure(
+    target: &Target,
+    steps: &[usize],
+    rows_per_tenant: usize,
+    fresh: bool,
+    plan: Plan,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<GrowthRow>> {
     let mut out = Vec::new();
     for &tenants in steps {
         progress.set_message(format!("growth: {tenants} tenants"));

@@ -118,7 +118,12 @@ pub struct Phase {
 
 impl Phase {
     /// Joins a phase's clients: their samples, the phase's length and the CPU per request.
-    pub async fn gather(tasks: Vec<tokio::task::JoinHandle<Result<Samples>>>, started: Instant, before: cpu::Snapshot, meter: &Meter) -> Result<Phase> {
+    pub async fn gather(
+        tasks: Vec<tokio::task::JoinHandle<Result<Samples>>>,
+        started: Instant,
+        before: cpu::Snapshot,
+        meter: &Meter,
+    ) -> Result<Phase> {
         let mut samples = Samples::default();
         for task in tasks {
             samples.0.extend(task.await??.0);
@@ -141,9 +146,18 @@ impl Throughput {
         let cpu = PerRequest {
             client_us: weighted(&|c| c.client_us),
             server_us: weighted(&|c| c.server_us),
-            database_us: phases.iter().all(|p| p.cpu.database_us.is_some()).then(|| weighted(&|c| c.database_us.unwrap_or(0.0))),
+            database_us: phases
+                .iter()
+                .all(|p| p.cpu.database_us.is_some())
+                .then(|| weighted(&|c| c.database_us.unwrap_or(0.0))),
         };
-        Throughput { requests_per_s: rates.get(rates.len() / 2).copied().unwrap_or(0.0), p50_us: all.median_us(), p99_us: all.p99_us(), requests, cpu }
+        Throughput {
+            requests_per_s: rates.get(rates.len() / 2).copied().unwrap_or(0.0),
+            p50_us: all.median_us(),
+            p99_us: all.p99_us(),
+            requests,
+            cpu,
+        }
     }
 }
 
@@ -204,7 +218,8 @@ pub fn pgbench_script(ctx: &TenantCtx, key: &ContextKey, sql: &str, literals: &[
 fn shield_colons(statement: &str) -> String {
     let Some((head, literal)) = statement.split_once(" = '") else { return statement.to_string() };
     let Some(value) = literal.strip_suffix('\'') else { return statement.to_string() };
-    let variable_like = value.as_bytes().windows(2).any(|w| w[0] == b':' && (w[1].is_ascii_alphabetic() || w[1] == b'_'));
+    let variable_like =
+        value.as_bytes().windows(2).any(|w| w[0] == b':' && (w[1].is_ascii_alphabetic() || w[1] == b'_'));
     if !variable_like {
         return statement.to_string();
     }
@@ -212,7 +227,14 @@ fn shield_colons(statement: &str) -> String {
 }
 
 /// Runs the endpoint through the API and through pgbench, phases alternating.
-pub async fn compare(server: &Server, token: &str, dataset: &Dataset, endpoint: &Endpoint, load: Load, work_dir: &Path) -> Result<ApiRow> {
+pub async fn compare(
+    server: &Server,
+    token: &str,
+    dataset: &Dataset,
+    endpoint: &Endpoint,
+    load: Load,
+    work_dir: &Path,
+) -> Result<ApiRow> {
     let dir = work_dir.join(endpoint.name.replace(' ', "_"));
     std::fs::create_dir_all(&dir)?;
     let mut script_files = Vec::new();
@@ -225,7 +247,8 @@ pub async fn compare(server: &Server, token: &str, dataset: &Dataset, endpoint: 
     let client = reqwest::Client::builder().pool_max_idle_per_host(load.concurrency).build()?;
     let meter = server.meter(dataset)?;
     // Warm: every pool connection prepares its statements, the auth caches fill.
-    http_phase(&client, server, token, &endpoint.paths, Load { phase: Duration::from_millis(500), ..load }, meter).await?;
+    http_phase(&client, server, token, &endpoint.paths, Load { phase: Duration::from_millis(500), ..load }, meter)
+        .await?;
     let (mut api, mut pg) = (Vec::new(), Vec::new());
     for round in 0..load.rounds {
         for side in [round % 2, (round + 1) % 2] {
@@ -237,7 +260,13 @@ pub async fn compare(server: &Server, token: &str, dataset: &Dataset, endpoint: 
         }
     }
     let (api, pgbench) = (Throughput::merge(&api), Throughput::merge(&pg));
-    Ok(ApiRow { endpoint: endpoint.name, concurrency: load.concurrency, ratio: ratio(api.requests_per_s, pgbench.requests_per_s), api, pgbench })
+    Ok(ApiRow {
+        endpoint: endpoint.name,
+        concurrency: load.concurrency,
+        ratio: ratio(api.requests_per_s, pgbench.requests_per_s),
+        api,
+        pgbench,
+    })
 }
 
 /// Runs a pgbench script once as the app: a context the server does not accept
@@ -259,7 +288,14 @@ async fn verify_script(dataset: &Dataset, script: &str) -> Result<()> {
 }
 
 /// `concurrency` clients, each one request at a time, until the phase ends.
-async fn http_phase(client: &reqwest::Client, server: &Server, token: &str, paths: &[String], load: Load, meter: Meter) -> Result<Phase> {
+async fn http_phase(
+    client: &reqwest::Client,
+    server: &Server,
+    token: &str,
+    paths: &[String],
+    load: Load,
+    meter: Meter,
+) -> Result<Phase> {
     let issued = Arc::new(AtomicU64::new(0));
     let before = meter.snapshot();
     let started = Instant::now();
@@ -292,7 +328,14 @@ async fn http_phase(client: &reqwest::Client, server: &Server, token: &str, path
 }
 
 /// pgbench at the same concurrency, its per-transaction log read for latencies.
-async fn pgbench_phase(dataset: &Dataset, scripts: &[PathBuf], load: Load, dir: &Path, round: usize, meter: Meter) -> Result<Phase> {
+async fn pgbench_phase(
+    dataset: &Dataset,
+    scripts: &[PathBuf],
+    load: Load,
+    dir: &Path,
+    round: usize,
+    meter: Meter,
+) -> Result<Phase> {
     let app = &dataset.target.app;
     let mut command = Command::new(pgbench_binary(dataset));
     let seconds = load.phase.as_secs().max(1);
@@ -403,8 +446,14 @@ mod tests {
 
     #[test]
     fn colons_that_pgbench_would_read_as_variables_are_escaped() {
-        assert_eq!(shield_colons("SET LOCAL app.context_token = 'v1:17:ab'"), r"SET LOCAL app.context_token = E'v1\x3a17\x3aab'");
-        assert_eq!(shield_colons("SET LOCAL app.context_token = 'v1:17:09'"), "SET LOCAL app.context_token = 'v1:17:09'");
+        assert_eq!(
+            shield_colons("SET LOCAL app.context_token = 'v1:17:ab'"),
+            r"SET LOCAL app.context_token = E'v1\x3a17\x3aab'"
+        );
+        assert_eq!(
+            shield_colons("SET LOCAL app.context_token = 'v1:17:09'"),
+            "SET LOCAL app.context_token = 'v1:17:09'"
+        );
         assert_eq!(shield_colons("SET LOCAL app.user_agent = 'a\\b:c'"), r"SET LOCAL app.user_agent = E'a\\b\x3ac'");
         assert_eq!(shield_colons("BEGIN"), "BEGIN");
     }

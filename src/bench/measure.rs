@@ -96,7 +96,11 @@ where
 
 /// `a / b`, the claim of a side-by-side comparison.
 pub fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 { a / b } else { f64::NAN }
+    if b > 0.0 {
+        a / b
+    } else {
+        f64::NAN
+    }
 }
 
 #[cfg(test)]

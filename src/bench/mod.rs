@@ -99,8 +99,14 @@ impl BenchOptions {
             cmd += " --quick";
         }
         let scale = self.scale();
-        cmd += &format!(" --tenants {} --rows-per-tenant {} --concurrency {}", scale.tenants, scale.rows_per_tenant, self.load().concurrency);
-        cmd += &format!(" --phase-seconds {} --growth-max-rows {}", self.load().phase.as_secs(), self.growth_max_rows());
+        cmd += &format!(
+            " --tenants {} --rows-per-tenant {} --concurrency {}",
+            scale.tenants,
+            scale.rows_per_tenant,
+            self.load().concurrency
+        );
+        cmd +=
+            &format!(" --phase-seconds {} --growth-max-rows {}", self.load().phase.as_secs(), self.growth_max_rows());
         cmd
     }
 }
@@ -147,7 +153,8 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     progress.inc(1);
 
     let resources = Resources::load(&data.target.app_db(1).await?).await?;
-    let resource = resources.get(API_RESOURCE).map_err(|_| anyhow::anyhow!("the API serves no resource {API_RESOURCE}"))?;
+    let resource =
+        resources.get(API_RESOURCE).map_err(|_| anyhow::anyhow!("the API serves no resource {API_RESOURCE}"))?;
     let server = http::Server::start(&data, load.concurrency * 2).await?;
     let token = http::session_token(&data, largest.owner).await?;
     let work_dir = options.report_dir.join("pgbench");
@@ -162,7 +169,14 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         paths: ids.iter().map(|id| format!("/v1/tenants/{}/{}/{id}", largest.tenant_id, resource.def.name)).collect(),
         scripts: ids
             .iter()
-            .map(|id| http::pgbench_script(&ctx, &key, &get_sql(resource.def.table), &[tenant_literal.clone(), http::uuid_literal(*id), hidden_literal.clone()]))
+            .map(|id| {
+                http::pgbench_script(
+                    &ctx,
+                    &key,
+                    &get_sql(resource.def.table),
+                    &[tenant_literal.clone(), http::uuid_literal(*id), hidden_literal.clone()],
+                )
+            })
             .collect(),
     };
     let list = Endpoint {
@@ -236,7 +250,11 @@ async fn machine(target: &Target) -> Result<Machine> {
         .context("MemTotal missing from /proc/meminfo")?;
     Ok(Machine {
         cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        cpu_model: cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map(|v| v.trim_start_matches([' ', '\t', ':']).to_string()).unwrap_or_default(),
+        cpu_model: cpuinfo
+            .lines()
+            .find_map(|l| l.strip_prefix("model name"))
+            .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+            .unwrap_or_default(),
         memory_gib: memory_kb / 1024.0 / 1024.0,
         postgres: postgres.split(" on ").next().unwrap_or(&postgres).to_string(),
         shared_buffers,

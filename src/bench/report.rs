@@ -72,7 +72,11 @@ fn table(headers: &[&str], rows: &[Vec<String>], markdown: bool) -> String {
         cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
     };
     let _ = writeln!(out, "{}", line(headers.to_vec()));
-    let _ = writeln!(out, "{}", line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect()));
+    let _ = writeln!(
+        out,
+        "{}",
+        line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect())
+    );
     for row in rows {
         let _ = writeln!(out, "{}", line(row.iter().map(String::as_str).collect()));
     }
@@ -80,11 +84,19 @@ fn table(headers: &[&str], rows: &[Vec<String>], markdown: bool) -> String {
 }
 
 fn us(v: f64) -> String {
-    if v >= 10_000.0 { format!("{:.1} ms", v / 1000.0) } else { format!("{v:.0} µs") }
+    if v >= 10_000.0 {
+        format!("{:.1} ms", v / 1000.0)
+    } else {
+        format!("{v:.0} µs")
+    }
 }
 
 fn verdict(ok: bool) -> &'static str {
-    if ok { "ok" } else { "MISSES" }
+    if ok {
+        "ok"
+    } else {
+        "MISSES"
+    }
 }
 
 impl Report {
@@ -94,7 +106,10 @@ impl Report {
         let h = |out: &mut String, title: &str| {
             let _ = if markdown { writeln!(out, "\n### {title}\n") } else { writeln!(out, "\n== {title}\n") };
         };
-        h(&mut out, "RLS cost: app under RLS / owner with explicit tenant_id, no RLS, same transaction path (target <= 1.10)");
+        h(
+            &mut out,
+            "RLS cost: app under RLS / owner with explicit tenant_id, no RLS, same transaction path (target <= 1.10)",
+        );
         let rows: Vec<Vec<String>> = self
             .rls
             .iter()
@@ -114,19 +129,48 @@ impl Report {
             })
             .collect();
         out += &table(
-            &["query", "tenant", "app p50", "owner p50", "owner bare p50", "ratio", "with context", "app p99", "owner p99", "target"],
+            &[
+                "query",
+                "tenant",
+                "app p50",
+                "owner p50",
+                "owner bare p50",
+                "ratio",
+                "with context",
+                "app p99",
+                "owner p99",
+                "target",
+            ],
             &rows,
             markdown,
         );
 
         h(&mut out, "Context cost: tenant transaction / same statement without context");
         let c = &self.context;
-        let vs_bare = |l: &super::measure::Latency| format!("ratio {:.2}, +{:.0} µs", l.median_us / c.without_context.median_us, l.median_us - c.without_context.median_us);
+        let vs_bare = |l: &super::measure::Latency| {
+            format!(
+                "ratio {:.2}, +{:.0} µs",
+                l.median_us / c.without_context.median_us,
+                l.median_us - c.without_context.median_us
+            )
+        };
         let mut rows = vec![
             vec![format!("`{}` alone, no context", c.statement), us(c.without_context.median_us), String::new()],
-            vec!["in a tenant transaction (Db::tenant_query)".into(), us(c.with_context.median_us), vs_bare(&c.with_context)],
-            vec!["BEGIN + statement + COMMIT, no settings".into(), us(c.transaction_only.median_us), vs_bare(&c.transaction_only)],
-            vec!["BEGIN + tenant, user, token only + statement + COMMIT".into(), us(c.tenant_and_user_only.median_us), vs_bare(&c.tenant_and_user_only)],
+            vec![
+                "in a tenant transaction (Db::tenant_query)".into(),
+                us(c.with_context.median_us),
+                vs_bare(&c.with_context),
+            ],
+            vec![
+                "BEGIN + statement + COMMIT, no settings".into(),
+                us(c.transaction_only.median_us),
+                vs_bare(&c.transaction_only),
+            ],
+            vec![
+                "BEGIN + tenant, user, token only + statement + COMMIT".into(),
+                us(c.tenant_and_user_only.median_us),
+                vs_bare(&c.tenant_and_user_only),
+            ],
         ];
         match &c.round_trips {
             Some(rt) => {
@@ -142,13 +186,20 @@ impl Report {
                     format!("context adds {}", rt.tenant_tx_two_statements_and_commit as i64 - 3),
                 ]);
             }
-            None => rows.push(vec!["round trips".into(), c.round_trips_note.clone().unwrap_or_default(), String::new()]),
+            None => {
+                rows.push(vec!["round trips".into(), c.round_trips_note.clone().unwrap_or_default(), String::new()])
+            }
         }
         let v = &c.verification;
         rows.push(vec![
             "`tenancy.current_tenant_id()`, verifying the signed context".into(),
             us(v.verified.median_us),
-            format!("+{:.0} µs per verification (ratio {:.2} against the setting read unverified, {})", v.added_us, v.verified.median_us / v.unverified.median_us, us(v.unverified.median_us)),
+            format!(
+                "+{:.0} µs per verification (ratio {:.2} against the setting read unverified, {})",
+                v.added_us,
+                v.verified.median_us / v.unverified.median_us,
+                us(v.unverified.median_us)
+            ),
         ]);
         out += &table(&["measure", "median", "against the statement alone"], &rows, markdown);
 
@@ -169,8 +220,24 @@ impl Report {
                 ]
             })
             .collect();
-        out += &table(&["request", "clients", "API req/s", "pgbench req/s", "ratio", "API p50 / p99", "pgbench p50 / p99", "target"], &rows, markdown);
-        let _ = writeln!(out, "\nCPU per request (µs: load generator + API server + PostgreSQL; all share the same cores):\n");
+        out += &table(
+            &[
+                "request",
+                "clients",
+                "API req/s",
+                "pgbench req/s",
+                "ratio",
+                "API p50 / p99",
+                "pgbench p50 / p99",
+                "target",
+            ],
+            &rows,
+            markdown,
+        );
+        let _ = writeln!(
+            out,
+            "\nCPU per request (µs: load generator + API server + PostgreSQL; all share the same cores):\n"
+        );
         let rows: Vec<Vec<String>> = self
             .api
             .iter()
@@ -208,7 +275,11 @@ impl Report {
                 ]
             })
             .collect();
-        out += &table(&["auditing", "API inserts/s", "TenantTx inserts/s", "API / db", "API p50 / p99", "db p50 / p99"], &rows, markdown);
+        out += &table(
+            &["auditing", "API inserts/s", "TenantTx inserts/s", "API / db", "API p50 / p99", "db p50 / p99"],
+            &rows,
+            markdown,
+        );
 
         h(&mut out, "Growth: latency as tenants and rows grow");
         let rows: Vec<Vec<String>> = self
@@ -227,7 +298,11 @@ impl Report {
                 ]
             })
             .collect();
-        out += &table(&["tenants", "rows, all tables", "orders", "query", "tenant", "app p50", "owner p50", "ratio"], &rows, markdown);
+        out += &table(
+            &["tenants", "rows, all tables", "orders", "query", "tenant", "app p50", "owner p50", "ratio"],
+            &rows,
+            markdown,
+        );
 
         if !self.notes.is_empty() {
             h(&mut out, "Notes");
@@ -305,9 +380,19 @@ impl Report {
         let bars: Vec<Bar> = self
             .rls
             .iter()
-            .map(|r| Bar { label: format!("{} · {} tenant: {:.2}", r.query, r.tenant, r.ratio), value: r.ratio, series: usize::from(r.tenant != "largest") })
+            .map(|r| Bar {
+                label: format!("{} · {} tenant: {:.2}", r.query, r.tenant, r.ratio),
+                value: r.ratio,
+                series: usize::from(r.tenant != "largest"),
+            })
             .collect();
-        horizontal_bars(path, "RLS cost: app under RLS / owner without RLS, same transaction (median latency)", "ratio", &bars, Some((super::rls::TARGET, "target 1.10")))
+        horizontal_bars(
+            path,
+            "RLS cost: app under RLS / owner without RLS, same transaction (median latency)",
+            "ratio",
+            &bars,
+            Some((super::rls::TARGET, "target 1.10")),
+        )
     }
 
     fn plot_api(&self, path: &Path) -> Result<()> {
@@ -316,13 +401,30 @@ impl Report {
             .iter()
             .flat_map(|r| {
                 [
-                    Bar { label: format!("{} · API: {:.0}/s", r.endpoint, r.api.requests_per_s), value: r.api.requests_per_s, series: 0 },
-                    Bar { label: format!("{} · pgbench: {:.0}/s (ratio {:.2})", r.endpoint, r.pgbench.requests_per_s, r.ratio), value: r.pgbench.requests_per_s, series: 1 },
+                    Bar {
+                        label: format!("{} · API: {:.0}/s", r.endpoint, r.api.requests_per_s),
+                        value: r.api.requests_per_s,
+                        series: 0,
+                    },
+                    Bar {
+                        label: format!(
+                            "{} · pgbench: {:.0}/s (ratio {:.2})",
+                            r.endpoint, r.pgbench.requests_per_s, r.ratio
+                        ),
+                        value: r.pgbench.requests_per_s,
+                        series: 1,
+                    },
                 ]
             })
             .collect();
         let clients = self.api.first().map(|r| r.concurrency).unwrap_or(0);
-        horizontal_bars(path, &format!("Requests per second at {clients} clients: API against pgbench, same SQL"), "requests/s", &bars, None)
+        horizontal_bars(
+            path,
+            &format!("Requests per second at {clients} clients: API against pgbench, same SQL"),
+            "requests/s",
+            &bars,
+            None,
+        )
     }
 
     fn plot_growth(&self, path: &Path, tenant: &str) -> Result<()> {
@@ -343,7 +445,12 @@ impl Report {
             .filter(|g| g.tenant == tenant && g.query == self.growth[0].query)
             .map(|g| (g.rows as f64, format!("{} tenants", g.tenants)))
             .collect();
-        line_chart(path, &format!("Growth: median latency in the {tenant} tenant as tenants and rows grow tenfold"), &series, &steps)
+        line_chart(
+            path,
+            &format!("Growth: median latency in the {tenant} tenant as tenants and rows grow tenfold"),
+            &series,
+            &steps,
+        )
     }
 }
 
@@ -379,12 +486,23 @@ fn horizontal_bars(path: &Path, title: &str, x_desc: &str, bars: &[Bar], target:
     for (i, bar) in bars.iter().enumerate() {
         let y = (n - 1 - i) as f64;
         let color = COLORS[bar.series % COLORS.len()];
-        chart.draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.12), (finite(bar.value), y + 0.88)], color.mix(0.35).filled())))?;
-        chart.draw_series(std::iter::once(Text::new(bar.label.clone(), (max * 0.005, y + 0.72), ("sans-serif", 13).into_font())))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(0.0, y + 0.12), (finite(bar.value), y + 0.88)],
+            color.mix(0.35).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Text::new(
+            bar.label.clone(),
+            (max * 0.005, y + 0.72),
+            ("sans-serif", 13).into_font(),
+        )))?;
     }
     if let Some((value, label)) = target {
         chart.draw_series(LineSeries::new(vec![(value, 0.0), (value, n as f64)], COLORS[3].stroke_width(2)))?;
-        chart.draw_series(std::iter::once(Text::new(label.to_string(), (value, n as f64), ("sans-serif", 12).into_font().color(&COLORS[3]))))?;
+        chart.draw_series(std::iter::once(Text::new(
+            label.to_string(),
+            (value, n as f64),
+            ("sans-serif", 12).into_font().color(&COLORS[3]),
+        )))?;
     }
     root.present()?;
     Ok(())
@@ -397,7 +515,8 @@ fn line_chart(path: &Path, title: &str, series: &[(String, Vec<(f64, f64)>)], ma
     let points = || series.iter().flat_map(|(_, p)| p.iter()).filter(|(x, y)| *x > 0.0 && *y > 0.0);
     let (x_min, x_max) = points().fold((f64::MAX, f64::MIN), |(lo, hi), (x, _)| (lo.min(*x), hi.max(*x)));
     let (y_min, y_max) = points().fold((f64::MAX, f64::MIN), |(lo, hi), (_, y)| (lo.min(*y), hi.max(*y)));
-    let (x_min, x_max, y_min, y_max) = if x_min <= x_max { (x_min / 2.0, x_max * 2.0, y_min / 2.0, y_max * 2.0) } else { (1.0, 10.0, 1.0, 10.0) };
+    let (x_min, x_max, y_min, y_max) =
+        if x_min <= x_max { (x_min / 2.0, x_max * 2.0, y_min / 2.0, y_max * 2.0) } else { (1.0, 10.0, 1.0, 10.0) };
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 18))
         .margin(12)
@@ -421,9 +540,18 @@ fn line_chart(path: &Path, title: &str, series: &[(String, Vec<(f64, f64)>)], ma
         chart.draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
     }
     for (x, label) in marks {
-        chart.draw_series(std::iter::once(Text::new(label.clone(), (*x, y_min * 1.15), ("sans-serif", 12).into_font())))?;
+        chart.draw_series(std::iter::once(Text::new(
+            label.clone(),
+            (*x, y_min * 1.15),
+            ("sans-serif", 12).into_font(),
+        )))?;
     }
-    chart.configure_series_labels().position(SeriesLabelPosition::UpperLeft).background_style(WHITE.mix(0.85)).border_style(BLACK).draw()?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()?;
     root.present()?;
     Ok(())
 }

@@ -76,13 +76,22 @@ pub fn ctx_of(tenant: &TenantSample) -> TenantCtx {
 }
 
 /// Measures `query` in `tenant`: app, owner and owner-in-transaction, interleaved.
-pub async fn compare(sides: &Sides, ctx: &TenantCtx, query: &HotQuery, tenant: &TenantSample, plan: Plan) -> Result<RlsRow> {
+pub async fn compare(
+    sides: &Sides,
+    ctx: &TenantCtx,
+    query: &HotQuery,
+    tenant: &TenantSample,
+    plan: Plan,
+) -> Result<RlsRow> {
     let owner_statement = sides.owner.prepare(query.owner_sql()).await?;
     let params = query.bind(tenant, 0);
     let app_rows = sides.app.tenant_query(ctx, query.app_sql, &refs(&params)).await?.len();
     let owner_rows = sides.owner.query(&owner_statement, &refs(&params)).await?.len();
     if app_rows != owner_rows {
-        bail!("{}: the app under RLS saw {app_rows} rows, the owner {owner_rows}: the variants do not do the same work", query.name);
+        bail!(
+            "{}: the app under RLS saw {app_rows} rows, the owner {owner_rows}: the variants do not do the same work",
+            query.name
+        );
     }
     let mut n = 0usize;
     let samples = interleave(plan, 3, |variant| {
@@ -118,7 +127,13 @@ pub async fn compare(sides: &Sides, ctx: &TenantCtx, query: &HotQuery, tenant: &
 /// RLS, the owner's in a transaction. Each runs as a prepared statement executed six times, and the sixth plan is
 /// kept: after five executions PostgreSQL may switch to a generic plan, and the
 /// benchmark's prepared statements run on whichever it chose.
-pub async fn explain(dataset: &Dataset, ctx: &TenantCtx, query: &HotQuery, tenant: &TenantSample, row: &RlsRow) -> Result<PlanPair> {
+pub async fn explain(
+    dataset: &Dataset,
+    ctx: &TenantCtx,
+    query: &HotQuery,
+    tenant: &TenantSample,
+    row: &RlsRow,
+) -> Result<PlanPair> {
     let literals = query.literals(tenant, 0).join(", ");
     let app = crate::db::connect(&dataset.target.app).await?;
     let begin = ctx.begin_sql(&dataset.target.context_key().await?);

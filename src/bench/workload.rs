@@ -52,7 +52,9 @@ impl HotQuery {
                     Param::Tenant => Box::new(tenant.tenant_id),
                     Param::IdOf(table) => Box::new(*Self::id(tenant, table, n)),
                     Param::Text(text) => Box::new(text.to_string()),
-                    Param::Json(doc) => Box::new(serde_json::from_str::<serde_json::Value>(doc).expect("a hot query's JSON parses")),
+                    Param::Json(doc) => {
+                        Box::new(serde_json::from_str::<serde_json::Value>(doc).expect("a hot query's JSON parses"))
+                    }
                     Param::TextArray(items) => Box::new(items.iter().map(|s| s.to_string()).collect::<Vec<String>>()),
                 }
             })
@@ -69,7 +71,9 @@ impl HotQuery {
                 Param::IdOf(table) => format!("'{}'::uuid", Self::id(tenant, table, n)),
                 Param::Text(s) => text(s),
                 Param::Json(doc) => format!("{}::jsonb", text(doc)),
-                Param::TextArray(items) => format!("ARRAY[{}]::text[]", items.iter().map(|s| text(s)).collect::<Vec<_>>().join(", ")),
+                Param::TextArray(items) => {
+                    format!("ARRAY[{}]::text[]", items.iter().map(|s| text(s)).collect::<Vec<_>>().join(", "))
+                }
             })
             .collect()
     }

@@ -50,7 +50,14 @@ pub struct Writes {
     pub note: Option<String>,
 }
 
-pub async fn measure(server: &Server, token: &str, dataset: &Dataset, ctx: &TenantCtx, resource: &Resource, load: Load) -> Result<Writes> {
+pub async fn measure(
+    server: &Server,
+    token: &str,
+    dataset: &Dataset,
+    ctx: &TenantCtx,
+    resource: &Resource,
+    load: Load,
+) -> Result<Writes> {
     let admin = dataset.target.connect_admin().await?;
     let table = resource.def.table;
     let triggers = audit_triggers(&admin, table).await?;
@@ -58,11 +65,20 @@ pub async fn measure(server: &Server, token: &str, dataset: &Dataset, ctx: &Tena
     let counter = Arc::new(AtomicU64::new(0));
     let meter = server.meter(dataset)?;
     let mut rows = Vec::new();
-    let settings: Vec<(&str, bool)> = if triggers.is_empty() { vec![("no audit trigger", true)] } else { vec![("with audit", true), ("without audit", false)] };
+    let settings: Vec<(&str, bool)> = if triggers.is_empty() {
+        vec![("no audit trigger", true)]
+    } else {
+        vec![("with audit", true), ("without audit", false)]
+    };
     for (label, audited) in settings {
         for trigger in &triggers {
             let state = if audited { "ENABLE" } else { "DISABLE" };
-            admin.batch_execute(&format!("ALTER TABLE {table} {state} TRIGGER {}", crate::db::migrate::quote_ident(trigger))).await?;
+            admin
+                .batch_execute(&format!(
+                    "ALTER TABLE {table} {state} TRIGGER {}",
+                    crate::db::migrate::quote_ident(trigger)
+                ))
+                .await?;
         }
         let (mut api, mut direct) = (Vec::new(), Vec::new());
         for round in 0..load.rounds {
@@ -75,10 +91,17 @@ pub async fn measure(server: &Server, token: &str, dataset: &Dataset, ctx: &Tena
             }
         }
         let (api, db) = (Throughput::merge(&api), Throughput::merge(&direct));
-        rows.push(WriteRow { auditing: label.to_string(), ratio: ratio(api.requests_per_s, db.requests_per_s), api, db });
+        rows.push(WriteRow {
+            auditing: label.to_string(),
+            ratio: ratio(api.requests_per_s, db.requests_per_s),
+            api,
+            db,
+        });
     }
     for trigger in &triggers {
-        admin.batch_execute(&format!("ALTER TABLE {table} ENABLE TRIGGER {}", crate::db::migrate::quote_ident(trigger))).await?;
+        admin
+            .batch_execute(&format!("ALTER TABLE {table} ENABLE TRIGGER {}", crate::db::migrate::quote_ident(trigger)))
+            .await?;
     }
     // The deleted rows would linger as dead entries at the head of the newest-first
     // indexes of the largest tenant and slow the next run's reads: vacuum them now.
@@ -90,7 +113,15 @@ pub async fn measure(server: &Server, token: &str, dataset: &Dataset, ctx: &Tena
     Ok(Writes { rows, note })
 }
 
-async fn api_phase(server: &Server, token: &str, ctx: &TenantCtx, resource: &Resource, load: Load, counter: &Arc<AtomicU64>, meter: Meter) -> Result<Phase> {
+async fn api_phase(
+    server: &Server,
+    token: &str,
+    ctx: &TenantCtx,
+    resource: &Resource,
+    load: Load,
+    counter: &Arc<AtomicU64>,
+    meter: Meter,
+) -> Result<Phase> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(load.concurrency).build()?;
     let url = format!("{}/v1/tenants/{}/{}", server.base, ctx.tenant_id, resource.def.name);
     let token = token.to_string();
@@ -109,7 +140,14 @@ async fn api_phase(server: &Server, token: &str, ctx: &TenantCtx, resource: &Res
     .await
 }
 
-async fn db_phase(db: &Db, ctx: &TenantCtx, resource: &Resource, load: Load, counter: &Arc<AtomicU64>, meter: Meter) -> Result<Phase> {
+async fn db_phase(
+    db: &Db,
+    ctx: &TenantCtx,
+    resource: &Resource,
+    load: Load,
+    counter: &Arc<AtomicU64>,
+    meter: Meter,
+) -> Result<Phase> {
     let (db, ctx, table, hidden) = (db.clone(), ctx.clone(), resource.def.table, resource.hidden_keys());
     run_phase(load, counter, meter, move |n| {
         let (db, ctx, hidden) = (db.clone(), ctx.clone(), hidden.clone());

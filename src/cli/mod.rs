@@ -18,7 +18,11 @@ use crate::seed::{demo, scale};
 const PSQL_CONTEXT_TTL: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Parser, Debug)]
-#[command(name = "tenantbase", version, about = "The multi-tenant data layer: PostgreSQL under forced RLS, its API, and the proof of its isolation.")]
+#[command(
+    name = "tenantbase",
+    version,
+    about = "The multi-tenant data layer: PostgreSQL under forced RLS, its API, and the proof of its isolation."
+)]
 pub struct Cli {
     /// Where the private PostgreSQL cluster lives (used when DATABASE_URL is not set).
     #[arg(long, global = true, env = "TENANTBASE_DATA_DIR", default_value = ".tenantbase")]
@@ -230,7 +234,9 @@ impl Cli {
                 }
                 match verifier::installed(&admin).await? {
                     verifier::Verifier::Native(library) => println!("context verifier: compiled ({library})"),
-                    verifier::Verifier::PlPgSql => println!("context verifier: PL/pgSQL (the compiled one cannot be loaded by this server)"),
+                    verifier::Verifier::PlPgSql => {
+                        println!("context verifier: PL/pgSQL (the compiled one cannot be loaded by this server)")
+                    }
                 }
                 Ok(())
             }
@@ -290,10 +296,18 @@ impl Cli {
                 if options.json {
                     println!("{}", serde_json::to_string_pretty(&report)?);
                 } else {
-                    println!("{}
-{}{}", report.header(), report.tables(false), report.plans_text(false));
-                    println!("
-Report, JSON and plots in {}", options.report_dir.display());
+                    println!(
+                        "{}
+{}{}",
+                        report.header(),
+                        report.tables(false),
+                        report.plans_text(false)
+                    );
+                    println!(
+                        "
+Report, JSON and plots in {}",
+                        options.report_dir.display()
+                    );
                 }
                 Ok(())
             }
@@ -335,15 +349,19 @@ Report, JSON and plots in {}", options.report_dir.display());
     async fn context(&self, slug: &str, email: Option<&str>, ttl: u64) -> Result<()> {
         let target = self.target()?;
         let admin = target.connect_admin().await?;
-        let Some(tenant) = admin.query_opt("SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext", &[&slug]).await? else {
+        let Some(tenant) =
+            admin.query_opt("SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext", &[&slug]).await?
+        else {
             bail!("no tenant has the slug {slug}");
         };
         let user = match email {
             None => None,
-            Some(email) => match admin.query_opt("SELECT id FROM tenancy.users WHERE email = $1::text::citext", &[&email]).await? {
-                Some(row) => Some(row.get(0)),
-                None => bail!("no user has the email {email}"),
-            },
+            Some(email) => {
+                match admin.query_opt("SELECT id FROM tenancy.users WHERE email = $1::text::citext", &[&email]).await? {
+                    Some(row) => Some(row.get(0)),
+                    None => bail!("no user has the email {email}"),
+                }
+            }
         };
         let ctx = TenantCtx { tenant_id: tenant.get(0), user_id: user, meta: Default::default() };
         let expires = SystemTime::now() + Duration::from_secs(ttl);
@@ -377,8 +395,16 @@ Report, JSON and plots in {}", options.report_dir.display());
                     println!("created {name}");
                 }
                 for p in &report.pruned {
-                    let export = p.export.as_ref().map(|(path, sha)| format!(", exported to {} (sha256 {sha})", path.display()));
-                    println!("dropped {} ({} to {}): {} entries{}", p.name, p.from.date_naive(), p.to.date_naive(), p.entries, export.unwrap_or_default());
+                    let export =
+                        p.export.as_ref().map(|(path, sha)| format!(", exported to {} (sha256 {sha})", path.display()));
+                    println!(
+                        "dropped {} ({} to {}): {} entries{}",
+                        p.name,
+                        p.from.date_naive(),
+                        p.to.date_naive(),
+                        p.entries,
+                        export.unwrap_or_default()
+                    );
                 }
                 if report.pruned.is_empty() {
                     println!("No partition is older than {retention_days} days.");
@@ -410,7 +436,12 @@ Report, JSON and plots in {}", options.report_dir.display());
             DbAction::Start => {
                 let cluster = self.cluster()?;
                 let running = cluster.start()?;
-                println!("PostgreSQL runs (pid {}) on port {}, socket in {}", running.pid, running.port, running.socket_dir.display());
+                println!(
+                    "PostgreSQL runs (pid {}) on port {}, socket in {}",
+                    running.pid,
+                    running.port,
+                    running.socket_dir.display()
+                );
             }
             DbAction::Stop => {
                 let cluster = self.cluster()?;
@@ -443,7 +474,11 @@ Report, JSON and plots in {}", options.report_dir.display());
             }
             DbAction::VerifierLibrary { out } => {
                 verifier::write_library(out)?;
-                println!("Wrote {} (PostgreSQL {}): install it in the server's `pg_config --pkglibdir`.", out.display(), verifier::BUILT_FOR);
+                println!(
+                    "Wrote {} (PostgreSQL {}): install it in the server's `pg_config --pkglibdir`.",
+                    out.display(),
+                    verifier::BUILT_FOR
+                );
             }
         }
         Ok(())
@@ -499,7 +534,8 @@ Report, JSON and plots in {}", options.report_dir.display());
         for m in demo::MEMBERS {
             println!("  {:<24} {:<8} of {}", m.email, m.role, m.tenant);
         }
-        let alice_in_acme = TenantCtx::new(acme, alice).context_sql(&target.context_key().await?, SystemTime::now() + PSQL_CONTEXT_TTL);
+        let alice_in_acme =
+            TenantCtx::new(acme, alice).context_sql(&target.context_key().await?, SystemTime::now() + PSQL_CONTEXT_TTL);
         println!(
             "\nAct as Alice in Acme from psql, as the app role under RLS (see docs/acting-as-a-tenant.md;\n\
              `tenantbase context --tenant acme --user alice@acme.com` prints a fresh context):\n  \

@@ -184,11 +184,7 @@ impl Cluster {
         )?;
         if !out.status.success() {
             let _ = fs::remove_dir_all(&pgdata);
-            bail!(
-                "initdb failed: {}\n{}",
-                String::from_utf8_lossy(&out.stderr).trim(),
-                access_hint(&self.root, user)
-            );
+            bail!("initdb failed: {}\n{}", String::from_utf8_lossy(&out.stderr).trim(), access_hint(&self.root, user));
         }
         let socket_dir = self.socket_dir();
         fs::create_dir_all(&socket_dir)?;
@@ -287,9 +283,7 @@ fn access_hint(root: &Path, user: &ServerUser) -> String {
 }
 
 fn is_postgres_process(pid: i32) -> bool {
-    fs::read_to_string(format!("/proc/{pid}/comm"))
-        .map(|comm| comm.trim().starts_with("postgres"))
-        .unwrap_or(false)
+    fs::read_to_string(format!("/proc/{pid}/comm")).map(|comm| comm.trim().starts_with("postgres")).unwrap_or(false)
 }
 
 fn tail(path: &Path, lines: usize) -> String {
@@ -316,7 +310,9 @@ fn find_bin_dir() -> Result<PathBuf> {
         for dir in std::env::split_paths(&path) {
             let initdb = dir.join("initdb");
             if initdb.exists() {
-                candidates.push(fs::canonicalize(&initdb).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or(dir));
+                candidates.push(
+                    fs::canonicalize(&initdb).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or(dir),
+                );
             }
         }
     }
@@ -333,7 +329,9 @@ fn find_bin_dir() -> Result<PathBuf> {
 
 fn first_usable(candidates: Vec<PathBuf>) -> Result<PathBuf> {
     for dir in candidates {
-        if ["initdb", "pg_ctl", "postgres"].iter().all(|b| dir.join(b).exists()) && major_version(&dir) >= Some(MIN_MAJOR) {
+        if ["initdb", "pg_ctl", "postgres"].iter().all(|b| dir.join(b).exists())
+            && major_version(&dir) >= Some(MIN_MAJOR)
+        {
             return Ok(dir);
         }
     }

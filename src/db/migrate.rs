@@ -50,11 +50,8 @@ pub async fn migrate(target: &Target) -> Result<Report> {
 pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report> {
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
     client.batch_execute(&format!("SET ROLE {OWNER_ROLE}")).await?;
-    let result = refinery::Runner::new(migrations)
-        .set_abort_divergent(true)
-        .set_abort_missing(true)
-        .run_async(client)
-        .await;
+    let result =
+        refinery::Runner::new(migrations).set_abort_divergent(true).set_abort_missing(true).run_async(client).await;
     client.batch_execute("RESET ROLE").await?;
     client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await?;
     result.map_err(|e| anyhow::anyhow!("migration refused: {e}"))
@@ -110,10 +107,8 @@ const HIDE_SESSION_SQL: &str = "
 
 /// Roles and database-level grants; needs a superuser (roles with BYPASSRLS need one).
 async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
-    let is_super: bool = client
-        .query_one("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", &[])
-        .await?
-        .get(0);
+    let is_super: bool =
+        client.query_one("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", &[]).await?.get(0);
     if !is_super {
         bail!("tenantbase migrate needs a superuser connection (it creates the tenantbase roles)");
     }

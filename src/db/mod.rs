@@ -106,12 +106,7 @@ impl Target {
 
 fn socket_config(running: &cluster::Running, user: &str, dbname: &str) -> Config {
     let mut config = Config::new();
-    config
-        .host_path(&running.socket_dir)
-        .port(running.port)
-        .user(user)
-        .dbname(dbname)
-        .application_name("tenantbase");
+    config.host_path(&running.socket_dir).port(running.port).user(user).dbname(dbname).application_name("tenantbase");
     config
 }
 

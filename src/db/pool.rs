@@ -121,9 +121,8 @@ pub struct Db {
 
 impl Db {
     pub fn new(app: Config, key: ContextKey, max_size: usize) -> Self {
-        let manager = Manager::from_config(app, tokio_postgres::NoTls, ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        });
+        let manager =
+            Manager::from_config(app, tokio_postgres::NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         // Bounded waits: with the database down, requests fail fast (503) instead of queueing.
         let timeout = Some(std::time::Duration::from_secs(5));
         let pool = Pool::builder(manager)
@@ -145,12 +144,20 @@ impl Db {
 
     /// One statement in its own tenant transaction: BEGIN + context, the statement
     /// and COMMIT go out together, one round trip in all once the statement is prepared.
-    pub async fn tenant_query(&self, ctx: &TenantCtx, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
+    pub async fn tenant_query(
+        &self,
+        ctx: &TenantCtx,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, DbError> {
         let client = self.pool.get().await?;
         let statement = client.prepare_cached(sql).await?;
         let begin = ctx.begin_sql(&self.key);
-        let (begun, rows, committed) =
-            tokio::join!(client.batch_execute(&begin), client.query(&statement, params), client.batch_execute("COMMIT"));
+        let (begun, rows, committed) = tokio::join!(
+            client.batch_execute(&begin),
+            client.query(&statement, params),
+            client.batch_execute("COMMIT")
+        );
         begun?;
         let rows = rows?;
         committed?;

@@ -32,10 +32,7 @@ pub async fn tenant_tables(client: &Client) -> Result<Vec<TenantTable>> {
     let rows = client
         .query(&format!("SELECT name, tenant_column, is_partition FROM ({TENANT_TABLES_SQL}) t ORDER BY name"), &[])
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| TenantTable { name: r.get(0), tenant_column: r.get(1), is_partition: r.get(2) })
-        .collect())
+    Ok(rows.iter().map(|r| TenantTable { name: r.get(0), tenant_column: r.get(1), is_partition: r.get(2) }).collect())
 }
 
 /// The columns an INSERT may name: not generated, not dropped.
@@ -77,7 +74,11 @@ pub struct TenantForeignKey {
     pub parent_columns: Vec<String>,
 }
 
-pub async fn tenant_foreign_keys(client: &Client, table: &str, tenant_tables: &[TenantTable]) -> Result<Vec<TenantForeignKey>> {
+pub async fn tenant_foreign_keys(
+    client: &Client,
+    table: &str,
+    tenant_tables: &[TenantTable],
+) -> Result<Vec<TenantForeignKey>> {
     let rows = client
         .query(
             "SELECT con.conname::text, con.confrelid::regclass::text,

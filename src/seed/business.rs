@@ -26,7 +26,8 @@ fn theme(slug: &str) -> Theme {
     match slug {
         "acme" => Theme {
             project: "Customer Portal Redesign",
-            project_about: "Replace the legacy customer portal with a self-service portal for orders, invoices and support.",
+            project_about:
+                "Replace the legacy customer portal with a self-service portal for orders, invoices and support.",
             store: "Acme Direct",
             store_url: "https://acme-direct.myshopify.com",
             platform: "shopify",
@@ -44,11 +45,15 @@ fn theme(slug: &str) -> Theme {
         },
         "healthcare-co" => Theme {
             project: "Patient Records Migration",
-            project_about: "Migrate patient records to the new HIPAA-compliant records platform with full audit trails.",
+            project_about:
+                "Migrate patient records to the new HIPAA-compliant records platform with full audit trails.",
             store: "Wellness Shop",
             store_url: "https://wellness.healthcare.com",
             platform: "bigcommerce",
-            products: [("Blood Pressure Monitor", "blood-pressure-monitor", "89.99"), ("First Aid Kit", "first-aid-kit", "34.50")],
+            products: [
+                ("Blood Pressure Monitor", "blood-pressure-monitor", "89.99"),
+                ("First Aid Kit", "first-aid-kit", "34.50"),
+            ],
             topic: "home health devices",
         },
         _ => Theme {
@@ -192,7 +197,8 @@ async fn work(tx: &mut TenantTx, tenant: Uuid, theme: &Theme, ids: &Ids, people:
     )
     .await?;
 
-    let (req_v1, req_v2, req_audit) = (ids.of("requirement-login-v1"), ids.of("requirement-login-v2"), ids.of("requirement-audit"));
+    let (req_v1, req_v2, req_audit) =
+        (ids.of("requirement-login-v1"), ids.of("requirement-login-v2"), ids.of("requirement-audit"));
     tx.execute(
         "INSERT INTO work.requirements (tenant_id, id, project_id, title, description, type, priority, status, category,
                                         source, stakeholder_id, complexity_score, effort_estimate_hours, risk_level,
@@ -301,7 +307,8 @@ async fn work(tx: &mut TenantTx, tenant: Uuid, theme: &Theme, ids: &Ids, people:
 }
 
 async fn agents(tx: &mut TenantTx, tenant: Uuid, theme: &Theme, ids: &Ids, people: &People) -> Result<()> {
-    let (write, publish, reply) = (ids.of("agent-task-write"), ids.of("agent-task-publish"), ids.of("agent-task-reply"));
+    let (write, publish, reply) =
+        (ids.of("agent-task-write"), ids.of("agent-task-publish"), ids.of("agent-task-reply"));
     let input = json!({"topic": theme.topic, "length": 1200, "tone": "helpful"});
     // Inserted completed: the database charges its actual cost to the tenant's credits.
     tx.execute(
@@ -368,7 +375,8 @@ async fn agents(tx: &mut TenantTx, tenant: Uuid, theme: &Theme, ids: &Ids, peopl
 
 async fn commerce(tx: &mut TenantTx, tenant: Uuid, theme: &Theme, ids: &Ids, sealer: &Sealer) -> Result<()> {
     let store = ids.of("store");
-    let exists = tx.query_opt("SELECT 1 FROM commerce.stores WHERE tenant_id = $1 AND id = $2", &[&tenant, &store]).await?;
+    let exists =
+        tx.query_opt("SELECT 1 FROM commerce.stores WHERE tenant_id = $1 AND id = $2", &[&tenant, &store]).await?;
     if exists.is_none() {
         let credentials = json!({"api_key": "demo-key", "access_token": format!("demo-token-{}", Uuid::new_v4())});
         let sealed = sealer.seal(tenant, store, credentials.to_string().as_bytes());

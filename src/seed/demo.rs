@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::auth::hash_password;
-use crate::db::{Db, TenantCtx, Target};
+use crate::db::{Db, Target, TenantCtx};
 use crate::secrets::Sealer;
 
 use super::business::{self, People};
@@ -73,7 +73,10 @@ pub async fn seed(target: &Target, db: &Db) -> Result<Seeded> {
     let mut users = Vec::new();
     let password_hash = hash_password(DEMO_PASSWORD)?;
     for member in MEMBERS {
-        let id: Uuid = match admin.query_opt("SELECT id FROM tenancy.users WHERE email = $1::text::citext", &[&member.email]).await? {
+        let id: Uuid = match admin
+            .query_opt("SELECT id FROM tenancy.users WHERE email = $1::text::citext", &[&member.email])
+            .await?
+        {
             Some(row) => row.get(0),
             None => admin
                 .query_one(
@@ -90,7 +93,10 @@ pub async fn seed(target: &Target, db: &Db) -> Result<Seeded> {
 
     let mut tenants = Vec::new();
     for tenant in TENANTS {
-        let id: Uuid = match admin.query_opt("SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext", &[&tenant.slug]).await? {
+        let id: Uuid = match admin
+            .query_opt("SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext", &[&tenant.slug])
+            .await?
+        {
             Some(row) => row.get(0),
             None => admin
                 .query_one(
@@ -124,8 +130,10 @@ pub async fn seed(target: &Target, db: &Db) -> Result<Seeded> {
             &[&id],
         )
         .await?;
-        let role_id: Uuid =
-            tx.query_one("SELECT id FROM tenancy.roles WHERE tenant_id = $1 AND name = 'agent_user'", &[&id]).await?.get(0);
+        let role_id: Uuid = tx
+            .query_one("SELECT id FROM tenancy.roles WHERE tenant_id = $1 AND name = 'agent_user'", &[&id])
+            .await?
+            .get(0);
         tx.execute(
             "INSERT INTO tenancy.role_permissions (tenant_id, role_id, permission_id)
              SELECT $1, $2, p.id FROM tenancy.permissions p WHERE (p.resource, p.action) = ('agents', 'run')

@@ -63,12 +63,43 @@ struct Table {
     phase: u8,
 }
 
-const STORES: Table = Table { name: "commerce.stores", columns: "tenant_id, id, name, platform, store_url, credentials_sealed, credentials_key_id, sync_status", share: 0.0, phase: 0 };
-const CUSTOMERS: Table = Table { name: "commerce.customers", columns: "tenant_id, id, email, first_name, last_name, accepts_marketing, customer_segment, tags, churn_risk_score", share: 0.10, phase: 0 };
-const PRODUCTS: Table = Table { name: "commerce.products", columns: "tenant_id, id, store_id, external_id, sku, name, description, price, inventory_quantity, tags, status", share: 0.08, phase: 0 };
-const PROJECTS: Table = Table { name: "work.projects", columns: "tenant_id, id, name, description, status, priority, created_by, budget_allocated", share: 0.01, phase: 0 };
-const CONTENT: Table = Table { name: "content.content_projects", columns: "tenant_id, id, name, content_type, status, title, content, tags, seo_score, created_by", share: 0.05, phase: 0 };
-const AGENT_TASKS: Table = Table { name: "agents.tasks", columns: "tenant_id, id, type, category, name, status, priority, input, estimated_cost, actual_cost, created_by, tags", share: 0.12, phase: 0 };
+const STORES: Table = Table {
+    name: "commerce.stores",
+    columns: "tenant_id, id, name, platform, store_url, credentials_sealed, credentials_key_id, sync_status",
+    share: 0.0,
+    phase: 0,
+};
+const CUSTOMERS: Table = Table {
+    name: "commerce.customers",
+    columns: "tenant_id, id, email, first_name, last_name, accepts_marketing, customer_segment, tags, churn_risk_score",
+    share: 0.10,
+    phase: 0,
+};
+const PRODUCTS: Table = Table {
+    name: "commerce.products",
+    columns: "tenant_id, id, store_id, external_id, sku, name, description, price, inventory_quantity, tags, status",
+    share: 0.08,
+    phase: 0,
+};
+const PROJECTS: Table = Table {
+    name: "work.projects",
+    columns: "tenant_id, id, name, description, status, priority, created_by, budget_allocated",
+    share: 0.01,
+    phase: 0,
+};
+const CONTENT: Table = Table {
+    name: "content.content_projects",
+    columns: "tenant_id, id, name, content_type, status, title, content, tags, seo_score, created_by",
+    share: 0.05,
+    phase: 0,
+};
+const AGENT_TASKS: Table = Table {
+    name: "agents.tasks",
+    columns:
+        "tenant_id, id, type, category, name, status, priority, input, estimated_cost, actual_cost, created_by, tags",
+    share: 0.12,
+    phase: 0,
+};
 const ORDERS: Table = Table { name: "commerce.orders", columns: "tenant_id, id, store_id, customer_id, external_id, total_amount, subtotal_amount, status, order_date, line_items", share: 0.25, phase: 1 };
 const WORK_TASKS: Table = Table { name: "work.tasks", columns: "tenant_id, id, project_id, parent_task_id, title, description, status, priority, estimated_hours, created_by, tags", share: 0.15, phase: 1 };
 const EVENTS: Table = Table { name: "analytics.analytics_events", columns: "tenant_id, id, event_type, event_name, user_id, source, properties, revenue, product_id, customer_id, order_id, occurred_at", share: 0.24, phase: 2 };
@@ -76,13 +107,74 @@ const EVENTS: Table = Table { name: "analytics.analytics_events", columns: "tena
 const TABLES: [Table; 9] = [STORES, CUSTOMERS, PRODUCTS, PROJECTS, CONTENT, AGENT_TASKS, ORDERS, WORK_TASKS, EVENTS];
 
 const WORDS: &[&str] = &[
-    "account", "analytics", "api", "audit", "backlog", "billing", "budget", "cache", "campaign", "catalog", "checkout",
-    "cloud", "compliance", "customer", "dashboard", "data", "delivery", "deploy", "design", "discount", "email", "export",
-    "feature", "feedback", "gateway", "growth", "import", "integration", "inventory", "invoice", "launch", "login",
-    "marketing", "metrics", "migration", "mobile", "newsletter", "onboarding", "order", "payment", "performance",
-    "pipeline", "portal", "pricing", "privacy", "product", "refund", "release", "report", "review", "roadmap", "search",
-    "security", "seo", "shipping", "signup", "storage", "subscription", "support", "sync", "team", "testing", "ticket",
-    "upgrade", "warehouse", "webhook", "workflow", "zebra",
+    "account",
+    "analytics",
+    "api",
+    "audit",
+    "backlog",
+    "billing",
+    "budget",
+    "cache",
+    "campaign",
+    "catalog",
+    "checkout",
+    "cloud",
+    "compliance",
+    "customer",
+    "dashboard",
+    "data",
+    "delivery",
+    "deploy",
+    "design",
+    "discount",
+    "email",
+    "export",
+    "feature",
+    "feedback",
+    "gateway",
+    "growth",
+    "import",
+    "integration",
+    "inventory",
+    "invoice",
+    "launch",
+    "login",
+    "marketing",
+    "metrics",
+    "migration",
+    "mobile",
+    "newsletter",
+    "onboarding",
+    "order",
+    "payment",
+    "performance",
+    "pipeline",
+    "portal",
+    "pricing",
+    "privacy",
+    "product",
+    "refund",
+    "release",
+    "report",
+    "review",
+    "roadmap",
+    "search",
+    "security",
+    "seo",
+    "shipping",
+    "signup",
+    "storage",
+    "subscription",
+    "support",
+    "sync",
+    "team",
+    "testing",
+    "ticket",
+    "upgrade",
+    "warehouse",
+    "webhook",
+    "workflow",
+    "zebra",
 ];
 
 /// A tenant to fill: its place in the skew, its ids and how many rows it gets.
@@ -128,8 +220,10 @@ pub async fn seed_scale(target: &Target, options: &ScaleOptions) -> Result<Scale
     let total: u64 = plans.iter().map(|p| TABLES.iter().map(|t| p.count(t) as u64).sum::<u64>()).sum();
     let bar = if options.progress { ProgressBar::new(total) } else { ProgressBar::hidden() };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} rows ({per_sec}) {msg}")
-            .expect("a valid progress template"),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} rows ({per_sec}) {msg}",
+        )
+        .expect("a valid progress template"),
     );
     if options.progress {
         crate::progress::log_when_not_a_terminal(&bar);
@@ -140,16 +234,29 @@ pub async fn seed_scale(target: &Target, options: &ScaleOptions) -> Result<Scale
     }
     let loaded = load_tables(target, &plans, options, &bar).await;
     if !options.audit {
-        admin.query("SELECT audit.set_auditing(true)", &[]).await.context("switching auditing back on after the load")?;
+        admin
+            .query("SELECT audit.set_auditing(true)", &[])
+            .await
+            .context("switching auditing back on after the load")?;
     }
     let per_table = loaded?;
     bar.finish_and_clear();
     admin.batch_execute("ANALYZE").await?;
-    Ok(ScaleReport { tenants: plans.len(), rows: per_table.iter().map(|(_, n, _)| n).sum(), elapsed: started.elapsed(), per_table })
+    Ok(ScaleReport {
+        tenants: plans.len(),
+        rows: per_table.iter().map(|(_, n, _)| n).sum(),
+        elapsed: started.elapsed(),
+        per_table,
+    })
 }
 
 /// Every table's rows, phase after phase (children after the parents they point at).
-async fn load_tables(target: &Target, plans: &[TenantPlan], options: &ScaleOptions, bar: &ProgressBar) -> Result<Vec<(&'static str, u64, Duration)>> {
+async fn load_tables(
+    target: &Target,
+    plans: &[TenantPlan],
+    options: &ScaleOptions,
+    bar: &ProgressBar,
+) -> Result<Vec<(&'static str, u64, Duration)>> {
     let sealer = Sealer::throwaway();
     let mut per_table = Vec::new();
     for phase in 0..=2u8 {
@@ -217,13 +324,21 @@ async fn create_tenants(admin: &Client, options: &ScaleOptions) -> Result<Vec<Te
 const ROWS_PER_COPY: usize = 5_000;
 
 /// COPY one table's rows for every tenant on a connection of its own.
-async fn load_table(target: &Target, table: Table, plans: &[TenantPlan], seed: u64, sealer: &Sealer, bar: &ProgressBar) -> Result<(u64, Duration)> {
+async fn load_table(
+    target: &Target,
+    table: Table,
+    plans: &[TenantPlan],
+    seed: u64,
+    sealer: &Sealer,
+    bar: &ProgressBar,
+) -> Result<(u64, Duration)> {
     let started = Instant::now();
     let client = target.connect_admin().await?;
     let mut batch = String::with_capacity(1 << 20);
     let (mut in_batch, mut loaded) = (0usize, 0u64);
     for plan in plans {
-        let mut rng = StdRng::seed_from_u64(seed ^ (plan.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ fxhash(table.name));
+        let mut rng =
+            StdRng::seed_from_u64(seed ^ (plan.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ fxhash(table.name));
         for n in 0..plan.count(&table) {
             write_row(&mut batch, &table, plan, n, &mut rng, sealer);
             in_batch += 1;
@@ -283,64 +398,136 @@ fn write_row(out: &mut String, table: &Table, plan: &TenantPlan, n: usize, rng: 
     let fields: Vec<String> = match table.name {
         "commerce.stores" => {
             let sealed = sealer.seal(t, id, format!("{{\"access_token\": \"scale-{}\"}}", rng.gen::<u64>()).as_bytes());
-            vec![t.to_string(), id.to_string(), format!("Store {}", plan.index + 1), "shopify".into(),
-                 format!("https://store-{}.example.com", plan.index + 1), format!("\\\\x{}", hex::encode(sealed)),
-                 sealer.key_id().to_string(), "success".into()]
+            vec![
+                t.to_string(),
+                id.to_string(),
+                format!("Store {}", plan.index + 1),
+                "shopify".into(),
+                format!("https://store-{}.example.com", plan.index + 1),
+                format!("\\\\x{}", hex::encode(sealed)),
+                sealer.key_id().to_string(),
+                "success".into(),
+            ]
         }
         "commerce.customers" => vec![
-            t.to_string(), id.to_string(), format!("customer{n}@tenant{}.example.com", plan.index + 1),
-            words(rng, 1), words(rng, 1), rng.gen_bool(0.4).to_string(),
+            t.to_string(),
+            id.to_string(),
+            format!("customer{n}@tenant{}.example.com", plan.index + 1),
+            words(rng, 1),
+            words(rng, 1),
+            rng.gen_bool(0.4).to_string(),
             pick(rng, &[("Regular", 6), ("VIP", 1), ("New", 3)]).into(),
-            format!("{{{}}}", words(rng, 2).replace(' ', ",")), format!("0.{:02}", rng.gen_range(0..100)),
+            format!("{{{}}}", words(rng, 2).replace(' ', ",")),
+            format!("0.{:02}", rng.gen_range(0..100)),
         ],
         "commerce.products" => vec![
-            t.to_string(), id.to_string(), store.to_string(), format!("p{n}"), format!("SKU-{n:06}"),
-            format!("{} {}", words(rng, 2), n), words(rng, 12), money(rng, 5, 400), rng.gen_range(0..500).to_string(),
-            format!("{{{}}}", words(rng, 3).replace(' ', ",")), pick(rng, &[("active", 8), ("draft", 1), ("archived", 1)]).into(),
+            t.to_string(),
+            id.to_string(),
+            store.to_string(),
+            format!("p{n}"),
+            format!("SKU-{n:06}"),
+            format!("{} {}", words(rng, 2), n),
+            words(rng, 12),
+            money(rng, 5, 400),
+            rng.gen_range(0..500).to_string(),
+            format!("{{{}}}", words(rng, 3).replace(' ', ",")),
+            pick(rng, &[("active", 8), ("draft", 1), ("archived", 1)]).into(),
         ],
         "work.projects" => vec![
-            t.to_string(), id.to_string(), format!("{} project {n}", words(rng, 2)), words(rng, 25),
+            t.to_string(),
+            id.to_string(),
+            format!("{} project {n}", words(rng, 2)),
+            words(rng, 25),
             pick(rng, &[("execution", 5), ("planning", 2), ("design", 2), ("completed", 1)]).into(),
-            pick(rng, &[("medium", 5), ("high", 3), ("low", 1), ("critical", 1)]).into(), owner.to_string(),
+            pick(rng, &[("medium", 5), ("high", 3), ("low", 1), ("critical", 1)]).into(),
+            owner.to_string(),
             money(rng, 1000, 200000),
         ],
         "content.content_projects" => {
             let status = pick(rng, &[("draft", 4), ("published", 3), ("review", 2), ("archived", 1)]);
-            vec![t.to_string(), id.to_string(), format!("{} guide {n}", words(rng, 2)),
-                 pick(rng, &[("blog_post", 4), ("product_description", 3), ("social_post", 2), ("newsletter", 1)]).into(),
-                 // A published row needs its publish date, which COPY leaves unset: published rows load as approved.
-                 if status == "published" { "approved".into() } else { status.into() },
-                 words(rng, 6), words(rng, 80), format!("{{{}}}", words(rng, 2).replace(' ', ",")),
-                 rng.gen_range(0..=100).to_string(), owner.to_string()]
+            vec![
+                t.to_string(),
+                id.to_string(),
+                format!("{} guide {n}", words(rng, 2)),
+                pick(rng, &[("blog_post", 4), ("product_description", 3), ("social_post", 2), ("newsletter", 1)])
+                    .into(),
+                // A published row needs its publish date, which COPY leaves unset: published rows load as approved.
+                if status == "published" { "approved".into() } else { status.into() },
+                words(rng, 6),
+                words(rng, 80),
+                format!("{{{}}}", words(rng, 2).replace(' ', ",")),
+                rng.gen_range(0..=100).to_string(),
+                owner.to_string(),
+            ]
         }
         "agents.tasks" => {
             let cost = rng.gen_range(1..10);
-            let status = pick(rng, &[("completed", 30), ("pending", 40), ("processing", 10), ("failed", 10), ("queued", 10)]);
-            vec![t.to_string(), id.to_string(),
-                 pick(rng, &[("content.write_blog_post", 4), ("order.process_batch", 3), ("customer_service.reply", 3)]).into(),
-                 pick(rng, &[("content", 4), ("ecommerce", 3), ("customer_service", 3)]).into(), words(rng, 4), status.into(),
-                 rng.gen_range(1..=10).to_string(),
-                 format!("{{\"topic\": \"{}\", \"length\": {}}}", words(rng, 1), rng.gen_range(100..2000)),
-                 cost.to_string(), if status == "completed" { (cost + rng.gen_range(0..3)).to_string() } else { "\\N".into() },
-                 owner.to_string(), format!("{{{}}}", words(rng, 2).replace(' ', ","))]
+            let status =
+                pick(rng, &[("completed", 30), ("pending", 40), ("processing", 10), ("failed", 10), ("queued", 10)]);
+            vec![
+                t.to_string(),
+                id.to_string(),
+                pick(rng, &[("content.write_blog_post", 4), ("order.process_batch", 3), ("customer_service.reply", 3)])
+                    .into(),
+                pick(rng, &[("content", 4), ("ecommerce", 3), ("customer_service", 3)]).into(),
+                words(rng, 4),
+                status.into(),
+                rng.gen_range(1..=10).to_string(),
+                format!("{{\"topic\": \"{}\", \"length\": {}}}", words(rng, 1), rng.gen_range(100..2000)),
+                cost.to_string(),
+                if status == "completed" { (cost + rng.gen_range(0..3)).to_string() } else { "\\N".into() },
+                owner.to_string(),
+                format!("{{{}}}", words(rng, 2).replace(' ', ",")),
+            ]
         }
         "commerce.orders" => {
             let customers = plan.count(&CUSTOMERS);
             let total = money(rng, 10, 900);
-            vec![t.to_string(), id.to_string(), store.to_string(), plan.id(&CUSTOMERS, rng.gen_range(0..customers)).to_string(),
-                 format!("o{n}"), total.clone(), total,
-                 pick(rng, &[("delivered", 50), ("shipped", 15), ("confirmed", 15), ("pending", 8), ("cancelled", 8), ("refunded", 4)]).into(),
-                 format!("{}", chrono::Utc::now() - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 60))),
-                 format!("[{{\"sku\": \"SKU-{:06}\", \"quantity\": {}}}]", rng.gen_range(0..1000), rng.gen_range(1..4))]
+            vec![
+                t.to_string(),
+                id.to_string(),
+                store.to_string(),
+                plan.id(&CUSTOMERS, rng.gen_range(0..customers)).to_string(),
+                format!("o{n}"),
+                total.clone(),
+                total,
+                pick(
+                    rng,
+                    &[
+                        ("delivered", 50),
+                        ("shipped", 15),
+                        ("confirmed", 15),
+                        ("pending", 8),
+                        ("cancelled", 8),
+                        ("refunded", 4),
+                    ],
+                )
+                .into(),
+                format!("{}", chrono::Utc::now() - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 60))),
+                format!("[{{\"sku\": \"SKU-{:06}\", \"quantity\": {}}}]", rng.gen_range(0..1000), rng.gen_range(1..4)),
+            ]
         }
         "work.tasks" => {
             let projects = plan.count(&PROJECTS);
             // Every fifth task is a subtask of an earlier task of the same project.
-            let parent = if n >= projects && n.is_multiple_of(5) { plan.id(table, n - projects).to_string() } else { "\\N".into() };
-            vec![t.to_string(), id.to_string(), plan.id(&PROJECTS, n % projects).to_string(), parent, words(rng, 6), words(rng, 30),
-                 pick(rng, &[("pending", 4), ("in_progress", 3), ("completed", 3), ("blocked", 1)]).into(),
-                 pick(rng, &[("medium", 5), ("high", 3), ("low", 1), ("critical", 1)]).into(), rng.gen_range(1..80).to_string(),
-                 owner.to_string(), format!("{{{}}}", words(rng, 2).replace(' ', ","))]
+            let parent = if n >= projects && n.is_multiple_of(5) {
+                plan.id(table, n - projects).to_string()
+            } else {
+                "\\N".into()
+            };
+            vec![
+                t.to_string(),
+                id.to_string(),
+                plan.id(&PROJECTS, n % projects).to_string(),
+                parent,
+                words(rng, 6),
+                words(rng, 30),
+                pick(rng, &[("pending", 4), ("in_progress", 3), ("completed", 3), ("blocked", 1)]).into(),
+                pick(rng, &[("medium", 5), ("high", 3), ("low", 1), ("critical", 1)]).into(),
+                rng.gen_range(1..80).to_string(),
+                owner.to_string(),
+                format!("{{{}}}", words(rng, 2).replace(' ', ",")),
+            ]
         }
         _ => {
             let event = pick(rng, &[("page_view", 60), ("add_to_cart", 20), ("purchase", 10), ("signup", 10)]);
@@ -352,10 +539,24 @@ fn write_row(out: &mut String, table: &Table, plan: &TenantPlan, n: usize, rng: 
             } else {
                 ("\\N".into(), "\\N".into())
             };
-            vec![t.to_string(), id.to_string(), event.into(), event.replace('_', " "), owner.to_string(), "web".into(),
-                 format!("{{\"path\": \"/{}\", \"referrer\": \"{}\"}}", words(rng, 1), pick(rng, &[("search", 5), ("newsletter", 2), ("direct", 3)])),
-                 revenue, product, customer, order,
-                 format!("{}", chrono::Utc::now() - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 60)))]
+            vec![
+                t.to_string(),
+                id.to_string(),
+                event.into(),
+                event.replace('_', " "),
+                owner.to_string(),
+                "web".into(),
+                format!(
+                    "{{\"path\": \"/{}\", \"referrer\": \"{}\"}}",
+                    words(rng, 1),
+                    pick(rng, &[("search", 5), ("newsletter", 2), ("direct", 3)])
+                ),
+                revenue,
+                product,
+                customer,
+                order,
+                format!("{}", chrono::Utc::now() - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 60))),
+            ]
         }
     };
     let _ = writeln!(out, "{}", fields.join("\t"));

@@ -32,7 +32,13 @@ impl Server {
         Server { base, http: Client::new(), db, seeded }
     }
 
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -47,7 +53,9 @@ impl Server {
     }
 
     pub async fn login(&self, email: &str) -> String {
-        let (status, body) = self.call(Method::POST, "/v1/auth/login", None, Some(json!({ "email": email, "password": DEMO_PASSWORD }))).await;
+        let (status, body) = self
+            .call(Method::POST, "/v1/auth/login", None, Some(json!({ "email": email, "password": DEMO_PASSWORD })))
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body["token"].as_str().unwrap().to_string()
     }
@@ -69,16 +77,31 @@ fn problem_type(body: &Value) -> &str {
 async fn sign_up_log_in_see_myself_and_log_out() {
     let s = Server::start().await;
     let (status, user) = s
-        .call(Method::POST, "/v1/auth/signup", None, Some(json!({ "email": "Zoe@Example.com", "password": "correct horse battery", "full_name": "Zoe" })))
+        .call(
+            Method::POST,
+            "/v1/auth/signup",
+            None,
+            Some(json!({ "email": "Zoe@Example.com", "password": "correct horse battery", "full_name": "Zoe" })),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{user}");
     let (status, again) = s
-        .call(Method::POST, "/v1/auth/signup", None, Some(json!({ "email": "zoe@example.com", "password": "another password!" })))
+        .call(
+            Method::POST,
+            "/v1/auth/signup",
+            None,
+            Some(json!({ "email": "zoe@example.com", "password": "another password!" })),
+        )
         .await;
     assert_eq!((status, problem_type(&again)), (StatusCode::CONFLICT, "conflict"));
 
     let (status, session) = s
-        .call(Method::POST, "/v1/auth/login", None, Some(json!({ "email": "ZOE@example.com", "password": "correct horse battery" })))
+        .call(
+            Method::POST,
+            "/v1/auth/login",
+            None,
+            Some(json!({ "email": "ZOE@example.com", "password": "correct horse battery" })),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{session}");
     let token = session["token"].as_str().unwrap().to_string();
@@ -110,7 +133,9 @@ async fn repeated_failed_logins_lock_the_account() {
     let right = json!({ "email": "bob@acme.com", "password": DEMO_PASSWORD });
     let (status, _) = s.call(Method::POST, "/v1/auth/login", None, Some(right)).await;
     assert_eq!(status, StatusCode::LOCKED, "a locked account refuses even the right password");
-    let (status, body) = s.call(Method::POST, "/v1/auth/login", None, Some(json!({ "email": "nobody@acme.com", "password": "x" }))).await;
+    let (status, body) = s
+        .call(Method::POST, "/v1/auth/login", None, Some(json!({ "email": "nobody@acme.com", "password": "x" })))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
 }
 
@@ -120,7 +145,12 @@ async fn api_keys_act_within_their_scopes_and_stop_when_revoked() {
     let acme = s.tenant("acme");
     let alice = s.login("alice@acme.com").await;
     let (status, key) = s
-        .call(Method::POST, &format!("/v1/tenants/{acme}/api-keys"), Some(&alice), Some(json!({ "name": "ci", "scopes": ["read"] })))
+        .call(
+            Method::POST,
+            &format!("/v1/tenants/{acme}/api-keys"),
+            Some(&alice),
+            Some(json!({ "name": "ci", "scopes": ["read"] })),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{key}");
     let token = key["token"].as_str().unwrap().to_string();
@@ -135,9 +165,19 @@ async fn api_keys_act_within_their_scopes_and_stop_when_revoked() {
     assert_eq!(status, StatusCode::NOT_FOUND, "a key acts only in its tenant");
     let (_, listed) = s.call(Method::GET, &format!("/v1/tenants/{acme}/api-keys"), Some(&alice), None).await;
     assert!(listed.as_array().unwrap().iter().all(|k| k.get("token").is_none()), "tokens are shown once");
-    assert!(listed.as_array().unwrap().iter().any(|k| k["id"] == key["id"] && !k["last_used_at"].is_null()), "last use recorded");
+    assert!(
+        listed.as_array().unwrap().iter().any(|k| k["id"] == key["id"] && !k["last_used_at"].is_null()),
+        "last use recorded"
+    );
 
-    let (status, _) = s.call(Method::DELETE, &format!("/v1/tenants/{acme}/api-keys/{}", key["id"].as_str().unwrap()), Some(&alice), None).await;
+    let (status, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/v1/tenants/{acme}/api-keys/{}", key["id"].as_str().unwrap()),
+            Some(&alice),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{acme}/roles"), Some(&token), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked key stops at once on the server that revoked it");
@@ -147,11 +187,13 @@ async fn api_keys_act_within_their_scopes_and_stop_when_revoked() {
 async fn tenants_and_members_are_managed_by_their_owners_and_admins() {
     let s = Server::start().await;
     let bob = s.login("bob@acme.com").await;
-    let (status, created) = s.call(Method::POST, "/v1/tenants", Some(&bob), Some(json!({ "name": "Bob Labs", "slug": "bob-labs" }))).await;
+    let (status, created) =
+        s.call(Method::POST, "/v1/tenants", Some(&bob), Some(json!({ "name": "Bob Labs", "slug": "bob-labs" }))).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["role"], "owner");
     let labs = created["tenant_id"].as_str().unwrap().to_string();
-    let (status, body) = s.call(Method::POST, "/v1/tenants", Some(&bob), Some(json!({ "name": "Again", "slug": "bob-labs" }))).await;
+    let (status, body) =
+        s.call(Method::POST, "/v1/tenants", Some(&bob), Some(json!({ "name": "Again", "slug": "bob-labs" }))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     let (_, mine) = s.call(Method::GET, "/v1/tenants", Some(&bob), None).await;
     let slugs: Vec<&str> = mine.as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
@@ -159,15 +201,33 @@ async fn tenants_and_members_are_managed_by_their_owners_and_admins() {
 
     // Invite someone who has no account yet; they claim it by signing up.
     let (status, invited) = s
-        .call(Method::POST, &format!("/v1/tenants/{labs}/members"), Some(&bob), Some(json!({ "email": "new@labs.io", "role": "member" })))
+        .call(
+            Method::POST,
+            &format!("/v1/tenants/{labs}/members"),
+            Some(&bob),
+            Some(json!({ "email": "new@labs.io", "role": "member" })),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{invited}");
     assert_eq!(invited["status"], "invited");
     let (status, _) = s
-        .call(Method::POST, "/v1/auth/signup", None, Some(json!({ "email": "new@labs.io", "password": "a long enough one" })))
+        .call(
+            Method::POST,
+            "/v1/auth/signup",
+            None,
+            Some(json!({ "email": "new@labs.io", "password": "a long enough one" })),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let newcomer = s.call(Method::POST, "/v1/auth/login", None, Some(json!({ "email": "new@labs.io", "password": "a long enough one" }))).await.1["token"]
+    let newcomer = s
+        .call(
+            Method::POST,
+            "/v1/auth/login",
+            None,
+            Some(json!({ "email": "new@labs.io", "password": "a long enough one" })),
+        )
+        .await
+        .1["token"]
         .as_str()
         .unwrap()
         .to_string();
@@ -176,35 +236,63 @@ async fn tenants_and_members_are_managed_by_their_owners_and_admins() {
 
     // Add an existing user, promote, and see a member refused management.
     let (status, added) = s
-        .call(Method::POST, &format!("/v1/tenants/{labs}/members"), Some(&bob), Some(json!({ "email": "victor@acme.com", "role": "viewer" })))
+        .call(
+            Method::POST,
+            &format!("/v1/tenants/{labs}/members"),
+            Some(&bob),
+            Some(json!({ "email": "victor@acme.com", "role": "viewer" })),
+        )
         .await;
     assert_eq!((status, added["status"].as_str()), (StatusCode::CREATED, Some("active")));
     let victor = added["user_id"].as_str().unwrap().to_string();
     let (status, body) = s
-        .call(Method::PATCH, &format!("/v1/tenants/{labs}/members/{victor}"), Some(&newcomer), Some(json!({ "role": "admin" })))
+        .call(
+            Method::PATCH,
+            &format!("/v1/tenants/{labs}/members/{victor}"),
+            Some(&newcomer),
+            Some(json!({ "role": "admin" })),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a member cannot change roles: {body}");
     let (status, changed) = s
-        .call(Method::PATCH, &format!("/v1/tenants/{labs}/members/{victor}"), Some(&bob), Some(json!({ "role": "admin" })))
+        .call(
+            Method::PATCH,
+            &format!("/v1/tenants/{labs}/members/{victor}"),
+            Some(&bob),
+            Some(json!({ "role": "admin" })),
+        )
         .await;
     assert_eq!((status, changed["role"].as_str()), (StatusCode::OK, Some("admin")));
 
     // Custom role with a permission, assigned to a member.
-    let (status, role) = s.call(Method::POST, &format!("/v1/tenants/{labs}/roles"), Some(&bob), Some(json!({ "name": "publisher" }))).await;
+    let (status, role) = s
+        .call(Method::POST, &format!("/v1/tenants/{labs}/roles"), Some(&bob), Some(json!({ "name": "publisher" })))
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     let role_id = role["id"].as_str().unwrap();
     let (status, _) = s
-        .call(Method::POST, &format!("/v1/tenants/{labs}/roles/{role_id}/permissions"), Some(&bob), Some(json!({ "resource": "content", "action": "publish" })))
+        .call(
+            Method::POST,
+            &format!("/v1/tenants/{labs}/roles/{role_id}/permissions"),
+            Some(&bob),
+            Some(json!({ "resource": "content", "action": "publish" })),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = s.call(Method::POST, &format!("/v1/tenants/{labs}/members/{victor}/roles/{role_id}"), Some(&bob), None).await;
+    let (status, _) =
+        s.call(Method::POST, &format!("/v1/tenants/{labs}/members/{victor}/roles/{role_id}"), Some(&bob), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, members) = s.call(Method::GET, &format!("/v1/tenants/{labs}/members"), Some(&bob), None).await;
-    assert!(members.as_array().unwrap().iter().any(|m| m["user_id"] == victor.as_str() && m["custom_roles"] == json!(["publisher"])));
+    assert!(members
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["user_id"] == victor.as_str() && m["custom_roles"] == json!(["publisher"])));
 
     // The last owner stays; removal works for others and takes effect at once.
     let bob_id = s.seeded.user("bob@acme.com");
-    let (status, body) = s.call(Method::DELETE, &format!("/v1/tenants/{labs}/members/{bob_id}"), Some(&bob), None).await;
+    let (status, body) =
+        s.call(Method::DELETE, &format!("/v1/tenants/{labs}/members/{bob_id}"), Some(&bob), None).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     let (status, _) = s.call(Method::DELETE, &format!("/v1/tenants/{labs}/members/{victor}"), Some(&bob), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -220,7 +308,8 @@ async fn another_tenants_data_answers_404_exactly_like_missing_data() {
     let techstartup = s.tenant("tech-startup");
     let (status, body) = s.call(Method::GET, &format!("/v1/tenants/{techstartup}"), Some(&alice), None).await;
     assert_eq!((status, problem_type(&body)), (StatusCode::NOT_FOUND, "not-found"));
-    let (missing_status, missing_body) = s.call(Method::GET, &format!("/v1/tenants/{}", Uuid::new_v4()), Some(&alice), None).await;
+    let (missing_status, missing_body) =
+        s.call(Method::GET, &format!("/v1/tenants/{}", Uuid::new_v4()), Some(&alice), None).await;
     assert_eq!((status, &body), (missing_status, &missing_body), "no existence oracle");
 
     let charlie = s.login("charlie@techstartup.io").await;
@@ -229,12 +318,16 @@ async fn another_tenants_data_answers_404_exactly_like_missing_data() {
     let acme = s.tenant("acme");
     for method in [Method::GET, Method::PATCH, Method::DELETE] {
         let body = (method == Method::PATCH).then(|| json!({ "description": "pwned" }));
-        let (status, foreign) = s.call(method.clone(), &format!("/v1/tenants/{acme}/roles/{foreign_role}"), Some(&alice), body.clone()).await;
-        let (_, missing) = s.call(method.clone(), &format!("/v1/tenants/{acme}/roles/{}", Uuid::new_v4()), Some(&alice), body).await;
+        let (status, foreign) = s
+            .call(method.clone(), &format!("/v1/tenants/{acme}/roles/{foreign_role}"), Some(&alice), body.clone())
+            .await;
+        let (_, missing) =
+            s.call(method.clone(), &format!("/v1/tenants/{acme}/roles/{}", Uuid::new_v4()), Some(&alice), body).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{method} {foreign}");
         assert_eq!(foreign, missing, "{method}: same answer as a missing row");
     }
-    let (_, after) = s.call(Method::GET, &format!("/v1/tenants/{techstartup}/roles/{foreign_role}"), Some(&charlie), None).await;
+    let (_, after) =
+        s.call(Method::GET, &format!("/v1/tenants/{techstartup}/roles/{foreign_role}"), Some(&charlie), None).await;
     assert_ne!(after["description"], "pwned");
 }
 
@@ -246,9 +339,18 @@ async fn a_viewers_writes_are_refused_with_403_and_change_nothing() {
     let (_, roles) = s.call(Method::GET, &format!("/v1/tenants/{acme}/roles"), Some(&victor), None).await;
     let role_id = roles["items"][0]["id"].as_str().unwrap().to_string();
     let before = s.count("tenancy.roles").await;
-    let (status, body) = s.call(Method::POST, &format!("/v1/tenants/{acme}/roles"), Some(&victor), Some(json!({ "name": "viewer_made" }))).await;
+    let (status, body) = s
+        .call(Method::POST, &format!("/v1/tenants/{acme}/roles"), Some(&victor), Some(json!({ "name": "viewer_made" })))
+        .await;
     assert_eq!((status, problem_type(&body)), (StatusCode::FORBIDDEN, "forbidden"), "{body}");
-    let (status, _) = s.call(Method::PATCH, &format!("/v1/tenants/{acme}/roles/{role_id}"), Some(&victor), Some(json!({ "description": "x" }))).await;
+    let (status, _) = s
+        .call(
+            Method::PATCH,
+            &format!("/v1/tenants/{acme}/roles/{role_id}"),
+            Some(&victor),
+            Some(json!({ "description": "x" })),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = s.call(Method::DELETE, &format!("/v1/tenants/{acme}/roles/{role_id}"), Some(&victor), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -268,14 +370,30 @@ async fn every_class_of_bad_input_gets_a_4xx_problem_and_writes_nothing() {
         ("not an object", "[1, 2]".into(), StatusCode::BAD_REQUEST),
         ("wrong type", "{\"name\": 42}".into(), StatusCode::UNPROCESSABLE_ENTITY),
         ("unknown field", "{\"name\": \"ok_name\", \"is_admin\": true}".into(), StatusCode::UNPROCESSABLE_ENTITY),
-        ("server-owned field", format!("{{\"name\": \"ok_name\", \"tenant_id\": \"{}\"}}", s.tenant("tech-startup")), StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "server-owned field",
+            format!("{{\"name\": \"ok_name\", \"tenant_id\": \"{}\"}}", s.tenant("tech-startup")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         ("missing required field", "{\"description\": \"no name\"}".into(), StatusCode::UNPROCESSABLE_ENTITY),
-        ("injection string", "{\"name\": \"x'); DROP TABLE tenancy.roles; --\"}".into(), StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "injection string",
+            "{\"name\": \"x'); DROP TABLE tenancy.roles; --\"}".into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         ("NUL byte", "{\"name\": \"nul\\u0000\"}".into(), StatusCode::UNPROCESSABLE_ENTITY),
         ("oversized body", oversized, StatusCode::PAYLOAD_TOO_LARGE),
     ];
     for (what, body, expected) in cases {
-        let response = s.http.post(&url).bearer_auth(&alice).header("content-type", "application/json").body(body).send().await.unwrap();
+        let response = s
+            .http
+            .post(&url)
+            .bearer_auth(&alice)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         let status = response.status();
         let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
         let text = response.text().await.unwrap();
@@ -295,8 +413,13 @@ async fn every_class_of_bad_input_gets_a_4xx_problem_and_writes_nothing() {
         let (status, body) = s.call(Method::GET, &path, Some(&alice), None).await;
         assert!(status.is_client_error(), "{what}: {status} {body}");
     }
-    let (status, page) = s.call(Method::GET, &format!("/v1/tenants/{acme}/roles?name=x%27%20OR%201%3D1--"), Some(&alice), None).await;
-    assert_eq!((status, page["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "an injection in a filter is only data");
+    let (status, page) =
+        s.call(Method::GET, &format!("/v1/tenants/{acme}/roles?name=x%27%20OR%201%3D1--"), Some(&alice), None).await;
+    assert_eq!(
+        (status, page["items"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(0)),
+        "an injection in a filter is only data"
+    );
     assert_eq!(before, s.count("tenancy.roles").await, "nothing was written");
 }
 
@@ -306,7 +429,14 @@ async fn lists_paginate_with_cursors_filter_and_sort() {
     let acme = s.tenant("acme");
     let alice = s.login("alice@acme.com").await;
     for i in 0..7 {
-        let (status, _) = s.call(Method::POST, &format!("/v1/tenants/{acme}/roles"), Some(&alice), Some(json!({ "name": format!("role_{i}") }))).await;
+        let (status, _) = s
+            .call(
+                Method::POST,
+                &format!("/v1/tenants/{acme}/roles"),
+                Some(&alice),
+                Some(json!({ "name": format!("role_{i}") })),
+            )
+            .await;
         assert_eq!(status, StatusCode::CREATED);
     }
     let mut seen = Vec::new();
@@ -337,7 +467,8 @@ async fn request_ids_are_kept_or_made_and_returned() {
     let s = Server::start().await;
     let given = s.http.get(format!("{}/healthz", s.base)).header("x-request-id", "trace-abc.123").send().await.unwrap();
     assert_eq!(given.headers()["x-request-id"], "trace-abc.123");
-    let unusable = s.http.get(format!("{}/healthz", s.base)).header("x-request-id", "bad id; with spaces").send().await.unwrap();
+    let unusable =
+        s.http.get(format!("{}/healthz", s.base)).header("x-request-id", "bad id; with spaces").send().await.unwrap();
     let made = unusable.headers()["x-request-id"].to_str().unwrap();
     assert!(Uuid::parse_str(made).is_ok(), "{made}");
 }
@@ -353,7 +484,10 @@ async fn the_committed_openapi_document_matches_the_server() {
         std::fs::write(path, &pretty).unwrap();
     }
     let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(committed == pretty, "openapi.json drifted from the server: run `UPDATE_OPENAPI=1 cargo test openapi` and commit it");
+    assert!(
+        committed == pretty,
+        "openapi.json drifted from the server: run `UPDATE_OPENAPI=1 cargo test openapi` and commit it"
+    );
     for route in ["/v1/auth/login", "/v1/tenants/{tenant}/members", "/v1/tenants/{tenant}/roles/{id}"] {
         assert!(served["paths"].get(route).is_some(), "{route} is described");
     }
@@ -413,10 +547,16 @@ async fn admins_change_the_tenant_profile_and_others_cannot() {
     let acme = s.tenant("acme");
     let path = format!("/v1/tenants/{acme}");
     let alice = s.login("alice@acme.com").await;
-    let (status, tenant) = s.call(Method::PATCH, &path, Some(&alice), Some(json!({ "name": "Acme Corp", "timezone": "Europe/Paris" }))).await;
+    let (status, tenant) = s
+        .call(Method::PATCH, &path, Some(&alice), Some(json!({ "name": "Acme Corp", "timezone": "Europe/Paris" })))
+        .await;
     assert_eq!(status, StatusCode::OK, "{tenant}");
-    assert_eq!((tenant["name"].as_str(), tenant["timezone"].as_str(), tenant["plan"].as_str()), (Some("Acme Corp"), Some("Europe/Paris"), Some("enterprise")));
-    let (status, body) = s.call(Method::PATCH, &path, Some(&alice), Some(json!({ "credits_balance": 1_000_000 }))).await;
+    assert_eq!(
+        (tenant["name"].as_str(), tenant["timezone"].as_str(), tenant["plan"].as_str()),
+        (Some("Acme Corp"), Some("Europe/Paris"), Some("enterprise"))
+    );
+    let (status, body) =
+        s.call(Method::PATCH, &path, Some(&alice), Some(json!({ "credits_balance": 1_000_000 }))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "credits are not the profile's: {body}");
     for member in ["bob@acme.com", "victor@acme.com"] {
         let token = s.login(member).await;
@@ -456,7 +596,8 @@ async fn every_resource_answers_crud_in_its_tenant_and_404_in_another() {
     assert!(names.len() >= 20, "{names:?}");
     let mut created = 0;
     for name in &names {
-        let (status, page) = s.call(Method::GET, &format!("/v1/tenants/{acme}/{name}?limit=5"), Some(&olivia), None).await;
+        let (status, page) =
+            s.call(Method::GET, &format!("/v1/tenants/{acme}/{name}?limit=5"), Some(&olivia), None).await;
         assert_eq!(status, StatusCode::OK, "{name}: {page}");
         let items = page["items"].as_array().unwrap();
         assert!(!items.is_empty(), "{name}: the demo has rows");
@@ -465,26 +606,38 @@ async fn every_resource_answers_crud_in_its_tenant_and_404_in_another() {
         let id = row["id"].as_str().unwrap();
         let (status, got) = s.call(Method::GET, &format!("/v1/tenants/{acme}/{name}/{id}"), Some(&olivia), None).await;
         assert_eq!((status, &got), (StatusCode::OK, row), "{name}: get");
-        let (status, body) = s.call(Method::GET, &format!("/v1/tenants/{techstartup}/{name}/{id}"), Some(&tom), None).await;
+        let (status, body) =
+            s.call(Method::GET, &format!("/v1/tenants/{techstartup}/{name}/{id}"), Some(&tom), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{name}: another tenant's row: {body}");
 
         let copy = writable_copy(row, &openapi, name);
         if let Some((field, value)) = copy.as_object().unwrap().iter().next() {
             let (status, body) = s
-                .call(Method::PATCH, &format!("/v1/tenants/{acme}/{name}/{id}"), Some(&olivia), Some(json!({ field: value })))
+                .call(
+                    Method::PATCH,
+                    &format!("/v1/tenants/{acme}/{name}/{id}"),
+                    Some(&olivia),
+                    Some(json!({ field: value })),
+                )
                 .await;
-            assert!(status == StatusCode::OK || status == StatusCode::FORBIDDEN, "{name}: patch {field}: {status} {body}");
+            assert!(
+                status == StatusCode::OK || status == StatusCode::FORBIDDEN,
+                "{name}: patch {field}: {status} {body}"
+            );
         }
-        let (status, body) = s.call(Method::POST, &format!("/v1/tenants/{acme}/{name}"), Some(&olivia), Some(copy)).await;
+        let (status, body) =
+            s.call(Method::POST, &format!("/v1/tenants/{acme}/{name}"), Some(&olivia), Some(copy)).await;
         match status {
             StatusCode::CREATED => {
                 created += 1;
                 assert_eq!(body["tenant_id"], acme.to_string());
                 let new_id = body["id"].as_str().unwrap();
                 assert_ne!(new_id, id);
-                let (status, _) = s.call(Method::DELETE, &format!("/v1/tenants/{acme}/{name}/{new_id}"), Some(&olivia), None).await;
+                let (status, _) =
+                    s.call(Method::DELETE, &format!("/v1/tenants/{acme}/{name}/{new_id}"), Some(&olivia), None).await;
                 assert_eq!(status, StatusCode::NO_CONTENT, "{name}: delete");
-                let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{acme}/{name}/{new_id}"), Some(&olivia), None).await;
+                let (status, _) =
+                    s.call(Method::GET, &format!("/v1/tenants/{acme}/{name}/{new_id}"), Some(&olivia), None).await;
                 assert_eq!(status, StatusCode::NOT_FOUND, "{name}: deleted");
             }
             // A copy can collide with a natural key (a slug, a number) or a one-per rule.
@@ -521,17 +674,28 @@ async fn business_actions_run_the_databases_rules() {
     assert_eq!(status, StatusCode::CREATED, "{task}");
     let task_id = task["id"].as_str().unwrap();
     let (status, done) = s
-        .call(Method::POST, &format!("{base}/ai-tasks/{task_id}/complete"), Some(&olivia), Some(json!({ "actual_cost": 3, "output": { "ok": true } })))
+        .call(
+            Method::POST,
+            &format!("{base}/ai-tasks/{task_id}/complete"),
+            Some(&olivia),
+            Some(json!({ "actual_cost": 3, "output": { "ok": true } })),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["status"], "completed");
     assert_eq!(credits(s.call(Method::GET, &base, Some(&olivia), None).await.1), before - 3);
-    let (status, _) = s.call(Method::POST, &format!("{base}/ai-tasks/{task_id}/complete"), Some(&olivia), Some(json!({}))).await;
+    let (status, _) =
+        s.call(Method::POST, &format!("{base}/ai-tasks/{task_id}/complete"), Some(&olivia), Some(json!({}))).await;
     assert_eq!(status, StatusCode::CONFLICT, "completed once");
     assert_eq!(credits(s.call(Method::GET, &base, Some(&olivia), None).await.1), before - 3, "charged once");
     let (_, other) = s.call(Method::POST, &format!("{base}/ai-tasks"), Some(&olivia), Some(new_task)).await;
     let (status, failed) = s
-        .call(Method::POST, &format!("{base}/ai-tasks/{}/fail", other["id"].as_str().unwrap()), Some(&olivia), Some(json!({ "error_details": { "reason": "timeout" } })))
+        .call(
+            Method::POST,
+            &format!("{base}/ai-tasks/{}/fail", other["id"].as_str().unwrap()),
+            Some(&olivia),
+            Some(json!({ "error_details": { "reason": "timeout" } })),
+        )
         .await;
     assert_eq!((status, failed["status"].as_str()), (StatusCode::OK, Some("failed")));
 
@@ -544,25 +708,44 @@ async fn business_actions_run_the_databases_rules() {
     placed["total_amount"] = json!(40.5);
     let customer_id = template["customer_id"].as_str().unwrap().to_string();
     let orders_of = |c: Value| c["total_orders"].as_i64().unwrap();
-    let before = orders_of(s.call(Method::GET, &format!("{base}/customers/{customer_id}"), Some(&olivia), None).await.1);
+    let before =
+        orders_of(s.call(Method::GET, &format!("{base}/customers/{customer_id}"), Some(&olivia), None).await.1);
     let (status, order) = s.call(Method::POST, &format!("{base}/orders"), Some(&olivia), Some(placed)).await;
     assert_eq!(status, StatusCode::CREATED, "{order}");
-    assert_eq!(orders_of(s.call(Method::GET, &format!("{base}/customers/{customer_id}"), Some(&olivia), None).await.1), before + 1);
-    let (status, cancelled) = s.call(Method::POST, &format!("{base}/orders/{}/cancel", order["id"].as_str().unwrap()), Some(&olivia), None).await;
+    assert_eq!(
+        orders_of(s.call(Method::GET, &format!("{base}/customers/{customer_id}"), Some(&olivia), None).await.1),
+        before + 1
+    );
+    let (status, cancelled) = s
+        .call(Method::POST, &format!("{base}/orders/{}/cancel", order["id"].as_str().unwrap()), Some(&olivia), None)
+        .await;
     assert_eq!((status, cancelled["status"].as_str()), (StatusCode::OK, Some("cancelled")), "{cancelled}");
-    assert_eq!(orders_of(s.call(Method::GET, &format!("{base}/customers/{customer_id}"), Some(&olivia), None).await.1), before);
-    let (status, _) = s.call(Method::POST, &format!("{base}/orders/{}/refund", order["id"].as_str().unwrap()), Some(&olivia), None).await;
+    assert_eq!(
+        orders_of(s.call(Method::GET, &format!("{base}/customers/{customer_id}"), Some(&olivia), None).await.1),
+        before
+    );
+    let (status, _) = s
+        .call(Method::POST, &format!("{base}/orders/{}/refund", order["id"].as_str().unwrap()), Some(&olivia), None)
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "a cancelled order is not refunded");
-    let (status, _) = s.call(Method::POST, &format!("{base}/orders/{}/cancel", order["id"].as_str().unwrap()), Some(&victor), None).await;
+    let (status, _) = s
+        .call(Method::POST, &format!("{base}/orders/{}/cancel", order["id"].as_str().unwrap()), Some(&victor), None)
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a viewer changes no order");
 
     // Publishing needs the publish permission.
     let draft = first(&s, &olivia, &format!("{base}/content?status=draft")).await;
     let draft_id = draft["id"].as_str().unwrap();
-    let (status, _) = s.call(Method::POST, &format!("{base}/content/{draft_id}/publish"), Some(&victor), Some(json!({}))).await;
+    let (status, _) =
+        s.call(Method::POST, &format!("{base}/content/{draft_id}/publish"), Some(&victor), Some(json!({}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, published) = s
-        .call(Method::POST, &format!("{base}/content/{draft_id}/publish"), Some(&olivia), Some(json!({ "published_urls": ["https://acme.example/post"] })))
+        .call(
+            Method::POST,
+            &format!("{base}/content/{draft_id}/publish"),
+            Some(&olivia),
+            Some(json!({ "published_urls": ["https://acme.example/post"] })),
+        )
         .await;
     assert_eq!((status, published["status"].as_str()), (StatusCode::OK, Some("published")), "{published}");
     assert!(!published["publish_date"].is_null());
@@ -573,7 +756,9 @@ async fn business_actions_run_the_databases_rules() {
     let respond = |token: String| {
         let path = format!("{base}/approval-requests/{request_id}/responses");
         let s = &s;
-        async move { s.call(Method::POST, &path, Some(&token), Some(json!({ "decision": "approve", "comments": "fine" }))).await }
+        async move {
+            s.call(Method::POST, &path, Some(&token), Some(json!({ "decision": "approve", "comments": "fine" }))).await
+        }
     };
     let (status, answered) = respond(olivia.clone()).await;
     assert!(status == StatusCode::OK || status == StatusCode::UNPROCESSABLE_ENTITY, "{status} {answered}");
@@ -582,7 +767,12 @@ async fn business_actions_run_the_databases_rules() {
         assert_eq!(again, StatusCode::CONFLICT, "one response per approver");
     }
     let (status, body) = s
-        .call(Method::POST, &format!("{base}/approval-requests/{request_id}/responses"), Some(&olivia), Some(json!({ "decision": "maybe" })))
+        .call(
+            Method::POST,
+            &format!("{base}/approval-requests/{request_id}/responses"),
+            Some(&olivia),
+            Some(json!({ "decision": "maybe" })),
+        )
         .await;
     assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("decision")));
 }
@@ -596,20 +786,30 @@ async fn store_credentials_are_sealed_and_never_returned() {
                        "credentials": { "api_token": "shpat_very_secret" } });
     let (status, store) = s.call(Method::POST, &format!("/v1/tenants/{acme}/stores"), Some(&olivia), Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{store}");
-    let (_, got) = s.call(Method::GET, &format!("/v1/tenants/{acme}/stores/{}", store["id"].as_str().unwrap()), Some(&olivia), None).await;
+    let (_, got) = s
+        .call(Method::GET, &format!("/v1/tenants/{acme}/stores/{}", store["id"].as_str().unwrap()), Some(&olivia), None)
+        .await;
     for shown in [&store, &got] {
         let text = shown.to_string();
         assert!(!text.contains("shpat_very_secret") && !text.contains("credentials"), "{text}");
     }
     let admin = s.db.admin().await;
     let sealed: Vec<u8> = admin
-        .query_one("SELECT credentials_sealed FROM commerce.stores WHERE id = $1", &[&Uuid::parse_str(store["id"].as_str().unwrap()).unwrap()])
+        .query_one(
+            "SELECT credentials_sealed FROM commerce.stores WHERE id = $1",
+            &[&Uuid::parse_str(store["id"].as_str().unwrap()).unwrap()],
+        )
         .await
         .unwrap()
         .get(0);
     assert!(!String::from_utf8_lossy(&sealed).contains("shpat_very_secret"), "sealed at rest");
     let (status, body) = s
-        .call(Method::POST, &format!("/v1/tenants/{acme}/stores"), Some(&olivia), Some(json!({ "name": "No creds", "platform": "etsy", "store_url": "https://x.example" })))
+        .call(
+            Method::POST,
+            &format!("/v1/tenants/{acme}/stores"),
+            Some(&olivia),
+            Some(json!({ "name": "No creds", "platform": "etsy", "store_url": "https://x.example" })),
+        )
         .await;
     assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("credentials")));
 }
@@ -620,9 +820,12 @@ async fn full_text_q_finds_the_tenants_own_rows_through_the_search_function() {
     let (acme, techstartup) = (s.tenant("acme"), s.tenant("tech-startup"));
     let olivia = s.login("olivia@acme.com").await;
     let tom = s.login("tom@techstartup.io").await;
-    for (tenant, token, title) in [(acme, &olivia, "Zebra crossing guide"), (techstartup, &tom, "Zebra stripes at Tech Startup")] {
+    for (tenant, token, title) in
+        [(acme, &olivia, "Zebra crossing guide"), (techstartup, &tom, "Zebra stripes at Tech Startup")]
+    {
         let body = json!({ "name": title, "title": title, "content_type": "blog_post", "content": "all about zebras" });
-        let (status, row) = s.call(Method::POST, &format!("/v1/tenants/{tenant}/content"), Some(token), Some(body)).await;
+        let (status, row) =
+            s.call(Method::POST, &format!("/v1/tenants/{tenant}/content"), Some(token), Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{row}");
     }
     let (status, page) = s.call(Method::GET, &format!("/v1/tenants/{acme}/content?q=zebra"), Some(&olivia), None).await;

@@ -20,7 +20,8 @@ use uuid::Uuid;
 use crate::common::{sqlstate, TestDb};
 
 fn acting(tenant: Uuid, user: Uuid, request_id: &str) -> TenantCtx {
-    TenantCtx::new(tenant, user).with_meta(RequestMeta { request_id: Some(request_id.to_string()), ..Default::default() })
+    TenantCtx::new(tenant, user)
+        .with_meta(RequestMeta { request_id: Some(request_id.to_string()), ..Default::default() })
 }
 
 async fn verify(admin: &mut Client, tenant: Option<&str>) -> VerifyReport {
@@ -131,7 +132,11 @@ impl Target {
             .get(0);
         let rows = admin
             .query(
-                &format!("SELECT to_jsonb(t) FROM {} t WHERE {} = $1 ORDER BY to_jsonb(t)::text", table.name, quote(&table.tenant_column)),
+                &format!(
+                    "SELECT to_jsonb(t) FROM {} t WHERE {} = $1 ORDER BY to_jsonb(t)::text",
+                    table.name,
+                    quote(&table.tenant_column)
+                ),
                 &[&tenant],
             )
             .await
@@ -161,7 +166,10 @@ impl Target {
 
     fn insert_sql(&self) -> String {
         let cols = self.columns.join(", ");
-        format!("INSERT INTO {t} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{t}, $1::jsonb)", t = self.table.name)
+        format!(
+            "INSERT INTO {t} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{t}, $1::jsonb)",
+            t = self.table.name
+        )
     }
 
     /// Performs `write` on one of acme's rows (the first the writer may delete, for
@@ -228,7 +236,10 @@ async fn every_write_on_every_tenant_table_is_recorded_with_its_actor_and_reques
                     // operator in replica mode (no foreign keys, no ordinary triggers)
                     // still leaves an entry, since the audit trigger fires ALWAYS.
                     writer.roll_back().await;
-                    operator.batch_execute(&acting(acme, olivia, &request_id).begin_sql(&db.context_key())).await.unwrap();
+                    operator
+                        .batch_execute(&acting(acme, olivia, &request_id).begin_sql(&db.context_key()))
+                        .await
+                        .unwrap();
                     operator.batch_execute("SET LOCAL session_replication_role = replica").await.unwrap();
                     writer = Writer::Operator(&operator);
                     target.perform(&mut writer, write).await.unwrap_or_else(|again| panic!("{refused}\n{again}"))
@@ -267,7 +278,10 @@ async fn every_write_on_every_tenant_table_is_recorded_with_its_actor_and_reques
             checked.push(request_id);
         }
     }
-    assert!(checked.iter().any(|r| r == "tenancy.memberships:insert") && checked.iter().any(|r| r == "tenancy.tenants:delete"));
+    assert!(
+        checked.iter().any(|r| r == "tenancy.memberships:insert")
+            && checked.iter().any(|r| r == "tenancy.tenants:delete")
+    );
 }
 
 #[tokio::test]
@@ -330,7 +344,8 @@ async fn the_app_cannot_alter_the_log_and_reads_only_its_own_tenants_entries() {
     let admin = db.admin().await;
     let pool = db.app_pool(1);
     let owner = acting(acme, olivia, "req-tamper");
-    let partition: String = admin.query_one("SELECT partition::text FROM audit.partitions() LIMIT 1", &[]).await.unwrap().get(0);
+    let partition: String =
+        admin.query_one("SELECT partition::text FROM audit.partitions() LIMIT 1", &[]).await.unwrap().get(0);
 
     let attempts = [
         "UPDATE audit.log SET event_description = 'nothing happened'".to_string(),
@@ -358,7 +373,8 @@ async fn the_app_cannot_alter_the_log_and_reads_only_its_own_tenants_entries() {
     }
 
     // Reading takes the tenant's context and the 'audit' 'read' permission.
-    let in_acme: i64 = admin.query_one("SELECT count(*) FROM audit.log WHERE tenant_id = $1", &[&acme]).await.unwrap().get(0);
+    let in_acme: i64 =
+        admin.query_one("SELECT count(*) FROM audit.log WHERE tenant_id = $1", &[&acme]).await.unwrap().get(0);
     let seen = pool.tenant_query(&owner, "SELECT tenant_id FROM audit.log", &[]).await.unwrap();
     assert_eq!(seen.len() as i64, in_acme);
     assert!(in_acme > 0 && seen.iter().all(|r| r.get::<_, Uuid>(0) == acme));
@@ -368,7 +384,8 @@ async fn the_app_cannot_alter_the_log_and_reads_only_its_own_tenants_entries() {
     assert!(!members.is_empty() && entries.is_empty(), "without a user holding 'audit' 'read', no entry is readable");
 
     // Not even the owner or a superuser changes an entry while the log's triggers are on.
-    let refused = admin.execute("UPDATE audit.log SET event_description = 'edited' WHERE tenant_id = $1", &[&acme]).await;
+    let refused =
+        admin.execute("UPDATE audit.log SET event_description = 'edited' WHERE tenant_id = $1", &[&acme]).await;
     assert_eq!(sqlstate(refused), "42501");
     assert_eq!(sqlstate(admin.execute("DELETE FROM audit.platform_log", &[]).await), "42501");
     assert_eq!(sqlstate(admin.batch_execute(&format!("TRUNCATE {partition}")).await), "42501");
@@ -433,7 +450,8 @@ async fn planted_tampering_is_found_by_verify() {
     assert_intact(&verify(&mut admin, Some("acme")).await);
 
     // The newest entries cut off: the chain no longer reaches its recorded head.
-    let head: i64 = admin.query_one("SELECT head_id FROM audit.chains WHERE chain_id = $1", &[&acme]).await.unwrap().get(0);
+    let head: i64 =
+        admin.query_one("SELECT head_id FROM audit.chains WHERE chain_id = $1", &[&acme]).await.unwrap().get(0);
     tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id >= $2", &[&acme, &head]).await;
     let b = broken_at(verify(&mut admin, Some("acme")).await);
     assert_eq!(b.entry_id, head - 1);
@@ -491,9 +509,13 @@ async fn concurrent_writers_of_one_tenant_keep_one_valid_chain() {
         tasks.push(tokio::spawn(async move {
             for write in 0..WRITES {
                 let ctx = acting(acme, olivia, &format!("req-{task}-{write}"));
-                pool.tenant_query(&ctx, "INSERT INTO tenancy.roles (tenant_id, name) VALUES ($1, $2)", &[&acme, &format!("r_{task}_{write}")])
-                    .await
-                    .unwrap();
+                pool.tenant_query(
+                    &ctx,
+                    "INSERT INTO tenancy.roles (tenant_id, name) VALUES ($1, $2)",
+                    &[&acme, &format!("r_{task}_{write}")],
+                )
+                .await
+                .unwrap();
             }
         }));
     }
@@ -504,7 +526,10 @@ async fn concurrent_writers_of_one_tenant_keep_one_valid_chain() {
     let after: i64 = admin.query_one(count, &[&acme]).await.unwrap().get(0);
     assert_eq!(after - before, (TASKS * WRITES) as i64, "one entry per write");
     let recorded: i64 = admin
-        .query_one("SELECT count(DISTINCT request_id) FROM audit.log WHERE tenant_id = $1 AND request_id LIKE 'req-%'", &[&acme])
+        .query_one(
+            "SELECT count(DISTINCT request_id) FROM audit.log WHERE tenant_id = $1 AND request_id LIKE 'req-%'",
+            &[&acme],
+        )
         .await
         .unwrap()
         .get(0);
@@ -517,7 +542,8 @@ async fn concurrent_writers_of_one_tenant_keep_one_valid_chain() {
 /// Opens a transaction of the app role acting in `tenant`, at `isolation`.
 async fn app_session(db: &TestDb, tenant: Uuid, user: Uuid, isolation: &str) -> Client {
     let client = connect(&db.target.app).await.unwrap();
-    let context = TenantCtx::new(tenant, user).context_sql(&db.context_key(), std::time::SystemTime::now() + CONTEXT_TTL);
+    let context =
+        TenantCtx::new(tenant, user).context_sql(&db.context_key(), std::time::SystemTime::now() + CONTEXT_TTL);
     client.batch_execute(&format!("BEGIN ISOLATION LEVEL {isolation}; {context}")).await.unwrap();
     client
 }
@@ -540,7 +566,9 @@ async fn writers_of_different_tenants_never_wait_for_each_other() {
     // design (a wait on acme's chain) into an error instead of a hang.
     let tom = app_session(&db, techstartup, seeded.user("tom@techstartup.io"), "READ COMMITTED").await;
     tom.batch_execute("SET LOCAL lock_timeout = '30s'").await.unwrap();
-    tom.execute(ADD_ROLE, &[&techstartup, &"in_parallel"]).await.expect("tech-startup writes while acme's chain is held");
+    tom.execute(ADD_ROLE, &[&techstartup, &"in_parallel"])
+        .await
+        .expect("tech-startup writes while acme's chain is held");
     tom.batch_execute("COMMIT").await.unwrap();
 
     // Alice, in acme too, does wait for Olivia's chain, and continues it once Olivia commits.
@@ -602,7 +630,9 @@ async fn tenant_creation_and_deletion_are_platform_events() {
     let bob = seeded.user("bob@acme.com");
     let pool = db.app_pool(1);
     let ctx = acting(seeded.tenant("acme"), bob, "req-bob-labs");
-    let created: Uuid = pool.tenant_query(&ctx, "SELECT platform.create_my_tenant('Bob Labs', 'bob-labs')", &[]).await.unwrap()[0].get(0);
+    let created: Uuid =
+        pool.tenant_query(&ctx, "SELECT platform.create_my_tenant('Bob Labs', 'bob-labs')", &[]).await.unwrap()[0]
+            .get(0);
 
     let mut admin = db.admin().await;
     let event = admin
@@ -630,8 +660,11 @@ async fn tenant_creation_and_deletion_are_platform_events() {
         "the new tenant's chain starts with its creation and its owner's membership"
     );
 
-    let final_hash: Vec<u8> =
-        admin.query_one("SELECT hash FROM audit.log WHERE tenant_id = $1 AND id = 2", &[&created]).await.unwrap().get(0);
+    let final_hash: Vec<u8> = admin
+        .query_one("SELECT hash FROM audit.log WHERE tenant_id = $1 AND id = 2", &[&created])
+        .await
+        .unwrap()
+        .get(0);
     admin.execute("DELETE FROM tenancy.tenants WHERE id = $1", &[&created]).await.unwrap();
     let deleted = admin
         .query_one(
@@ -720,7 +753,8 @@ async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid() {
     let csv = std::fs::read(&file).unwrap();
     assert_eq!(hex::encode(sha2::Sha256::digest(&csv)), sha256);
     assert_eq!(String::from_utf8(csv).unwrap().lines().count() as i64, in_old + 1, "a header and every entry");
-    let exists: Option<String> = admin.query_one(&format!("SELECT to_regclass('audit.{old}')::text"), &[]).await.unwrap().get(0);
+    let exists: Option<String> =
+        admin.query_one(&format!("SELECT to_regclass('audit.{old}')::text"), &[]).await.unwrap().get(0);
     assert_eq!(exists, None);
     let recorded: Value = admin
         .query_one("SELECT metadata FROM audit.platform_log WHERE event_action = 'audit.partition_pruned'", &[])
@@ -732,15 +766,22 @@ async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid() {
     // Both chains now start where retention left them, and go on from there.
     assert_intact(&verify(&mut admin, None).await);
     let pool = db.app_pool(1);
-    pool.tenant_query(&acting(acme, seeded.user("olivia@acme.com"), "req-after-prune"), ADD_ROLE, &[&acme, &"after_prune"]).await.unwrap();
-    pool.tenant_query(&acting(techstartup, seeded.user("tom@techstartup.io"), "req-after-prune"), ADD_ROLE, &[&techstartup, &"after_prune"])
-        .await
-        .unwrap();
-    let first_after: i64 = admin
-        .query_one("SELECT min(id) FROM audit.log WHERE tenant_id = $1", &[&techstartup])
-        .await
-        .unwrap()
-        .get(0);
+    pool.tenant_query(
+        &acting(acme, seeded.user("olivia@acme.com"), "req-after-prune"),
+        ADD_ROLE,
+        &[&acme, &"after_prune"],
+    )
+    .await
+    .unwrap();
+    pool.tenant_query(
+        &acting(techstartup, seeded.user("tom@techstartup.io"), "req-after-prune"),
+        ADD_ROLE,
+        &[&techstartup, &"after_prune"],
+    )
+    .await
+    .unwrap();
+    let first_after: i64 =
+        admin.query_one("SELECT min(id) FROM audit.log WHERE tenant_id = $1", &[&techstartup]).await.unwrap().get(0);
     assert_eq!(first_after, techstartup_entries + 1, "a chain pruned to nothing continues after its last entry");
     let report = verify(&mut admin, None).await;
     assert_intact(&report);
@@ -774,11 +815,18 @@ async fn the_coming_months_partitions_are_created_ahead() {
         .collect();
     assert_eq!(months, expected, "this month and the next three");
     assert!(audit::ensure_partitions(&admin).await.unwrap().is_empty(), "nothing to create twice");
-    let last: String = admin.query_one("SELECT partition::text FROM audit.partitions() ORDER BY to_at DESC LIMIT 1", &[]).await.unwrap().get(0);
+    let last: String = admin
+        .query_one("SELECT partition::text FROM audit.partitions() ORDER BY to_at DESC LIMIT 1", &[])
+        .await
+        .unwrap()
+        .get(0);
     admin.batch_execute(&format!("DROP TABLE {last}")).await.unwrap();
     assert_eq!(audit::ensure_partitions(&admin).await.unwrap(), [last.trim_start_matches("audit.").to_string()]);
     let forced: bool = admin
-        .query_one(&format!("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = '{last}'::regclass"), &[])
+        .query_one(
+            &format!("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = '{last}'::regclass"),
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
@@ -791,7 +839,8 @@ async fn auditing_can_be_switched_off_for_a_benchmark_and_that_is_recorded() {
     let seeded = db.seeded().await;
     let (acme, olivia) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"));
     let admin = db.admin().await;
-    let audited: i64 = admin.query_one("SELECT count(*) FROM audit.audited_tables() WHERE enabled", &[]).await.unwrap().get(0);
+    let audited: i64 =
+        admin.query_one("SELECT count(*) FROM audit.audited_tables() WHERE enabled", &[]).await.unwrap().get(0);
     let tenant_tables: i64 = catalog::tenant_tables(&admin)
         .await
         .unwrap()
@@ -833,7 +882,12 @@ async fn the_verify_command_exits_with_status_1_on_a_broken_chain() {
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("tenant acme: intact"));
 
-    tamper(&admin, "UPDATE audit.log SET user_agent = 'forged' WHERE tenant_id = $1 AND id = 2", &[&seeded.tenant("acme")]).await;
+    tamper(
+        &admin,
+        "UPDATE audit.log SET user_agent = 'forged' WHERE tenant_id = $1 AND id = 2",
+        &[&seeded.tenant("acme")],
+    )
+    .await;
     let broken = run(&["audit", "verify", "--tenant", "acme"]);
     assert_eq!(broken.status.code(), Some(1));
     let out = String::from_utf8_lossy(&broken.stdout);

@@ -39,7 +39,12 @@ impl Acme {
     }
 
     /// One statement in its own transaction as `ctx`, returning the rows.
-    async fn run(&self, ctx: &TenantCtx, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Result<Vec<tokio_postgres::Row>, DbError> {
+    async fn run(
+        &self,
+        ctx: &TenantCtx,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<tokio_postgres::Row>, DbError> {
         let mut tx = self.pool.tenant_tx(ctx).await?;
         let rows = tx.query(sql, params).await?;
         tx.commit().await?;
@@ -80,7 +85,11 @@ async fn customer_metrics_equal_a_full_recomputation_after_concurrent_order_writ
     let mut customers = Vec::new();
     for n in 0..4 {
         let row = acme
-            .run(&olivia, "INSERT INTO commerce.customers (tenant_id, email) VALUES ($1, $2) RETURNING id", &[&acme.tenant, &format!("buyer{n}@example.com")])
+            .run(
+                &olivia,
+                "INSERT INTO commerce.customers (tenant_id, email) VALUES ($1, $2) RETURNING id",
+                &[&acme.tenant, &format!("buyer{n}@example.com")],
+            )
             .await
             .unwrap();
         customers.push(row[0].get::<_, Uuid>(0));
@@ -189,7 +198,11 @@ async fn customer_metrics_equal_a_full_recomputation_after_concurrent_order_writ
         .map(|r| r.get(0))
         .collect();
     assert!(mismatches.is_empty(), "metrics drifted from their orders:\n{}", mismatches.join("\n"));
-    let orders: i64 = admin.query_one("SELECT count(*) FROM commerce.orders WHERE tenant_id = $1", &[&acme.tenant]).await.unwrap().get(0);
+    let orders: i64 = admin
+        .query_one("SELECT count(*) FROM commerce.orders WHERE tenant_id = $1", &[&acme.tenant])
+        .await
+        .unwrap()
+        .get(0);
     assert!(orders > 0, "the writers left orders to compare");
 }
 
@@ -282,7 +295,13 @@ async fn concurrent_completions_charge_each_task_once_and_never_overdraw() {
 
     let admin = acme.db.admin().await;
     let (balance, used): (i32, i32) = {
-        let r = admin.query_one("SELECT credits_balance, credits_used_this_month FROM tenancy.tenants WHERE id = $1", &[&acme.tenant]).await.unwrap();
+        let r = admin
+            .query_one(
+                "SELECT credits_balance, credits_used_this_month FROM tenancy.tenants WHERE id = $1",
+                &[&acme.tenant],
+            )
+            .await
+            .unwrap();
         (r.get(0), r.get(1))
     };
     let charges: Vec<(Uuid, i32)> = admin
@@ -300,7 +319,10 @@ async fn concurrent_completions_charge_each_task_once_and_never_overdraw() {
     assert!(charges.iter().all(|(_, amount)| *amount == -7));
 
     let statuses: Vec<(Uuid, String)> = admin
-        .query("SELECT id, status::text FROM agents.tasks WHERE tenant_id = $1 AND id = ANY ($2)", &[&acme.tenant, &tasks])
+        .query(
+            "SELECT id, status::text FROM agents.tasks WHERE tenant_id = $1 AND id = ANY ($2)",
+            &[&acme.tenant, &tasks],
+        )
         .await
         .unwrap()
         .iter()
@@ -311,14 +333,20 @@ async fn concurrent_completions_charge_each_task_once_and_never_overdraw() {
         assert_eq!(status, expected, "task {task}");
     }
     let low: i64 = admin
-        .query_one("SELECT count(*) FROM analytics.analytics_events WHERE tenant_id = $1 AND event_name = 'low_credits'", &[&acme.tenant])
+        .query_one(
+            "SELECT count(*) FROM analytics.analytics_events WHERE tenant_id = $1 AND event_name = 'low_credits'",
+            &[&acme.tenant],
+        )
         .await
         .unwrap()
         .get(0);
     assert_eq!(low, 1, "the low-credit event is recorded once, when the balance falls below the threshold");
     let parked: i64 = admin
-        .query_one("SELECT count(DISTINCT properties ->> 'task_id') FROM analytics.analytics_events
-                    WHERE tenant_id = $1 AND event_name = 'credits_insufficient'", &[&acme.tenant])
+        .query_one(
+            "SELECT count(DISTINCT properties ->> 'task_id') FROM analytics.analytics_events
+                    WHERE tenant_id = $1 AND event_name = 'credits_insufficient'",
+            &[&acme.tenant],
+        )
         .await
         .unwrap()
         .get(0);
@@ -333,7 +361,8 @@ async fn the_actual_cost_is_charged_else_the_estimate_and_parked_tasks_complete_
     let estimated = new_ai_tasks(&acme, 1, 9, None).await[0];
     let expensive = new_ai_tasks(&acme, 1, 15, None).await[0];
     let olivia = acme.olivia();
-    let complete = "UPDATE agents.tasks SET status = 'completed' WHERE tenant_id = $1 AND id = $2 RETURNING status::text";
+    let complete =
+        "UPDATE agents.tasks SET status = 'completed' WHERE tenant_id = $1 AND id = $2 RETURNING status::text";
     let status = |rows: Vec<tokio_postgres::Row>| rows[0].get::<_, String>(0);
     assert_eq!(status(acme.run(&olivia, complete, &[&acme.tenant, &actual]).await.unwrap()), "completed");
     assert_eq!(status(acme.run(&olivia, complete, &[&acme.tenant, &estimated]).await.unwrap()), "completed");
@@ -346,8 +375,12 @@ async fn the_actual_cost_is_charged_else_the_estimate_and_parked_tasks_complete_
     let refused = acme.run(&olivia, "UPDATE tenancy.tenants SET credits_balance = 1000000", &[]).await.unwrap_err();
     assert_eq!(refused.code().unwrap().code(), "42501");
     let refused = acme
-        .run(&olivia, "INSERT INTO agents.credit_ledger (tenant_id, kind, amount, balance_after, used_this_month_after)
-                       VALUES ($1, 'top_up', 100, 100, 0)", &[&acme.tenant])
+        .run(
+            &olivia,
+            "INSERT INTO agents.credit_ledger (tenant_id, kind, amount, balance_after, used_this_month_after)
+                       VALUES ($1, 'top_up', 100, 100, 0)",
+            &[&acme.tenant],
+        )
         .await
         .unwrap_err();
     assert_eq!(refused.code().unwrap().code(), "42501");
@@ -363,7 +396,10 @@ async fn the_actual_cost_is_charged_else_the_estimate_and_parked_tasks_complete_
     let again: i32 = admin.query_one(month, &[]).await.unwrap().get(0);
     assert_eq!(again, 0, "a month is reset once");
     let kinds: Vec<String> = admin
-        .query("SELECT kind::text FROM agents.credit_ledger WHERE tenant_id = $1 ORDER BY created_at, kind", &[&acme.tenant])
+        .query(
+            "SELECT kind::text FROM agents.credit_ledger WHERE tenant_id = $1 ORDER BY created_at, kind",
+            &[&acme.tenant],
+        )
         .await
         .unwrap()
         .iter()
@@ -378,12 +414,19 @@ async fn a_monthly_limit_parks_completions_until_the_usage_resets() {
     set_credits(&acme, 500, 5).await;
     let admin = acme.db.admin().await;
     admin
-        .execute("UPDATE tenancy.tenants SET monthly_credit_limit = 10, credits_used_this_month = 8 WHERE id = $1", &[&acme.tenant])
+        .execute(
+            "UPDATE tenancy.tenants SET monthly_credit_limit = 10, credits_used_this_month = 8 WHERE id = $1",
+            &[&acme.tenant],
+        )
         .await
         .unwrap();
     let task = new_ai_tasks(&acme, 1, 5, None).await[0];
     let rows = acme
-        .run(&acme.olivia(), "UPDATE agents.tasks SET status = 'completed' WHERE tenant_id = $1 AND id = $2 RETURNING status::text", &[&acme.tenant, &task])
+        .run(
+            &acme.olivia(),
+            "UPDATE agents.tasks SET status = 'completed' WHERE tenant_id = $1 AND id = $2 RETURNING status::text",
+            &[&acme.tenant, &task],
+        )
         .await
         .unwrap();
     assert_eq!(rows[0].get::<_, String>(0), "awaiting_credits", "8 + 5 would pass the limit of 10");
@@ -403,7 +446,8 @@ async fn a_task_cannot_become_its_own_ancestor() {
     let acme = Acme::new(2).await;
     let olivia = acme.olivia();
     // Seeded: design <- build (parent design). Make design a child of build.
-    let rows = acme.run(&olivia, "SELECT id FROM work.tasks WHERE parent_task_id IS NOT NULL LIMIT 1", &[]).await.unwrap();
+    let rows =
+        acme.run(&olivia, "SELECT id FROM work.tasks WHERE parent_task_id IS NOT NULL LIMIT 1", &[]).await.unwrap();
     let child: Uuid = rows[0].get(0);
     let grandchild: Uuid = acme
         .run(&olivia, "INSERT INTO work.tasks (tenant_id, project_id, parent_task_id, title, created_by)
@@ -411,20 +455,33 @@ async fn a_task_cannot_become_its_own_ancestor() {
         .await
         .unwrap()[0]
         .get(0);
-    let root: Uuid = acme.run(&olivia, "SELECT parent_task_id FROM work.tasks WHERE id = $1", &[&child]).await.unwrap()[0].get(0);
-    let refused = acme.run(&olivia, "UPDATE work.tasks SET parent_task_id = $1 WHERE id = $2", &[&grandchild, &root]).await;
+    let root: Uuid =
+        acme.run(&olivia, "SELECT parent_task_id FROM work.tasks WHERE id = $1", &[&child]).await.unwrap()[0].get(0);
+    let refused =
+        acme.run(&olivia, "UPDATE work.tasks SET parent_task_id = $1 WHERE id = $2", &[&grandchild, &root]).await;
     assert_eq!(constraint_of(refused), "tasks_no_ancestor_cycle");
     let refused = acme.run(&olivia, "UPDATE work.tasks SET parent_task_id = id WHERE id = $1", &[&root]).await;
     assert_eq!(constraint_of(refused), "tasks_no_self_reference");
 
     // The same rule on AI subtasks and on superseded decisions.
-    let ai: Vec<Uuid> = acme.run(&olivia, "SELECT id FROM agents.tasks ORDER BY created_at, id LIMIT 2", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    let ai: Vec<Uuid> = acme
+        .run(&olivia, "SELECT id FROM agents.tasks ORDER BY created_at, id LIMIT 2", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     acme.run(&olivia, "UPDATE agents.tasks SET parent_task_id = $1 WHERE id = $2", &[&ai[0], &ai[1]]).await.unwrap();
-    let refused = acme.run(&olivia, "UPDATE agents.tasks SET parent_task_id = $1 WHERE id = $2", &[&ai[1], &ai[0]]).await;
+    let refused =
+        acme.run(&olivia, "UPDATE agents.tasks SET parent_task_id = $1 WHERE id = $2", &[&ai[1], &ai[0]]).await;
     assert_eq!(constraint_of(refused), "tasks_no_ancestor_cycle");
     let refused = acme
-        .run(&olivia, "UPDATE work.architecture_decisions d SET superseded_by = s.id, status = 'superseded'
-                       FROM work.architecture_decisions s WHERE s.superseded_by = d.id", &[])
+        .run(
+            &olivia,
+            "UPDATE work.architecture_decisions d SET superseded_by = s.id, status = 'superseded'
+                       FROM work.architecture_decisions s WHERE s.superseded_by = d.id",
+            &[],
+        )
         .await;
     assert_eq!(constraint_of(refused), "architecture_decisions_no_supersession_cycle");
 }
@@ -463,8 +520,16 @@ async fn two_concurrent_edits_that_together_close_a_loop_never_both_commit() {
     let ai = new_ai_tasks(&acme, 2, 1, None).await;
 
     let cases: [(&str, [Uuid; 2], &str); 2] = [
-        ("UPDATE work.tasks SET parent_task_id = $2 WHERE tenant_id = $1 AND id = $3", [pair[0], pair[1]], "tasks_no_ancestor_cycle"),
-        ("INSERT INTO agents.task_dependencies (tenant_id, depends_on_id, task_id) VALUES ($1, $2, $3)", [ai[0], ai[1]], "task_dependencies_no_cycle"),
+        (
+            "UPDATE work.tasks SET parent_task_id = $2 WHERE tenant_id = $1 AND id = $3",
+            [pair[0], pair[1]],
+            "tasks_no_ancestor_cycle",
+        ),
+        (
+            "INSERT INTO agents.task_dependencies (tenant_id, depends_on_id, task_id) VALUES ($1, $2, $3)",
+            [ai[0], ai[1]],
+            "task_dependencies_no_cycle",
+        ),
     ];
     for (sql, [x, y], rule) in cases {
         // First edge: x under y, not yet committed.
@@ -524,7 +589,12 @@ async fn new_request(acme: &Acme, sequential: bool) -> Approval {
     Approval { request }
 }
 
-async fn respond(acme: &Acme, approval: &Approval, email: &str, decision: &str) -> Result<Vec<tokio_postgres::Row>, DbError> {
+async fn respond(
+    acme: &Acme,
+    approval: &Approval,
+    email: &str,
+    decision: &str,
+) -> Result<Vec<tokio_postgres::Row>, DbError> {
     acme.run(
         &acme.as_user(email),
         "INSERT INTO work.approval_responses (tenant_id, request_id, approver_id, decision, conditions)
@@ -546,35 +616,59 @@ async fn request_state(acme: &Acme, approval: &Approval) -> (String, Option<Stri
 async fn a_sequential_request_is_answered_in_order_once_per_approver_and_decided_by_its_approvals() {
     let acme = Acme::new(2).await;
     let approval = new_request(&acme, true).await;
-    assert_eq!(constraint_of(respond(&acme, &approval, "bob@acme.com", "approve").await), "approval_responses_in_sequence");
-    assert_eq!(constraint_of(respond(&acme, &approval, "olivia@acme.com", "approve").await), "approval_responses_listed_approver");
+    assert_eq!(
+        constraint_of(respond(&acme, &approval, "bob@acme.com", "approve").await),
+        "approval_responses_in_sequence"
+    );
+    assert_eq!(
+        constraint_of(respond(&acme, &approval, "olivia@acme.com", "approve").await),
+        "approval_responses_listed_approver"
+    );
     respond(&acme, &approval, "alice@acme.com", "approve").await.unwrap();
     assert_eq!(request_state(&acme, &approval).await, ("in_review".into(), None, false));
-    assert_eq!(constraint_of(respond(&acme, &approval, "alice@acme.com", "approve").await), "approval_responses_one_per_approver");
+    assert_eq!(
+        constraint_of(respond(&acme, &approval, "alice@acme.com", "approve").await),
+        "approval_responses_one_per_approver"
+    );
     respond(&acme, &approval, "bob@acme.com", "approve_with_conditions").await.unwrap();
-    assert_eq!(request_state(&acme, &approval).await, ("approved".into(), Some("approve_with_conditions".into()), true));
+    assert_eq!(
+        request_state(&acme, &approval).await,
+        ("approved".into(), Some("approve_with_conditions".into()), true)
+    );
 
     // Decided requests take no more answers, and nobody answers for someone else.
     let other = new_request(&acme, true).await;
     let forged = acme
-        .run(&acme.as_user("alice@acme.com"), "INSERT INTO work.approval_responses (tenant_id, request_id, approver_id, decision)
-                                                VALUES ($1, $2, $3, 'approve')", &[&acme.tenant, &other.request, &acme.seeded.user("bob@acme.com")])
+        .run(
+            &acme.as_user("alice@acme.com"),
+            "INSERT INTO work.approval_responses (tenant_id, request_id, approver_id, decision)
+                                                VALUES ($1, $2, $3, 'approve')",
+            &[&acme.tenant, &other.request, &acme.seeded.user("bob@acme.com")],
+        )
         .await;
     assert_eq!(constraint_of(forged), "approval_responses_by_the_approver");
     let viewer = respond(&acme, &other, "victor@acme.com", "approve").await.unwrap_err();
     assert_eq!(viewer.code().unwrap().code(), "42501", "a viewer cannot answer");
     respond(&acme, &other, "alice@acme.com", "reject").await.unwrap();
     assert_eq!(request_state(&acme, &other).await, ("rejected".into(), Some("reject".into()), true));
-    assert_eq!(constraint_of(respond(&acme, &other, "bob@acme.com", "approve").await), "approval_responses_request_open");
+    assert_eq!(
+        constraint_of(respond(&acme, &other, "bob@acme.com", "approve").await),
+        "approval_responses_request_open"
+    );
 
     // The decision belongs to the responses: the app can neither write it nor claim it.
     let olivia = acme.olivia();
-    let written = acme.run(&olivia, "UPDATE work.approval_requests SET final_decision = 'approve'", &[]).await.unwrap_err();
+    let written =
+        acme.run(&olivia, "UPDATE work.approval_requests SET final_decision = 'approve'", &[]).await.unwrap_err();
     assert_eq!(written.code().unwrap().code(), "42501");
     new_request(&acme, true).await;
-    let claimed = acme.run(&olivia, "UPDATE work.approval_requests SET status = 'approved' WHERE status = 'pending'", &[]).await;
+    let claimed =
+        acme.run(&olivia, "UPDATE work.approval_requests SET status = 'approved' WHERE status = 'pending'", &[]).await;
     assert_eq!(constraint_of(claimed), "approval_requests_decision_matches_status");
-    let edited = acme.run(&acme.as_user("alice@acme.com"), "UPDATE work.approval_responses SET decision = 'reject'", &[]).await.unwrap_err();
+    let edited = acme
+        .run(&acme.as_user("alice@acme.com"), "UPDATE work.approval_responses SET decision = 'reject'", &[])
+        .await
+        .unwrap_err();
     assert_eq!(edited.code().unwrap().code(), "42501", "a response is never edited");
 }
 
@@ -618,7 +712,11 @@ const BAD_ROWS: &[(&str, &str, &str)] = &[
     ("agents.conversations", "conversations_valid_close", "closed_at = created_at - interval '1 day'"),
     ("agents.conversations", "conversations_valid_message_count", "message_count = -1"),
     ("agents.credit_ledger", "credit_ledger_amount_sign", "amount = 5"),
-    ("agents.credit_ledger", "credit_ledger_period_is_month", "kind = 'monthly_reset', amount = 0, period = '2025-01-15'"),
+    (
+        "agents.credit_ledger",
+        "credit_ledger_period_is_month",
+        "kind = 'monthly_reset', amount = 0, period = '2025-01-15'",
+    ),
     ("agents.credit_ledger", "credit_ledger_reset_has_period", "period = '2025-01-01'"),
     ("agents.credit_ledger", "credit_ledger_valid_balance", "balance_after = -1"),
     ("agents.credit_ledger", "credit_ledger_valid_usage", "used_this_month_after = -1"),
@@ -629,7 +727,11 @@ const BAD_ROWS: &[(&str, &str, &str)] = &[
     ("agents.task_dependencies", "task_dependencies_not_self", "depends_on_id = task_id"),
     ("agents.task_results", "task_results_status_vocabulary", "status = 'lost', error_details = '{}'"),
     ("agents.credit_ledger", "credit_ledger_kind_vocabulary", "kind = 'gift', amount = 0"),
-    ("work.architecture_decisions", "architecture_decisions_status_vocabulary", "status = 'maybe', superseded_by = NULL"),
+    (
+        "work.architecture_decisions",
+        "architecture_decisions_status_vocabulary",
+        "status = 'maybe', superseded_by = NULL",
+    ),
     ("agents.task_results", "task_results_failure_explained", "status = 'failed', error_details = NULL"),
     ("agents.task_results", "task_results_valid_attempt", "attempt = 0"),
     ("agents.task_results", "task_results_valid_completion", "completed_at = started_at - interval '1 second'"),
@@ -671,7 +773,11 @@ const BAD_ROWS: &[(&str, &str, &str)] = &[
     ("commerce.customers", "customers_valid_birth_date", "date_of_birth = '1800-01-01'"),
     ("commerce.customers", "customers_valid_churn_risk", "churn_risk_score = 1.5"),
     ("commerce.customers", "customers_valid_lifetime_value", "lifetime_value = -1"),
-    ("commerce.customers", "customers_valid_order_dates", "first_order_at = now(), last_order_at = now() - interval '1 day'"),
+    (
+        "commerce.customers",
+        "customers_valid_order_dates",
+        "first_order_at = now(), last_order_at = now() - interval '1 day'",
+    ),
     ("commerce.customers", "customers_valid_predicted_ltv", "predicted_ltv = -1"),
     ("commerce.customers", "customers_valid_support_satisfaction", "support_satisfaction = 6"),
     ("commerce.customers", "customers_valid_support_tickets", "support_tickets = -1"),
@@ -721,18 +827,30 @@ const BAD_ROWS: &[(&str, &str, &str)] = &[
     ("work.approval_requests", "approval_requests_title_not_blank", "title = '  '"),
     ("work.approval_requests", "approval_requests_valid_completion", "completed_at = requested_at - interval '1 day'"),
     ("work.approval_requests", "approval_requests_valid_due_date", "due_date = requested_at"),
-    ("work.approval_responses", "approval_responses_conditions_given", "decision = 'approve_with_conditions', conditions = NULL"),
+    (
+        "work.approval_responses",
+        "approval_responses_conditions_given",
+        "decision = 'approve_with_conditions', conditions = NULL",
+    ),
     ("work.approval_workflow_approvers", "approval_workflow_approvers_valid_position", "position = 0"),
     ("work.approval_workflows", "approval_workflows_name_not_blank", "name = '  '"),
     ("work.approval_workflows", "approval_workflows_valid_required_approvals", "required_approvals = 0"),
-    ("work.architecture_decisions", "architecture_decisions_not_self_superseded", "superseded_by = id, status = 'superseded'"),
+    (
+        "work.architecture_decisions",
+        "architecture_decisions_not_self_superseded",
+        "superseded_by = id, status = 'superseded'",
+    ),
     ("work.architecture_decisions", "architecture_decisions_options_array", "options_considered = '{}'"),
     ("work.architecture_decisions", "architecture_decisions_superseded_status", "status = 'approved'"),
     ("work.architecture_decisions", "architecture_decisions_title_not_blank", "title = '  '"),
     ("work.architecture_decisions", "architecture_decisions_valid_version", "version = 0"),
     ("work.collaboration_sessions", "collaboration_sessions_settings_object", "settings = '[]'"),
     ("work.collaboration_sessions", "collaboration_sessions_title_not_blank", "title = '  '"),
-    ("work.collaboration_sessions", "collaboration_sessions_valid_actual_times", "actual_start = now(), actual_end = now() - interval '1 hour'"),
+    (
+        "work.collaboration_sessions",
+        "collaboration_sessions_valid_actual_times",
+        "actual_start = now(), actual_end = now() - interval '1 hour'",
+    ),
     ("work.collaboration_sessions", "collaboration_sessions_valid_max_participants", "max_participants = 0"),
     ("work.collaboration_sessions", "collaboration_sessions_valid_session_times", "scheduled_end = scheduled_start"),
     ("work.project_risks", "project_risks_title_not_blank", "title = '  '"),
@@ -756,7 +874,11 @@ const BAD_ROWS: &[(&str, &str, &str)] = &[
     ("work.requirements", "requirements_valid_effort", "effort_estimate_hours = -1"),
     ("work.requirements", "requirements_valid_version", "version = 0"),
     ("work.requirements", "requirements_versions_chain", "version = 2, previous_version_id = NULL"),
-    ("work.session_participants", "session_participants_valid_times", "joined_at = now(), left_at = now() - interval '1 hour'"),
+    (
+        "work.session_participants",
+        "session_participants_valid_times",
+        "joined_at = now(), left_at = now() - interval '1 hour'",
+    ),
     ("work.tasks", "tasks_attachments_array", "attachments = '{}'"),
     ("work.tasks", "tasks_custom_fields_object", "custom_fields = '[]'"),
     ("work.tasks", "tasks_no_self_reference", "parent_task_id = id"),
@@ -794,7 +916,8 @@ async fn every_check_constraint_refuses_a_bad_row_by_its_name() {
             cases.push((table.clone(), constraint.clone(), format!("{column} = 'not_in_the_vocabulary'")));
         }
     }
-    let untested: Vec<_> = declared.iter().filter(|(t, c)| !cases.iter().any(|(ct, cc, _)| ct == t && cc == c)).collect();
+    let untested: Vec<_> =
+        declared.iter().filter(|(t, c)| !cases.iter().any(|(ct, cc, _)| ct == t && cc == c)).collect();
     assert!(untested.is_empty(), "CHECK constraints without a bad-row case: {untested:?}");
 
     let tx = admin.transaction().await.unwrap();

@@ -228,7 +228,11 @@ async fn every_planted_defect_is_reported_by_its_rule() {
             plant.object,
             render(&findings)
         );
-        assert!(findings.iter().all(|f| !f.fix.is_empty() && !f.problem.is_empty()), "{}: every finding says how to fix it", plant.defect);
+        assert!(
+            findings.iter().all(|f| !f.fix.is_empty() && !f.problem.is_empty()),
+            "{}: every finding says how to fix it",
+            plant.defect
+        );
     }
 }
 
@@ -237,7 +241,12 @@ async fn the_check_command_exits_0_when_clean_and_1_with_json_findings() {
     let db = TestDb::new().await;
     let url = url_of(&db.target.admin);
     let check = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_tenantbase")).arg("check").args(args).env("DATABASE_URL", &url).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_tenantbase"))
+            .arg("check")
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap()
     };
     let clean = check(&[]);
     assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stdout));

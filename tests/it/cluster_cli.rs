@@ -26,7 +26,8 @@ fn the_private_cluster_starts_once_survives_a_crash_and_stops() {
     assert!(ok && status.starts_with("running"), "{status}");
 
     // Crash: kill the postmaster without letting it clean up its pid file.
-    let pid: i32 = std::fs::read_to_string(data.join("pg/postmaster.pid")).unwrap().lines().next().unwrap().parse().unwrap();
+    let pid: i32 =
+        std::fs::read_to_string(data.join("pg/postmaster.pid")).unwrap().lines().next().unwrap().parse().unwrap();
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL).unwrap();
     for _ in 0..100 {
         if !std::path::Path::new(&format!("/proc/{pid}")).exists() {

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::sync::OnceLock;
 
-pub use tenantbase::db::proxy::{self, FlightCounter};
 use tenantbase::db::cluster::{Cluster, Durability};
+pub use tenantbase::db::proxy::{self, FlightCounter};
 use tenantbase::db::{migrate, ContextKey, Db, Target};
 use tenantbase::seed::demo::{self, Seeded};
 

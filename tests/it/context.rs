@@ -28,9 +28,16 @@ async fn only_a_context_signed_with_the_key_sees_rows() {
     let key = db.context_key();
     let later = SystemTime::now() + Duration::from_secs(60);
 
-    assert_eq!(count_after(&app, &olivia.begin_sql(&key), MEMBERSHIPS).await, 4, "the signed context sees Acme's members");
+    assert_eq!(
+        count_after(&app, &olivia.begin_sql(&key), MEMBERSHIPS).await,
+        4,
+        "the signed context sees Acme's members"
+    );
 
-    let unsigned = format!("BEGIN; SET LOCAL app.tenant_id = '{acme}'; SET LOCAL app.user_id = '{}'", seeded.user("olivia@acme.com"));
+    let unsigned = format!(
+        "BEGIN; SET LOCAL app.tenant_id = '{acme}'; SET LOCAL app.user_id = '{}'",
+        seeded.user("olivia@acme.com")
+    );
     assert_eq!(count_after(&app, &unsigned, MEMBERSHIPS).await, 0, "SET LOCAL without a signature");
 
     let other_key = format!("BEGIN; {}", olivia.context_sql(&ContextKey::generate(), later));
@@ -71,7 +78,13 @@ async fn the_context_command_prints_a_context_psql_can_use() {
     let begin = String::from_utf8(out.stdout).unwrap();
     let app = connect(&db.target.app).await.unwrap();
     app.batch_execute(&begin).await.unwrap();
-    let row = app.query_one("SELECT tenancy.current_tenant_id(), tenancy.current_user_id(), tenancy.current_member_role()::text", &[]).await.unwrap();
+    let row = app
+        .query_one(
+            "SELECT tenancy.current_tenant_id(), tenancy.current_user_id(), tenancy.current_member_role()::text",
+            &[],
+        )
+        .await
+        .unwrap();
     assert_eq!(row.get::<_, uuid::Uuid>(0), seeded.tenant("acme"));
     assert_eq!(row.get::<_, uuid::Uuid>(1), seeded.user("victor@acme.com"));
     assert_eq!(row.get::<_, String>(2), "viewer");
@@ -103,11 +116,17 @@ async fn migrate_installs_a_configured_key_and_keeps_a_generated_one() {
 async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
     let db = TestDb::new().await;
     let admin = db.admin().await;
-    assert!(matches!(verifier::installed(&admin).await.unwrap(), Verifier::Native(_)), "the private cluster runs the compiled verifier");
+    assert!(
+        matches!(verifier::installed(&admin).await.unwrap(), Verifier::Native(_)),
+        "the private cluster runs the compiled verifier"
+    );
     let v55 = include_str!("../../migrations/tenancy/V55__signed_context.sql");
     let start = v55.find("CREATE FUNCTION platform.context_is_signed()").unwrap();
     let end = start + v55[start..].find("\n$$;").unwrap() + 4;
-    admin.batch_execute(&v55[start..end].replace("platform.context_is_signed()", "pg_temp.plpgsql_verifier()")).await.unwrap();
+    admin
+        .batch_execute(&v55[start..end].replace("platform.context_is_signed()", "pg_temp.plpgsql_verifier()"))
+        .await
+        .unwrap();
 
     let key = db.context_key();
     let (tenant, user) = (uuid::Uuid::new_v4().to_string(), uuid::Uuid::new_v4().to_string());
@@ -126,9 +145,21 @@ async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
         ("another tenant", uuid::Uuid::new_v4().to_string(), user.clone(), Some(good.clone()), false),
         ("another user", tenant.clone(), uuid::Uuid::new_v4().to_string(), Some(good.clone()), false),
         ("another key", tenant.clone(), user.clone(), Some(ContextKey::generate().sign(&tenant, &user, soon)), false),
-        ("expired", tenant.clone(), user.clone(), Some(key.sign(&tenant, &user, SystemTime::now() - Duration::from_secs(1))), false),
+        (
+            "expired",
+            tenant.clone(),
+            user.clone(),
+            Some(key.sign(&tenant, &user, SystemTime::now() - Duration::from_secs(1))),
+            false,
+        ),
         ("v2", tenant.clone(), user.clone(), Some(format!("v2{}", &good[2..])), false),
-        ("upper-case hex", tenant.clone(), user.clone(), Some(format!("v1:{expires}:{}", signature.to_uppercase())), false),
+        (
+            "upper-case hex",
+            tenant.clone(),
+            user.clone(),
+            Some(format!("v1:{expires}:{}", signature.to_uppercase())),
+            false,
+        ),
         ("short signature", tenant.clone(), user.clone(), Some(good[..good.len() - 1].to_string()), false),
         ("long signature", tenant.clone(), user.clone(), Some(format!("{good}0")), false),
         ("non-hex signature", tenant.clone(), user.clone(), Some(format!("v1:{expires}:g{}", &signature[1..])), false),
@@ -140,7 +171,13 @@ async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
         // The compiled verifier remembers the last authentic context: a newline
         // moved between its settings must not pass for it.
         ("a further part naming another tenant", tenant.clone(), user.clone(), Some(format!("{good}:\n{other}")), true),
-        ("that tenant, the rest moved into the user", other.clone(), format!("{tenant}\n{user}"), Some(format!("{good}:")), false),
+        (
+            "that tenant, the rest moved into the user",
+            other.clone(),
+            format!("{tenant}\n{user}"),
+            Some(format!("{good}:")),
+            false,
+        ),
         ("the remembered context again", tenant.clone(), user.clone(), Some(format!("{good}:\n{other}")), true),
         ("its token with another tenant", other.clone(), user.clone(), Some(format!("{good}:\n{other}")), false),
     ];
@@ -157,7 +194,8 @@ async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
         if token.is_none() {
             admin.batch_execute("RESET app.context_token").await.unwrap();
         }
-        let row = admin.query_one("SELECT platform.context_is_signed(), pg_temp.plpgsql_verifier()", &[]).await.unwrap();
+        let row =
+            admin.query_one("SELECT platform.context_is_signed(), pg_temp.plpgsql_verifier()", &[]).await.unwrap();
         admin.batch_execute("ROLLBACK").await.unwrap();
         let (compiled, plpgsql): (bool, bool) = (row.get(0), row.get(1));
         assert_eq!(compiled, plpgsql, "{case}: compiled and PL/pgSQL disagree");

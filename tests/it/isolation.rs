@@ -26,10 +26,26 @@ async fn every_tenant_table_blocks_every_vector_from_another_tenant() {
     let tables = catalog::tenant_tables(&admin).await.unwrap();
     assert!(tables.len() >= 6, "the catalog lists the tenancy tables: {tables:?}");
     let required = [
-        "select_foreign", "select_all", "update_foreign", "delete_foreign", "returning_foreign",
-        "insert_foreign_tenant", "insert_on_conflict", "update_tenant_to_foreign", "copy_out", "copy_in",
-        "no_context", "empty_context", "forged_set_config", "forged_set_local", "forged_unsigned", "forged_token",
-        "expired_context", "viewer_update", "viewer_delete", "viewer_insert",
+        "select_foreign",
+        "select_all",
+        "update_foreign",
+        "delete_foreign",
+        "returning_foreign",
+        "insert_foreign_tenant",
+        "insert_on_conflict",
+        "update_tenant_to_foreign",
+        "copy_out",
+        "copy_in",
+        "no_context",
+        "empty_context",
+        "forged_set_config",
+        "forged_set_local",
+        "forged_unsigned",
+        "forged_token",
+        "expired_context",
+        "viewer_update",
+        "viewer_delete",
+        "viewer_insert",
     ];
     // A partition is reached only through its parent: directly, every command must be refused.
     let required_of_partitions = ["partition_select", "partition_update", "partition_delete", "partition_insert"];
@@ -43,7 +59,8 @@ async fn every_tenant_table_blocks_every_vector_from_another_tenant() {
             );
         }
     }
-    let failures: Vec<String> = findings.iter().filter(|f| f.verdict != Verdict::Blocked).map(|f| f.to_string()).collect();
+    let failures: Vec<String> =
+        findings.iter().filter(|f| f.verdict != Verdict::Blocked).map(|f| f.to_string()).collect();
     assert!(failures.is_empty(), "isolation failures:\n{}", failures.join("\n"));
 }
 
@@ -52,10 +69,7 @@ async fn the_attack_suite_reports_a_planted_leak() {
     let db = TestDb::new().await;
     let actors = acme_vs_techstartup(&db).await;
     let admin = db.admin().await;
-    admin
-        .batch_execute("CREATE POLICY planted_leak ON tenancy.roles FOR SELECT USING (true)")
-        .await
-        .unwrap();
+    admin.batch_execute("CREATE POLICY planted_leak ON tenancy.roles FOR SELECT USING (true)").await.unwrap();
     let findings = attack::run(&admin, &db.target.app, actors).await.unwrap();
     let leaks: Vec<_> = findings.iter().filter(|f| f.verdict != Verdict::Blocked).collect();
     assert!(leaks.iter().any(|f| f.table == "tenancy.roles" && f.vector == "select_foreign"), "{leaks:?}");
@@ -96,7 +110,8 @@ async fn the_attack_suite_reports_a_leaking_view_and_leaking_functions() {
     assert_eq!(verdict("scratch.all_roles", "view_select"), Some(Verdict::Leak), "{findings:?}");
     assert_eq!(verdict("scratch.role_ids(uuid)", "function_call"), Some(Verdict::Leak), "returns B's rows");
     assert_eq!(verdict("scratch.describe_role(uuid,text)", "function_call"), Some(Verdict::Leak), "changes B's rows");
-    let others: Vec<_> = findings.iter().filter(|f| f.verdict != Verdict::Blocked && !f.table.starts_with("scratch.")).collect();
+    let others: Vec<_> =
+        findings.iter().filter(|f| f.verdict != Verdict::Blocked && !f.table.starts_with("scratch.")).collect();
     assert!(others.is_empty(), "only the planted objects leak: {others:?}");
     let untouched: i64 = admin
         .query_one("SELECT count(*) FROM tenancy.roles WHERE description = 'tech-startup'", &[])
@@ -124,11 +139,16 @@ async fn the_attack_command_prints_the_matrix_and_exits_1_on_a_leak() {
     assert!(text.contains("forged_set_config") && text.contains("tenancy.memberships"), "{text}");
     assert!(text.contains(" 0 LEAK, 0 inconclusive."), "{text}");
 
-    db.admin().await.batch_execute("CREATE POLICY planted_leak ON tenancy.api_keys FOR SELECT USING (true)").await.unwrap();
+    db.admin()
+        .await
+        .batch_execute("CREATE POLICY planted_leak ON tenancy.api_keys FOR SELECT USING (true)")
+        .await
+        .unwrap();
     let leaking = attack(true);
     assert_eq!(leaking.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&leaking.stdout).unwrap();
-    let leaks: Vec<&serde_json::Value> = report["findings"].as_array().unwrap().iter().filter(|f| f["verdict"] == "leak").collect();
+    let leaks: Vec<&serde_json::Value> =
+        report["findings"].as_array().unwrap().iter().filter(|f| f["verdict"] == "leak").collect();
     assert!(leaks.iter().any(|f| f["table"] == "tenancy.api_keys" && f["vector"] == "select_foreign"), "{leaks:?}");
 }
 
@@ -205,10 +225,8 @@ async fn a_viewer_cannot_write_and_a_member_cannot_manage_members() {
     let mut tx = pool.tenant_tx(&TenantCtx::new(acme, seeded.user("victor@acme.com"))).await.unwrap();
     assert_eq!(tx.execute("UPDATE tenancy.roles SET description = 'x'", &[]).await.unwrap(), 0);
     assert_eq!(tx.execute("DELETE FROM tenancy.api_keys", &[]).await.unwrap(), 0);
-    let refused = tx
-        .execute("INSERT INTO tenancy.roles (tenant_id, name) VALUES ($1, 'sneaky')", &[&acme])
-        .await
-        .unwrap_err();
+    let refused =
+        tx.execute("INSERT INTO tenancy.roles (tenant_id, name) VALUES ($1, 'sneaky')", &[&acme]).await.unwrap_err();
     assert_eq!(refused.code().unwrap().code(), "42501");
     drop(tx);
 
@@ -235,10 +253,8 @@ async fn a_tenant_keeps_its_last_owner() {
     let pool = db.app_pool(2);
     let olivia = seeded.user("olivia@acme.com");
     let mut tx = pool.tenant_tx(&TenantCtx::new(seeded.tenant("acme"), olivia)).await.unwrap();
-    let err = tx
-        .execute("UPDATE tenancy.memberships SET role = 'admin' WHERE user_id = $1", &[&olivia])
-        .await
-        .unwrap_err();
+    let err =
+        tx.execute("UPDATE tenancy.memberships SET role = 'admin' WHERE user_id = $1", &[&olivia]).await.unwrap_err();
     assert_eq!(err.constraint(), Some("memberships_last_owner"));
 }
 
@@ -267,10 +283,7 @@ async fn platform_functions_create_a_tenant_with_its_owner_without_the_app_bypas
     assert_eq!(direct.code().unwrap().code(), "42501", "the app cannot insert tenants directly");
     drop(tx);
     let mut tx = pool.tenant_tx(&TenantCtx::new(seeded.tenant("acme"), bob)).await.unwrap();
-    let operator_only = tx
-        .query("SELECT platform.create_tenant('y', 'y', 'free', $1)", &[&bob])
-        .await
-        .unwrap_err();
+    let operator_only = tx.query("SELECT platform.create_tenant('y', 'y', 'free', $1)", &[&bob]).await.unwrap_err();
     assert_eq!(operator_only.code().unwrap().code(), "42501", "only operators create tenants for others");
     drop(tx);
     let mut tx = pool.tenant_tx(&TenantCtx::new(created, bob)).await.unwrap();

@@ -44,11 +44,8 @@ async fn a_missing_applied_migration_is_refused() {
 #[tokio::test]
 async fn concurrent_migrators_are_serialized() {
     let db = TestDb::empty().await;
-    let (a, b, c) = tokio::join!(
-        migrate::migrate(&db.target),
-        migrate::migrate(&db.target),
-        migrate::migrate(&db.target)
-    );
+    let (a, b, c) =
+        tokio::join!(migrate::migrate(&db.target), migrate::migrate(&db.target), migrate::migrate(&db.target));
     let applied: usize = [a, b, c].into_iter().map(|r| r.unwrap().applied_migrations().len()).sum();
     assert_eq!(applied, migrate::embedded_migrations().len(), "each migration applied exactly once");
     assert_eq!(migrate::applied(&db.target).await.unwrap().len(), migrate::embedded_migrations().len());
@@ -133,7 +130,10 @@ async fn with_database_url_the_binary_uses_that_server() {
                 .output()
                 .await
                 .unwrap();
-            (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+            (
+                out.status.success(),
+                String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr),
+            )
         }
     };
     let (ok, out) = run(&["migrate"]).await;

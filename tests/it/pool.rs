@@ -49,10 +49,15 @@ async fn many_tasks_alternating_tenants_over_a_small_pool_never_see_a_wrong_row(
     let db = TestDb::new().await;
     let seeded = db.seeded().await;
     let contexts: Arc<Vec<TenantCtx>> = Arc::new(
-        [("acme", "olivia@acme.com"), ("tech-startup", "tom@techstartup.io"), ("healthcare-co", "hana@healthcare.com"), ("demo-workspace", "demo@bizq.com")]
-            .iter()
-            .map(|(t, u)| TenantCtx::new(seeded.tenant(t), seeded.user(u)))
-            .collect(),
+        [
+            ("acme", "olivia@acme.com"),
+            ("tech-startup", "tom@techstartup.io"),
+            ("healthcare-co", "hana@healthcare.com"),
+            ("demo-workspace", "demo@bizq.com"),
+        ]
+        .iter()
+        .map(|(t, u)| TenantCtx::new(seeded.tenant(t), seeded.user(u)))
+        .collect(),
     );
     let pool = db.app_pool(4);
     let next = Arc::new(AtomicUsize::new(0));
@@ -89,11 +94,15 @@ async fn one_operation(pool: &Db, ctx: TenantCtx, op: usize) {
         return;
     }
     let mut tx = pool.tenant_tx(&ctx).await.unwrap();
-    let ids: Vec<Uuid> = tx.query("SELECT id FROM tenancy.tenants", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    let ids: Vec<Uuid> =
+        tx.query("SELECT id FROM tenancy.tenants", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
     assert_eq!(ids, [ctx.tenant_id], "operation {op} saw another tenant");
     let members: Vec<Uuid> =
         tx.query("SELECT tenant_id FROM tenancy.memberships", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
-    assert!(!members.is_empty() && members.iter().all(|t| *t == ctx.tenant_id), "operation {op} saw a foreign membership");
+    assert!(
+        !members.is_empty() && members.iter().all(|t| *t == ctx.tenant_id),
+        "operation {op} saw a foreign membership"
+    );
     match op % 7 {
         0 => drop(tx),
         1 => {

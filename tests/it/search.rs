@@ -142,7 +142,8 @@ async fn search_functions_answer_what_the_plain_query_answers_under_rls_and_noth
         let ctx = TenantCtx::new(tenant, user);
         let mut tx = pool.tenant_tx(&ctx).await.unwrap();
         for (search, plain) in SAME_ANSWERS {
-            let ids = |rows: Vec<tokio_postgres::Row>| rows.iter().map(|r| r.get::<_, Uuid>(0)).collect::<BTreeSet<_>>();
+            let ids =
+                |rows: Vec<tokio_postgres::Row>| rows.iter().map(|r| r.get::<_, Uuid>(0)).collect::<BTreeSet<_>>();
             let searched = ids(tx.query(search, &[]).await.unwrap());
             let expected = ids(tx.query(plain, &[]).await.unwrap());
             assert_eq!(searched, expected, "{search}");
@@ -154,8 +155,13 @@ async fn search_functions_answer_what_the_plain_query_answers_under_rls_and_noth
 
     // Only the acting tenant's keys come back, and no context finds nothing.
     let admin = db.admin().await;
-    let tech_ids: BTreeSet<Uuid> =
-        admin.query("SELECT id FROM work.tasks WHERE tenant_id = $1", &[&tech]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    let tech_ids: BTreeSet<Uuid> = admin
+        .query("SELECT id FROM work.tasks WHERE tenant_id = $1", &[&tech])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     let mut tx = pool.tenant_tx(&TenantCtx::new(acme, seeded.user("olivia@acme.com"))).await.unwrap();
     let found = tx.query("SELECT id FROM search.work_tasks('routine', 100000)", &[]).await.unwrap();
     assert!(found.iter().all(|r| !tech_ids.contains(&r.get::<_, Uuid>(0))));

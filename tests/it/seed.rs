@@ -28,7 +28,9 @@ async fn snapshot(admin: &tokio_postgres::Client) -> Vec<String> {
             lines.push(format!("{} {} {}", table.name, row.get::<_, String>(0), row.get::<_, i64>(1)));
         }
     }
-    for row in admin.query("SELECT slug::text || ' ' || credits_balance FROM tenancy.tenants ORDER BY 1", &[]).await.unwrap() {
+    for row in
+        admin.query("SELECT slug::text || ' ' || credits_balance FROM tenancy.tenants ORDER BY 1", &[]).await.unwrap()
+    {
         lines.push(row.get(0));
     }
     lines
@@ -115,9 +117,14 @@ async fn the_scale_seed_without_audit_records_the_switches_not_the_rows_and_turn
         0,
         "no per-row entries for the bulk-loaded rows"
     );
-    assert_eq!(count("SELECT count(*) FROM audit.audited_tables() WHERE NOT enabled").await, 0, "auditing is back on everywhere");
     assert_eq!(
-        count("SELECT count(*) FROM audit.platform_log WHERE event_action IN ('audit.disabled', 'audit.enabled')").await,
+        count("SELECT count(*) FROM audit.audited_tables() WHERE NOT enabled").await,
+        0,
+        "auditing is back on everywhere"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM audit.platform_log WHERE event_action IN ('audit.disabled', 'audit.enabled')")
+            .await,
         2,
         "both switches are on the platform chain"
     );

@@ -22,14 +22,23 @@ async fn the_dashboard_views_read_under_the_callers_policies() {
     assert_eq!(row.get::<_, Uuid>(0), acme);
     assert_eq!((row.get::<_, i64>(1), row.get::<_, i64>(2)), (1, 2), "one pending AI task, two products");
     let revenue: String = tx
-        .query_one("SELECT sum(total_amount)::text FROM commerce.orders WHERE order_date >= current_date - 30
-                    AND status NOT IN ('cancelled', 'refunded')", &[])
+        .query_one(
+            "SELECT sum(total_amount)::text FROM commerce.orders WHERE order_date >= current_date - 30
+                    AND status NOT IN ('cancelled', 'refunded')",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
     assert_eq!(row.get::<_, String>(4), revenue, "revenue counts neither cancelled nor refunded orders");
     for view in ["analytics.task_performance", "analytics.project_dashboard"] {
-        let tenants: Vec<Uuid> = tx.query(&format!("SELECT DISTINCT tenant_id FROM {view}"), &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+        let tenants: Vec<Uuid> = tx
+            .query(&format!("SELECT DISTINCT tenant_id FROM {view}"), &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
         assert_eq!(tenants, [acme], "{view} shows the acting tenant only");
     }
     let project = tx

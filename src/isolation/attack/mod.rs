@@ -174,7 +174,11 @@ impl<'a> TableAttack<'a> {
         let col = self.col();
 
         if self.row_a.is_none() || self.row_b.is_none() {
-            out.push(self.finding("fixture", Verdict::Inconclusive, "no rows for both tenants: the attack has no target"));
+            out.push(self.finding(
+                "fixture",
+                Verdict::Inconclusive,
+                "no rows for both tenants: the attack has no target",
+            ));
             return Ok(());
         }
 
@@ -182,7 +186,11 @@ impl<'a> TableAttack<'a> {
         out.push(self.expect_zero("select_foreign", n));
         let n = self.count_in(a, owner, &format!("SELECT count(*) FROM {t}")).await;
         out.push(match n {
-            Ok(0) => self.finding("select_all", Verdict::Inconclusive, format!("A's signed context sees none of A's {} rows", self.count_a)),
+            Ok(0) => self.finding(
+                "select_all",
+                Verdict::Inconclusive,
+                format!("A's signed context sees none of A's {} rows", self.count_a),
+            ),
             Ok(n) if n <= self.count_a => self.finding("select_all", Verdict::Blocked, format!("{n} rows, all A's")),
             Ok(n) => self.finding("select_all", Verdict::Leak, format!("{n} rows, A has {}", self.count_a)),
             Err(e) => self.blocked_if_refused("select_all", &e),
@@ -220,7 +228,12 @@ impl<'a> TableAttack<'a> {
 
         let n = self.count_in_raw(None, &format!("SELECT count(*) FROM {t}")).await;
         out.push(self.expect_zero("no_context", n));
-        let n = self.count_in_raw(Some("BEGIN; SET LOCAL app.tenant_id = ''; SET LOCAL app.user_id = ''"), &format!("SELECT count(*) FROM {t}")).await;
+        let n = self
+            .count_in_raw(
+                Some("BEGIN; SET LOCAL app.tenant_id = ''; SET LOCAL app.user_id = ''"),
+                &format!("SELECT count(*) FROM {t}"),
+            )
+            .await;
         out.push(self.expect_zero("empty_context", n));
 
         self.forged_contexts(out).await;
@@ -244,12 +257,18 @@ impl<'a> TableAttack<'a> {
         let owner = Some(self.actors.owner_a);
         let signed_a = begin(self.key, a, owner);
         let as_b = |key: &ContextKey, expires| {
-            format!("BEGIN; {}", TenantCtx { tenant_id: b, user_id: owner, meta: Default::default() }.context_sql(key, expires))
+            format!(
+                "BEGIN; {}",
+                TenantCtx { tenant_id: b, user_id: owner, meta: Default::default() }.context_sql(key, expires)
+            )
         };
         let attempts = [
             ("forged_set_config", format!("{signed_a}; SELECT set_config('app.tenant_id', '{b}', true)")),
             ("forged_set_local", format!("{signed_a}; SET LOCAL app.tenant_id = '{b}'")),
-            ("forged_unsigned", format!("BEGIN; SET LOCAL app.tenant_id = '{b}'; SET LOCAL app.user_id = '{}'", self.actors.owner_a)),
+            (
+                "forged_unsigned",
+                format!("BEGIN; SET LOCAL app.tenant_id = '{b}'; SET LOCAL app.user_id = '{}'", self.actors.owner_a),
+            ),
             ("forged_token", as_b(&ContextKey::generate(), SystemTime::now() + CONTEXT_TTL)),
             ("expired_context", as_b(self.key, SystemTime::now() - Duration::from_secs(1))),
         ];
@@ -278,8 +297,12 @@ impl<'a> TableAttack<'a> {
         for (vector, sql) in statements {
             let finding = match self.exec_in(a, owner, &sql, &[]).await {
                 Err(e) if code(&e) == "42501" => self.finding(vector, Verdict::Blocked, describe(&e)),
-                Err(e) => self.finding(vector, Verdict::Inconclusive, format!("failed for another reason: {}", describe(&e))),
-                Ok(n) => self.finding(vector, Verdict::Leak, format!("the app reaches the partition directly ({n} rows)")),
+                Err(e) => {
+                    self.finding(vector, Verdict::Inconclusive, format!("failed for another reason: {}", describe(&e)))
+                }
+                Ok(n) => {
+                    self.finding(vector, Verdict::Leak, format!("the app reaches the partition directly ({n} rows)"))
+                }
             };
             out.push(finding);
         }
@@ -299,7 +322,10 @@ impl<'a> TableAttack<'a> {
 
     fn insert_sql(&self, suffix: &str) -> String {
         let cols = self.columns.join(", ");
-        format!("INSERT INTO {t} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{t}, $1::jsonb){suffix}", t = self.table.name)
+        format!(
+            "INSERT INTO {t} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{t}, $1::jsonb){suffix}",
+            t = self.table.name
+        )
     }
 
     async fn insert_in(&self, tenant: Uuid, user: Option<Uuid>, row: &Value, suffix: &str) -> Outcome {
@@ -321,7 +347,9 @@ impl<'a> TableAttack<'a> {
                     _ => self.finding(vector, Verdict::Blocked, describe(&e)),
                 }
             }
-            Err(e) => self.finding(vector, Verdict::Inconclusive, format!("refused for another reason: {}", describe(&e))),
+            Err(e) => {
+                self.finding(vector, Verdict::Inconclusive, format!("refused for another reason: {}", describe(&e)))
+            }
         }
     }
 
@@ -332,7 +360,10 @@ impl<'a> TableAttack<'a> {
         let parent_tenant_col = &self.tables.iter().find(|t| t.name == fk.parent).unwrap().tenant_column;
         let parent_b: Option<Value> = self
             .admin
-            .query_opt(&format!("SELECT to_jsonb(p) FROM {} p WHERE {} = $1 LIMIT 1", fk.parent, quote(parent_tenant_col)), &[&self.actors.tenant_b])
+            .query_opt(
+                &format!("SELECT to_jsonb(p) FROM {} p WHERE {} = $1 LIMIT 1", fk.parent, quote(parent_tenant_col)),
+                &[&self.actors.tenant_b],
+            )
             .await?
             .map(|r| r.get(0));
         let Some(parent_b) = parent_b else {
@@ -353,14 +384,20 @@ impl<'a> TableAttack<'a> {
         let r_b = self.insert_in(a, owner, &Value::Object(to_b), "").await;
         let r_none = self.insert_in(a, owner, &Value::Object(to_nothing), "").await;
         Ok(match (r_b, r_none) {
-            (Ok(_), _) => self.finding(&vector, Verdict::Leak, format!("A's row now references B's row in {}", fk.parent)),
+            (Ok(_), _) => {
+                self.finding(&vector, Verdict::Leak, format!("A's row now references B's row in {}", fk.parent))
+            }
             (Err(e_b), Err(e_none)) if code(&e_b) == code(&e_none) => {
                 self.finding(&vector, Verdict::Blocked, format!("{}; same as a missing parent", describe(&e_b)))
             }
             (Err(e_b), r_none) => self.finding(
                 &vector,
                 Verdict::Leak,
-                format!("existence oracle: B's parent gives {}, a missing one {:?}", describe(&e_b), r_none.map_err(|e| describe(&e))),
+                format!(
+                    "existence oracle: B's parent gives {}, a missing one {:?}",
+                    describe(&e_b),
+                    r_none.map_err(|e| describe(&e))
+                ),
             ),
         })
     }
@@ -376,8 +413,12 @@ impl<'a> TableAttack<'a> {
         .await;
         let _ = self.app.batch_execute("ROLLBACK").await;
         match result {
-            Ok(data) if data.contains(&b.to_string()) => self.finding("copy_out", Verdict::Leak, "B's tenant id in the output"),
-            Ok(data) => self.finding("copy_out", Verdict::Blocked, format!("{} lines, none of B's", data.lines().count())),
+            Ok(data) if data.contains(&b.to_string()) => {
+                self.finding("copy_out", Verdict::Leak, "B's tenant id in the output")
+            }
+            Ok(data) => {
+                self.finding("copy_out", Verdict::Blocked, format!("{} lines, none of B's", data.lines().count()))
+            }
             Err(e) => self.blocked_if_refused("copy_out", &e),
         }
     }
@@ -391,7 +432,9 @@ impl<'a> TableAttack<'a> {
         };
         let result: Result<u64, tokio_postgres::Error> = async {
             app.batch_execute(&begin(self.key, a, Some(self.actors.owner_a))).await?;
-            let sink = app.copy_in(&format!("COPY {} ({}) FROM STDIN", self.table.name, quote(&self.table.tenant_column))).await?;
+            let sink = app
+                .copy_in(&format!("COPY {} ({}) FROM STDIN", self.table.name, quote(&self.table.tenant_column)))
+                .await?;
             pin_mut!(sink);
             sink.send(bytes::Bytes::from(format!("{b}\n"))).await?;
             sink.finish().await
@@ -427,7 +470,13 @@ impl<'a> TableAttack<'a> {
         }
     }
 
-    async fn exec_in(&self, tenant: Uuid, user: Option<Uuid>, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Outcome {
+    async fn exec_in(
+        &self,
+        tenant: Uuid,
+        user: Option<Uuid>,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Outcome {
         self.app.batch_execute(&begin(self.key, tenant, user)).await?;
         let result = self.app.execute(sql, params).await;
         self.app.batch_execute("ROLLBACK").await?;

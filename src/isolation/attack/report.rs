@@ -69,8 +69,11 @@ fn matrix(title: &str, findings: &[&Finding]) -> String {
     for object in &objects {
         let _ = write!(out, "{object:<width$}");
         for vector in &vectors {
-            let verdicts: Vec<&Verdict> =
-                findings.iter().filter(|f| f.table == *object && family(&f.vector) == *vector).map(|f| &f.verdict).collect();
+            let verdicts: Vec<&Verdict> = findings
+                .iter()
+                .filter(|f| f.table == *object && family(&f.vector) == *vector)
+                .map(|f| &f.verdict)
+                .collect();
             let _ = write!(out, " {:>4}", cell(&verdicts));
         }
         out.push('\n');

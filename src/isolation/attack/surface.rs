@@ -91,7 +91,8 @@ async fn readable_views(admin: &Client) -> Result<Vec<String>> {
 }
 
 async fn select_view(app: &Client, key: &ContextKey, actors: Actors, view: &str, markers: &HashSet<String>) -> Finding {
-    let finding = |verdict, detail: String| Finding { table: view.to_string(), vector: "view_select".into(), verdict, detail };
+    let finding =
+        |verdict, detail: String| Finding { table: view.to_string(), vector: "view_select".into(), verdict, detail };
     let result = async {
         app.batch_execute(&begin(key, actors.tenant_a, Some(actors.owner_a))).await?;
         app.query(&format!("SELECT to_jsonb(v)::text FROM {view} v"), &[]).await
@@ -209,7 +210,11 @@ impl Function {
             args.push(if is_variadic { format!("VARIADIC {value}") } else { value });
         }
         let call = format!("{}({})", self.call, args.join(", "));
-        let sql = if self.is_procedure { format!("CALL {call}") } else { format!("SELECT t::text FROM {call} AS t LIMIT 10000") };
+        let sql = if self.is_procedure {
+            format!("CALL {call}")
+        } else {
+            format!("SELECT t::text FROM {call} AS t LIMIT 10000")
+        };
         Ok((sql, passed))
     }
 
@@ -232,7 +237,12 @@ struct Calls<'a> {
 
 impl Calls<'_> {
     async fn call(&self, function: &Function) -> Result<Finding> {
-        let finding = |verdict, detail: String| Finding { table: function.signature.clone(), vector: "function_call".into(), verdict, detail };
+        let finding = |verdict, detail: String| Finding {
+            table: function.signature.clone(),
+            vector: "function_call".into(),
+            verdict,
+            detail,
+        };
         let uuids: &[Uuid] = if function.takes_uuid() { &self.probes.uuids } else { &self.probes.uuids[..1] };
         let (mut calls, mut refused) = (0, 0);
         for uuid in uuids {
@@ -241,7 +251,10 @@ impl Calls<'_> {
                 Err(why) => return Ok(finding(Verdict::Inconclusive, why)),
             };
             calls += 1;
-            let begin_as_app = format!("{}; SET LOCAL ROLE {APP_ROLE}", begin(self.key, self.actors.tenant_a, Some(self.actors.owner_a)));
+            let begin_as_app = format!(
+                "{}; SET LOCAL ROLE {APP_ROLE}",
+                begin(self.key, self.actors.tenant_a, Some(self.actors.owner_a))
+            );
             self.admin.batch_execute(&begin_as_app).await?;
             let leak = match self.admin.query(&sql, &[]).await {
                 Err(_) => {
@@ -255,19 +268,25 @@ impl Calls<'_> {
                 return Ok(finding(Verdict::Leak, leak));
             }
         }
-        Ok(finding(Verdict::Blocked, format!("{calls} calls aimed at B: none returned or changed B's data ({refused} refused)")))
+        Ok(finding(
+            Verdict::Blocked,
+            format!("{calls} calls aimed at B: none returned or changed B's data ({refused} refused)"),
+        ))
     }
 
     /// B's data in what the call returned, or B's rows changed by it (seen by the
     /// admin inside the same, not yet rolled back, transaction).
     async fn leak_in(&self, sql: &str, rows: &[tokio_postgres::Row], passed: &[String]) -> Result<Option<String>> {
-        let text: String = rows.iter().filter_map(|r| r.try_get::<_, Option<String>>(0).ok().flatten()).collect::<Vec<_>>().join("\n");
+        let text: String =
+            rows.iter().filter_map(|r| r.try_get::<_, Option<String>>(0).ok().flatten()).collect::<Vec<_>>().join("\n");
         if let Some(marker) = leaked(&text, &self.markers, passed) {
             return Ok(Some(format!("{sql}: returned B's {marker}")));
         }
         self.admin.batch_execute("RESET ROLE").await?;
-        let wrote: bool = self.admin.query_one("SELECT pg_current_xact_id_if_assigned() IS NOT NULL", &[]).await?.get(0);
-        Ok((wrote && self.fingerprint.take(self.admin).await? != self.before).then(|| format!("{sql}: changed B's rows")))
+        let wrote: bool =
+            self.admin.query_one("SELECT pg_current_xact_id_if_assigned() IS NOT NULL", &[]).await?.get(0);
+        Ok((wrote && self.fingerprint.take(self.admin).await? != self.before)
+            .then(|| format!("{sql}: changed B's rows")))
     }
 }
 
@@ -290,7 +309,10 @@ impl FingerprintOfB {
                 )
             })
             .collect();
-        FingerprintOfB { sql: format!("SELECT md5 FROM ({}) AS each_table ORDER BY tbl", parts.join(" UNION ALL ")), tenant_b }
+        FingerprintOfB {
+            sql: format!("SELECT md5 FROM ({}) AS each_table ORDER BY tbl", parts.join(" UNION ALL ")),
+            tenant_b,
+        }
     }
 
     async fn take(&self, admin: &Client) -> Result<Vec<String>> {
