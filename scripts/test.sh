@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The tests: every suite against private PostgreSQL clusters the tests start
-# themselves; then the isolation proofs on a freshly migrated database with the
+# The tests: formatting and lints first (rustfmt, clippy with warnings denied);
+# every suite against private PostgreSQL clusters the tests start themselves; then the isolation proofs on a freshly migrated database with the
 # demo data: `tenantbase check` (the catalog linter) and `tenantbase attack` (the
 # attack matrix), each failing the run on any finding or leak; then
 # `tenantbase bench --quick` on the same throwaway cluster, to prove the
@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+cargo fmt --all --check
+cargo clippy --all-targets -- -D warnings
 cargo test --all-targets -- --test-threads 4
 
 TENANTBASE_DATA_DIR="$(mktemp -d -t tenantbase-proof-XXXXXX)"

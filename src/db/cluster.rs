@@ -322,7 +322,7 @@ fn find_bin_dir() -> Result<PathBuf> {
         .flatten()
         .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
         .collect();
-    debian.sort_by(|a, b| b.0.cmp(&a.0));
+    debian.sort_by_key(|b| std::cmp::Reverse(b.0));
     candidates.extend(debian.into_iter().map(|(_, p)| p));
     first_usable(candidates)
 }

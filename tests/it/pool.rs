@@ -87,7 +87,7 @@ async fn many_tasks_alternating_tenants_over_a_small_pool_never_see_a_wrong_row(
 /// One unit of tenant work, checking every row it sees; some end in an error or
 /// are dropped unfinished, so the next user of the connection inherits nothing.
 async fn one_operation(pool: &Db, ctx: TenantCtx, op: usize) {
-    if op % 5 == 0 {
+    if op.is_multiple_of(5) {
         let rows = pool.tenant_query(&ctx, "SELECT id FROM tenancy.tenants", &[]).await.unwrap();
         let ids: Vec<Uuid> = rows.iter().map(|r| r.get(0)).collect();
         assert_eq!(ids, [ctx.tenant_id]);
