@@ -1,3 +1,6 @@
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
 use tenantbase::db::migrate;
 
 use crate::common::TestDb;
@@ -144,4 +147,98 @@ async fn with_database_url_the_binary_uses_that_server() {
     assert!(ok, "{out}");
     let (ok, out) = run(&["db", "start"]).await;
     assert!(!ok && out.contains("DATABASE_URL is set"), "{out}");
+}
+
+/// Where the released migrations' checksums are kept, relative to the migrations folder.
+const RELEASED: &str = "released.sha256";
+
+/// What is wrong with `dir` against its released list: a released file edited,
+/// removed or renamed, a new file not yet listed or numbered below a released one.
+fn released_drift(dir: &Path) -> Vec<String> {
+    let listed = std::fs::read_to_string(dir.join(RELEASED)).expect("migrations/released.sha256");
+    let released: Vec<(&str, &str)> = listed
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| line.split_once("  ").expect("lines are `<sha256>  <module>/<file>`"))
+        .collect();
+    let highest = released.iter().map(|(_, file)| version(file)).max().unwrap_or(0);
+    let new_one = format!("add a new migration numbered above V{highest} instead");
+    let mut drift = Vec::new();
+    for (sha256, file) in &released {
+        match std::fs::read(dir.join(file)) {
+            Ok(text) if hex::encode(Sha256::digest(&text)) == *sha256 => {}
+            Ok(_) => drift.push(format!("{file} was released and has been edited: restore it and {new_one}")),
+            Err(_) => drift.push(format!("{file} was released and is gone: restore it and {new_one}")),
+        }
+    }
+    for file in migration_files(dir) {
+        if released.iter().any(|(_, listed)| *listed == file) {
+            continue;
+        }
+        let text = std::fs::read(dir.join(&file)).unwrap();
+        if version(&file) <= highest {
+            drift.push(format!("{file} is new but numbered at or below V{highest}, which databases have passed: {new_one}"));
+        } else {
+            drift.push(format!(
+                "{file} is not listed in migrations/{RELEASED}; once it is final, add the line\n{}  {file}",
+                hex::encode(Sha256::digest(&text))
+            ));
+        }
+    }
+    drift
+}
+
+fn version(file: &str) -> u32 {
+    let name = file.rsplit('/').next().unwrap();
+    name.trim_start_matches('V').split("__").next().and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+/// `<module>/<file>` of every migration under `dir`, sorted.
+fn migration_files(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    for module in std::fs::read_dir(dir).unwrap().flatten().filter(|e| e.path().is_dir()) {
+        for file in std::fs::read_dir(module.path()).unwrap().flatten() {
+            let name = file.file_name().to_string_lossy().into_owned();
+            if name.starts_with('V') && name.ends_with(".sql") {
+                files.push(format!("{}/{name}", module.file_name().to_string_lossy()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn released_migrations_are_never_edited() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let drift = released_drift(&dir);
+    assert!(drift.is_empty(), "\n{}", drift.join("\n"));
+}
+
+#[test]
+fn an_edited_removed_or_misnumbered_migration_is_reported_with_the_way_out() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(source.join(RELEASED), copy.path().join(RELEASED)).unwrap();
+    for file in migration_files(&source) {
+        std::fs::create_dir_all(copy.path().join(file.split('/').next().unwrap())).unwrap();
+        std::fs::copy(source.join(&file), copy.path().join(&file)).unwrap();
+    }
+    assert_eq!(released_drift(copy.path()), Vec::<String>::new());
+
+    let files = migration_files(copy.path());
+    let (edited, removed) = (&files[0], &files[1]);
+    let mut text = std::fs::read_to_string(copy.path().join(edited)).unwrap();
+    text.push_str("\n-- a comment is an edit too\n");
+    std::fs::write(copy.path().join(edited), text).unwrap();
+    std::fs::remove_file(copy.path().join(removed)).unwrap();
+    std::fs::write(copy.path().join("tenancy/V11__squeezed_in.sql"), "SELECT 1;\n").unwrap();
+    std::fs::write(copy.path().join("tenancy/V9999__next.sql"), "SELECT 1;\n").unwrap();
+    let drift = released_drift(copy.path());
+    assert_eq!(drift.len(), 4, "{drift:#?}");
+    assert!(drift[0].starts_with(&format!("{edited} was released and has been edited")), "{}", drift[0]);
+    assert!(drift[1].starts_with(&format!("{removed} was released and is gone")), "{}", drift[1]);
+    assert!(drift[..3].iter().all(|d| d.contains("add a new migration numbered above V")), "{drift:#?}");
+    assert!(drift[2].starts_with("tenancy/V11__squeezed_in.sql is new but numbered at or below"), "{}", drift[2]);
+    assert!(drift[3].contains("add the line\n") && drift[3].ends_with("  tenancy/V9999__next.sql"), "{}", drift[3]);
 }
