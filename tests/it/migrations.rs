@@ -177,7 +177,9 @@ fn released_drift(dir: &Path) -> Vec<String> {
         }
         let text = std::fs::read(dir.join(&file)).unwrap();
         if version(&file) <= highest {
-            drift.push(format!("{file} is new but numbered at or below V{highest}, which databases have passed: {new_one}"));
+            drift.push(format!(
+                "{file} is new but numbered at or below V{highest}, which databases have passed: {new_one}"
+            ));
         } else {
             drift.push(format!(
                 "{file} is not listed in migrations/{RELEASED}; once it is final, add the line\n{}  {file}",
