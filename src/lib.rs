@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod cli;
+pub mod clock;
 pub mod db;
 pub mod isolation;
 pub mod progress;

@@ -102,7 +102,7 @@ pub async fn login(
     };
     let (user_id, hash, status, locked_until): (Uuid, Option<String>, String, Option<DateTime<Utc>>) =
         (row.get(0), row.get(1), row.get(2), row.get(3));
-    if let Some(until) = locked_until.filter(|until| *until > Utc::now()) {
+    if let Some(until) = locked_until.filter(|until| *until > state.db.clock().now()) {
         return Err(ApiError::Locked(format!("too many failed logins; try again after {}", until.to_rfc3339())));
     }
     let verified = match hash {
@@ -118,7 +118,7 @@ pub async fn login(
             )
             .await?;
         let locked: Option<DateTime<Utc>> = lock.first().and_then(|r| r.get(0));
-        if let Some(until) = locked.filter(|until| *until > Utc::now()) {
+        if let Some(until) = locked.filter(|until| *until > state.db.clock().now()) {
             return Err(ApiError::Locked(format!("too many failed logins; try again after {}", until.to_rfc3339())));
         }
         return Err(invalid());

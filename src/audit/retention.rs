@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use tokio_postgres::Client;
+
+use crate::clock::Clock;
 
 pub const DEFAULT_RETENTION_DAYS: u32 = 400;
 /// The seeds' compliance floor: audit logs are kept at least 90 days.
@@ -50,31 +52,38 @@ pub struct PruneReport {
     pub pruned: Vec<PrunedPartition>,
 }
 
-/// Creates this month's partition and the next three months' where missing
-/// (`audit.ensure_partitions`); returns the names of those created.
-pub async fn ensure_partitions(client: &Client) -> Result<Vec<String>> {
+/// Creates the partitions of `today`'s month and the next three months' where
+/// missing (`audit.ensure_partitions`); returns the names of those created.
+pub async fn ensure_partitions(client: &Client, today: NaiveDate) -> Result<Vec<String>> {
     let rows = client
-        .query("SELECT audit.ensure_partitions()", &[])
+        .query("SELECT audit.ensure_partitions($1)", &[&today])
         .await
         .context("creating the audit log's coming partitions")?;
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
-/// Exports (when asked) and drops every partition older than the retention, oldest first.
-pub async fn prune(client: &mut Client, options: &PruneOptions, progress: &ProgressBar) -> Result<PruneReport> {
+/// Exports (when asked) and drops every partition whose entries are all older
+/// than the retention at `clock`'s time, oldest first.
+pub async fn prune(
+    client: &mut Client,
+    options: &PruneOptions,
+    clock: &Clock,
+    progress: &ProgressBar,
+) -> Result<PruneReport> {
     if options.retention_days < MIN_RETENTION_DAYS {
         bail!(
             "a retention of {} days is refused: audit entries are kept at least {MIN_RETENTION_DAYS} days",
             options.retention_days
         );
     }
-    let created = ensure_partitions(client).await?;
+    let now = clock.now();
+    let created = ensure_partitions(client, now.date_naive()).await?;
     let days = i32::try_from(options.retention_days).context("retention too long")?;
     let expired = client
         .query(
             "SELECT partition::text, from_at, to_at FROM audit.partitions()
-             WHERE to_at <= now() - make_interval(days => $1) ORDER BY from_at",
-            &[&days],
+             WHERE to_at <= $2::timestamptz - make_interval(days => $1) ORDER BY from_at",
+            &[&days, &now],
         )
         .await
         .context("listing the audit log's partitions")?;

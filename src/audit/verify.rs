@@ -7,7 +7,7 @@
 use std::fmt;
 
 use anyhow::{bail, Context, Result};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
 use sha2::{Digest, Sha256};
@@ -106,9 +106,14 @@ impl fmt::Display for ChainReport {
 }
 
 /// Walks every chain (every tenant's, then the platform's), or only `tenant`'s
-/// (its slug or id). Ensures the coming months' partitions first.
-pub async fn verify(client: &mut Client, tenant: Option<&str>, progress: &ProgressBar) -> Result<VerifyReport> {
-    ensure_partitions(client).await?;
+/// (its slug or id). Ensures the coming months' partitions (from `today`) first.
+pub async fn verify(
+    client: &mut Client,
+    tenant: Option<&str>,
+    today: NaiveDate,
+    progress: &ProgressBar,
+) -> Result<VerifyReport> {
+    ensure_partitions(client, today).await?;
     let chains = match tenant {
         Some(tenant) => vec![find_tenant(client, tenant).await?],
         None => all_chains(client).await?,

@@ -70,8 +70,8 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
     // The same pipeline as `Db::tenant_query`, with less in its opening text: none
     // (the transaction's own cost), then only the settings the policies read (the
     // tenant, the user and the token that signs them), without the request facts.
-    let key = dataset.target.context_key().await?;
-    let policy_settings = ctx.begin_sql(&key).split("; ").take(4).collect::<Vec<_>>().join("; ");
+    let policy_settings =
+        dataset.target.signer().await?.begin_sql(ctx).split("; ").take(4).collect::<Vec<_>>().join("; ");
     let samples = interleave(plan, 6, |variant| {
         let (pool, bare, statement, policy_settings) = (&pool, &bare, statement.clone(), &policy_settings);
         async move {

@@ -19,8 +19,7 @@ use uuid::Uuid;
 use super::cpu::{self, Meter, PerRequest};
 use super::dataset::Dataset;
 use super::measure::{ratio, Samples};
-use crate::db::context::ContextKey;
-use crate::db::{self, TenantCtx};
+use crate::db::{self, Signer, TenantCtx};
 
 /// The API should serve at least this share of what the database serves alone.
 pub const TARGET: f64 = 0.5;
@@ -195,14 +194,14 @@ pub struct Load {
 
 /// The pgbench script of one request: the app's begin text, the statement, COMMIT,
 /// pipelined; `$n` placeholders replaced by the request's literal values.
-pub fn pgbench_script(ctx: &TenantCtx, key: &ContextKey, sql: &str, literals: &[String]) -> String {
+pub fn pgbench_script(ctx: &TenantCtx, signer: &Signer, sql: &str, literals: &[String]) -> String {
     let mut statement = sql.replace('\n', " ");
     // Highest number first, so $1 does not eat the start of $10.
     for (i, literal) in literals.iter().enumerate().rev() {
         statement = statement.replace(&format!("${}", i + 1), literal);
     }
     let mut script = String::from("\\startpipeline\n");
-    for part in ctx.begin_sql(key).split("; ") {
+    for part in signer.begin_sql(ctx).split("; ") {
         script.push_str(&shield_colons(part));
         script.push_str(";\n");
     }
@@ -426,18 +425,20 @@ pub fn uuid_literal(id: Uuid) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::Clock;
+    use crate::db::ContextKey;
 
     #[test]
     fn a_pgbench_script_pipelines_the_apps_begin_text_the_statement_and_commit() {
         let ctx = TenantCtx::new(Uuid::from_u128(1), Uuid::from_u128(2));
         let literals: Vec<String> = (1..=10).map(|i| format!("'v{i}'")).collect();
-        let key = ContextKey::generate();
-        let script = pgbench_script(&ctx, &key, "SELECT $1, $10\nFROM t", &literals);
+        let signer = Signer::new(ContextKey::generate(), Clock::system());
+        let script = pgbench_script(&ctx, &signer, "SELECT $1, $10\nFROM t", &literals);
         let lines: Vec<&str> = script.lines().collect();
         assert_eq!(lines.first(), Some(&"\\startpipeline"));
         assert_eq!(lines.last(), Some(&"\\endpipeline"));
         assert_eq!(lines[1], "BEGIN;");
-        let begin_statements = ctx.begin_sql(&key).split("; ").count();
+        let begin_statements = signer.begin_sql(&ctx).split("; ").count();
         assert_eq!(lines.len(), begin_statements + 4, "{script}");
         assert!(lines.iter().any(|l| *l == format!("SET LOCAL app.tenant_id = '{}';", Uuid::from_u128(1))), "{script}");
         assert_eq!(lines[lines.len() - 3], "SELECT 'v1', 'v10' FROM t;", "$10 is not read as $1 followed by 0");

@@ -160,7 +160,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let work_dir = options.report_dir.join("pgbench");
     let hidden = resource.hidden_keys();
     let hidden_literal = format!("'{{{}}}'::text[]", hidden.join(","));
-    let key = data.target.context_key().await?;
+    let signer = data.target.signer().await?;
     let tenant_literal = http::uuid_literal(largest.tenant_id);
     let ids = &largest.ids[resource.def.table];
     let ids = &ids[..ids.len().min(16)];
@@ -172,7 +172,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
             .map(|id| {
                 http::pgbench_script(
                     &ctx,
-                    &key,
+                    &signer,
                     &get_sql(resource.def.table),
                     &[tenant_literal.clone(), http::uuid_literal(*id), hidden_literal.clone()],
                 )
@@ -184,7 +184,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         paths: vec![format!("/v1/tenants/{}/{}?sort=-{API_LIST_SORT}", largest.tenant_id, resource.def.name)],
         scripts: vec![http::pgbench_script(
             &ctx,
-            &key,
+            &signer,
             &list_sql(resource.def.table, API_LIST_SORT, true, "", 51),
             &[tenant_literal.clone(), hidden_literal.clone()],
         )],

@@ -136,7 +136,7 @@ pub async fn explain(
 ) -> Result<PlanPair> {
     let literals = query.literals(tenant, 0).join(", ");
     let app = crate::db::connect(&dataset.target.app).await?;
-    let begin = ctx.begin_sql(&dataset.target.context_key().await?);
+    let begin = dataset.target.signer().await?.begin_sql(ctx);
     let app_plan = settled_plan(&app, &format!("{begin}; "), query.app_sql, &literals).await?;
     let owner = dataset.target.connect_admin().await?;
     let owner_plan = settled_plan(&owner, "BEGIN; ", query.owner_sql(), &literals).await?;

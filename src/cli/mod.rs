@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
@@ -228,7 +228,8 @@ impl Cli {
                     println!("applied {m}");
                 }
                 let admin = target.connect_admin().await?;
-                let created = admin.query("SELECT analytics.ensure_partitions(3)", &[]).await?;
+                let created =
+                    admin.query("SELECT analytics.ensure_partitions($1, 3)", &[&target.clock.today()]).await?;
                 if !created.is_empty() {
                     println!("created {} analytics partitions", created.len());
                 }
@@ -278,8 +279,11 @@ impl Cli {
             }
             Command::Credits { action } => self.credits(action).await,
             Command::Partitions { months_ahead } => {
-                let admin = self.target()?.connect_admin().await?;
-                let created = admin.query("SELECT analytics.ensure_partitions($1)::text", &[months_ahead]).await?;
+                let target = self.target()?;
+                let admin = target.connect_admin().await?;
+                let created = admin
+                    .query("SELECT analytics.ensure_partitions($1, $2)::text", &[&target.clock.today(), months_ahead])
+                    .await?;
                 for row in &created {
                     println!("created {}", row.get::<_, String>(0));
                 }
@@ -335,7 +339,7 @@ Report, JSON and plots in {}",
         let target = self.target()?;
         let admin = target.connect_admin().await?;
         let actors = attack::Actors::demo(&admin).await?;
-        let findings = attack::run(&admin, &target.app, actors).await?;
+        let findings = attack::run(&admin, &target.app, &target.signer().await?, actors).await?;
         if json {
             println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?);
         } else {
@@ -364,8 +368,7 @@ Report, JSON and plots in {}",
             }
         };
         let ctx = TenantCtx { tenant_id: tenant.get(0), user_id: user, meta: Default::default() };
-        let expires = SystemTime::now() + Duration::from_secs(ttl);
-        println!("BEGIN; {};", ctx.context_sql(&target.context_key().await?, expires));
+        println!("BEGIN; {};", target.signer().await?.context_sql(&ctx, Duration::from_secs(ttl)));
         Ok(())
     }
 
@@ -375,7 +378,7 @@ Report, JSON and plots in {}",
         match action {
             AuditAction::Verify { tenant } => {
                 let progress = progress_bar(None, "{spinner} {pos} entries verified ({per_sec}) {msg}");
-                let report = audit::verify(&mut admin, tenant.as_deref(), &progress).await?;
+                let report = audit::verify(&mut admin, tenant.as_deref(), target.clock.today(), &progress).await?;
                 progress.finish_and_clear();
                 for chain in &report.chains {
                     println!("{chain}");
@@ -389,7 +392,7 @@ Report, JSON and plots in {}",
             AuditAction::Prune { retention_days, export_dir } => {
                 let options = audit::PruneOptions { retention_days: *retention_days, export_dir: export_dir.clone() };
                 let progress = progress_bar(Some(0), "{bar:30} {pos}/{len} partitions {msg}");
-                let report = audit::prune(&mut admin, &options, &progress).await?;
+                let report = audit::prune(&mut admin, &options, &target.clock, &progress).await?;
                 progress.finish_and_clear();
                 for name in &report.created {
                     println!("created {name}");
@@ -485,14 +488,17 @@ Report, JSON and plots in {}",
     }
 
     async fn credits(&self, action: &CreditsAction) -> Result<()> {
-        let admin = self.target()?.connect_admin().await?;
+        let target = self.target()?;
+        let admin = target.connect_admin().await?;
         match action {
             CreditsAction::ResetMonthly { month } => {
                 let month = month.as_deref().map(|m| format!("{m}-01"));
+                let this_month =
+                    chrono::Datelike::with_day(&target.clock.today(), 1).expect("every month has a first day");
                 let reset: i32 = admin
                     .query_one(
-                        "SELECT platform.reset_monthly_credits(coalesce($1::text::date, date_trunc('month', now())::date))",
-                        &[&month],
+                        "SELECT platform.reset_monthly_credits(coalesce($1::text::date, $2))",
+                        &[&month, &this_month],
                     )
                     .await?
                     .get(0);
@@ -534,8 +540,7 @@ Report, JSON and plots in {}",
         for m in demo::MEMBERS {
             println!("  {:<24} {:<8} of {}", m.email, m.role, m.tenant);
         }
-        let alice_in_acme =
-            TenantCtx::new(acme, alice).context_sql(&target.context_key().await?, SystemTime::now() + PSQL_CONTEXT_TTL);
+        let alice_in_acme = target.signer().await?.context_sql(&TenantCtx::new(acme, alice), PSQL_CONTEXT_TTL);
         println!(
             "\nAct as Alice in Acme from psql, as the app role under RLS (see docs/acting-as-a-tenant.md;\n\
              `tenantbase context --tenant acme --user alice@acme.com` prints a fresh context):\n  \
@@ -574,7 +579,7 @@ fn keep_partitions_ahead(db: Db) {
         let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
         loop {
             daily.tick().await;
-            if let Err(e) = db.ensure_partitions(3).await {
+            if let Err(e) = db.ensure_partitions(db.clock().today(), 3).await {
                 tracing::warn!(error = %e, "creating the next analytics partitions failed");
             }
         }

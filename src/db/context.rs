@@ -14,6 +14,9 @@ use rand::RngCore;
 use sha2::Sha256;
 use tokio_postgres::Client;
 
+use super::TenantCtx;
+use crate::clock::Clock;
+
 /// How long a signed context may open a transaction: long enough for clock skew
 /// between the server and PostgreSQL, short enough that a token leaked through a
 /// log is stale. A transaction that began in time keeps its context.
@@ -90,6 +93,37 @@ impl ContextKey {
             .await
             .context("installing the context key")?;
         Ok(())
+    }
+}
+
+/// Signs tenant contexts with a key, counting their expiry from a clock.
+#[derive(Clone, Debug)]
+pub struct Signer {
+    key: ContextKey,
+    clock: Clock,
+}
+
+impl Signer {
+    pub fn new(key: ContextKey, clock: Clock) -> Self {
+        Signer { key, clock }
+    }
+
+    pub fn key(&self) -> &ContextKey {
+        &self.key
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The simple-query text that opens a transaction acting as `ctx`, valid for [`CONTEXT_TTL`].
+    pub fn begin_sql(&self, ctx: &TenantCtx) -> String {
+        format!("BEGIN; {}", self.context_sql(ctx, CONTEXT_TTL))
+    }
+
+    /// The `SET LOCAL` statements of `ctx`, valid for `ttl` from the clock's now.
+    pub fn context_sql(&self, ctx: &TenantCtx, ttl: Duration) -> String {
+        ctx.context_sql(&self.key, self.clock.system_time() + ttl)
     }
 }
 

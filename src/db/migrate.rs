@@ -42,7 +42,7 @@ pub async fn migrate(target: &Target) -> Result<Report> {
         tracing::info!(%why, "the compiled context verifier cannot be loaded here; the PL/pgSQL one stays");
     }
     // Every migrate run also creates the audit log's coming months.
-    crate::audit::ensure_partitions(&client).await?;
+    crate::audit::ensure_partitions(&client, target.clock.today()).await?;
     Ok(report)
 }
 

@@ -16,7 +16,9 @@ use anyhow::{Context, Result};
 use tokio_postgres::config::Host;
 use tokio_postgres::Config;
 
-pub use context::ContextKey;
+use crate::clock::Clock;
+
+pub use context::{ContextKey, Signer};
 pub use pool::{Db, DbError, RequestMeta, TenantCtx, TenantTx};
 
 pub const DATABASE: &str = "tenantbase";
@@ -35,6 +37,8 @@ pub struct Target {
     /// The key signing tenant contexts, when configured (`TENANTBASE_CONTEXT_KEY`);
     /// else it is read over the admin connection.
     pub context_key: Option<ContextKey>,
+    /// The time this target's work reads: context expiry, partitions, retention.
+    pub clock: Clock,
 }
 
 impl Target {
@@ -63,7 +67,7 @@ impl Target {
                 app
             }
         };
-        Ok(Target { admin, app, cluster: None, context_key: ContextKey::configured()? })
+        Ok(Target { admin, app, cluster: None, context_key: ContextKey::configured()?, clock: Clock::system() })
     }
 
     /// Starts (or finds) the private cluster and targets its `tenantbase` database.
@@ -71,7 +75,13 @@ impl Target {
         let running = cluster.start()?;
         let admin = socket_config(&running, cluster::SUPERUSER, DATABASE);
         let app = socket_config(&running, APP_ROLE, DATABASE);
-        Ok(Target { admin, app, cluster: Some(cluster), context_key: ContextKey::configured()? })
+        Ok(Target {
+            admin,
+            app,
+            cluster: Some(cluster),
+            context_key: ContextKey::configured()?,
+            clock: Clock::system(),
+        })
     }
 
     /// The same target on another database of the same server (tests clone databases).
@@ -98,9 +108,14 @@ impl Target {
         }
     }
 
-    /// The app role's pool, signing with this target's context key.
+    /// This target's context key and clock.
+    pub async fn signer(&self) -> Result<Signer> {
+        Ok(Signer::new(self.context_key().await?, self.clock.clone()))
+    }
+
+    /// The app role's pool, signing with this target's context key and clock.
     pub async fn app_db(&self, max_size: usize) -> Result<Db> {
-        Ok(Db::new(self.app.clone(), self.context_key().await?, max_size))
+        Ok(Db::new(self.app.clone(), self.context_key().await?, max_size).with_clock(self.clock.clone()))
     }
 }
 

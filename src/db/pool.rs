@@ -6,12 +6,15 @@
 use std::net::IpAddr;
 use std::time::SystemTime;
 
+use chrono::NaiveDate;
+
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Config, Row, Statement};
 use uuid::Uuid;
 
-use super::context::{ContextKey, CONTEXT_TTL};
+use super::context::{ContextKey, Signer};
+use crate::clock::Clock;
 
 /// Who a transaction acts as: the tenant, and the user inside it (None for tenant
 /// work done on no user's behalf; such work can read but holds no write permission).
@@ -71,11 +74,6 @@ impl TenantCtx {
             text(self.meta.impersonated_by.map(|u| u.to_string())),
         )
     }
-
-    /// The simple-query text that opens the transaction, with a fresh signature.
-    pub fn begin_sql(&self, key: &ContextKey) -> String {
-        format!("BEGIN; {}", self.context_sql(key, SystemTime::now() + CONTEXT_TTL))
-    }
 }
 
 /// A SQL string literal: control characters dropped, quotes doubled, at most 512 characters.
@@ -112,11 +110,12 @@ impl DbError {
     }
 }
 
-/// The pool of `tenantbase_app` connections, and the key that signs their contexts.
+/// The pool of `tenantbase_app` connections, the key that signs their contexts
+/// and the clock their expiry is counted from.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
-    key: ContextKey,
+    signer: Signer,
 }
 
 impl Db {
@@ -133,13 +132,27 @@ impl Db {
             .recycle_timeout(timeout)
             .build()
             .expect("a pool with the tokio runtime builds");
-        Db { pool, key }
+        Db { pool, signer: Signer::new(key, Clock::system()) }
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.signer = Signer::new(self.signer.key().clone(), clock);
+        self
+    }
+
+    pub fn signer(&self) -> &Signer {
+        &self.signer
+    }
+
+    pub fn clock(&self) -> &Clock {
+        self.signer.clock()
     }
 
     /// Opens a tenant-scoped transaction. Nothing is sent until its first statement.
     pub async fn tenant_tx(&self, ctx: &TenantCtx) -> Result<TenantTx, DbError> {
         let client = self.pool.get().await?;
-        Ok(TenantTx { client: Some(client), begin: ctx.begin_sql(&self.key), ctx: ctx.clone(), begun: false })
+        let begin = self.signer.begin_sql(ctx);
+        Ok(TenantTx { client: Some(client), begin, ctx: ctx.clone(), begun: false })
     }
 
     /// One statement in its own tenant transaction: BEGIN + context, the statement
@@ -152,7 +165,7 @@ impl Db {
     ) -> Result<Vec<Row>, DbError> {
         let client = self.pool.get().await?;
         let statement = client.prepare_cached(sql).await?;
-        let begin = ctx.begin_sql(&self.key);
+        let begin = self.signer.begin_sql(ctx);
         let (begun, rows, committed) = tokio::join!(
             client.batch_execute(&begin),
             client.query(&statement, params),
@@ -173,9 +186,11 @@ impl Db {
         Ok(client.query(&statement, params).await?)
     }
 
-    /// Creates the analytics partitions up to `months_ahead` (bounded DDL the app role may run).
-    pub async fn ensure_partitions(&self, months_ahead: i32) -> Result<u64, DbError> {
-        Ok(self.platform_call("SELECT analytics.ensure_partitions($1)", &[&months_ahead]).await?.len() as u64)
+    /// Creates the analytics partitions from `today`'s month up to `months_ahead`
+    /// (bounded DDL the app role may run).
+    pub async fn ensure_partitions(&self, today: NaiveDate, months_ahead: i32) -> Result<u64, DbError> {
+        Ok(self.platform_call("SELECT analytics.ensure_partitions($1, $2)", &[&today, &months_ahead]).await?.len()
+            as u64)
     }
 
     /// Checks that the database answers (readiness).

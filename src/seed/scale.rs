@@ -212,7 +212,7 @@ pub async fn seed_scale(target: &Target, options: &ScaleOptions) -> Result<Scale
     let started = Instant::now();
     let admin = target.connect_admin().await?;
     admin
-        .query("SELECT analytics.ensure_partitions(3, 3)", &[])
+        .query("SELECT analytics.ensure_partitions($1, 3, 3)", &[&target.clock.today()])
         .await
         .context("creating the analytics partitions (has `tenantbase migrate` run?)")?;
     let plans = create_tenants(&admin, options).await?;
@@ -336,11 +336,12 @@ async fn load_table(
     let client = target.connect_admin().await?;
     let mut batch = String::with_capacity(1 << 20);
     let (mut in_batch, mut loaded) = (0usize, 0u64);
+    let now = target.clock.now();
     for plan in plans {
         let mut rng =
             StdRng::seed_from_u64(seed ^ (plan.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ fxhash(table.name));
         for n in 0..plan.count(&table) {
-            write_row(&mut batch, &table, plan, n, &mut rng, sealer);
+            write_row(&mut batch, &table, plan, n, &mut rng, sealer, now);
             in_batch += 1;
             if in_batch == ROWS_PER_COPY {
                 loaded += copy(&client, &table, std::mem::take(&mut batch)).await?;
@@ -390,8 +391,17 @@ fn pick<'a>(rng: &mut StdRng, weighted: &[(&'a str, u32)]) -> &'a str {
     weighted[0].0
 }
 
-/// One row in COPY's text format. Generated text never holds a tab, newline or backslash.
-fn write_row(out: &mut String, table: &Table, plan: &TenantPlan, n: usize, rng: &mut StdRng, sealer: &Sealer) {
+/// One row in COPY's text format; its times fall in the 60 days before `now`.
+/// Generated text never holds a tab, newline or backslash.
+fn write_row(
+    out: &mut String,
+    table: &Table,
+    plan: &TenantPlan,
+    n: usize,
+    rng: &mut StdRng,
+    sealer: &Sealer,
+    now: chrono::DateTime<chrono::Utc>,
+) {
     use std::fmt::Write;
     let (t, id, owner) = (plan.id, plan.id(table, n), plan.owner);
     let store = plan.id(&STORES, 0);
@@ -503,7 +513,7 @@ fn write_row(out: &mut String, table: &Table, plan: &TenantPlan, n: usize, rng: 
                     ],
                 )
                 .into(),
-                format!("{}", chrono::Utc::now() - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 60))),
+                format!("{}", now - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 60))),
                 format!("[{{\"sku\": \"SKU-{:06}\", \"quantity\": {}}}]", rng.gen_range(0..1000), rng.gen_range(1..4)),
             ]
         }
@@ -555,7 +565,7 @@ fn write_row(out: &mut String, table: &Table, plan: &TenantPlan, n: usize, rng: 
                 product,
                 customer,
                 order,
-                format!("{}", chrono::Utc::now() - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 60))),
+                format!("{}", now - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 60))),
             ]
         }
     };

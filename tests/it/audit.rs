@@ -6,10 +6,12 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use chrono::{Datelike, NaiveDate};
 use indicatif::ProgressBar;
 use serde_json::{json, Value};
 use sha2::Digest;
 use tenantbase::audit::{self, PruneOptions, VerifyReport, PLATFORM_CHAIN};
+use tenantbase::clock::Clock;
 use tenantbase::db::context::CONTEXT_TTL;
 use tenantbase::db::{connect, url_of, RequestMeta, TenantCtx, TenantTx};
 use tenantbase::isolation::catalog::{self, TenantTable};
@@ -25,7 +27,7 @@ fn acting(tenant: Uuid, user: Uuid, request_id: &str) -> TenantCtx {
 }
 
 async fn verify(admin: &mut Client, tenant: Option<&str>) -> VerifyReport {
-    audit::verify(admin, tenant, &ProgressBar::hidden()).await.unwrap()
+    audit::verify(admin, tenant, Clock::system().today(), &ProgressBar::hidden()).await.unwrap()
 }
 
 fn assert_intact(report: &VerifyReport) {
@@ -226,7 +228,7 @@ async fn every_write_on_every_tenant_table_is_recorded_with_its_actor_and_reques
             let mut writer = if app_may {
                 Writer::App(Box::new(pool.tenant_tx(&acting(acme, olivia, &request_id)).await.unwrap()))
             } else {
-                operator.batch_execute(&acting(acme, olivia, &request_id).begin_sql(&db.context_key())).await.unwrap();
+                operator.batch_execute(&db.signer().begin_sql(&acting(acme, olivia, &request_id))).await.unwrap();
                 Writer::Operator(&operator)
             };
             let row = match target.perform(&mut writer, write).await {
@@ -236,10 +238,7 @@ async fn every_write_on_every_tenant_table_is_recorded_with_its_actor_and_reques
                     // operator in replica mode (no foreign keys, no ordinary triggers)
                     // still leaves an entry, since the audit trigger fires ALWAYS.
                     writer.roll_back().await;
-                    operator
-                        .batch_execute(&acting(acme, olivia, &request_id).begin_sql(&db.context_key()))
-                        .await
-                        .unwrap();
+                    operator.batch_execute(&db.signer().begin_sql(&acting(acme, olivia, &request_id))).await.unwrap();
                     operator.batch_execute("SET LOCAL session_replication_role = replica").await.unwrap();
                     writer = Writer::Operator(&operator);
                     target.perform(&mut writer, write).await.unwrap_or_else(|again| panic!("{refused}\n{again}"))
@@ -361,7 +360,7 @@ async fn the_app_cannot_alter_the_log_and_reads_only_its_own_tenants_entries() {
         "UPDATE audit.chains SET head_id = 0".to_string(),
         "DELETE FROM audit.chain_bases".to_string(),
         "SELECT audit.record_platform_event('system_event', 'forged', NULL)".to_string(),
-        "SELECT audit.ensure_partitions()".to_string(),
+        "SELECT audit.ensure_partitions(current_date)".to_string(),
         "SELECT audit.set_auditing(false)".to_string(),
         "ALTER TABLE tenancy.roles DISABLE TRIGGER audit_change".to_string(),
     ];
@@ -690,13 +689,17 @@ async fn tenant_creation_and_deletion_are_platform_events() {
 
 /// Moves a chain's entries up to `through` (all of them for None) back by
 /// `months` and seals the chain again, as a superuser could: old entries to prune.
-async fn backdate(admin: &Client, tenant: Uuid, through: Option<i64>, months: i32) {
-    let through = through.unwrap_or(i64::MAX);
+/// Moves `tenant`'s entries with ids in `ids` into the month starting `month`
+/// (one second apart, in id order) and re-chains the tenant's log, as if they had
+/// been written then.
+async fn backdate(admin: &Client, tenant: Uuid, ids: std::ops::RangeInclusive<i64>, month: NaiveDate) {
+    let month_start = month.and_hms_opt(0, 0, 0).unwrap().and_utc();
     admin.batch_execute("BEGIN; SET LOCAL session_replication_role = replica").await.unwrap();
     admin
         .execute(
-            "UPDATE audit.log SET occurred_at = occurred_at - make_interval(months => $3) WHERE tenant_id = $1 AND id <= $2",
-            &[&tenant, &through, &months],
+            "UPDATE audit.log SET occurred_at = $4::timestamptz + make_interval(secs => id)
+             WHERE tenant_id = $1 AND id BETWEEN $2 AND $3",
+            &[&tenant, ids.start(), ids.end(), &month_start],
         )
         .await
         .unwrap();
@@ -720,42 +723,89 @@ async fn backdate(admin: &Client, tenant: Uuid, through: Option<i64>, months: i3
     admin.batch_execute("COMMIT").await.unwrap();
 }
 
+/// The days the calendar-dependent tests run on: the edges of a month, its
+/// middle, and a leap day. 14 months before the 1st is less than 400 days ago.
+const CLOCK_DAYS: [&str; 4] = ["2023-05-01", "2023-05-15", "2023-05-28", "2024-02-29"];
+
+fn noon(day: &str) -> Clock {
+    Clock::fixed(format!("{day}T12:00:00Z").parse().unwrap())
+}
+
+fn first_of_month(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap()
+}
+
 #[tokio::test]
-async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid() {
+async fn prune_on_the_first_of_a_month() {
+    prune_exports_and_drops_old_months_and_the_chains_stay_valid(noon(CLOCK_DAYS[0])).await;
+}
+
+#[tokio::test]
+async fn prune_on_the_fifteenth_of_a_month() {
+    prune_exports_and_drops_old_months_and_the_chains_stay_valid(noon(CLOCK_DAYS[1])).await;
+}
+
+#[tokio::test]
+async fn prune_on_the_twenty_eighth_of_a_month() {
+    prune_exports_and_drops_old_months_and_the_chains_stay_valid(noon(CLOCK_DAYS[2])).await;
+}
+
+#[tokio::test]
+async fn prune_on_a_leap_day() {
+    prune_exports_and_drops_old_months_and_the_chains_stay_valid(noon(CLOCK_DAYS[3])).await;
+}
+
+/// At `clock`'s time, the month that ends before the retention's cut-off is
+/// exported and dropped; the month the cut-off falls in is kept whole.
+async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid(clock: Clock) {
     let db = TestDb::new().await;
     let seeded = db.seeded().await;
     let (acme, techstartup) = (seeded.tenant("acme"), seeded.tenant("tech-startup"));
     let mut admin = db.admin().await;
-    let old: String = admin
-        .query_one("SELECT audit.create_partition((now() - interval '14 months')::date)", &[])
-        .await
-        .unwrap()
-        .get(0);
-    backdate(&admin, acme, Some(3), 14).await;
-    backdate(&admin, techstartup, None, 14).await;
-    let in_old: i64 = admin.query_one(&format!("SELECT count(*) FROM audit.{old}"), &[]).await.unwrap().get(0);
+    let cutoff = clock.today() - chrono::Days::new(audit::DEFAULT_RETENTION_DAYS.into());
+    let kept_month = first_of_month(cutoff);
+    let expired_month = first_of_month(kept_month - chrono::Days::new(1));
+    let mut partitions = Vec::new();
+    for month in [expired_month, kept_month] {
+        let name: String = admin.query_one("SELECT audit.create_partition($1)", &[&month]).await.unwrap().get(0);
+        partitions.push(name);
+    }
+    let (old, kept) = (&partitions[0], &partitions[1]);
+    backdate(&admin, acme, 1..=3, expired_month).await;
+    backdate(&admin, acme, 4..=5, kept_month).await;
+    backdate(&admin, techstartup, 1..=i64::MAX, expired_month).await;
+    let count = |partition: &str| format!("SELECT count(*) FROM audit.{partition}");
+    let in_old: i64 = admin.query_one(&count(old), &[]).await.unwrap().get(0);
     let techstartup_entries: i64 =
         admin.query_one("SELECT count(*) FROM audit.log WHERE tenant_id = $1", &[&techstartup]).await.unwrap().get(0);
     assert_eq!(in_old, 3 + techstartup_entries);
+    assert_eq!(admin.query_one(&count(kept), &[]).await.unwrap().get::<_, i64>(0), 2);
     assert_intact(&verify(&mut admin, None).await);
 
     let too_short = PruneOptions { retention_days: 30, export_dir: None };
-    let refused = audit::prune(&mut admin, &too_short, &ProgressBar::hidden()).await.unwrap_err();
+    let refused = audit::prune(&mut admin, &too_short, &clock, &ProgressBar::hidden()).await.unwrap_err();
     assert!(refused.to_string().contains("at least 90 days"), "{refused}");
 
     let exports = tempfile::tempdir().unwrap();
     let options = PruneOptions { export_dir: Some(exports.path().to_path_buf()), ..Default::default() };
-    let report = audit::prune(&mut admin, &options, &ProgressBar::hidden()).await.unwrap();
-    assert_eq!(report.pruned.len(), 1, "{report:?}");
+    let report = audit::prune(&mut admin, &options, &clock, &ProgressBar::hidden()).await.unwrap();
+    assert_eq!(report.pruned.len(), 1, "at {clock:?}: {report:?}");
     let pruned = &report.pruned[0];
     assert_eq!((pruned.name.as_str(), pruned.entries), (format!("audit.{old}").as_str(), in_old));
     let (file, sha256) = pruned.export.clone().unwrap();
     let csv = std::fs::read(&file).unwrap();
     assert_eq!(hex::encode(sha2::Sha256::digest(&csv)), sha256);
     assert_eq!(String::from_utf8(csv).unwrap().lines().count() as i64, in_old + 1, "a header and every entry");
-    let exists: Option<String> =
-        admin.query_one(&format!("SELECT to_regclass('audit.{old}')::text"), &[]).await.unwrap().get(0);
-    assert_eq!(exists, None);
+    let exists = |partition: String| {
+        let admin = &admin;
+        async move {
+            let found: Option<String> =
+                admin.query_one("SELECT to_regclass($1)::text", &[&partition]).await.unwrap().get(0);
+            found.is_some()
+        }
+    };
+    assert!(!exists(format!("audit.{old}")).await, "the expired month is dropped");
+    assert!(exists(format!("audit.{kept}")).await, "the month the cut-off falls in is kept");
     let recorded: Value = admin
         .query_one("SELECT metadata FROM audit.platform_log WHERE event_action = 'audit.partition_pruned'", &[])
         .await
@@ -787,50 +837,55 @@ async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid() {
     assert_intact(&report);
     assert_eq!(report.chain(acme).unwrap().entries as i64, report.chain(acme).unwrap().head.as_ref().unwrap().0 - 3);
 
-    let again = audit::prune(&mut admin, &options, &ProgressBar::hidden()).await.unwrap();
+    let again = audit::prune(&mut admin, &options, &clock, &ProgressBar::hidden()).await.unwrap();
     assert!(again.pruned.is_empty() && again.created.is_empty(), "{again:?}");
 }
 
 #[tokio::test]
-async fn the_coming_months_partitions_are_created_ahead() {
+async fn the_coming_months_partitions_are_created_ahead_whatever_the_day() {
+    for day in CLOCK_DAYS {
+        let db = TestDb::new().await;
+        let admin = db.admin().await;
+        let today: NaiveDate = day.parse().unwrap();
+        let created = audit::ensure_partitions(&admin, today).await.unwrap();
+        let expected: Vec<String> = (0..4)
+            .map(|i| format!("log_{}", (first_of_month(today) + chrono::Months::new(i)).format("%Y_%m")))
+            .collect();
+        assert_eq!(created, expected, "on {day}: this month and the next three");
+        assert!(audit::ensure_partitions(&admin, today).await.unwrap().is_empty(), "on {day}: nothing twice");
+        let last = expected.last().unwrap();
+        admin.batch_execute(&format!("DROP TABLE audit.{last}")).await.unwrap();
+        assert_eq!(audit::ensure_partitions(&admin, today).await.unwrap(), std::slice::from_ref(last));
+        let forced: bool = admin
+            .query_one(
+                "SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = $1::text::regclass",
+                &[&format!("audit.{last}")],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert!(forced, "a new partition has forced RLS");
+    }
+}
+
+/// The server's own partitions come from its clock: `migrate` made the
+/// template's for the day it ran.
+#[tokio::test]
+async fn migrate_creates_this_month_and_the_next_three() {
     let db = TestDb::new().await;
     let admin = db.admin().await;
     let months: Vec<String> = admin
-        .query("SELECT to_char(from_at AT TIME ZONE 'UTC', 'YYYY-MM') FROM audit.partitions()", &[])
+        .query("SELECT to_char(from_at AT TIME ZONE 'UTC', 'YYYY_MM') FROM audit.partitions()", &[])
         .await
         .unwrap()
         .iter()
         .map(|r| r.get(0))
         .collect();
-    let expected: Vec<String> = admin
-        .query(
-            "SELECT to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => i), 'YYYY-MM')
-             FROM generate_series(0, 3) i",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    assert_eq!(months, expected, "this month and the next three");
-    assert!(audit::ensure_partitions(&admin).await.unwrap().is_empty(), "nothing to create twice");
-    let last: String = admin
-        .query_one("SELECT partition::text FROM audit.partitions() ORDER BY to_at DESC LIMIT 1", &[])
-        .await
-        .unwrap()
-        .get(0);
-    admin.batch_execute(&format!("DROP TABLE {last}")).await.unwrap();
-    assert_eq!(audit::ensure_partitions(&admin).await.unwrap(), [last.trim_start_matches("audit.").to_string()]);
-    let forced: bool = admin
-        .query_one(
-            &format!("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = '{last}'::regclass"),
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert!(forced, "a new partition has forced RLS");
+    let this_month = first_of_month(db.target.clock.today());
+    for i in 0..4 {
+        let month = (this_month + chrono::Months::new(i)).format("%Y_%m").to_string();
+        assert!(months.contains(&month), "{month} in {months:?}");
+    }
 }
 
 #[tokio::test]

@@ -4,12 +4,18 @@
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
+use tenantbase::clock::Clock;
 use tenantbase::db::verifier::{self, Verifier};
-use tenantbase::db::{connect, url_of, ContextKey, TenantCtx};
+use tenantbase::db::{connect, url_of, ContextKey, Signer, TenantCtx};
 
 use crate::common::TestDb;
 
 const MEMBERSHIPS: &str = "SELECT count(*) FROM tenancy.memberships";
+
+/// BEGIN and `ctx` signed with `key`, valid from now.
+fn begin(key: &ContextKey, ctx: &TenantCtx) -> String {
+    Signer::new(key.clone(), Clock::system()).begin_sql(ctx)
+}
 
 async fn count_after(app: &tokio_postgres::Client, begin: &str, sql: &str) -> i64 {
     app.batch_execute(begin).await.unwrap();
@@ -29,7 +35,7 @@ async fn only_a_context_signed_with_the_key_sees_rows() {
     let later = SystemTime::now() + Duration::from_secs(60);
 
     assert_eq!(
-        count_after(&app, &olivia.begin_sql(&key), MEMBERSHIPS).await,
+        count_after(&app, &begin(&key, &olivia), MEMBERSHIPS).await,
         4,
         "the signed context sees Acme's members"
     );
@@ -50,14 +56,14 @@ async fn only_a_context_signed_with_the_key_sees_rows() {
         format!("SELECT set_config('app.tenant_id', '{techstartup}', true)"),
         format!("SET LOCAL app.tenant_id = '{techstartup}'"),
     ] {
-        app.batch_execute(&olivia.begin_sql(&key)).await.unwrap();
+        app.batch_execute(&begin(&key, &olivia)).await.unwrap();
         app.batch_execute(&forge).await.unwrap();
         let n: i64 = app.query_one(MEMBERSHIPS, &[]).await.unwrap().get(0);
         app.batch_execute("ROLLBACK").await.unwrap();
         assert_eq!(n, 0, "{forge} inside Acme's signed transaction");
     }
 
-    app.batch_execute(&olivia.begin_sql(&key)).await.unwrap();
+    app.batch_execute(&begin(&key, &olivia)).await.unwrap();
     let denied = app.query("SELECT key FROM platform.context_keys", &[]).await.unwrap_err();
     assert_eq!(denied.code().unwrap().code(), "42501", "the app role cannot read the key");
     app.batch_execute("ROLLBACK").await.unwrap();
@@ -213,11 +219,11 @@ async fn a_rotated_key_takes_over_within_a_second_on_a_connection_that_used_the_
     let app = connect(&db.target.app).await.unwrap();
     let olivia = TenantCtx::new(seeded.tenant("acme"), seeded.user("olivia@acme.com"));
     let old = db.context_key();
-    assert_eq!(count_after(&app, &olivia.begin_sql(&old), MEMBERSHIPS).await, 4);
+    assert_eq!(count_after(&app, &begin(&old, &olivia), MEMBERSHIPS).await, 4);
 
     let rotated = ContextKey::generate();
     ContextKey::provision(&db.admin().await, Some(&rotated)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(count_after(&app, &olivia.begin_sql(&old), MEMBERSHIPS).await, 0, "the old key no longer signs");
-    assert_eq!(count_after(&app, &olivia.begin_sql(&rotated), MEMBERSHIPS).await, 4, "the new key does");
+    assert_eq!(count_after(&app, &begin(&old, &olivia), MEMBERSHIPS).await, 0, "the old key no longer signs");
+    assert_eq!(count_after(&app, &begin(&rotated, &olivia), MEMBERSHIPS).await, 4, "the new key does");
 }

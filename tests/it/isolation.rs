@@ -21,7 +21,7 @@ async fn every_tenant_table_blocks_every_vector_from_another_tenant() {
     let db = TestDb::new().await;
     let actors = acme_vs_techstartup(&db).await;
     let admin = db.admin().await;
-    let findings = attack::run(&admin, &db.target.app, actors).await.unwrap();
+    let findings = attack::run(&admin, &db.target.app, &db.signer(), actors).await.unwrap();
 
     let tables = catalog::tenant_tables(&admin).await.unwrap();
     assert!(tables.len() >= 6, "the catalog lists the tenancy tables: {tables:?}");
@@ -70,7 +70,7 @@ async fn the_attack_suite_reports_a_planted_leak() {
     let actors = acme_vs_techstartup(&db).await;
     let admin = db.admin().await;
     admin.batch_execute("CREATE POLICY planted_leak ON tenancy.roles FOR SELECT USING (true)").await.unwrap();
-    let findings = attack::run(&admin, &db.target.app, actors).await.unwrap();
+    let findings = attack::run(&admin, &db.target.app, &db.signer(), actors).await.unwrap();
     let leaks: Vec<_> = findings.iter().filter(|f| f.verdict != Verdict::Blocked).collect();
     assert!(leaks.iter().any(|f| f.table == "tenancy.roles" && f.vector == "select_foreign"), "{leaks:?}");
     assert!(leaks.iter().all(|f| f.table == "tenancy.roles"), "only the planted table leaks: {leaks:?}");
@@ -81,7 +81,7 @@ async fn the_attack_suite_reports_a_leaking_view_and_leaking_functions() {
     let db = TestDb::new().await;
     let actors = acme_vs_techstartup(&db).await;
     let admin = db.admin().await;
-    let before = attack::run(&admin, &db.target.app, actors).await.unwrap();
+    let before = attack::run(&admin, &db.target.app, &db.signer(), actors).await.unwrap();
     let functions = before.iter().filter(|f| f.vector == "function_call").count();
     assert!(functions >= 5, "every function the app may execute is called: {before:?}");
     assert!(before.iter().any(|f| f.table == "platform.my_tenants()"), "{before:?}");
@@ -103,7 +103,7 @@ async fn the_attack_suite_reports_a_leaking_view_and_leaking_functions() {
         )
         .await
         .unwrap();
-    let findings = attack::run(&admin, &db.target.app, actors).await.unwrap();
+    let findings = attack::run(&admin, &db.target.app, &db.signer(), actors).await.unwrap();
     let verdict = |object: &str, vector: &str| {
         findings.iter().find(|f| f.table == object && f.vector == vector).map(|f| f.verdict.clone())
     };

@@ -222,7 +222,8 @@ fn an_edited_removed_or_misnumbered_migration_is_reported_with_the_way_out() {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
     let copy = tempfile::tempdir().unwrap();
     std::fs::copy(source.join(RELEASED), copy.path().join(RELEASED)).unwrap();
-    for file in migration_files(&source) {
+    let listed = std::fs::read_to_string(source.join(RELEASED)).unwrap();
+    for file in migration_files(&source).into_iter().filter(|f| listed.contains(&format!("  {f}\n"))) {
         std::fs::create_dir_all(copy.path().join(file.split('/').next().unwrap())).unwrap();
         std::fs::copy(source.join(&file), copy.path().join(&file)).unwrap();
     }

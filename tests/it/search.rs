@@ -48,7 +48,7 @@ async fn app_connection_with_notices(db: &TestDb) -> (Client, mpsc::UnboundedRec
 
 /// A transaction acting as `user` in `tenant`, with a context signed as the server signs it.
 fn begin(db: &TestDb, tenant: Uuid, user: Uuid) -> String {
-    tenantbase::db::TenantCtx::new(tenant, user).begin_sql(&db.context_key())
+    db.signer().begin_sql(&tenantbase::db::TenantCtx::new(tenant, user))
 }
 
 #[tokio::test]

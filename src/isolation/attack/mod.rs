@@ -16,7 +16,7 @@ mod surface;
 pub use report::{render, summary};
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use futures_util::{pin_mut, SinkExt, TryStreamExt};
@@ -25,7 +25,7 @@ use serde_json::Value;
 use tokio_postgres::{Client, Config};
 
 use crate::db::context::CONTEXT_TTL;
-use crate::db::{connect, ContextKey, TenantCtx};
+use crate::db::{connect, ContextKey, Signer, TenantCtx};
 use uuid::Uuid;
 
 use super::catalog::{self, TenantTable};
@@ -86,20 +86,19 @@ impl fmt::Display for Finding {
 
 /// Runs every vector on every tenant table. `admin` reads the fixtures (bypassing
 /// RLS); the attacks run on connections of the app role made from `app`.
-pub async fn run(admin: &Client, app: &Config, actors: Actors) -> Result<Vec<Finding>> {
+pub async fn run(admin: &Client, app: &Config, signer: &Signer, actors: Actors) -> Result<Vec<Finding>> {
     let tables = catalog::tenant_tables(admin).await?;
-    let key = ContextKey::fetch(admin).await?;
     let connection = connect(app).await?;
     let mut findings = Vec::new();
     for table in &tables {
-        let attack = TableAttack::prepare(admin, &connection, app, &key, actors, table, &tables).await?;
+        let attack = TableAttack::prepare(admin, &connection, app, signer, actors, table, &tables).await?;
         if table.is_partition {
             attack.partition_direct(&mut findings).await;
         } else {
             attack.run_all(&mut findings).await?;
         }
     }
-    surface::attack(admin, &connection, &key, actors, &tables, &mut findings).await?;
+    surface::attack(admin, &connection, signer, actors, &tables, &mut findings).await?;
     Ok(findings)
 }
 
@@ -112,7 +111,7 @@ struct TableAttack<'a> {
     admin: &'a Client,
     app: &'a Client,
     app_config: &'a Config,
-    key: &'a ContextKey,
+    signer: &'a Signer,
     actors: Actors,
     table: &'a TenantTable,
     tables: &'a [TenantTable],
@@ -130,7 +129,7 @@ impl<'a> TableAttack<'a> {
         admin: &'a Client,
         app: &'a Client,
         app_config: &'a Config,
-        key: &'a ContextKey,
+        signer: &'a Signer,
         actors: Actors,
         table: &'a TenantTable,
         tables: &'a [TenantTable],
@@ -147,7 +146,7 @@ impl<'a> TableAttack<'a> {
             admin,
             app,
             app_config,
-            key,
+            signer,
             actors,
             table,
             tables,
@@ -255,7 +254,7 @@ impl<'a> TableAttack<'a> {
     async fn forged_contexts(&self, out: &mut Vec<Finding>) {
         let (a, b, t, col) = (self.actors.tenant_a, self.actors.tenant_b, &self.table.name, self.col());
         let owner = Some(self.actors.owner_a);
-        let signed_a = begin(self.key, a, owner);
+        let signed_a = begin(self.signer, a, owner);
         let as_b = |key: &ContextKey, expires| {
             format!(
                 "BEGIN; {}",
@@ -269,8 +268,8 @@ impl<'a> TableAttack<'a> {
                 "forged_unsigned",
                 format!("BEGIN; SET LOCAL app.tenant_id = '{b}'; SET LOCAL app.user_id = '{}'", self.actors.owner_a),
             ),
-            ("forged_token", as_b(&ContextKey::generate(), SystemTime::now() + CONTEXT_TTL)),
-            ("expired_context", as_b(self.key, SystemTime::now() - Duration::from_secs(1))),
+            ("forged_token", as_b(&ContextKey::generate(), self.signer.clock().system_time() + CONTEXT_TTL)),
+            ("expired_context", as_b(self.signer.key(), self.signer.clock().system_time() - Duration::from_secs(1))),
         ];
         for (vector, begin) in attempts {
             let seen = self.count_in_raw(Some(&begin), &format!("SELECT count(*) FROM {t} WHERE {col} = '{b}'")).await;
@@ -405,7 +404,7 @@ impl<'a> TableAttack<'a> {
     async fn copy_out(&self) -> Finding {
         let (a, b) = (self.actors.tenant_a, self.actors.tenant_b);
         let result: Result<String, tokio_postgres::Error> = async {
-            self.app.batch_execute(&begin(self.key, a, Some(self.actors.owner_a))).await?;
+            self.app.batch_execute(&begin(self.signer, a, Some(self.actors.owner_a))).await?;
             let stream = self.app.copy_out(&format!("COPY {} TO STDOUT", self.table.name)).await?;
             let chunks: Vec<bytes::Bytes> = stream.try_collect().await?;
             Ok(chunks.iter().map(|c| String::from_utf8_lossy(c)).collect())
@@ -431,7 +430,7 @@ impl<'a> TableAttack<'a> {
             Err(e) => return self.finding("copy_in", Verdict::Inconclusive, format!("{e:#}")),
         };
         let result: Result<u64, tokio_postgres::Error> = async {
-            app.batch_execute(&begin(self.key, a, Some(self.actors.owner_a))).await?;
+            app.batch_execute(&begin(self.signer, a, Some(self.actors.owner_a))).await?;
             let sink = app
                 .copy_in(&format!("COPY {} ({}) FROM STDIN", self.table.name, quote(&self.table.tenant_column)))
                 .await?;
@@ -477,7 +476,7 @@ impl<'a> TableAttack<'a> {
         sql: &str,
         params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
     ) -> Outcome {
-        self.app.batch_execute(&begin(self.key, tenant, user)).await?;
+        self.app.batch_execute(&begin(self.signer, tenant, user)).await?;
         let result = self.app.execute(sql, params).await;
         self.app.batch_execute("ROLLBACK").await?;
         result
@@ -491,7 +490,7 @@ impl<'a> TableAttack<'a> {
     }
 
     async fn count_in(&self, tenant: Uuid, user: Option<Uuid>, sql: &str) -> Result<i64, tokio_postgres::Error> {
-        self.count_in_raw(Some(&begin(self.key, tenant, user)), sql).await
+        self.count_in_raw(Some(&begin(self.signer, tenant, user)), sql).await
     }
 
     async fn count_in_raw(&self, begin: Option<&str>, sql: &str) -> Result<i64, tokio_postgres::Error> {
@@ -503,8 +502,8 @@ impl<'a> TableAttack<'a> {
 }
 
 /// What the server sends to act as a tenant: BEGIN and the signed context.
-fn begin(key: &ContextKey, tenant: Uuid, user: Option<Uuid>) -> String {
-    TenantCtx { tenant_id: tenant, user_id: user, meta: Default::default() }.begin_sql(key)
+fn begin(signer: &Signer, tenant: Uuid, user: Option<Uuid>) -> String {
+    signer.begin_sql(&TenantCtx { tenant_id: tenant, user_id: user, meta: Default::default() })
 }
 
 fn quote(ident: &str) -> String {

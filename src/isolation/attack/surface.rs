@@ -17,13 +17,13 @@ use tokio_postgres::Client;
 use uuid::Uuid;
 
 use super::{begin, describe, is_refusal, quote, Actors, Finding, Verdict};
-use crate::db::{ContextKey, APP_ROLE};
+use crate::db::{Signer, APP_ROLE};
 use crate::isolation::catalog::TenantTable;
 
 pub(super) async fn attack(
     admin: &Client,
     app: &Client,
-    key: &ContextKey,
+    signer: &Signer,
     actors: Actors,
     tables: &[TenantTable],
     out: &mut Vec<Finding>,
@@ -31,12 +31,12 @@ pub(super) async fn attack(
     let parents: Vec<&TenantTable> = tables.iter().filter(|t| !t.is_partition).collect();
     let markers = markers_of_b(admin, &parents, actors).await?;
     for view in readable_views(admin).await? {
-        out.push(select_view(app, key, actors, &view, &markers).await);
+        out.push(select_view(app, signer, actors, &view, &markers).await);
     }
     let fingerprint = FingerprintOfB::new(&parents, actors.tenant_b);
     let calls = Calls {
         admin,
-        key,
+        signer,
         actors,
         probes: Probes::aimed_at_b(admin, &parents, actors).await?,
         before: fingerprint.take(admin).await?,
@@ -90,11 +90,11 @@ async fn readable_views(admin: &Client) -> Result<Vec<String>> {
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
-async fn select_view(app: &Client, key: &ContextKey, actors: Actors, view: &str, markers: &HashSet<String>) -> Finding {
+async fn select_view(app: &Client, signer: &Signer, actors: Actors, view: &str, markers: &HashSet<String>) -> Finding {
     let finding =
         |verdict, detail: String| Finding { table: view.to_string(), vector: "view_select".into(), verdict, detail };
     let result = async {
-        app.batch_execute(&begin(key, actors.tenant_a, Some(actors.owner_a))).await?;
+        app.batch_execute(&begin(signer, actors.tenant_a, Some(actors.owner_a))).await?;
         app.query(&format!("SELECT to_jsonb(v)::text FROM {view} v"), &[]).await
     }
     .await;
@@ -226,7 +226,7 @@ impl Function {
 /// Calls functions as A's owner with probes aimed at B, watching B's rows.
 struct Calls<'a> {
     admin: &'a Client,
-    key: &'a ContextKey,
+    signer: &'a Signer,
     actors: Actors,
     probes: Probes,
     markers: HashSet<String>,
@@ -253,7 +253,7 @@ impl Calls<'_> {
             calls += 1;
             let begin_as_app = format!(
                 "{}; SET LOCAL ROLE {APP_ROLE}",
-                begin(self.key, self.actors.tenant_a, Some(self.actors.owner_a))
+                begin(self.signer, self.actors.tenant_a, Some(self.actors.owner_a))
             );
             self.admin.batch_execute(&begin_as_app).await?;
             let leak = match self.admin.query(&sql, &[]).await {
