@@ -1,23 +1,28 @@
 /*
  * tenantbase_context: the signed tenant context's verifier, compiled.
  *
- * platform.context_is_signed() runs in every policy's InitPlan, once per table a
- * statement reads. Written in PL/pgSQL (migrations/tenancy/V55__signed_context.sql)
- * it costs 20-50 us per statement, almost all of it the interpreter's and SPI's
- * set-up rather than the HMAC. This is the same check, answer for answer:
+ * Every transaction the server opens carries one setting, in a safe alphabet
+ * (letters, digits, '-', '_', '.'), so no quoting mode can turn it into SQL:
  *
- *   app.context_token = 'v1:<expires, unix seconds>:<hex HMAC-SHA256>'
- *   signed over 'v1:<app.tenant_id>:<app.user_id>:<expires>'
- *   and valid while <expires> is after the transaction's start.
+ *   app.context = 'v2.<payload>.<signature>'
+ *
+ * <payload> is the base64url text (no padding) of eight fields joined by '\n':
+ * tenant, user, expires (unix seconds), API key, impersonator, request id,
+ * client address, user agent (any of them may be empty but expires).
+ * <signature> is the base64url HMAC-SHA256 of 'v2.<payload>' under the key in
+ * platform.context_keys. platform.context_field(n) answers field n while the
+ * signature verifies and the context had not expired when the transaction
+ * started; otherwise NULL. The PL/pgSQL definition in
+ * migrations/tenancy/V230__signed_context_v2.sql gives the same answers.
  *
  * The key is read from platform.context_keys by a plain heap scan: no SQL, so no
  * privilege or policy applies (the caller cannot read that table, this code
  * can), and the function needs no SECURITY DEFINER. A backend keeps the key for
  * at most KEY_TTL, so a replaced key takes effect within that time.
  *
- * It also remembers the last context it found authentic (token, tenant and user,
- * each byte for byte, under the same key): a transaction's later statements, and
- * a statement's second table, then skip the HMAC. Expiry is checked every time.
+ * It also remembers the last context it found authentic, byte for byte, under
+ * the same key: a statement's second table, and later statements of the same
+ * transaction, then skip the HMAC and the decoding. Expiry is checked every time.
  */
 #include "postgres.h"
 
@@ -28,9 +33,10 @@
 #include "catalog/namespace.h"
 #include "common/hmac.h"
 #include "fmgr.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
-#include "utils/memutils.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
@@ -39,26 +45,29 @@ PG_MODULE_MAGIC;
 
 #define KEY_LENGTH 32
 #define SIGNATURE_LENGTH 32
+/* base64url of 32 bytes, without padding */
+#define SIGNATURE_TEXT_LENGTH 43
+#define FIELD_COUNT 8
+#define EXPIRES_FIELD 2
 #define MAX_EXPIRES_DIGITS 12
+#define MAX_TOKEN_LENGTH 4096
 #define KEY_TTL_USECS (1 * USECS_PER_SEC)
+
+static const char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static uint8 cached_key[KEY_LENGTH];
 static bool key_cached = false;
 static TimestampTz key_cached_at = 0;
 
-/*
- * The last authentic context under cached_key, its three settings kept apart:
- * joined into one string, a newline inside one setting could pass for the
- * boundary between two.
- */
+/* The last authentic context under cached_key: its token and decoded fields. */
 typedef struct VerifiedContext
 {
 	char	   *token;
-	char	   *tenant;
-	char	   *user;
+	char	   *fields[FIELD_COUNT];
+	int64		expires;
 } VerifiedContext;
 
-static VerifiedContext verified = {NULL, NULL, NULL};
+static VerifiedContext verified = {NULL};
 
 static void
 forget_verified(void)
@@ -66,31 +75,10 @@ forget_verified(void)
 	if (verified.token != NULL)
 	{
 		pfree(verified.token);
-		pfree(verified.tenant);
-		pfree(verified.user);
+		for (int i = 0; i < FIELD_COUNT; i++)
+			pfree(verified.fields[i]);
 	}
-	verified.token = verified.tenant = verified.user = NULL;
-}
-
-static bool
-is_verified(const char *token, const char *tenant, const char *user)
-{
-	return verified.token != NULL && strcmp(token, verified.token) == 0
-		&& strcmp(tenant, verified.tenant) == 0 && strcmp(user, verified.user) == 0;
-}
-
-static void
-remember_verified(const char *token, const char *tenant, const char *user)
-{
-	/* Allocated before anything is replaced: running out of memory leaves a whole entry or none. */
-	char	   *token_copy = MemoryContextStrdup(TopMemoryContext, token);
-	char	   *tenant_copy = MemoryContextStrdup(TopMemoryContext, tenant);
-	char	   *user_copy = MemoryContextStrdup(TopMemoryContext, user);
-
-	forget_verified();
-	verified.token = token_copy;
-	verified.tenant = tenant_copy;
-	verified.user = user_copy;
+	memset(&verified, 0, sizeof(verified));
 }
 
 /* Reads the one row of platform.context_keys; false when there is none. */
@@ -161,103 +149,192 @@ current_key(void)
 }
 
 static int
-hex_value(char c)
+base64url_value(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	const char *at = (c == '\0') ? NULL : strchr(base64url, c);
+
+	return at ? (int) (at - base64url) : -1;
 }
 
-/* A setting as concat() sees it: missing is empty. */
-static const char *
-setting(const char *name)
+/*
+ * Decodes base64url text (no padding) into a palloc'd, NUL-terminated string;
+ * NULL when the text is not canonical base64url or decodes to a NUL byte.
+ */
+static char *
+decode_base64url(const char *text, size_t length)
 {
-	const char *value = GetConfigOption(name, true, false);
+	char	   *out = palloc(length * 3 / 4 + 1);
+	size_t		written = 0;
+	uint32		bits = 0;
+	int			bit_count = 0;
 
-	return value ? value : "";
+	if (length % 4 == 1)
+		return NULL;
+	for (size_t i = 0; i < length; i++)
+	{
+		int			value = base64url_value(text[i]);
+
+		if (value < 0)
+			return NULL;
+		bits = (bits << 6) | (uint32) value;
+		bit_count += 6;
+		if (bit_count >= 8)
+		{
+			bit_count -= 8;
+			out[written] = (char) ((bits >> bit_count) & 0xFF);
+			if (out[written] == '\0')
+				return NULL;
+			written++;
+		}
+	}
+	/* Leftover bits must be zero: one payload, one text. */
+	if ((bits & ((1u << bit_count) - 1)) != 0)
+		return NULL;
+	out[written] = '\0';
+	return out;
 }
 
-PG_FUNCTION_INFO_V1(tenantbase_context_is_signed);
-
-Datum
-tenantbase_context_is_signed(PG_FUNCTION_ARGS)
+static void
+encode_base64url(const uint8 *bytes, size_t length, char *out)
 {
-	const char *token = GetConfigOption("app.context_token", true, false);
-	const char *expires;
-	const char *signature_hex;
-	size_t		expires_length = 0;
-	int64		expires_seconds = 0;
-	uint8		given[SIGNATURE_LENGTH];
-	uint8		expected[SIGNATURE_LENGTH];
+	uint32		bits = 0;
+	int			bit_count = 0;
+	size_t		written = 0;
+
+	for (size_t i = 0; i < length; i++)
+	{
+		bits = (bits << 8) | bytes[i];
+		bit_count += 8;
+		while (bit_count >= 6)
+		{
+			bit_count -= 6;
+			out[written++] = base64url[(bits >> bit_count) & 0x3F];
+		}
+	}
+	if (bit_count > 0)
+		out[written++] = base64url[(bits << (6 - bit_count)) & 0x3F];
+	out[written] = '\0';
+}
+
+/* Verifies a token and, when authentic, remembers it with its fields. */
+static bool
+verify_and_remember(const char *token)
+{
+	size_t		token_length = strlen(token);
+	const char *payload;
+	const char *signature;
+	size_t		payload_length;
+	uint8		mac[SIGNATURE_LENGTH];
+	char		expected[SIGNATURE_TEXT_LENGTH + 1];
 	uint8		difference = 0;
-	TimestampTz transaction_start;
-	int64		transaction_start_unix_usecs;
-	const char *tenant;
-	const char *user;
-	char	   *message;
 	pg_hmac_ctx *hmac;
 	bool		computed;
+	char	   *decoded;
+	char	   *fields[FIELD_COUNT];
+	char	   *cursor;
+	int64		expires = 0;
+	const char *digits;
+	MemoryContext previous;
 
-	/* The shape first, so that a malformed token is false, never an error. */
-	if (token == NULL || strncmp(token, "v1:", 3) != 0)
-		PG_RETURN_BOOL(false);
-	expires = token + 3;
-	while (expires[expires_length] >= '0' && expires[expires_length] <= '9')
-	{
-		if (++expires_length > MAX_EXPIRES_DIGITS)
-			PG_RETURN_BOOL(false);
-		expires_seconds = expires_seconds * 10 + (expires[expires_length - 1] - '0');
-	}
-	if (expires_length == 0 || expires[expires_length] != ':')
-		PG_RETURN_BOOL(false);
-	/* Like split_part(token, ':', 3): whatever follows a further colon is ignored. */
-	signature_hex = expires + expires_length + 1;
-	if (strcspn(signature_hex, ":") != 2 * SIGNATURE_LENGTH)
-		PG_RETURN_BOOL(false);
-	for (int i = 0; i < SIGNATURE_LENGTH; i++)
-	{
-		int			high = hex_value(signature_hex[2 * i]);
-		int			low = hex_value(signature_hex[2 * i + 1]);
+	/* The shape first, so that a malformed token is NULL, never an error. */
+	if (token_length > MAX_TOKEN_LENGTH || strncmp(token, "v2.", 3) != 0)
+		return false;
+	payload = token + 3;
+	signature = strchr(payload, '.');
+	if (signature == NULL)
+		return false;
+	payload_length = (size_t) (signature - payload);
+	signature++;
+	if (strlen(signature) != SIGNATURE_TEXT_LENGTH || payload_length == 0)
+		return false;
 
-		if (high < 0 || low < 0)
-			PG_RETURN_BOOL(false);
-		given[i] = (uint8) (high << 4 | low);
-	}
-
-	/* Expired at the transaction's start, as now() sees it. */
-	transaction_start = GetCurrentTransactionStartTimestamp();
-	transaction_start_unix_usecs = transaction_start
-		+ (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * USECS_PER_SEC;
-	if (expires_seconds * USECS_PER_SEC <= transaction_start_unix_usecs)
-		PG_RETURN_BOOL(false);
-
-	if (!current_key())
-		PG_RETURN_BOOL(false);
-
-	tenant = setting("app.tenant_id");
-	user = setting("app.user_id");
-	if (is_verified(token, tenant, user))
-		PG_RETURN_BOOL(true);
-
-	message = psprintf("v1:%s:%s:%.*s", tenant, user, (int) expires_length, expires);
 	hmac = pg_hmac_create(PG_SHA256);
 	if (hmac == NULL)
 		elog(ERROR, "out of memory creating an HMAC context");
 	computed = pg_hmac_init(hmac, cached_key, KEY_LENGTH) == 0
-		&& pg_hmac_update(hmac, (const uint8 *) message, strlen(message)) == 0
-		&& pg_hmac_final(hmac, expected, SIGNATURE_LENGTH) == 0;
+		&& pg_hmac_update(hmac, (const uint8 *) token, 3 + payload_length) == 0
+		&& pg_hmac_final(hmac, mac, SIGNATURE_LENGTH) == 0;
 	pg_hmac_free(hmac);
-	pfree(message);
 	if (!computed)
 		elog(ERROR, "could not compute the context's HMAC");
-
+	encode_base64url(mac, SIGNATURE_LENGTH, expected);
 	/* Constant time: how much of a guess was right must not show in the timing. */
-	for (int i = 0; i < SIGNATURE_LENGTH; i++)
-		difference |= given[i] ^ expected[i];
+	for (int i = 0; i < SIGNATURE_TEXT_LENGTH; i++)
+		difference |= (uint8) (expected[i] ^ signature[i]);
 	if (difference != 0)
-		PG_RETURN_BOOL(false);
-	remember_verified(token, tenant, user);
-	PG_RETURN_BOOL(true);
+		return false;
+
+	decoded = decode_base64url(payload, payload_length);
+	if (decoded == NULL)
+		return false;
+	cursor = decoded;
+	for (int i = 0; i < FIELD_COUNT; i++)
+	{
+		char	   *end = strchr(cursor, '\n');
+
+		if ((end == NULL) != (i == FIELD_COUNT - 1))
+		{
+			pfree(decoded);
+			return false;
+		}
+		if (end != NULL)
+			*end = '\0';
+		fields[i] = cursor;
+		cursor = end ? end + 1 : cursor;
+	}
+	digits = fields[EXPIRES_FIELD];
+	if (strlen(digits) == 0 || strlen(digits) > MAX_EXPIRES_DIGITS || strspn(digits, "0123456789") != strlen(digits))
+	{
+		pfree(decoded);
+		return false;
+	}
+	for (const char *d = digits; *d; d++)
+		expires = expires * 10 + (*d - '0');
+
+	/* Allocated before anything is replaced: running out of memory leaves a whole entry or none. */
+	previous = MemoryContextSwitchTo(TopMemoryContext);
+	{
+		char	   *token_copy = pstrdup(token);
+		char	   *field_copies[FIELD_COUNT];
+
+		for (int i = 0; i < FIELD_COUNT; i++)
+			field_copies[i] = pstrdup(fields[i]);
+		MemoryContextSwitchTo(previous);
+		forget_verified();
+		verified.token = token_copy;
+		memcpy(verified.fields, field_copies, sizeof(field_copies));
+		verified.expires = expires;
+	}
+	pfree(decoded);
+	return true;
+}
+
+/* Expired at the transaction's start, as now() sees it. */
+static bool
+expired(int64 expires_seconds)
+{
+	TimestampTz transaction_start = GetCurrentTransactionStartTimestamp();
+	int64		transaction_start_unix_usecs = transaction_start
+		+ (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * USECS_PER_SEC;
+
+	return expires_seconds * USECS_PER_SEC <= transaction_start_unix_usecs;
+}
+
+PG_FUNCTION_INFO_V1(tenantbase_context_field);
+
+Datum
+tenantbase_context_field(PG_FUNCTION_ARGS)
+{
+	int32		field = PG_GETARG_INT32(0);
+	const char *token = GetConfigOption("app.context", true, false);
+
+	if (field < 1 || field > FIELD_COUNT || token == NULL || token[0] == '\0')
+		PG_RETURN_NULL();
+	if (!current_key())
+		PG_RETURN_NULL();
+	if ((verified.token == NULL || strcmp(token, verified.token) != 0) && !verify_and_remember(token))
+		PG_RETURN_NULL();
+	if (expired(verified.expires))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(verified.fields[field - 1]));
 }

@@ -54,8 +54,8 @@ pub async fn signup(
     }
     let hash = hash_in_background(body.password).await?;
     let rows = state
-        .db
-        .platform_call("SELECT platform.create_user($1::text::citext, $2, $3)", &[&email, &body.full_name, &hash])
+        .accounts
+        .call("SELECT platform.create_user($1::text::citext, $2, $3)", &[&email, &body.full_name, &hash])
         .await
         .map_err(|e| match ApiError::from(e) {
             ApiError::Conflict(_) => ApiError::Conflict("a user with this email exists".into()),
@@ -88,9 +88,10 @@ pub async fn login(
     ApiJson(body): ApiJson<Login>,
 ) -> ApiResult<Json<SessionOut>> {
     let invalid = || ApiError::Unauthorized("invalid email or password");
+    let now = state.accounts.clock().now();
     let rows = state
-        .db
-        .platform_call(
+        .accounts
+        .call(
             "SELECT user_id, password_hash, status::text, locked_until FROM platform.login_lookup($1::text::citext)",
             &[&body.email.trim()],
         )
@@ -102,7 +103,7 @@ pub async fn login(
     };
     let (user_id, hash, status, locked_until): (Uuid, Option<String>, String, Option<DateTime<Utc>>) =
         (row.get(0), row.get(1), row.get(2), row.get(3));
-    if let Some(until) = locked_until.filter(|until| *until > state.db.clock().now()) {
+    if let Some(until) = locked_until.filter(|until| *until > now) {
         return Err(ApiError::Locked(format!("too many failed logins; try again after {}", until.to_rfc3339())));
     }
     let verified = match hash {
@@ -111,14 +112,14 @@ pub async fn login(
     };
     if !verified {
         let lock = state
-            .db
-            .platform_call(
-                "SELECT platform.record_login_failure($1, $2, make_interval(secs => $3))",
-                &[&user_id, &MAX_FAILED_LOGINS, &(LOCKOUT.as_secs() as f64)],
+            .accounts
+            .call(
+                "SELECT platform.record_login_failure($1, $2, make_interval(secs => $3), $4)",
+                &[&user_id, &MAX_FAILED_LOGINS, &(LOCKOUT.as_secs() as f64), &now],
             )
             .await?;
         let locked: Option<DateTime<Utc>> = lock.first().and_then(|r| r.get(0));
-        if let Some(until) = locked.filter(|until| *until > state.db.clock().now()) {
+        if let Some(until) = locked.filter(|until| *until > now) {
             return Err(ApiError::Locked(format!("too many failed logins; try again after {}", until.to_rfc3339())));
         }
         return Err(invalid());
@@ -126,10 +127,10 @@ pub async fn login(
     let token = new_session_token();
     let hash = hash_token(&token);
     let rows = state
-        .db
-        .platform_call(
-            "SELECT expires_at FROM platform.start_session($1, $2, make_interval(secs => $3), $4, $5)",
-            &[&user_id, &hash.as_slice(), &(SESSION_TTL.as_secs() as f64), &meta.client_ip, &meta.user_agent],
+        .accounts
+        .call(
+            "SELECT expires_at FROM platform.start_session($1, $2, make_interval(secs => $3), $4, $5, $6)",
+            &[&user_id, &hash.as_slice(), &(SESSION_TTL.as_secs() as f64), &meta.client_ip, &meta.user_agent, &now],
         )
         .await?;
     Ok(Json(SessionOut { token, user_id, expires_at: rows[0].get(0) }))
@@ -141,7 +142,8 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<
     if !matches!(caller.principal, Principal::Session { .. }) {
         return Err(ApiError::BadRequest("an API key is revoked, not logged out".into()));
     }
-    state.db.platform_call("SELECT platform.end_session($1)", &[&caller.token_hash.as_slice()]).await?;
+    let now = state.accounts.clock().now();
+    state.accounts.call("SELECT platform.end_session($1, $2)", &[&caller.token_hash.as_slice(), &now]).await?;
     state.auth.forget_token(&caller.token_hash).await;
     Ok(StatusCode::NO_CONTENT)
 }

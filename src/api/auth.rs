@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::error::{ApiError, ApiResult};
 use super::AppState;
-use crate::db::{Db, RequestMeta, TenantCtx};
+use crate::db::{AccountDb, RequestMeta, TenantCtx};
 
 /// How long a verified token or membership is trusted without asking the database.
 pub const CACHE_TTL: Duration = Duration::from_secs(5);
@@ -120,14 +120,15 @@ pub fn new_api_key(tenant_id: Uuid) -> (String, String) {
     (token, prefix)
 }
 
-async fn verify(db: &Db, cache: &AuthCache, token: &str) -> ApiResult<Principal> {
+async fn verify(accounts: &AccountDb, cache: &AuthCache, token: &str) -> ApiResult<Principal> {
     let hash = hash_token(token);
     if let Some(principal) = cache.tokens.get(&hash).await {
         return Ok(principal);
     }
     let principal = if token.starts_with(SESSION_PREFIX) {
-        let rows = db
-            .platform_call("SELECT session_id, user_id FROM platform.authenticate_session($1)", &[&hash.as_slice()])
+        let now = accounts.clock().now();
+        let rows = accounts
+            .call("SELECT session_id, user_id FROM platform.authenticate_session($1, $2)", &[&hash.as_slice(), &now])
             .await?;
         let row = rows.first().ok_or(ApiError::Unauthorized("the session is unknown, ended or expired"))?;
         Principal::Session { session_id: row.get(0), user_id: row.get(1) }
@@ -137,10 +138,10 @@ async fn verify(db: &Db, cache: &AuthCache, token: &str) -> ApiResult<Principal>
             return Err(ApiError::Unauthorized("malformed API key"));
         };
         let tenant_id = Uuid::parse_str(tenant).map_err(|_| ApiError::Unauthorized("malformed API key"))?;
-        let rows = db
-            .platform_call(
-                "SELECT key_id, key_hash, scopes, acting_user FROM platform.authenticate_api_key($1, $2)",
-                &[&tenant_id, &prefix],
+        let rows = accounts
+            .call(
+                "SELECT key_id, key_hash, scopes, acting_user FROM platform.authenticate_api_key($1, $2, $3)",
+                &[&tenant_id, &prefix, &accounts.clock().now()],
             )
             .await?;
         let row = rows.first().ok_or(ApiError::Unauthorized("the API key is unknown, revoked or expired"))?;
@@ -183,7 +184,7 @@ where
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized("send Authorization: Bearer <session token or API key>"))?;
-        let principal = verify(&state.db, &state.auth, token).await?;
+        let principal = verify(&state.accounts, &state.auth, token).await?;
         let mut meta = request_meta(parts);
         if let Principal::ApiKey { key_id, .. } = &principal {
             meta.api_key_id = Some(*key_id);
@@ -283,10 +284,8 @@ where
         let role = match app.auth.memberships.get(&key).await {
             Some(role) => role,
             None => {
-                let rows = app
-                    .db
-                    .platform_call("SELECT platform.membership_role($1, $2)::text", &[&tenant_id, &user_id])
-                    .await?;
+                let rows =
+                    app.accounts.call("SELECT platform.membership_role($1, $2)::text", &[&tenant_id, &user_id]).await?;
                 let role: Option<String> = rows.first().and_then(|r| r.get(0));
                 app.auth.memberships.insert(key, role.clone()).await;
                 role

@@ -24,7 +24,7 @@ use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::db::Db;
+use crate::db::{AccountDb, Db};
 use error::ApiError;
 use resources::Resources;
 
@@ -35,7 +35,10 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 #[derive(Clone)]
 pub struct AppState {
+    /// Tenant work: the app role's pool.
     pub db: Db,
+    /// Account work (login, sessions, memberships by id): the account role's pool.
+    pub accounts: AccountDb,
     pub auth: auth::AuthCache,
     pub resources: Resources,
     /// Checked against when an email is unknown, so a login takes as long either way.
@@ -49,11 +52,12 @@ pub struct AppState {
 
 impl AppState {
     /// Reads the resources from the catalog: the database must be up and migrated.
-    pub async fn new(db: Db, sealer: Option<crate::secrets::Sealer>) -> anyhow::Result<Self> {
+    pub async fn new(db: Db, accounts: AccountDb, sealer: Option<crate::secrets::Sealer>) -> anyhow::Result<Self> {
         let resources = Resources::load(&db).await?;
         let openapi = Arc::new(openapi::document(&resources));
         Ok(AppState {
             db,
+            accounts,
             auth: auth::AuthCache::default(),
             resources,
             dummy_hash: crate::auth::hash_password("not anyone's password")?,

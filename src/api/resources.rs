@@ -195,7 +195,7 @@ impl Resources {
 
 async fn load_resource(db: &Db, def: &'static ResourceDef) -> Result<Resource, DbError> {
     let rows = db
-        .platform_call(
+        .read_catalog(
             "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod),
                     coalesce(et.typname, t.typname)::text, t.typcategory = 'A',
                     CASE WHEN coalesce(et.typtype, t.typtype) = 'e'
@@ -226,7 +226,7 @@ async fn load_resource(db: &Db, def: &'static ResourceDef) -> Result<Resource, D
         })
         .collect();
     let filters: Vec<String> = db
-        .platform_call(
+        .read_catalog(
             "SELECT DISTINCT a.attname::text
              FROM pg_index i
              JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -420,7 +420,11 @@ pub async fn list(
         values.push(v);
         format!("${}", values.len() + 2)
     };
-    for (key, value) in &params {
+    // Filters in the order of their names, so that one set of filters is one
+    // statement text, whatever order the query string gave them in.
+    let mut filters: Vec<(&String, &String)> = params.iter().collect();
+    filters.sort();
+    for (key, value) in filters {
         if matches!(key.as_str(), "limit" | "sort" | "cursor" | "q") {
             continue;
         }
@@ -454,13 +458,15 @@ pub async fn list(
             s = quote(&sort)
         ));
     }
-    let sql = list_sql(resource.def.table, &sort, descending, &conditions, limit + 1);
+    let sql = list_sql(resource.def.table, &sort, descending, &conditions, values.len() + 3);
 
     let hidden = resource.hidden_keys();
+    let fetch = limit + 1;
     let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&t.ctx.tenant_id, &hidden];
     for v in &values {
         args.push(v);
     }
+    args.push(&fetch);
     let rows = state.db.tenant_query(&t.ctx, &sql, &args).await?;
     let more = rows.len() as i64 > limit;
     let rows = &rows[..rows.len().min(limit as usize)];
@@ -475,12 +481,14 @@ pub async fn list(
 }
 
 /// A page of a list: `$1` the tenant, `$2` the hidden keys, then the parameters of
-/// `conditions`. Public so that `tenantbase bench` runs the API's exact SQL.
-pub fn list_sql(table: &str, sort: &str, descending: bool, conditions: &str, limit: i64) -> String {
+/// `conditions`, then the number of rows (`$limit_parameter`): every value a
+/// parameter, so the text depends only on the filters' names and the sort.
+/// Public so that `tenantbase bench` runs the API's exact SQL.
+pub fn list_sql(table: &str, sort: &str, descending: bool, conditions: &str, limit_parameter: usize) -> String {
     let direction = if descending { "DESC" } else { "ASC" };
     format!(
         "SELECT to_jsonb(t) - $2::text[], t.{s}::text, t.id FROM {table} t WHERE t.tenant_id = $1{conditions} \
-         ORDER BY t.{s} {direction}, t.id {direction} LIMIT {limit}",
+         ORDER BY t.{s} {direction}, t.id {direction} LIMIT ${limit_parameter}",
         s = quote(sort)
     )
 }

@@ -198,15 +198,22 @@ pub async fn add_member(
 ) -> ApiResult<(StatusCode, Json<MemberOut>)> {
     t.require(Scope::Admin)?;
     let role = member_role(&body.role)?;
-    let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let invitee = tx
-        .query_one("SELECT user_id, pending FROM platform.user_for_invite($1::text::citext)", &[&body.email.trim()])
+    let invitee = state
+        .accounts
+        .call_as(
+            &t.ctx,
+            "SELECT user_id, pending FROM platform.user_for_invite($1::text::citext)",
+            &[&body.email.trim()],
+        )
         .await
         .map_err(|e| match ApiError::from(e) {
             ApiError::Validation { .. } => ApiError::validation("email", "is not an email address"),
             other => other,
         })?;
+    let invitee =
+        invitee.first().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("user_for_invite returned no row")))?;
     let (user_id, pending): (Uuid, bool) = (invitee.get(0), invitee.get(1));
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
     tx.execute(
         "INSERT INTO tenancy.memberships (tenant_id, user_id, role, status, invited_by, invited_at, joined_at)
          VALUES ($1, $2, $3::text::tenancy.member_role,

@@ -11,14 +11,17 @@ use tokio_postgres::config::Host;
 
 use super::dataset::Dataset;
 use super::measure::{interleave, ratio, Latency, Plan};
+use crate::db::context::CONTEXT_TTL;
 use crate::db::{self, proxy, Db, TenantCtx};
 
 /// A statement whose cost is the protocol's alone.
 const STATEMENT: &str = "SELECT $1::uuid";
-/// The tenant as every policy reads it: only once `platform.context_is_signed()` verified the token.
+/// The tenant as every policy reads it: only once `platform.context_field()` verified the token.
 const VERIFIED_TENANT: &str = "SELECT tenancy.current_tenant_id()";
 /// The same setting read without verifying it.
-const UNVERIFIED_TENANT: &str = "SELECT nullif(current_setting('app.tenant_id', true), '')::uuid";
+const UNVERIFIED_TENANT: &str = "SELECT nullif(split_part(convert_from(decode(rpad(translate(
+    split_part(current_setting('app.context', true), '.', 2), '-_', '+/'),
+    (length(split_part(current_setting('app.context', true), '.', 2)) + 3) / 4 * 4, '='), 'base64'), 'UTF8'), E'\\n', 1), '')::uuid";
 
 /// What verifying the signed context costs a statement: policies call
 /// `tenancy.current_tenant_id()` once per table a statement reads (an InitPlan).
@@ -39,8 +42,10 @@ pub struct ContextReport {
     pub without_context: Latency,
     /// BEGIN, the statement, COMMIT: the transaction's share.
     pub transaction_only: Latency,
-    /// BEGIN with only the settings the policies read (tenant, user, token): what leaving out the request facts would save.
-    pub tenant_and_user_only: Latency,
+    /// BEGIN and the signed context without the reset that precedes it: the reset's share.
+    pub context_without_reset: Latency,
+    /// Median microseconds the reset of the connection's session state adds.
+    pub reset_us: f64,
     /// with / without.
     pub ratio: f64,
     /// Median microseconds the context adds.
@@ -68,18 +73,16 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
     let bare = db::connect(&dataset.target.app).await?;
     let statement = bare.prepare(STATEMENT).await?;
     // The same pipeline as `Db::tenant_query`, with less in its opening text: none
-    // (the transaction's own cost), then only the settings the policies read (the
-    // tenant, the user and the token that signs them), without the request facts.
-    let policy_settings =
-        dataset.target.signer().await?.begin_sql(ctx).split("; ").take(4).collect::<Vec<_>>().join("; ");
+    // (the transaction's own cost), then the signed context without the reset.
+    let context_only = format!("BEGIN; {}", dataset.target.signer().await?.context_sql(ctx, CONTEXT_TTL));
     let samples = interleave(plan, 6, |variant| {
-        let (pool, bare, statement, policy_settings) = (&pool, &bare, statement.clone(), &policy_settings);
+        let (pool, bare, statement, context_only) = (&pool, &bare, statement.clone(), &context_only);
         async move {
             match variant {
                 0 => drop(pool.tenant_query(ctx, STATEMENT, &[&ctx.tenant_id]).await?),
                 1 => drop(bare.query(&statement, &[&ctx.tenant_id]).await?),
                 2 => pipelined(bare, "BEGIN", &statement, ctx).await?,
-                3 => pipelined(bare, policy_settings, &statement, ctx).await?,
+                3 => pipelined(bare, context_only, &statement, ctx).await?,
                 4 => drop(pool.tenant_query(ctx, VERIFIED_TENANT, &[]).await?),
                 _ => drop(pool.tenant_query(ctx, UNVERIFIED_TENANT, &[]).await?),
             }
@@ -88,7 +91,7 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
     })
     .await?;
     let (with_context, without_context) = (samples[0].summary(), samples[1].summary());
-    let (transaction_only, tenant_and_user_only) = (samples[2].summary(), samples[3].summary());
+    let (transaction_only, context_without_reset) = (samples[2].summary(), samples[3].summary());
     let (verified, unverified) = (samples[4].summary(), samples[5].summary());
     let verification = Verification { added_us: verified.median_us - unverified.median_us, verified, unverified };
     let (round_trips, round_trips_note) = match app_socket(dataset) {
@@ -115,7 +118,8 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
     Ok(ContextReport {
         statement: STATEMENT,
         transaction_only,
-        tenant_and_user_only,
+        reset_us: with_context.median_us - context_without_reset.median_us,
+        context_without_reset,
         ratio: ratio(with_context.median_us, without_context.median_us),
         added_us: with_context.median_us - without_context.median_us,
         with_context,

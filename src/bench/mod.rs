@@ -185,8 +185,8 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         scripts: vec![http::pgbench_script(
             &ctx,
             &signer,
-            &list_sql(resource.def.table, API_LIST_SORT, true, "", 51),
-            &[tenant_literal.clone(), hidden_literal.clone()],
+            &list_sql(resource.def.table, API_LIST_SORT, true, "", 3),
+            &[tenant_literal.clone(), hidden_literal.clone(), "51".to_string()],
         )],
     };
     let mut api_rows = Vec::new();

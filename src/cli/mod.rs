@@ -10,12 +10,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::{self, AppState};
 use crate::audit;
-use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, verifier, Db, Target, TenantCtx};
+use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, verifier, AccountDb, Target, TenantCtx};
 use crate::isolation::{attack, check};
 use crate::seed::{demo, scale};
 
 /// A context printed for a person at psql lives longer than the server's.
 const PSQL_CONTEXT_TTL: Duration = Duration::from_secs(15 * 60);
+/// Account work is a few short statements per login or cache miss.
+const ACCOUNT_POOL_SIZE: usize = 4;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -274,8 +276,9 @@ impl Cli {
                 let listener = tokio::net::TcpListener::bind(listen).await?;
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
                 let db = target.app_db(*pool_size).await?;
-                keep_partitions_ahead(db.clone());
-                api::serve(listener, AppState::new(db, self.sealer()?).await?).await
+                let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
+                keep_partitions_ahead(accounts.clone());
+                api::serve(listener, AppState::new(db, accounts, self.sealer()?).await?).await
             }
             Command::Credits { action } => self.credits(action).await,
             Command::Partitions { months_ahead } => {
@@ -522,7 +525,8 @@ Report, JSON and plots in {}",
         let target = self.target()?;
         migrate::migrate(&target).await?;
         let app_db = target.app_db(16).await?;
-        keep_partitions_ahead(app_db.clone());
+        let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
+        keep_partitions_ahead(accounts.clone());
         let seeded = demo::seed(&target, &app_db).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
@@ -552,7 +556,7 @@ Report, JSON and plots in {}",
             println!("  {line}");
         }
         println!("\nThe API is described at http://{addr}/openapi.json\nStop with Ctrl-C; `tenantbase db stop` stops PostgreSQL.\n");
-        api::serve(listener, AppState::new(app_db, self.sealer()?).await?).await
+        api::serve(listener, AppState::new(app_db, accounts, self.sealer()?).await?).await
     }
 }
 
@@ -574,7 +578,7 @@ pub fn curl_walkthrough(addr: &str, acme: uuid::Uuid, other: uuid::Uuid) -> Vec<
 
 /// The analytics time series never run out of partitions while the server runs:
 /// next months' partitions are created at start and once a day.
-fn keep_partitions_ahead(db: Db) {
+fn keep_partitions_ahead(db: AccountDb) {
     tokio::spawn(async move {
         let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
         loop {

@@ -1,19 +1,23 @@
-//! The signed tenant context. Policies trust a tenant and user only when the
-//! transaction also carries `app.context_token`, an HMAC-SHA256 the server makes
-//! over them and a short expiry with a key that the app role can never read
-//! (`platform.context_keys`, read only by the SECURITY DEFINER verifier
-//! `platform.context_is_signed()`). SQL that sets the context itself, as an
+//! The signed tenant context. A transaction acts in a tenant only through one
+//! setting, `app.context = 'v2.<payload>.<signature>'`: the payload names the
+//! tenant, the user, an expiry and the request's facts; the signature is an
+//! HMAC-SHA256 with a key the app role can never read (`platform.context_keys`,
+//! read only by the verifier `platform.context_field()`). Both parts are base64url,
+//! so the setting's text can never be SQL. SQL that sets a context itself, as an
 //! injected statement would, gets no rows. See docs/threat-model.md.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 use tokio_postgres::Client;
 
+use super::pool::RESET_SQL;
 use super::TenantCtx;
 use crate::clock::Clock;
 
@@ -59,13 +63,36 @@ impl ContextKey {
         }
     }
 
-    /// The token for a context: `v1:<expires>:<hex HMAC>` over
-    /// `v1:<tenant>:<user>:<expires>`, exactly the texts the transaction sets.
-    pub fn sign(&self, tenant: &str, user: &str, expires: SystemTime) -> String {
+    /// The signed context of `ctx` until `expires`: `v2.<payload>.<signature>`,
+    /// both base64url. The payload is eight fields joined by newlines: tenant,
+    /// user, expires (unix seconds), API key, impersonator, request id, client
+    /// address, user agent; free text loses its control characters (and with
+    /// them any newline) and is cut to a bound.
+    pub fn sign_context(&self, ctx: &TenantCtx, expires: SystemTime) -> String {
+        let id = |v: Option<uuid::Uuid>| v.map(|v| v.to_string()).unwrap_or_default();
+        let text = |v: &Option<String>, max: usize| {
+            v.as_deref().unwrap_or_default().chars().filter(|c| !c.is_control()).take(max).collect::<String>()
+        };
         let expires = expires.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let fields = [
+            ctx.tenant_id.to_string(),
+            id(ctx.user_id),
+            expires.to_string(),
+            id(ctx.meta.api_key_id),
+            id(ctx.meta.impersonated_by),
+            text(&ctx.meta.request_id, 128),
+            ctx.meta.client_ip.map(|ip| ip.to_string()).unwrap_or_default(),
+            text(&ctx.meta.user_agent, 512),
+        ];
+        self.sign_payload(&fields.join("\n"))
+    }
+
+    /// `v2.<base64url payload>.<base64url HMAC-SHA256 of 'v2.<base64url payload>'>`.
+    pub fn sign_payload(&self, payload: &str) -> String {
+        let signed = format!("v2.{}", URL_SAFE_NO_PAD.encode(payload.as_bytes()));
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
-        mac.update(format!("v1:{tenant}:{user}:{expires}").as_bytes());
-        format!("v1:{expires}:{}", hex::encode(mac.finalize().into_bytes()))
+        mac.update(signed.as_bytes());
+        format!("{signed}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
     }
 
     /// Reads the installed key (needs a superuser, or tenantbase_platform).
@@ -116,9 +143,10 @@ impl Signer {
         &self.clock
     }
 
-    /// The simple-query text that opens a transaction acting as `ctx`, valid for [`CONTEXT_TTL`].
+    /// The simple-query text that opens a transaction acting as `ctx`, valid for
+    /// [`CONTEXT_TTL`]: the reset, then the context.
     pub fn begin_sql(&self, ctx: &TenantCtx) -> String {
-        format!("BEGIN; {}", self.context_sql(ctx, CONTEXT_TTL))
+        format!("{RESET_SQL}; {}", self.context_sql(ctx, CONTEXT_TTL))
     }
 
     /// The `SET LOCAL` statements of `ctx`, valid for `ttl` from the clock's now.
@@ -132,11 +160,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn signs_with_hmac_sha256_over_the_context_texts() {
-        // Expected value from Python's hmac module, an independent implementation.
+    fn signs_with_hmac_sha256_over_the_base64url_payload() {
+        // Expected value from Python's hmac and base64 modules, independent implementations.
         let key = ContextKey::from_hex(&"0b".repeat(32)).unwrap();
-        let token = key.sign("t", "u", UNIX_EPOCH + Duration::from_secs(42));
-        assert_eq!(token, "v1:42:3a83386b84ab3f0be96194f9c6dae6e8954334373ac76791f40ff7ab72ced792");
+        let token = key.sign_payload("t\nu\n42\n\n\n\n\n");
+        assert_eq!(token, "v2.dAp1CjQyCgoKCgo.FK2yUeygRarp2AUNz38VJ6IDpjutosAu5LdSpJiANWs");
+    }
+
+    #[test]
+    fn a_context_is_letters_digits_dashes_underscores_and_dots_whatever_the_request_says() {
+        let key = ContextKey::generate();
+        let ctx =
+            TenantCtx::new(uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2)).with_meta(super::super::RequestMeta {
+                request_id: Some("r'1\\".into()),
+                user_agent: Some("curl/8 '); DROP TABLE x; --\n\u{0}é".into()),
+                ..Default::default()
+            });
+        let token = key.sign_context(&ctx, UNIX_EPOCH + Duration::from_secs(42));
+        assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)), "{token}");
+        let payload = URL_SAFE_NO_PAD.decode(token.split('.').nth(1).unwrap()).unwrap();
+        let fields: Vec<String> = String::from_utf8(payload).unwrap().split('\n').map(str::to_string).collect();
+        assert_eq!(fields.len(), 8, "{fields:?}");
+        assert_eq!(fields[7], "curl/8 '); DROP TABLE x; --é", "control characters dropped, the rest kept as data");
     }
 
     #[test]

@@ -96,14 +96,36 @@ async fn ensure_database(target: &Target) -> Result<()> {
     Ok(())
 }
 
-/// Other sessions' SQL text carries their signed tenant context (`SET LOCAL
-/// app.context_token`); every app connection is the same role, which PostgreSQL
-/// lets read it. Only monitoring roles keep pg_stat_activity's query text here.
-const HIDE_SESSION_SQL: &str = "
+/// Built-in functions that reach other sessions, withheld from PUBLIC in this
+/// database (every tenant's connections are the same role, and a role may signal
+/// or read its own sessions):
+/// - other sessions' SQL text, which carries their signed context (`SET LOCAL
+///   app.context`): only monitoring roles keep pg_stat_activity's query text;
+/// - cancelling or terminating another backend: one tenant could end another's
+///   requests;
+/// - advisory locks: keys are shared by every session, so one tenant could hold
+///   the key another's work waits on (tenantbase's own definer code keeps them);
+/// - large objects: one namespace and one owner for every tenant.
+const SHARED_BACKEND_SQL: &str = "
     REVOKE EXECUTE ON FUNCTION pg_catalog.pg_stat_get_activity(integer),
                                pg_catalog.pg_stat_get_backend_activity(integer) FROM PUBLIC;
     GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_get_activity(integer),
-                              pg_catalog.pg_stat_get_backend_activity(integer) TO pg_read_all_stats;";
+                              pg_catalog.pg_stat_get_backend_activity(integer) TO pg_read_all_stats;
+    DO $$
+    DECLARE
+        fn regprocedure;
+    BEGIN
+        FOR fn IN
+            SELECT p.oid::regprocedure FROM pg_proc p
+            WHERE p.pronamespace = 'pg_catalog'::regnamespace
+              AND (p.proname ~ '^pg_(try_)?advisory_' OR p.proname IN ('pg_cancel_backend', 'pg_terminate_backend')
+                   OR p.proname ~ '^lo_' OR p.proname IN ('loread', 'lowrite'))
+        LOOP
+            EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', fn);
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO tenantbase_owner, tenantbase_platform, tenantbase_audit', fn);
+        END LOOP;
+    END
+    $$;";
 
 /// Roles and database-level grants; needs a superuser (roles with BYPASSRLS need one).
 async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
@@ -120,10 +142,10 @@ async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
             .batch_execute(&format!(
                 "REVOKE ALL ON DATABASE {db} FROM PUBLIC;
                  GRANT CONNECT, TEMPORARY, CREATE ON DATABASE {db} TO {OWNER_ROLE};
-                 GRANT CONNECT ON DATABASE {db} TO tenantbase_app, tenantbase_readonly;
+                 GRANT CONNECT ON DATABASE {db} TO tenantbase_app, tenantbase_account, tenantbase_readonly;
                  REVOKE CREATE ON SCHEMA public FROM PUBLIC;
                  GRANT USAGE, CREATE ON SCHEMA public TO {OWNER_ROLE};
-                 {HIDE_SESSION_SQL}"
+                 {SHARED_BACKEND_SQL}"
             ))
             .await
             .context("granting database privileges")

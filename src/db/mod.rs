@@ -2,6 +2,7 @@
 //! the migrations that own its schema, and the pool whose only way to do tenant
 //! work is a tenant-scoped transaction.
 
+pub mod account;
 pub mod cluster;
 pub mod context;
 pub mod migrate;
@@ -18,11 +19,13 @@ use tokio_postgres::Config;
 
 use crate::clock::Clock;
 
+pub use account::AccountDb;
 pub use context::{ContextKey, Signer};
 pub use pool::{Db, DbError, RequestMeta, TenantCtx, TenantTx};
 
 pub const DATABASE: &str = "tenantbase";
 pub const APP_ROLE: &str = "tenantbase_app";
+pub const ACCOUNT_ROLE: &str = "tenantbase_account";
 pub const OWNER_ROLE: &str = "tenantbase_owner";
 
 /// Where tenantbase's database is and how each role reaches it.
@@ -32,6 +35,8 @@ pub struct Target {
     pub admin: Config,
     /// The API's connection: `tenantbase_app`, subject to RLS.
     pub app: Config,
+    /// The API's account work: `tenantbase_account` (login, sessions, memberships by id).
+    pub account: Config,
     /// The private cluster behind it, when tenantbase runs its own.
     pub cluster: Option<cluster::Cluster>,
     /// The key signing tenant contexts, when configured (`TENANTBASE_CONTEXT_KEY`);
@@ -55,19 +60,27 @@ impl Target {
 
     pub fn external(url: &str) -> Result<Self> {
         let admin = Config::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
-        let app = match std::env::var("TENANTBASE_APP_DATABASE_URL") {
-            Ok(app_url) => Config::from_str(&app_url).context("TENANTBASE_APP_DATABASE_URL is not a valid URL")?,
-            Err(_) => {
-                let mut app = admin.clone();
-                app.user(APP_ROLE);
-                match std::env::var("TENANTBASE_APP_PASSWORD") {
-                    Ok(password) => app.password(password),
-                    Err(_) => app.password(""),
-                };
-                app
+        let role_config = |role: &str, url_var: &str, password_var: &str| -> Result<Config> {
+            match std::env::var(url_var) {
+                Ok(url) => Config::from_str(&url).with_context(|| format!("{url_var} is not a valid URL")),
+                Err(_) => {
+                    let mut config = admin.clone();
+                    config.user(role);
+                    config.password(std::env::var(password_var).unwrap_or_default());
+                    Ok(config)
+                }
             }
         };
-        Ok(Target { admin, app, cluster: None, context_key: ContextKey::configured()?, clock: Clock::system() })
+        let app = role_config(APP_ROLE, "TENANTBASE_APP_DATABASE_URL", "TENANTBASE_APP_PASSWORD")?;
+        let account = role_config(ACCOUNT_ROLE, "TENANTBASE_ACCOUNT_DATABASE_URL", "TENANTBASE_ACCOUNT_PASSWORD")?;
+        Ok(Target {
+            admin,
+            app,
+            account,
+            cluster: None,
+            context_key: ContextKey::configured()?,
+            clock: Clock::system(),
+        })
     }
 
     /// Starts (or finds) the private cluster and targets its `tenantbase` database.
@@ -75,9 +88,11 @@ impl Target {
         let running = cluster.start()?;
         let admin = socket_config(&running, cluster::SUPERUSER, DATABASE);
         let app = socket_config(&running, APP_ROLE, DATABASE);
+        let account = socket_config(&running, ACCOUNT_ROLE, DATABASE);
         Ok(Target {
             admin,
             app,
+            account,
             cluster: Some(cluster),
             context_key: ContextKey::configured()?,
             clock: Clock::system(),
@@ -89,6 +104,7 @@ impl Target {
         let mut copy = self.clone();
         copy.admin.dbname(dbname);
         copy.app.dbname(dbname);
+        copy.account.dbname(dbname);
         copy
     }
 
@@ -116,6 +132,11 @@ impl Target {
     /// The app role's pool, signing with this target's context key and clock.
     pub async fn app_db(&self, max_size: usize) -> Result<Db> {
         Ok(Db::new(self.app.clone(), self.context_key().await?, max_size).with_clock(self.clock.clone()))
+    }
+
+    /// The account role's pool, signing with this target's context key and clock.
+    pub async fn account_db(&self, max_size: usize) -> Result<AccountDb> {
+        Ok(AccountDb::new(self.account.clone(), self.signer().await?, max_size))
     }
 }
 

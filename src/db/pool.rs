@@ -1,16 +1,38 @@
 //! The app role's pool. Its only way to do tenant work is [`TenantTx`]: a
 //! transaction whose context is set transaction-locally (`SET LOCAL`) in the same
-//! round trip as its first statement, so a pooled connection never carries one
-//! request's tenant into the next and the context costs no extra round trip.
+//! round trip as its first statement, so the context costs no extra round trip.
+//!
+//! Any SQL at all may run on these connections (an injection anywhere in the API),
+//! so nothing one request leaves on a connection may reach the next, whichever
+//! tenant that is:
+//! - every transaction opens with a reset ([`RESET_SQL`]): session settings,
+//!   SQL-level prepared statements, cursors, LISTEN and sequence state from
+//!   before are gone, in the same message as `BEGIN`, so the reset also reaches
+//!   the server connection behind a transaction-mode pooler;
+//! - the server keeps no prepared statement on the connection for a later request
+//!   to run: every statement is sent unnamed (parse, bind and execute in one
+//!   flight) with parameter types remembered per SQL text, so a statement that
+//!   injected SQL replaced can never run in another tenant's transaction;
+//! - connections start with the settings the server relies on pinned in the
+//!   startup packet ([`PINNED_SETTINGS`]), which outrank the role defaults the
+//!   app role may set for itself (`ALTER ROLE ... SET`), and `RESET ALL` returns to;
+//! - a statement that outlives its budget is cancelled and its connection
+//!   dropped, whatever `statement_timeout` injected SQL set;
+//! - the client learns every type of the schema when a connection opens
+//!   ([`learn_types`]): a type learned later would need a prepared statement of
+//!   the client's that an earlier request may have replaced, and the reset removed.
 
 use std::net::IpAddr;
-use std::time::SystemTime;
+use std::sync::Arc;
+use std::time::Duration;
 
-use chrono::NaiveDate;
-
-use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
-use tokio_postgres::types::ToSql;
-use tokio_postgres::{Config, Row, Statement};
+use deadpool_postgres::{
+    ClientWrapper, Hook, HookError, Manager, ManagerConfig, Metrics, Object, Pool, RecyclingMethod,
+};
+use futures_util::TryStreamExt;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::{Config, Row};
 use uuid::Uuid;
 
 use super::context::{ContextKey, Signer};
@@ -22,7 +44,7 @@ use crate::clock::Clock;
 pub struct TenantCtx {
     pub tenant_id: Uuid,
     pub user_id: Option<Uuid>,
-    /// Facts about the request, for the audit trail; policies never trust them.
+    /// Facts about the request, signed with the context and recorded by the audit trail.
     pub meta: RequestMeta,
 }
 
@@ -53,34 +75,46 @@ impl TenantCtx {
         self
     }
 
-    /// The `SET LOCAL` statements that give a transaction this context, signed
-    /// with `key` until `expires`. Ids and the address are formatted from typed
-    /// values; free text is quoted as a literal.
-    pub fn context_sql(&self, key: &ContextKey, expires: SystemTime) -> String {
-        let text = |v: Option<String>| quote_literal(&v.unwrap_or_default());
-        let tenant = self.tenant_id.to_string();
-        let user = self.user_id.map(|u| u.to_string()).unwrap_or_default();
-        let token = key.sign(&tenant, &user, expires);
-        format!(
-            "SET LOCAL app.tenant_id = '{tenant}'; SET LOCAL app.user_id = '{user}'; \
-             SET LOCAL app.context_token = '{token}'; \
-             SET LOCAL app.request_id = {}; SET LOCAL app.api_key_id = {}; \
-             SET LOCAL app.client_ip = {}; SET LOCAL app.user_agent = {}; \
-             SET LOCAL app.impersonated_by = {}",
-            text(self.meta.request_id.clone()),
-            text(self.meta.api_key_id.map(|k| k.to_string())),
-            text(self.meta.client_ip.map(|ip| ip.to_string())),
-            text(self.meta.user_agent.clone()),
-            text(self.meta.impersonated_by.map(|u| u.to_string())),
-        )
+    /// The one `SET LOCAL` that gives a transaction this context, signed with
+    /// `key` until `expires`. Its value is base64url and dots: nothing to quote.
+    pub fn context_sql(&self, key: &ContextKey, expires: std::time::SystemTime) -> String {
+        format!("SET LOCAL app.context = '{}'", key.sign_context(self, expires))
     }
 }
 
-/// A SQL string literal: control characters dropped, quotes doubled, at most 512 characters.
-fn quote_literal(value: &str) -> String {
-    let clean: String = value.chars().filter(|c| !c.is_control()).take(512).collect();
-    format!("'{}'", clean.replace('\'', "''"))
-}
+/// What opens every tenant transaction, before its signed context: a fresh
+/// transaction that reads and writes at READ COMMITTED whatever the defaults
+/// say, with the session's settings back at their startup values and nothing
+/// left from earlier requests (SQL-level prepared statements, cursors held
+/// open, LISTEN, sequences' current values). Each of these may run inside a
+/// transaction block, so they travel in the same message as BEGIN.
+pub const RESET_SQL: &str = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; RESET ALL; DEALLOCATE ALL; CLOSE ALL; \
+                             UNLISTEN *; DISCARD SEQUENCES";
+
+/// Settings the server's SQL relies on, sent in every connection's startup
+/// packet: they outrank role and database defaults (which the app role may set
+/// for itself), and `RESET ALL` returns to them.
+pub const PINNED_SETTINGS: &[(&str, &str)] = &[
+    ("search_path", "public"),
+    ("standard_conforming_strings", "on"),
+    ("TimeZone", "UTC"),
+    ("DateStyle", "ISO, MDY"),
+    ("IntervalStyle", "postgres"),
+    ("bytea_output", "hex"),
+    ("default_transaction_isolation", "read committed"),
+    ("default_transaction_read_only", "off"),
+    ("default_text_search_config", "pg_catalog.english"),
+    ("idle_in_transaction_session_timeout", "60s"),
+];
+
+/// How long one statement may run before the server cancels it and drops its
+/// connection. Also sent as `statement_timeout`, which injected SQL could lift.
+pub const STATEMENT_BUDGET: Duration = Duration::from_secs(15);
+
+/// Distinct statement texts whose parameter types are remembered. Statement texts
+/// are canonical (parameters for every value, filters in a fixed order), so a
+/// server has a few hundred; the bound keeps a bug from growing it without end.
+const STATEMENT_TYPES_CAPACITY: u64 = 4096;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -90,11 +124,15 @@ pub enum DbError {
     Postgres(#[from] tokio_postgres::Error),
     #[error("expected one row, got {0}")]
     NotOneRow(usize),
+    #[error("a statement ran longer than its budget of {0:?} and was cancelled")]
+    Timeout(Duration),
+    #[error("the transaction's connection was dropped after an earlier error")]
+    ConnectionDropped,
 }
 
 impl DbError {
     /// The SQLSTATE, when PostgreSQL refused the statement.
-    pub fn code(&self) -> Option<&tokio_postgres::error::SqlState> {
+    pub fn code(&self) -> Option<&SqlState> {
         match self {
             DbError::Postgres(e) => e.code(),
             _ => None,
@@ -108,35 +146,79 @@ impl DbError {
             _ => None,
         }
     }
+
+    /// An error after which the connection is not to be trusted with another request.
+    fn taints_connection(&self) -> bool {
+        match self {
+            DbError::Timeout(_) => true,
+            DbError::Postgres(e) => {
+                e.as_db_error().is_none() || e.code() == Some(&SqlState::INVALID_SQL_STATEMENT_NAME)
+            }
+            _ => false,
+        }
+    }
 }
 
-/// The pool of `tenantbase_app` connections, the key that signs their contexts
-/// and the clock their expiry is counted from.
+/// A connection config with the server's settings pinned in its startup packet.
+pub fn pinned(mut config: Config) -> Config {
+    let mut options: Vec<String> = PINNED_SETTINGS
+        .iter()
+        .map(|(name, value)| format!("-c {name}={}", value.replace('\\', "\\\\").replace(' ', "\\ ")))
+        .collect();
+    options.push(format!("-c statement_timeout={}", STATEMENT_BUDGET.as_millis() + 1000));
+    if let Some(existing) = config.get_options() {
+        options.insert(0, existing.to_string());
+    }
+    config.options(options.join(" "));
+    config
+}
+
+/// The pool of `tenantbase_app` connections, the signer of their contexts, and
+/// the parameter types of the statements they run.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
     signer: Signer,
+    types: moka::sync::Cache<Arc<str>, Arc<[Type]>>,
+    budget: Duration,
 }
 
 impl Db {
     pub fn new(app: Config, key: ContextKey, max_size: usize) -> Self {
-        let manager =
-            Manager::from_config(app, tokio_postgres::NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager = Manager::from_config(
+            pinned(app),
+            tokio_postgres::NoTls,
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
         // Bounded waits: with the database down, requests fail fast (503) instead of queueing.
-        let timeout = Some(std::time::Duration::from_secs(5));
+        let timeout = Some(Duration::from_secs(5));
         let pool = Pool::builder(manager)
             .max_size(max_size)
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .wait_timeout(timeout)
             .create_timeout(timeout)
             .recycle_timeout(timeout)
+            .post_create(Hook::async_fn(|client: &mut ClientWrapper, _: &Metrics| {
+                Box::pin(async move { learn_types(client).await.map_err(HookError::Backend) })
+            }))
             .build()
             .expect("a pool with the tokio runtime builds");
-        Db { pool, signer: Signer::new(key, Clock::system()) }
+        Db {
+            pool,
+            signer: Signer::new(key, Clock::system()),
+            types: moka::sync::Cache::new(STATEMENT_TYPES_CAPACITY),
+            budget: STATEMENT_BUDGET,
+        }
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.signer = Signer::new(self.signer.key().clone(), clock);
+        self
+    }
+
+    /// A shorter (or longer) statement budget, for tests of the budget itself.
+    pub fn with_statement_budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
         self
     }
 
@@ -152,45 +234,44 @@ impl Db {
     pub async fn tenant_tx(&self, ctx: &TenantCtx) -> Result<TenantTx, DbError> {
         let client = self.pool.get().await?;
         let begin = self.signer.begin_sql(ctx);
-        Ok(TenantTx { client: Some(client), begin, ctx: ctx.clone(), begun: false })
+        Ok(TenantTx { db: self.clone(), client: Some(client), begin, ctx: ctx.clone(), begun: false })
     }
 
-    /// One statement in its own tenant transaction: BEGIN + context, the statement
-    /// and COMMIT go out together, one round trip in all once the statement is prepared.
+    /// One statement in its own tenant transaction: the reset, the context, the
+    /// statement and COMMIT go out together, one round trip in all once the
+    /// statement's parameter types are known.
     pub async fn tenant_query(
         &self,
         ctx: &TenantCtx,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>, DbError> {
-        let client = self.pool.get().await?;
-        let statement = client.prepare_cached(sql).await?;
+        let mut client = Some(self.pool.get().await?);
         let begin = self.signer.begin_sql(ctx);
-        let (begun, rows, committed) = tokio::join!(
-            client.batch_execute(&begin),
-            client.query(&statement, params),
-            client.batch_execute("COMMIT")
-        );
-        begun?;
-        let rows = rows?;
-        committed?;
-        Ok(rows)
+        let connection = client.as_ref().expect("a live connection");
+        let result = self.run_with(connection, Some(&begin), sql, params, Some("COMMIT")).await;
+        match result {
+            Ok((rows, _)) => Ok(rows),
+            Err(e) => {
+                discard_if_tainted(&mut client, &e);
+                if let Some(client) = client {
+                    // The COMMIT of a failed transaction rolled it back; make sure of it.
+                    let _ = client.batch_execute("ROLLBACK").await;
+                }
+                Err(e)
+            }
+        }
     }
 
-    /// Calls a platform function (authentication, sign-up) outside any tenant:
-    /// with no context, tenant tables answer nothing, so only the function's own
-    /// checks decide what it returns.
-    pub async fn platform_call(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
-        let client = self.pool.get().await?;
-        let statement = client.prepare_cached(sql).await?;
-        Ok(client.query(&statement, params).await?)
-    }
-
-    /// Creates the analytics partitions from `today`'s month up to `months_ahead`
-    /// (bounded DDL the app role may run).
-    pub async fn ensure_partitions(&self, today: NaiveDate, months_ahead: i32) -> Result<u64, DbError> {
-        Ok(self.platform_call("SELECT analytics.ensure_partitions($1, $2)", &[&today, &months_ahead]).await?.len()
-            as u64)
+    /// Reads the catalog outside any tenant (what the API serves, at start-up):
+    /// with no context, tenant tables answer nothing.
+    pub async fn read_catalog(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
+        let mut client = Some(self.pool.get().await?);
+        let rows = self.run(&mut client, sql, params).await;
+        if let Err(e) = &rows {
+            discard_if_tainted(&mut client, e);
+        }
+        rows
     }
 
     /// Checks that the database answers (readiness).
@@ -203,13 +284,113 @@ impl Db {
     pub fn status(&self) -> deadpool_postgres::Status {
         self.pool.status()
     }
+
+    /// The parameter types of `sql`, learned once per statement text: prepared
+    /// (and closed again) the first time, remembered after.
+    async fn param_types(&self, client: &Object, sql: &str) -> Result<Arc<[Type]>, DbError> {
+        if let Some(types) = self.types.get(sql) {
+            return Ok(types);
+        }
+        let statement = client.prepare(sql).await?;
+        let types: Arc<[Type]> = statement.params().into();
+        self.types.insert(sql.into(), types.clone());
+        Ok(types)
+    }
+
+    /// Runs `sql` unnamed, with the budget; `begin` and `end`, when given, go out
+    /// in the same flight, before and after it.
+    async fn run_with(
+        &self,
+        client: &Object,
+        begin: Option<&str>,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        end: Option<&str>,
+    ) -> Result<(Vec<Row>, u64), DbError> {
+        let types = self.param_types(client, sql).await?;
+        let typed: Vec<(&(dyn ToSql + Sync), Type)> = params.iter().copied().zip(types.iter().cloned()).collect();
+        let statement = async {
+            let stream = client.query_typed_raw(sql, typed.iter().map(|(value, ty)| (*value, ty.clone()))).await?;
+            futures_util::pin_mut!(stream);
+            let mut rows = Vec::new();
+            while let Some(row) = stream.try_next().await? {
+                rows.push(row);
+            }
+            let affected = stream.rows_affected().unwrap_or(0);
+            Ok::<_, tokio_postgres::Error>((rows, affected))
+        };
+        let around = |command: Option<&str>| {
+            let command = command.map(str::to_string);
+            async move {
+                match command {
+                    Some(command) => client.batch_execute(&command).await,
+                    None => Ok(()),
+                }
+            }
+        };
+        let work = async {
+            let (begun, result, ended) = tokio::join!(around(begin), statement, around(end));
+            begun?;
+            let result = result?;
+            ended?;
+            Ok::<_, tokio_postgres::Error>(result)
+        };
+        match tokio::time::timeout(self.budget, work).await {
+            Ok(result) => Ok(result?),
+            Err(_) => {
+                // The cancel reaches the backend over a connection of its own.
+                let _ = client.cancel_token().cancel_query(tokio_postgres::NoTls).await;
+                Err(DbError::Timeout(self.budget))
+            }
+        }
+    }
+
+    async fn run(
+        &self,
+        client: &mut Option<Object>,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, DbError> {
+        let connection = client.as_ref().expect("a live connection");
+        Ok(self.run_with(connection, None, sql, params, None).await?.0)
+    }
+}
+
+/// Every type of the schema that is not built in (enums, citext, domains, and
+/// their arrays), as one list of `NULL::<type>`.
+const SCHEMA_TYPES_SQL: &str = "
+    SELECT coalesce(string_agg(format('NULL::%s', t.oid::regtype), ', ' ORDER BY t.oid), '')
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+      AND t.typtype IN ('b', 'e', 'd')
+      AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.oid = t.typelem AND e.typtype NOT IN ('b', 'e', 'd'))";
+
+/// Has the client learn every type of the schema, once per connection: it looks a
+/// type up with a prepared statement of its own the first time a value of that
+/// type arrives, and every request's reset deallocates that statement.
+async fn learn_types(client: &tokio_postgres::Client) -> Result<(), tokio_postgres::Error> {
+    let list: String = client.query_one(SCHEMA_TYPES_SQL, &[]).await?.get(0);
+    if !list.is_empty() {
+        client.query_typed(&format!("SELECT {list}"), &[]).await?;
+    }
+    Ok(())
+}
+
+/// Drops a connection from the pool when an error leaves it untrustworthy.
+fn discard_if_tainted(client: &mut Option<Object>, error: &DbError) {
+    if error.taints_connection() {
+        if let Some(client) = client.take() {
+            let _ = Object::take(client);
+        }
+    }
 }
 
 /// A transaction acting as one tenant. Commit it explicitly; dropped unfinished,
 /// it is rolled back before its connection returns to the pool.
 pub struct TenantTx {
+    db: Db,
     client: Option<Object>,
-    /// BEGIN and the signed context, sent with the first statement.
+    /// The reset and the signed context, sent with the first statement.
     begin: String,
     ctx: TenantCtx,
     begun: bool,
@@ -224,24 +405,19 @@ impl TenantTx {
         self.ctx.tenant_id
     }
 
-    fn client(&self) -> &Object {
-        self.client.as_ref().expect("a live transaction has its connection")
-    }
-
-    pub async fn prepare(&self, sql: &str) -> Result<Statement, DbError> {
-        Ok(self.client().prepare_cached(sql).await?)
+    async fn statement(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<(Vec<Row>, u64), DbError> {
+        let client = self.client.as_ref().expect("a live transaction has its connection");
+        let begin = (!self.begun).then_some(self.begin.as_str());
+        let result = self.db.run_with(client, begin, sql, params, None).await;
+        self.begun = true;
+        if let Err(e) = &result {
+            discard_if_tainted(&mut self.client, e);
+        }
+        result
     }
 
     pub async fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
-        let statement = self.prepare(sql).await?;
-        if self.begun {
-            return Ok(self.client().query(&statement, params).await?);
-        }
-        let client = self.client();
-        let (begun, rows) = tokio::join!(client.batch_execute(&self.begin), client.query(&statement, params));
-        self.begun = true;
-        begun?;
-        Ok(rows?)
+        Ok(self.statement(sql, params).await?.0)
     }
 
     pub async fn query_one(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row, DbError> {
@@ -259,29 +435,24 @@ impl TenantTx {
 
     /// Runs a statement and returns the number of rows it touched.
     pub async fn execute(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, DbError> {
-        let statement = self.prepare(sql).await?;
-        if self.begun {
-            return Ok(self.client().execute(&statement, params).await?);
-        }
-        let client = self.client();
-        let (begun, count) = tokio::join!(client.batch_execute(&self.begin), client.execute(&statement, params));
-        self.begun = true;
-        begun?;
-        Ok(count?)
+        Ok(self.statement(sql, params).await?.1)
     }
 
     pub async fn commit(mut self) -> Result<(), DbError> {
-        let client = self.client.take().expect("commit once");
-        if self.begun {
-            client.batch_execute("COMMIT").await?;
-        }
-        Ok(())
+        self.finish("COMMIT").await
     }
 
     pub async fn rollback(mut self) -> Result<(), DbError> {
-        let client = self.client.take().expect("rollback once");
+        self.finish("ROLLBACK").await
+    }
+
+    async fn finish(&mut self, command: &str) -> Result<(), DbError> {
+        let Some(client) = self.client.take() else { return Err(DbError::ConnectionDropped) };
         if self.begun {
-            client.batch_execute("ROLLBACK").await?;
+            if let Err(e) = client.batch_execute(command).await {
+                let _ = Object::take(client);
+                return Err(e.into());
+            }
         }
         Ok(())
     }

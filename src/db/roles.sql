@@ -10,6 +10,9 @@ BEGIN
         -- Owns the audit trigger: appends to the log of every tenant, nothing else.
         ('tenantbase_audit',    'NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION BYPASSRLS'),
         ('tenantbase_app',      'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT'),
+        -- Account work (login, sessions, API keys, memberships by id): the server's
+        -- second pool, fixed statements only, never tenant SQL.
+        ('tenantbase_account',  'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT'),
         ('tenantbase_readonly', 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT')
     ) AS roles (name, attributes)
     LOOP
@@ -32,6 +35,13 @@ GRANT tenantbase_platform, tenantbase_audit TO tenantbase_owner;
 -- role could read the tokens there. The app's statements are still tracked.
 ALTER ROLE tenantbase_app SET pg_stat_statements.track_utility = off;
 ALTER ROLE tenantbase_readonly SET pg_stat_statements.track_utility = off;
+ALTER ROLE tenantbase_account SET pg_stat_statements.track_utility = off;
+-- A statement that fails is logged with its text, and the text that opens a
+-- transaction carries its signed context: never for the roles that carry one.
+-- (Both are superuser-only settings: the roles cannot switch them back.)
+ALTER ROLE tenantbase_app SET log_min_error_statement = panic;
+ALTER ROLE tenantbase_account SET log_min_error_statement = panic;
+ALTER ROLE tenantbase_readonly SET log_min_error_statement = panic;
 -- The app's statements are tenant-scoped and served by tenant-leading indexes,
 -- so one generic plan per prepared statement fits every tenant. Left to choose
 -- (auto), PostgreSQL keeps planning them again for each tenant's values, and

@@ -1,5 +1,5 @@
-//! The signed context's verifier, compiled. migrations/tenancy/V55 defines
-//! `platform.context_is_signed()` in PL/pgSQL; the policies call it once per table
+//! The signed context's verifier, compiled. migrations/tenancy/V230 defines
+//! `platform.context_field()` in PL/pgSQL; the policies call it once per table
 //! a statement reads, and there it costs 20-50 µs, most of what RLS adds to a
 //! cheap query. `pgext/tenantbase_context.c` is the same check in C (~2 µs): this
 //! binary carries it (compiled by build.rs) and `migrate` swaps it in for the
@@ -24,13 +24,14 @@ pub const BUILT_FOR: &str = env!("TENANTBASE_VERIFIER_BUILT_FOR");
 const LIBRARY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tenantbase_context.so"));
 
 const NATIVE_DEFINITION: &str = "
-    CREATE OR REPLACE FUNCTION platform.context_is_signed() RETURNS boolean
-        LANGUAGE c STABLE PARALLEL SAFE
-        AS '{library}', 'tenantbase_context_is_signed';
-    COMMENT ON FUNCTION platform.context_is_signed() IS
-        'tenantbase:platform verifies the caller''s own context token (native: pgext/tenantbase_context.c) with a key the caller cannot read; it reveals only whether that token is authentic.';";
+    CREATE OR REPLACE FUNCTION platform.context_field(p_field integer) RETURNS text
+        LANGUAGE c STABLE STRICT PARALLEL SAFE SECURITY INVOKER
+        AS '{library}', 'tenantbase_context_field';
+    ALTER FUNCTION platform.context_field(integer) RESET ALL;
+    COMMENT ON FUNCTION platform.context_field(integer) IS
+        'tenantbase:platform verifies the caller''s own context (native: pgext/tenantbase_context.c) with a key the caller cannot read and answers one of its fields (1 tenant, 2 user, 3 expires, 4 API key, 5 impersonator, 6 request id, 7 client address, 8 user agent); NULL unless authentic and unexpired.';";
 
-/// Which verifier answers `platform.context_is_signed()` in this database.
+/// Which verifier answers `platform.context_field()` in this database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verifier {
     /// The compiled one, loaded from this library.
@@ -67,11 +68,11 @@ pub async fn installed(client: &Client) -> Result<Verifier> {
     let row = client
         .query_one(
             "SELECT l.lanname, p.probin FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-             WHERE p.oid = 'platform.context_is_signed()'::regprocedure",
+             WHERE p.oid = 'platform.context_field(integer)'::regprocedure",
             &[],
         )
         .await
-        .context("reading platform.context_is_signed()")?;
+        .context("reading platform.context_field()")?;
     Ok(match row.get::<_, &str>(0) {
         "c" => Verifier::Native(row.get(1)),
         _ => Verifier::PlPgSql,

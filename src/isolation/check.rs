@@ -247,14 +247,14 @@ pub const RULES: &[Rule] = &[
         name: "definer_without_tenant_check",
         summary: "a SECURITY DEFINER function a guarded role may execute that never consults the tenant context",
         sql: "SELECT f.name,
-                     format('SECURITY DEFINER (it bypasses the caller''s RLS), executable by %s, and its body never calls tenancy.current_tenant_id() or tenancy.current_user_id()',
+                     format('SECURITY DEFINER (it bypasses the caller''s RLS), executable by %s, and its body never calls tenancy.require_tenant(), tenancy.current_tenant_id() or tenancy.current_user_id()',
                             string_agg(g.rolname, ', ')),
                      format('check the caller''s context in its body, or REVOKE EXECUTE ON FUNCTION %s FROM %s; if it is platform work by design, say why: COMMENT ON FUNCTION %s IS ''tenantbase:platform <why>'';',
                             f.name, string_agg(quote_ident(g.rolname), ', '), f.name)
               FROM user_functions f CROSS JOIN guarded_roles g
               WHERE f.prosecdef AND f.prorettype NOT IN ('trigger'::regtype, 'event_trigger'::regtype)
                 AND has_function_privilege(g.oid, f.oid, 'EXECUTE')
-                AND f.prosrc !~ 'current_(tenant|user)_id\\s*\\('
+                AND f.prosrc !~ '(current_(tenant|user)_id|require_tenant)\\s*\\('
                 AND f.comment NOT LIKE 'tenantbase:platform%'
               GROUP BY f.name",
     },
@@ -269,7 +269,7 @@ pub const RULES: &[Rule] = &[
               CROSS JOIN (SELECT n.nspname || '.' || f.proname AS qualified
                           FROM pg_proc f JOIN pg_namespace n ON n.oid = f.pronamespace
                           WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
-                            AND f.prosrc ~ '(current_setting\\s*\\(\\s*''app\\.|current_(tenant|user)_id\\s*\\()') AS h
+                            AND f.prosrc ~ '(current_setting\\s*\\(\\s*''app\\.|current_(tenant|user)_id\\s*\\(|context_field\\s*\\()') AS h
               WHERE e.expr IS NOT NULL
                 AND regexp_replace(pg_get_expr(e.expr, p.polrelid), '\\(\\s*SELECT\\s+[\\w.]+\\([^()]*\\)(\\s+AS\\s+\\w+)?\\s*\\)', '', 'g')
                     ~ ('(^|[^\\w.])' || replace(h.qualified, '.', '\\.') || '\\(')

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use tenantbase::db::cluster::{Cluster, Durability};
 pub use tenantbase::db::proxy::{self, FlightCounter};
-use tenantbase::db::{migrate, ContextKey, Db, Signer, Target};
+use tenantbase::db::{migrate, AccountDb, ContextKey, Db, Signer, Target};
 use tenantbase::seed::demo::{self, Seeded};
 
 const TEMPLATE: &str = "tb_template";
@@ -83,6 +83,11 @@ impl TestDb {
 
     pub fn context_key(&self) -> ContextKey {
         self.target.context_key.clone().expect("a TestDb knows its context key")
+    }
+
+    /// The account role's pool, as the server has it.
+    pub fn account_pool(&self) -> AccountDb {
+        AccountDb::new(self.target.account.clone(), self.signer(), 2)
     }
 
     /// Signs contexts as this database's server would.

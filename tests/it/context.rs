@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use tenantbase::clock::Clock;
 use tenantbase::db::verifier::{self, Verifier};
-use tenantbase::db::{connect, url_of, ContextKey, Signer, TenantCtx};
+use tenantbase::db::{connect, url_of, ContextKey, RequestMeta, Signer, TenantCtx};
 
 use crate::common::TestDb;
 
@@ -40,21 +40,27 @@ async fn only_a_context_signed_with_the_key_sees_rows() {
         "the signed context sees Acme's members"
     );
 
-    let unsigned = format!(
-        "BEGIN; SET LOCAL app.tenant_id = '{acme}'; SET LOCAL app.user_id = '{}'",
-        seeded.user("olivia@acme.com")
-    );
-    assert_eq!(count_after(&app, &unsigned, MEMBERSHIPS).await, 0, "SET LOCAL without a signature");
-
-    let other_key = format!("BEGIN; {}", olivia.context_sql(&ContextKey::generate(), later));
-    assert_eq!(count_after(&app, &other_key, MEMBERSHIPS).await, 0, "signed with another key");
-
-    let expired = format!("BEGIN; {}", olivia.context_sql(&key, SystemTime::now() - Duration::from_secs(1)));
-    assert_eq!(count_after(&app, &expired, MEMBERSHIPS).await, 0, "expired");
+    // A context for Tech Startup, made by SQL without the key: a well-formed
+    // token whose signature is A's, one signed with a key of its own, an expired one.
+    let as_techstartup = TenantCtx::new(techstartup, seeded.user("olivia@acme.com"));
+    let signed_for_acme = key.sign_context(&olivia, later);
+    let techstartup_payload = key.sign_context(&as_techstartup, later);
+    let spliced =
+        format!("{}.{}", techstartup_payload.rsplit_once('.').unwrap().0, signed_for_acme.rsplit_once('.').unwrap().1);
+    let forged = [
+        ("Acme's signature on Tech Startup's payload", format!("BEGIN; SET LOCAL app.context = '{spliced}'")),
+        ("signed with another key", format!("BEGIN; {}", as_techstartup.context_sql(&ContextKey::generate(), later))),
+        ("expired", format!("BEGIN; {}", olivia.context_sql(&key, SystemTime::now() - Duration::from_secs(1)))),
+        ("the old settings", format!("BEGIN; SET LOCAL app.tenant_id = '{techstartup}'; SET LOCAL app.user_id = ''")),
+    ];
+    for (case, begin) in forged {
+        assert_eq!(count_after(&app, &begin, MEMBERSHIPS).await, 0, "{case}");
+    }
 
     for forge in [
-        format!("SELECT set_config('app.tenant_id', '{techstartup}', true)"),
-        format!("SET LOCAL app.tenant_id = '{techstartup}'"),
+        format!("SELECT set_config('app.context', '{spliced}', true)"),
+        format!("SET LOCAL app.context = '{spliced}'"),
+        "SET LOCAL app.context = ''".to_string(),
     ] {
         app.batch_execute(&begin(&key, &olivia)).await.unwrap();
         app.batch_execute(&forge).await.unwrap();
@@ -116,8 +122,8 @@ async fn migrate_installs_a_configured_key_and_keeps_a_generated_one() {
 }
 
 /// migrate swaps the compiled verifier (pgext/tenantbase_context.c) in for the
-/// PL/pgSQL one of V55 on the private cluster: it must answer exactly what the
-/// PL/pgSQL one answers, for good tokens and for every malformed one.
+/// PL/pgSQL one of V230 on the private cluster: it must answer exactly what the
+/// PL/pgSQL one answers, field by field, for good tokens and every malformed one.
 #[tokio::test]
 async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
     let db = TestDb::new().await;
@@ -126,87 +132,115 @@ async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
         matches!(verifier::installed(&admin).await.unwrap(), Verifier::Native(_)),
         "the private cluster runs the compiled verifier"
     );
-    let v55 = include_str!("../../migrations/tenancy/V55__signed_context.sql");
-    let start = v55.find("CREATE FUNCTION platform.context_is_signed()").unwrap();
-    let end = start + v55[start..].find("\n$$;").unwrap() + 4;
+    let v230 = include_str!("../../migrations/tenancy/V230__signed_context_v2.sql");
+    let start = v230.find("CREATE FUNCTION platform.context_field(").unwrap();
+    let end = start + v230[start..].find("\n$$;").unwrap() + 4;
     admin
-        .batch_execute(&v55[start..end].replace("platform.context_is_signed()", "pg_temp.plpgsql_verifier()"))
+        .batch_execute(&v230[start..end].replace("platform.context_field(", "pg_temp.plpgsql_context_field("))
         .await
         .unwrap();
 
     let key = db.context_key();
-    let (tenant, user) = (uuid::Uuid::new_v4().to_string(), uuid::Uuid::new_v4().to_string());
     let soon = SystemTime::now() + Duration::from_secs(60);
-    let good = key.sign(&tenant, &user, soon);
-    let (expires, signature) = good[3..].split_once(':').unwrap();
-    let far = SystemTime::UNIX_EPOCH + Duration::from_secs(999_999_999_999);
-    let other = uuid::Uuid::new_v4().to_string();
-    let cases: Vec<(&str, String, String, Option<String>, bool)> = vec![
-        ("signed", tenant.clone(), user.clone(), Some(good.clone()), true),
-        ("no user", tenant.clone(), String::new(), Some(key.sign(&tenant, "", soon)), true),
-        ("twelve-digit expiry", tenant.clone(), user.clone(), Some(key.sign(&tenant, &user, far)), true),
-        ("a further colon part", tenant.clone(), user.clone(), Some(format!("{good}:more")), true),
-        ("no token", tenant.clone(), user.clone(), None, false),
-        ("empty token", tenant.clone(), user.clone(), Some(String::new()), false),
-        ("another tenant", uuid::Uuid::new_v4().to_string(), user.clone(), Some(good.clone()), false),
-        ("another user", tenant.clone(), uuid::Uuid::new_v4().to_string(), Some(good.clone()), false),
-        ("another key", tenant.clone(), user.clone(), Some(ContextKey::generate().sign(&tenant, &user, soon)), false),
+    let (tenant, user) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let full = TenantCtx::new(tenant, user).with_meta(RequestMeta {
+        request_id: Some("req-1".into()),
+        api_key_id: Some(uuid::Uuid::new_v4()),
+        client_ip: Some("2001:db8::1".parse().unwrap()),
+        user_agent: Some("curl/8.5 (é)".into()),
+        impersonated_by: Some(uuid::Uuid::new_v4()),
+    });
+    let good = key.sign_context(&full, soon);
+    let (signed, signature) = good.rsplit_once('.').unwrap();
+    let payload = signed.strip_prefix("v2.").unwrap();
+    let expires = soon.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+    let fields = |n: usize| vec!["x"; n].join("\n");
+    let mut tampered = payload.to_string().into_bytes();
+    tampered[5] = if tampered[5] == b'A' { b'B' } else { b'A' };
+    let cases: Vec<(&str, Option<String>, bool)> = vec![
+        ("signed", Some(good.clone()), true),
         (
-            "expired",
-            tenant.clone(),
-            user.clone(),
-            Some(key.sign(&tenant, &user, SystemTime::now() - Duration::from_secs(1))),
+            "no user, no facts",
+            Some(key.sign_context(&TenantCtx { user_id: None, ..TenantCtx::new(tenant, user) }, soon)),
+            true,
+        ),
+        (
+            "twelve-digit expiry",
+            Some(key.sign_context(&full, SystemTime::UNIX_EPOCH + Duration::from_secs(999_999_999_999))),
+            true,
+        ),
+        ("the same token again (remembered)", Some(good.clone()), true),
+        ("no token", None, false),
+        ("empty token", Some(String::new()), false),
+        ("another key", Some(ContextKey::generate().sign_context(&full, soon)), false),
+        ("expired", Some(key.sign_context(&full, SystemTime::now() - Duration::from_secs(1))), false),
+        ("a changed payload", Some(format!("v2.{}.{signature}", String::from_utf8(tampered).unwrap())), false),
+        ("v1", Some(format!("v1.{payload}.{signature}")), false),
+        ("a fourth part", Some(format!("{good}.x")), false),
+        ("short signature", Some(good[..good.len() - 1].to_string()), false),
+        ("long signature", Some(format!("{good}A")), false),
+        ("standard base64 in the payload", Some(format!("v2.+{}.{signature}", &payload[1..])), false),
+        ("a payload with one more character", Some(format!("v2.{payload}A.{signature}")), false),
+        ("seven fields, signed", Some(key.sign_payload(&format!("{tenant}\n{user}\n{expires}\n\n\n\n"))), false),
+        ("nine fields, signed", Some(key.sign_payload(&format!("{tenant}\n{user}\n{expires}\n\n\n\n\n\n"))), false),
+        (
+            "letters in the expiry, signed",
+            Some(key.sign_payload(&format!("{tenant}\n{user}\n{expires}a\n\n\n\n\n"))),
             false,
         ),
-        ("v2", tenant.clone(), user.clone(), Some(format!("v2{}", &good[2..])), false),
         (
-            "upper-case hex",
-            tenant.clone(),
-            user.clone(),
-            Some(format!("v1:{expires}:{}", signature.to_uppercase())),
+            "thirteen-digit expiry, signed",
+            Some(key.sign_payload(&format!("{tenant}\n{user}\n100{expires}\n\n\n\n\n"))),
             false,
         ),
-        ("short signature", tenant.clone(), user.clone(), Some(good[..good.len() - 1].to_string()), false),
-        ("long signature", tenant.clone(), user.clone(), Some(format!("{good}0")), false),
-        ("non-hex signature", tenant.clone(), user.clone(), Some(format!("v1:{expires}:g{}", &signature[1..])), false),
-        ("no expiry", tenant.clone(), user.clone(), Some(format!("v1::{signature}")), false),
-        ("signed expiry", tenant.clone(), user.clone(), Some(format!("v1:+{expires}:{signature}")), false),
-        ("thirteen-digit expiry", tenant.clone(), user.clone(), Some(format!("v1:0{expires}0:{signature}")), false),
-        ("letters in the expiry", tenant.clone(), user.clone(), Some(format!("v1:{expires}a:{signature}")), false),
-        ("prefix only", tenant.clone(), user.clone(), Some("v1:".into()), false),
-        // The compiled verifier remembers the last authentic context: a newline
-        // moved between its settings must not pass for it.
-        ("a further part naming another tenant", tenant.clone(), user.clone(), Some(format!("{good}:\n{other}")), true),
-        (
-            "that tenant, the rest moved into the user",
-            other.clone(),
-            format!("{tenant}\n{user}"),
-            Some(format!("{good}:")),
-            false,
-        ),
-        ("the remembered context again", tenant.clone(), user.clone(), Some(format!("{good}:\n{other}")), true),
-        ("its token with another tenant", other.clone(), user.clone(), Some(format!("{good}:\n{other}")), false),
+        ("no expiry, signed", Some(key.sign_payload(&format!("{tenant}\n{user}\n\n\n\n\n\n"))), false),
+        ("eight fields of text, signed, expiry not a number", Some(key.sign_payload(&fields(8))), false),
+        ("prefix only", Some("v2.".into()), false),
+        ("the good token once more after the others", Some(good.clone()), true),
     ];
-    for (case, tenant, user, token, expected) in cases {
+    for (case, token, authentic) in cases {
         admin.batch_execute("BEGIN").await.unwrap();
-        admin
-            .execute(
-                "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true),
-                        set_config('app.context_token', coalesce($3, ''), true)",
-                &[&tenant, &user, &token],
+        match &token {
+            Some(token) => drop(admin.execute("SELECT set_config('app.context', $1, true)", &[token]).await.unwrap()),
+            None => admin.batch_execute("RESET app.context").await.unwrap(),
+        }
+        let row = admin
+            .query_one(
+                "SELECT array(SELECT platform.context_field(n) FROM generate_series(0, 9) n ORDER BY n),
+                        array(SELECT pg_temp.plpgsql_context_field(n) FROM generate_series(0, 9) n ORDER BY n)",
+                &[],
             )
             .await
             .unwrap();
-        if token.is_none() {
-            admin.batch_execute("RESET app.context_token").await.unwrap();
-        }
-        let row =
-            admin.query_one("SELECT platform.context_is_signed(), pg_temp.plpgsql_verifier()", &[]).await.unwrap();
         admin.batch_execute("ROLLBACK").await.unwrap();
-        let (compiled, plpgsql): (bool, bool) = (row.get(0), row.get(1));
+        let (compiled, plpgsql): (Vec<Option<String>>, Vec<Option<String>>) = (row.get(0), row.get(1));
         assert_eq!(compiled, plpgsql, "{case}: compiled and PL/pgSQL disagree");
-        assert_eq!(compiled, expected, "{case}");
+        assert_eq!(compiled[3].is_some(), authentic, "{case}: {compiled:?}");
+        assert!(compiled[0].is_none() && compiled[9].is_none(), "{case}: fields are 1 to 8");
     }
+    // The fields of the full context, as the audit trail reads them.
+    admin.batch_execute("BEGIN").await.unwrap();
+    admin.execute("SELECT set_config('app.context', $1, true)", &[&good]).await.unwrap();
+    let row = admin
+        .query_one("SELECT array(SELECT platform.context_field(n) FROM generate_series(1, 8) n ORDER BY n)", &[])
+        .await
+        .unwrap();
+    admin.batch_execute("ROLLBACK").await.unwrap();
+    let got: Vec<String> = row.get(0);
+    let meta = &full.meta;
+    assert_eq!(
+        got,
+        [
+            tenant.to_string(),
+            user.to_string(),
+            expires.to_string(),
+            meta.api_key_id.unwrap().to_string(),
+            meta.impersonated_by.unwrap().to_string(),
+            "req-1".to_string(),
+            "2001:db8::1".to_string(),
+            "curl/8.5 (é)".to_string(),
+        ]
+    );
 }
 
 /// The compiled verifier keeps the key (and its last authentic context) per

@@ -227,12 +227,8 @@ impl<'a> TableAttack<'a> {
 
         let n = self.count_in_raw(None, &format!("SELECT count(*) FROM {t}")).await;
         out.push(self.expect_zero("no_context", n));
-        let n = self
-            .count_in_raw(
-                Some("BEGIN; SET LOCAL app.tenant_id = ''; SET LOCAL app.user_id = ''"),
-                &format!("SELECT count(*) FROM {t}"),
-            )
-            .await;
+        let n =
+            self.count_in_raw(Some("BEGIN; SET LOCAL app.context = ''"), &format!("SELECT count(*) FROM {t}")).await;
         out.push(self.expect_zero("empty_context", n));
 
         self.forged_contexts(out).await;
@@ -247,29 +243,36 @@ impl<'a> TableAttack<'a> {
         Ok(())
     }
 
-    /// SQL that mints its own context, as an injected statement would: it sets
-    /// the variables itself, inside A's signed transaction or instead of one, or
-    /// signs with a key of its own, or replays an expired signature. B's rows
-    /// must stay out of reach; reads and writes are tried.
+    /// SQL that mints its own context, as an injected statement would: inside
+    /// A's signed transaction or instead of one, it sets a context for B whose
+    /// signature is A's, or one signed with a key of its own, or replays an
+    /// expired one, or the settings of the first context version. B's rows must
+    /// stay out of reach; reads and writes are tried.
     async fn forged_contexts(&self, out: &mut Vec<Finding>) {
         let (a, b, t, col) = (self.actors.tenant_a, self.actors.tenant_b, &self.table.name, self.col());
         let owner = Some(self.actors.owner_a);
+        let now = self.signer.clock().system_time();
         let signed_a = begin(self.signer, a, owner);
-        let as_b = |key: &ContextKey, expires| {
-            format!(
-                "BEGIN; {}",
-                TenantCtx { tenant_id: b, user_id: owner, meta: Default::default() }.context_sql(key, expires)
-            )
-        };
+        let ctx_b = TenantCtx { tenant_id: b, user_id: owner, meta: Default::default() };
+        let as_b = |key: &ContextKey, expires| format!("BEGIN; {}", ctx_b.context_sql(key, expires));
+        // B's payload carrying the signature of A's: what a copy-and-edit of A's token gives.
+        let a_token = self.signer.key().sign_context(&TenantCtx { tenant_id: a, ..ctx_b.clone() }, now + CONTEXT_TTL);
+        let b_token = self.signer.key().sign_context(&ctx_b, now + CONTEXT_TTL);
+        let spliced =
+            format!("{}.{}", b_token.rsplit_once('.').expect("v2.p.s").0, a_token.rsplit_once('.').expect("v2.p.s").1);
         let attempts = [
-            ("forged_set_config", format!("{signed_a}; SELECT set_config('app.tenant_id', '{b}', true)")),
-            ("forged_set_local", format!("{signed_a}; SET LOCAL app.tenant_id = '{b}'")),
+            ("forged_set_config", format!("{signed_a}; SELECT set_config('app.context', '{spliced}', true)")),
+            ("forged_set_local", format!("{signed_a}; SET LOCAL app.context = '{spliced}'")),
+            ("forged_unsigned", format!("BEGIN; SET LOCAL app.context = '{spliced}'")),
             (
-                "forged_unsigned",
-                format!("BEGIN; SET LOCAL app.tenant_id = '{b}'; SET LOCAL app.user_id = '{}'", self.actors.owner_a),
+                "forged_v1_settings",
+                format!(
+                    "{signed_a}; SET LOCAL app.tenant_id = '{b}'; SET LOCAL app.user_id = '{}'",
+                    self.actors.owner_a
+                ),
             ),
-            ("forged_token", as_b(&ContextKey::generate(), self.signer.clock().system_time() + CONTEXT_TTL)),
-            ("expired_context", as_b(self.signer.key(), self.signer.clock().system_time() - Duration::from_secs(1))),
+            ("forged_token", as_b(&ContextKey::generate(), now + CONTEXT_TTL)),
+            ("expired_context", as_b(self.signer.key(), now - Duration::from_secs(1))),
         ];
         for (vector, begin) in attempts {
             let seen = self.count_in_raw(Some(&begin), &format!("SELECT count(*) FROM {t} WHERE {col} = '{b}'")).await;
