@@ -10,7 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::{self, AppState};
 use crate::audit;
-use crate::db::{self, cluster::Cluster, cluster::Durability, migrate, verifier, AccountDb, Target, TenantCtx};
+use crate::db::{
+    self, cluster::Cluster, cluster::Durability, migrate, verifier, AccountDb, RequestMeta, Target, TenantCtx,
+};
 use crate::isolation::{attack, check};
 use crate::seed::{demo, scale};
 
@@ -77,14 +79,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print a signed tenant context (SET LOCAL lines) for psql, as the app role would act.
+    /// Print a signed tenant context (its SET LOCAL line) for psql, as the app role would act.
     Context {
         /// The tenant's slug.
         #[arg(long)]
         tenant: String,
-        /// The acting user's email (omit to act on no user's behalf: read-only).
+        /// The acting user's email: an active member of the tenant (omit to act on no
+        /// user's behalf: read-only).
         #[arg(long)]
         user: Option<String>,
+        /// Your own email, as the operator acting on the user's behalf: recorded as the
+        /// impersonator with every change; also allows a user who is not a member.
+        #[arg(long)]
+        operator: Option<String>,
         /// How long the context may open a transaction, in seconds.
         #[arg(long, default_value_t = PSQL_CONTEXT_TTL.as_secs())]
         ttl: u64,
@@ -293,7 +300,9 @@ impl Cli {
                 println!("{} partitions created; {} months ahead are covered.", created.len(), months_ahead);
                 Ok(())
             }
-            Command::Context { tenant, user, ttl } => self.context(tenant, user.as_deref(), *ttl).await,
+            Command::Context { tenant, user, operator, ttl } => {
+                self.context(tenant, user.as_deref(), operator.as_deref(), *ttl).await
+            }
             Command::Audit { action } => self.audit(action).await,
             Command::Demo { listen } => self.demo(listen).await,
             Command::Bench(options) => {
@@ -352,25 +361,66 @@ Report, JSON and plots in {}",
     }
 
     /// Looks the tenant and user up over the admin connection and prints the
-    /// statements that open a transaction acting as them.
-    async fn context(&self, slug: &str, email: Option<&str>, ttl: u64) -> Result<()> {
+    /// statements that open a transaction acting as them. A context is signed only
+    /// for an active member, unless an operator names themselves: then the audit
+    /// trail records them as the impersonator of every change made with it.
+    async fn context(&self, slug: &str, email: Option<&str>, operator: Option<&str>, ttl: u64) -> Result<()> {
         let target = self.target()?;
         let admin = target.connect_admin().await?;
-        let Some(tenant) =
-            admin.query_opt("SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext", &[&slug]).await?
+        let Some(tenant) = admin
+            .query_opt("SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext AND deleted_at IS NULL", &[&slug])
+            .await?
         else {
             bail!("no tenant has the slug {slug}");
         };
-        let user = match email {
-            None => None,
-            Some(email) => {
-                match admin.query_opt("SELECT id FROM tenancy.users WHERE email = $1::text::citext", &[&email]).await? {
-                    Some(row) => Some(row.get(0)),
+        let tenant_id: uuid::Uuid = tenant.get(0);
+        let user_id = |email: &str| {
+            let admin = &admin;
+            let email = email.to_string();
+            async move {
+                match admin
+                    .query_opt(
+                        "SELECT id FROM tenancy.users WHERE email = $1::text::citext AND deleted_at IS NULL",
+                        &[&email],
+                    )
+                    .await?
+                {
+                    Some(row) => Ok::<uuid::Uuid, anyhow::Error>(row.get(0)),
                     None => bail!("no user has the email {email}"),
                 }
             }
         };
-        let ctx = TenantCtx { tenant_id: tenant.get(0), user_id: user, meta: Default::default() };
+        let impersonated_by = match operator {
+            Some(operator) => Some(user_id(operator).await?),
+            None => None,
+        };
+        let user = match email {
+            None => None,
+            Some(email) => {
+                let user = user_id(email).await?;
+                let member = admin
+                    .query_opt(
+                        "SELECT 1 FROM tenancy.memberships WHERE tenant_id = $1 AND user_id = $2 AND status = 'active'",
+                        &[&tenant_id, &user],
+                    )
+                    .await?
+                    .is_some();
+                if !member && impersonated_by.is_none() {
+                    bail!(
+                        "{email} is not an active member of {slug}: no context is signed for them \
+                         (an operator acting on their behalf passes --operator <own email>, recorded as the impersonator)"
+                    );
+                }
+                Some(user)
+            }
+        };
+        let meta = RequestMeta {
+            request_id: Some(format!("cli-context-{}", uuid::Uuid::new_v4().simple())),
+            impersonated_by,
+            user_agent: Some("tenantbase context".into()),
+            ..Default::default()
+        };
+        let ctx = TenantCtx { tenant_id, user_id: user, meta };
         println!("BEGIN; {};", target.signer().await?.context_sql(&ctx, Duration::from_secs(ttl)));
         Ok(())
     }

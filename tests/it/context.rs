@@ -102,6 +102,53 @@ async fn the_context_command_prints_a_context_psql_can_use() {
     assert_eq!(row.get::<_, String>(2), "viewer");
 }
 
+fn context_command(db: &TestDb, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tenantbase"))
+        .arg("context")
+        .args(args)
+        .env("DATABASE_URL", url_of(&db.target.admin))
+        .output()
+        .unwrap()
+}
+
+/// A context is signed only for an active member of the tenant; an operator who
+/// names themselves may act for anyone, and every change then records them.
+#[tokio::test]
+async fn the_context_command_signs_only_for_members_unless_an_operator_answers_for_it() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let refused = context_command(&db, &["--tenant", "acme", "--user", "tom@techstartup.io"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("not an active member of acme") && stderr.contains("--operator"), "{stderr}");
+    assert!(refused.stdout.is_empty(), "nothing signed");
+
+    let out = context_command(&db, &["--tenant", "acme", "--user", "olivia@acme.com", "--operator", "alice@acme.com"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let app = connect(&db.target.app).await.unwrap();
+    app.batch_execute(&String::from_utf8(out.stdout).unwrap()).await.unwrap();
+    app.execute("INSERT INTO tenancy.roles (tenant_id, name) VALUES ($1, 'support_fix')", &[&seeded.tenant("acme")])
+        .await
+        .unwrap();
+    app.batch_execute("COMMIT").await.unwrap();
+    let admin = db.admin().await;
+    let row = admin
+        .query_one(
+            "SELECT user_id, impersonated_by, request_id FROM audit.log
+             WHERE table_name = 'tenancy.roles' AND new_values ->> 'name' = 'support_fix'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, Option<uuid::Uuid>>(0), Some(seeded.user("olivia@acme.com")));
+    assert_eq!(row.get::<_, Option<uuid::Uuid>>(1), Some(seeded.user("alice@acme.com")), "the operator is recorded");
+    assert!(row.get::<_, String>(2).starts_with("cli-context-"));
+
+    let as_outsider =
+        context_command(&db, &["--tenant", "acme", "--user", "tom@techstartup.io", "--operator", "alice@acme.com"]);
+    assert!(as_outsider.status.success(), "{}", String::from_utf8_lossy(&as_outsider.stderr));
+}
+
 #[tokio::test]
 async fn migrate_installs_a_configured_key_and_keeps_a_generated_one() {
     let db = TestDb::empty().await;
