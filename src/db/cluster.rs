@@ -26,7 +26,14 @@ pub const SUPERUSER: &str = "postgres";
 const MIN_MAJOR: u32 = 14;
 /// Passed with `-c` at every start: the command line outranks postgresql.conf and
 /// ALTER SYSTEM, and clusters created by older versions get them on their next start.
-const PRIVATE_SETTINGS: &[&str] = &["unix_socket_permissions=0700"];
+/// No statement text in the log: a failed statement's text is logged by default, and
+/// the server's transaction-opening batch carries a signed context token (`SET LOCAL`).
+const PRIVATE_SETTINGS: &[&str] = &[
+    "unix_socket_permissions=0700",
+    "log_min_error_statement=panic",
+    "log_statement=none",
+    "log_min_duration_statement=-1",
+];
 const INSTALL_HINT: &str = "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found.\n\
      Install PostgreSQL 14 or newer, e.g. on Debian/Ubuntu: apt-get install -y postgresql postgresql-contrib\n\
      (or run scripts/install-deps.sh), or point DATABASE_URL at an existing server.";
