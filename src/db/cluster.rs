@@ -4,11 +4,15 @@
 //! Layout of the data directory:
 //! `pg/` (PGDATA), `run/` (the Unix socket), `postgres.log`, `port` (last port used),
 //! `cluster.lock` (serializes init and start between processes).
+//!
+//! Local connections are trusted, so the socket is the door: it and its directory
+//! are the server's user's alone (root passes anyway, so tenantbase run as root
+//! still connects and no `unix_socket_group` is needed), as are the log and PGDATA.
 
 use std::fs::{self, File};
 use std::io::Write;
 use std::net::TcpListener;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -20,6 +24,16 @@ use nix::unistd::{Gid, Uid, User};
 /// The superuser of a private cluster.
 pub const SUPERUSER: &str = "postgres";
 const MIN_MAJOR: u32 = 14;
+/// Passed with `-c` at every start: the command line outranks postgresql.conf and
+/// ALTER SYSTEM, and clusters created by older versions get them on their next start.
+/// No statement text in the log: a failed statement's text is logged by default, and
+/// the server's transaction-opening batch carries a signed context token (`SET LOCAL`).
+const PRIVATE_SETTINGS: &[&str] = &[
+    "unix_socket_permissions=0700",
+    "log_min_error_statement=panic",
+    "log_statement=none",
+    "log_min_duration_statement=-1",
+];
 const INSTALL_HINT: &str = "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found.\n\
      Install PostgreSQL 14 or newer, e.g. on Debian/Ubuntu: apt-get install -y postgresql postgresql-contrib\n\
      (or run scripts/install-deps.sh), or point DATABASE_URL at an existing server.";
@@ -81,13 +95,11 @@ impl Cluster {
     pub fn start(&self) -> Result<Running> {
         fs::create_dir_all(&self.root).with_context(|| format!("creating {}", self.root.display()))?;
         let _lock = self.lock()?;
+        let server_user = ServerUser::resolve()?;
+        // Before looking for a running server: closing run/ shuts an older one's socket too.
+        self.restrict_access(&server_user)?;
         if let Some(running) = self.running()? {
             return Ok(running);
-        }
-        let server_user = ServerUser::resolve()?;
-        if server_user.ids.is_some() {
-            // The server's user must traverse the data directory to reach pg/ and run/.
-            fs::set_permissions(&self.root, fs::Permissions::from_mode(0o711))?;
         }
         if !self.pgdata().join("PG_VERSION").exists() {
             self.init(&server_user)?;
@@ -95,10 +107,10 @@ impl Cluster {
         self.remove_stale_pid_file()?;
         let port = self.choose_port()?;
         let log = self.log_file();
-        if !log.exists() {
-            File::create(&log)?;
-        }
-        server_user.own(&log)?;
+        let options = std::iter::once(format!("-p {port}"))
+            .chain(PRIVATE_SETTINGS.iter().map(|setting| format!("-c {setting}")))
+            .collect::<Vec<_>>()
+            .join(" ");
         let out = self.run_as(
             &server_user,
             Command::new(self.bin("pg_ctl"))
@@ -107,7 +119,7 @@ impl Cluster {
                 .arg("-l")
                 .arg(&log)
                 .args(["-w", "-t", "60", "-o"])
-                .arg(format!("-p {port}"))
+                .arg(options)
                 .arg("start"),
         )?;
         if !out.status.success() {
@@ -187,9 +199,6 @@ impl Cluster {
             bail!("initdb failed: {}\n{}", String::from_utf8_lossy(&out.stderr).trim(), access_hint(&self.root, user));
         }
         let socket_dir = self.socket_dir();
-        fs::create_dir_all(&socket_dir)?;
-        fs::set_permissions(&socket_dir, fs::Permissions::from_mode(0o755))?;
-        user.own(&socket_dir)?;
         let mut conf = fs::OpenOptions::new().append(true).open(pgdata.join("postgresql.conf"))?;
         writeln!(conf, "\n# tenantbase private cluster")?;
         writeln!(conf, "listen_addresses = '127.0.0.1'")?;
@@ -200,6 +209,28 @@ impl Cluster {
         if self.durability == Durability::Ephemeral {
             writeln!(conf, "fsync = off\nsynchronous_commit = off\nfull_page_writes = off")?;
         }
+        Ok(())
+    }
+
+    /// Modes for the data directory and what the server keeps outside PGDATA, set on
+    /// every start so that older, looser clusters are tightened.
+    fn restrict_access(&self, user: &ServerUser) -> Result<()> {
+        // Nobody else lists the root; a server running as another user must traverse it.
+        let root_mode = if user.ids.is_some() { 0o711 } else { 0o700 };
+        fs::set_permissions(&self.root, fs::Permissions::from_mode(root_mode))?;
+        let socket_dir = self.socket_dir();
+        fs::create_dir_all(&socket_dir)?;
+        user.own(&socket_dir)?;
+        fs::set_permissions(&socket_dir, fs::Permissions::from_mode(0o700))?;
+        let log = self.log_file();
+        fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(&log)
+            .with_context(|| format!("creating {}", log.display()))?;
+        user.own(&log)?;
+        fs::set_permissions(&log, fs::Permissions::from_mode(0o600))?;
         Ok(())
     }
 

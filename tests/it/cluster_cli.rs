@@ -1,6 +1,14 @@
-//! The binary's private cluster: start, find the running one, survive a crash, stop.
+//! The binary's private cluster: start, find the running one, survive a crash, stop;
+//! reachable and readable by its owner only.
 
-use std::process::Command;
+use std::fs::{self, Permissions};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::unistd::Uid;
+use tenantbase::db::cluster::{Cluster, Durability};
 
 fn tenantbase(data_dir: &std::path::Path, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_tenantbase"))
@@ -64,4 +72,163 @@ fn without_postgresql_binaries_it_names_the_package_to_install() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(err.contains("apt-get install -y postgresql"), "{err}");
+}
+
+/// Stops the cluster even when an assertion fails, before its directory is removed.
+struct StopOnDrop<'a>(&'a Path);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        tenantbase(self.0, &["db", "stop"]);
+    }
+}
+
+fn run(command: &mut Command) -> (bool, String) {
+    let out = command.current_dir("/").output().unwrap();
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+fn as_nobody(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut command = Command::new("runuser");
+    command.args(["-u", "nobody", "--"]).arg(program);
+    command
+}
+
+/// psql through the cluster's socket as its superuser, as `command` runs it.
+fn psql(mut command: Command, data: &Path, sql: &str) -> (bool, String) {
+    let port = fs::read_to_string(data.join("port")).unwrap();
+    run(command
+        .args(["-X", "-w", "-qAt", "-U", "postgres", "-d", "postgres", "-p", port.trim(), "-h"])
+        .arg(data.join("run"))
+        .args(["-c", sql]))
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
+}
+
+fn assert_mode(path: &Path, expected: u32, what: &str) {
+    assert_eq!(format!("{:o}", mode(path)), format!("{expected:o}"), "{what}: {}", path.display());
+}
+
+/// The modes the cluster keeps, and the server's user owning its socket directory and log.
+fn assert_modes(data: &Path, scope: &str) {
+    let root_mode = if Uid::effective().is_root() { 0o711 } else { 0o700 };
+    assert_mode(data, root_mode, &format!("the data directory is not listable by others {scope}"));
+    assert_mode(&data.join("pg"), 0o700, &format!("PGDATA {scope}"));
+    assert_mode(&data.join("run"), 0o700, &format!("the socket directory {scope}"));
+    assert_mode(&data.join("postgres.log"), 0o600, &format!("postgres.log {scope}"));
+    let server_uid = fs::metadata(data.join("pg")).unwrap().uid();
+    for owned in ["run", "postgres.log"] {
+        assert_eq!(fs::metadata(data.join(owned)).unwrap().uid(), server_uid, "{owned} is the server's user's {scope}");
+    }
+    let port = fs::read_to_string(data.join("port")).unwrap();
+    let socket = data.join(format!("run/.s.PGSQL.{}", port.trim()));
+    assert!(fs::metadata(&socket).unwrap().file_type().is_socket(), "{} is the server's socket", socket.display());
+    assert_mode(&socket, 0o700, &format!("unix_socket_permissions {scope}"));
+}
+
+/// Another local user (`nobody`) reaches the data directory but can neither list it,
+/// connect through its socket nor read its log; the owner does both.
+fn assert_owner_only(data: &Path, psql_bin: &Path) {
+    let (ok, out) = run(as_nobody("stat").arg(data.join("run")).arg(data.join("postgres.log")));
+    assert!(ok, "nobody reaches the data directory, so the denials below come from the cluster's modes: {out}");
+    let (ok, out) = run(as_nobody("ls").arg(data));
+    assert!(!ok && out.contains("Permission denied"), "nobody lists the data directory: {out}");
+    let (ok, out) = psql(as_nobody(psql_bin), data, "SELECT 1");
+    assert!(!ok && out.contains("Permission denied"), "nobody connects through the socket: {out}");
+    let (ok, out) = run(as_nobody("cat").arg(data.join("postgres.log")));
+    assert!(!ok && out.contains("Permission denied"), "nobody reads postgres.log: {out}");
+    let (ok, out) = psql(Command::new(psql_bin), data, "SELECT 1");
+    assert!(ok && out.trim() == "1", "the owner connects through the socket: {out}");
+    fs::read_to_string(data.join("postgres.log")).expect("the owner reads postgres.log");
+}
+
+/// The settings every start enforces, as the server reports them.
+fn assert_private_settings(data: &Path, psql_bin: &Path) {
+    for (setting, value) in [
+        ("unix_socket_permissions", "0700"),
+        ("log_min_error_statement", "panic"),
+        ("log_statement", "none"),
+        ("log_min_duration_statement", "-1"),
+    ] {
+        let (ok, out) = psql(Command::new(psql_bin), data, &format!("SHOW {setting}"));
+        assert!(ok && out.trim() == value, "{setting}: {out}");
+    }
+}
+
+/// As root the test tries another user's access for real; otherwise it cannot switch
+/// users and checks the modes only (CI runs as root).
+#[test]
+fn the_private_cluster_is_its_owners_alone_and_its_log_holds_no_statement() {
+    let is_root = Uid::effective().is_root();
+    let scope = if is_root {
+        "(as root; another user's access is tried as nobody)"
+    } else {
+        "(not root: only file modes and socket permissions are checked, another user's access is not tried)"
+    };
+    let dir = tempfile::Builder::new().prefix("tenantbase-private-").tempdir().unwrap();
+    fs::set_permissions(dir.path(), Permissions::from_mode(0o711)).unwrap();
+    let data = dir.path().join("data");
+    let _stop = StopOnDrop(&data);
+    let psql_bin = Cluster::new(&data, Durability::Durable).unwrap().bin("psql");
+
+    let (ok, out) = tenantbase(&data, &["migrate"]);
+    assert!(ok, "the owner migrates through the socket: {out}");
+    assert_modes(&data, scope);
+    if is_root {
+        assert_owner_only(&data, &psql_bin);
+    }
+    assert_private_settings(&data, &psql_bin);
+    if !tenantbase::db::verifier::BUILT_FOR.is_empty() {
+        assert_eq!(mode(&data.join("lib")) & 0o022, 0, "lib/ is not writable by others {scope}");
+        for library in fs::read_dir(data.join("lib")).unwrap() {
+            let library = library.unwrap().path();
+            assert_eq!(mode(&library) & 0o022, 0, "{} is not writable by others {scope}", library.display());
+        }
+    }
+
+    // The server creates secret.key when it first seals a secret.
+    let mut server = Command::new(env!("CARGO_BIN_EXE_tenantbase"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("TENANTBASE_DATA_DIR", &data)
+        .env_remove("DATABASE_URL")
+        .env_remove("TENANTBASE_SECRET_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !data.join("secret.key").exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(data.join("secret.key").exists(), "the server created secret.key within a minute");
+    assert_mode(&data.join("secret.key"), 0o600, &format!("secret.key {scope}"));
+
+    // A failed statement is logged without its text, which may carry a signed context.
+    let marker = format!("tb-marker-{}", std::process::id());
+    let (ok, out) =
+        psql(Command::new(&psql_bin), &data, &format!("BEGIN; SET LOCAL app.context_token = '{marker}'; SELECT 1/0"));
+    assert!(!ok && out.contains("division by zero"), "{out}");
+    let log = fs::read_to_string(data.join("postgres.log")).unwrap();
+    assert!(log.contains("division by zero"), "the error itself is logged: {log}");
+    assert!(!log.contains(&marker), "the failed statement's text is not logged: {log}");
+
+    // An older cluster: looser modes and a configuration asking for an open socket and logged statements.
+    let (ok, out) = tenantbase(&data, &["db", "stop"]);
+    assert!(ok, "{out}");
+    for (path, loose) in [("", 0o755), ("run", 0o755), ("postgres.log", 0o644)] {
+        fs::set_permissions(data.join(path), Permissions::from_mode(loose)).unwrap();
+    }
+    let mut conf = fs::OpenOptions::new().append(true).open(data.join("pg/postgresql.conf")).unwrap();
+    std::io::Write::write_all(&mut conf, b"unix_socket_permissions = 0777\nlog_min_error_statement = error\n").unwrap();
+    let (ok, out) = tenantbase(&data, &["db", "start"]);
+    assert!(ok, "{out}");
+    assert_modes(&data, scope);
+    if is_root {
+        assert_owner_only(&data, &psql_bin);
+    }
+    assert_private_settings(&data, &psql_bin);
 }
