@@ -144,6 +144,8 @@ pub struct Resource {
     pub filters: Vec<String>,
     /// Non-null columns a list can be ordered by (keyset pagination).
     pub sorts: Vec<String>,
+    /// Columns the database sets to the acting user (`tenancy.acting_user_columns()`).
+    pub stamped: Vec<String>,
 }
 
 impl Resource {
@@ -154,6 +156,7 @@ impl Resource {
     pub fn writable(&self, column: &Column) -> bool {
         !column.generated
             && !SERVER_COLUMNS.contains(&column.name.as_str())
+            && !self.stamped.contains(&column.name)
             && !self.def.read_only.contains(&column.name.as_str())
             && !self.def.hidden.contains(&column.name.as_str())
     }
@@ -181,9 +184,15 @@ pub struct Resources(pub Arc<BTreeMap<&'static str, Resource>>);
 
 impl Resources {
     pub async fn load(db: &Db) -> Result<Self, DbError> {
+        let acting_user_columns: Vec<String> = db
+            .read_catalog("SELECT unnest(tenancy.acting_user_columns())", &[])
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
         let mut all = BTreeMap::new();
         for def in RESOURCES {
-            all.insert(def.name, load_resource(db, def).await?);
+            all.insert(def.name, load_resource(db, def, &acting_user_columns).await?);
         }
         Ok(Resources(Arc::new(all)))
     }
@@ -193,7 +202,11 @@ impl Resources {
     }
 }
 
-async fn load_resource(db: &Db, def: &'static ResourceDef) -> Result<Resource, DbError> {
+async fn load_resource(
+    db: &Db,
+    def: &'static ResourceDef,
+    acting_user_columns: &[String],
+) -> Result<Resource, DbError> {
     let rows = db
         .read_catalog(
             "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod),
@@ -250,7 +263,8 @@ async fn load_resource(db: &Db, def: &'static ResourceDef) -> Result<Resource, D
         .filter(|c| !matches!(c.type_name.as_str(), "jsonb" | "json" | "tsvector" | "bool"))
         .map(|c| c.name.clone())
         .collect();
-    Ok(Resource { def, columns, filters, sorts })
+    let stamped = columns.iter().map(|c| c.name.clone()).filter(|c| acting_user_columns.contains(c)).collect();
+    Ok(Resource { def, columns, filters, sorts, stamped })
 }
 
 /// Checks one JSON value against a column, naming the field when it does not fit.

@@ -176,7 +176,10 @@ fn member(r: &tokio_postgres::Row) -> MemberOut {
 #[utoipa::path(get, path = "/v1/tenants/{tenant}/members", tag = "members", security(("bearer" = [])),
     params(("tenant" = Uuid, Path)), responses((status = 200, body = Vec<MemberOut>), (status = 404, body = Problem)))]
 pub async fn list_members(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Vec<MemberOut>>> {
-    let rows = state.db.tenant_query(&t.ctx, &format!("{MEMBER_SELECT} ORDER BY u.email"), &[&t.ctx.tenant_id]).await?;
+    let rows = state
+        .db
+        .tenant_query(&t.ctx, &format!("{MEMBER_SELECT} AND m.status <> 'left' ORDER BY u.email"), &[&t.ctx.tenant_id])
+        .await?;
     Ok(Json(rows.iter().map(member).collect()))
 }
 
@@ -214,18 +217,24 @@ pub async fn add_member(
         invitee.first().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("user_for_invite returned no row")))?;
     let (user_id, pending): (Uuid, bool) = (invitee.get(0), invitee.get(1));
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    tx.execute(
-        "INSERT INTO tenancy.memberships (tenant_id, user_id, role, status, invited_by, invited_at, joined_at)
-         VALUES ($1, $2, $3::text::tenancy.member_role,
-                 CASE WHEN $5 THEN 'invited' ELSE 'active' END::tenancy.membership_status,
-                 $4, now(), CASE WHEN $5 THEN NULL ELSE now() END)",
-        &[&t.ctx.tenant_id, &user_id, &role, &t.user_id(), &pending],
-    )
-    .await
-    .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::Conflict("already a member".into()),
-        other => other,
-    })?;
+    // A former member (status 'left') comes back on the same membership row.
+    let added = tx
+        .query_opt(
+            "INSERT INTO tenancy.memberships AS m (tenant_id, user_id, role, status, invited_at, joined_at)
+             VALUES ($1, $2, $3::text::tenancy.member_role,
+                     CASE WHEN $4 THEN 'invited' ELSE 'active' END::tenancy.membership_status,
+                     now(), CASE WHEN $4 THEN NULL ELSE now() END)
+             ON CONFLICT (tenant_id, user_id) DO UPDATE
+                 SET role = EXCLUDED.role, status = EXCLUDED.status, invited_at = EXCLUDED.invited_at,
+                     joined_at = EXCLUDED.joined_at, left_at = NULL
+                 WHERE m.status = 'left'
+             RETURNING 1",
+            &[&t.ctx.tenant_id, &user_id, &role, &pending],
+        )
+        .await?;
+    if added.is_none() {
+        return Err(ApiError::Conflict("already a member".into()));
+    }
     let row = tx.query_one(&format!("{MEMBER_SELECT} AND m.user_id = $2"), &[&t.ctx.tenant_id, &user_id]).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(member(&row))))
@@ -272,15 +281,25 @@ pub async fn remove_member(
     ApiPath((_, user_id)): ApiPath<(String, Uuid)>,
 ) -> ApiResult<StatusCode> {
     t.require(Scope::Admin)?;
+    // A member who leaves keeps the membership row (status 'left'): the rows that
+    // name them stay attributed to a member of the tenant.
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let removed = tx
         .query_opt(
-            "DELETE FROM tenancy.memberships WHERE tenant_id = $1 AND user_id = $2 RETURNING 1",
+            "UPDATE tenancy.memberships SET status = 'left', left_at = now()
+             WHERE tenant_id = $1 AND user_id = $2 AND status <> 'left' AND tenancy.has_permission('members', 'delete')
+             RETURNING 1",
             &[&t.ctx.tenant_id, &user_id],
         )
         .await
         .map_err(owner_rules)?;
-    denied_or_missing(&mut tx, removed, "tenancy.memberships", "user_id", user_id).await?;
+    if removed.is_none() {
+        let member = "SELECT 1 FROM tenancy.memberships WHERE tenant_id = $1 AND user_id = $2 AND status <> 'left'";
+        let current = tx.query_opt(member, &[&t.ctx.tenant_id, &user_id]).await?.is_some();
+        return Err(if current { ApiError::Forbidden("your role does not allow this") } else { ApiError::NotFound });
+    }
+    tx.execute("DELETE FROM tenancy.user_roles WHERE tenant_id = $1 AND user_id = $2", &[&t.ctx.tenant_id, &user_id])
+        .await?;
     tx.commit().await?;
     state.auth.forget_membership(t.ctx.tenant_id, user_id).await;
     Ok(StatusCode::NO_CONTENT)

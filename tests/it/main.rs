@@ -2,6 +2,7 @@
 //! a migrated template, and a fresh database per test.
 
 mod api;
+mod attribution;
 mod audit;
 mod business_rules;
 mod check;

@@ -334,6 +334,20 @@ impl<'a> TableAttack<'a> {
         self.exec_in(tenant, user, &self.insert_sql(suffix), &[row]).await
     }
 
+    /// An insert whose `returning` clause gives one JSON value; rolled back.
+    async fn insert_returning(
+        &self,
+        tenant: Uuid,
+        user: Option<Uuid>,
+        row: &Value,
+        returning: &str,
+    ) -> Result<Value, tokio_postgres::Error> {
+        self.app.batch_execute(&begin(self.signer, tenant, user)).await?;
+        let result = self.app.query_one(&self.insert_sql(returning), &[row]).await.map(|r| r.get(0));
+        self.app.batch_execute("ROLLBACK").await?;
+        result
+    }
+
     /// An insert must be refused by RLS (or privileges); the control (the same
     /// statement as A's owner, on A's own row) must pass the policy, proving the
     /// refusal came from isolation and not from a malformed row.
@@ -383,12 +397,22 @@ impl<'a> TableAttack<'a> {
             to_nothing.insert(child.clone(), Value::String(Uuid::new_v4().to_string()));
         }
         let owner = Some(self.actors.owner_a);
-        let r_b = self.insert_in(a, owner, &Value::Object(to_b), "").await;
+        // What the row holds once written (a trigger may set the columns itself),
+        // read back from the insert: the verdict is on what was stored.
+        let stored = fk.columns.iter().map(|c| format!("{}, {}", quote_literal(c), quote(c))).collect::<Vec<_>>();
+        let returning = format!(" RETURNING jsonb_build_object({})", stored.join(", "));
+        let r_b = self.insert_returning(a, owner, &Value::Object(to_b.clone()), &returning).await;
         let r_none = self.insert_in(a, owner, &Value::Object(to_nothing), "").await;
+        let points_at_b = |row: &Value| fk.columns.iter().all(|c| row[c] == to_b[c]);
         Ok(match (r_b, r_none) {
-            (Ok(_), _) => {
+            (Ok(row), _) if points_at_b(&row) => {
                 self.finding(&vector, Verdict::Leak, format!("A's row now references B's row in {}", fk.parent))
             }
+            (Ok(row), _) => self.finding(
+                &vector,
+                Verdict::Blocked,
+                format!("the stored row does not name B's parent: the database set {row}"),
+            ),
             (Err(e_b), Err(e_none)) if code(&e_b) == code(&e_none) => {
                 self.finding(&vector, Verdict::Blocked, format!("{}; same as a missing parent", describe(&e_b)))
             }
@@ -511,6 +535,10 @@ fn begin(signer: &Signer, tenant: Uuid, user: Option<Uuid>) -> String {
 
 fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 fn code(e: &tokio_postgres::Error) -> String {
