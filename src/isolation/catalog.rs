@@ -49,6 +49,20 @@ pub async fn insertable_columns(client: &Client, table: &str) -> Result<Vec<Stri
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
+/// The insertable columns that have a default, quoted as `insertable_columns` quotes them.
+pub async fn defaulted_columns(client: &Client, table: &str) -> Result<Vec<String>> {
+    let rows = client
+        .query(
+            "SELECT quote_ident(attname) FROM pg_attribute
+             WHERE attrelid = $1::text::regclass AND attnum > 0 AND NOT attisdropped
+               AND attgenerated = '' AND attidentity <> 'a' AND atthasdef
+             ORDER BY attnum",
+            &[&table],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 /// The primary key's columns.
 pub async fn primary_key(client: &Client, table: &str) -> Result<Vec<(String, String)>> {
     let rows = client

@@ -61,6 +61,8 @@ impl TestDb {
             .await
             .expect("cloning the template");
         let mut target = shared.target.with_database(&name);
+        // A database's own privileges are not cloned: grant them as migrate does.
+        migrate::bootstrap(&target.connect_admin().await.unwrap(), &name).await.expect("the clone's privileges");
         target.context_key = Some(target.context_key().await.expect("the template has a context key"));
         TestDb { target }
     }

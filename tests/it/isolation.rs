@@ -290,3 +290,92 @@ async fn platform_functions_create_a_tenant_with_its_owner_without_the_app_bypas
     let name: String = tx.query_one("SELECT name FROM tenancy.tenants", &[]).await.unwrap().get(0);
     assert_eq!(name, "Bob Labs");
 }
+
+/// One class of defect an attacker would exploit, planted in a fresh database:
+/// the attack must report it on the object and vector named.
+struct PlantedDefect {
+    class: &'static str,
+    sql: &'static str,
+    object: &'static str,
+    vector: &'static str,
+}
+
+const PLANTED_DEFECTS: &[PlantedDefect] = &[
+    PlantedDefect {
+        class: "a definer function without a tenant filter",
+        sql: "CREATE FUNCTION public.project_names(p_tenant uuid) RETURNS SETOF text
+                  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                  AS $$ SELECT name FROM work.projects WHERE tenant_id = p_tenant $$;
+              GRANT EXECUTE ON FUNCTION public.project_names(uuid) TO tenantbase_app;",
+        object: "project_names(uuid)",
+        vector: "function_call",
+    },
+    PlantedDefect {
+        class: "a definer default",
+        sql: "CREATE FUNCTION public.other_projects() RETURNS text
+                  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                  AS $$ SELECT string_agg(name, ', ') FROM work.projects
+                        WHERE tenant_id IS DISTINCT FROM tenancy.current_tenant_id() $$;
+              GRANT EXECUTE ON FUNCTION public.other_projects() TO tenantbase_app;
+              ALTER TABLE work.projects ALTER COLUMN description SET DEFAULT public.other_projects();",
+        object: "work.projects",
+        vector: "insert_defaults",
+    },
+    PlantedDefect {
+        class: "a definer BEFORE trigger without the guard",
+        sql: "CREATE FUNCTION public.describe_tenant() RETURNS trigger
+                  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                  AS $$ BEGIN
+                      IF NEW.name = 'never' THEN RETURN NEW; END IF;
+                      RAISE EXCEPTION 'roles are frozen' USING
+                          DETAIL = (SELECT to_jsonb(t)::text FROM tenancy.tenants t WHERE t.id = NEW.tenant_id);
+                  END $$;
+              CREATE TRIGGER describe_tenant BEFORE INSERT ON tenancy.roles
+                  FOR EACH ROW EXECUTE FUNCTION public.describe_tenant();",
+        object: "tenancy.roles",
+        vector: "insert_foreign_tenant",
+    },
+    PlantedDefect {
+        class: "an OR-ed policy",
+        sql: "CREATE POLICY planted_public ON work.projects FOR SELECT
+                  USING (tenant_id = (SELECT tenancy.current_tenant_id()) OR status = 'cancelled');",
+        object: "work.projects",
+        vector: "policy_conjunct(planted_public)",
+    },
+    PlantedDefect {
+        class: "state carried on a pooled connection",
+        sql: "GRANT EXECUTE ON FUNCTION pg_advisory_lock(bigint) TO tenantbase_app;",
+        object: "pooled connection",
+        vector: "carried_state",
+    },
+    PlantedDefect {
+        class: "a platform function executable by the app role",
+        sql: "GRANT EXECUTE ON FUNCTION platform.login_lookup(citext) TO tenantbase_app;",
+        object: "platform.login_lookup(citext)",
+        vector: "function_call",
+    },
+];
+
+#[tokio::test]
+async fn every_planted_class_of_defect_makes_the_attack_fail() {
+    let runs = PLANTED_DEFECTS.iter().map(|plant| async move {
+        let db = TestDb::new().await;
+        let actors = acme_vs_techstartup(&db).await;
+        let admin = db.admin().await;
+        admin.batch_execute(plant.sql).await.unwrap_or_else(|e| panic!("planting {}: {e}", plant.class));
+        let findings = attack::run(&admin, &db.target.app, &db.signer(), actors).await.unwrap();
+        let reported =
+            findings.iter().any(|f| f.table == plant.object && f.vector == plant.vector && f.verdict == Verdict::Leak);
+        let leaks: Vec<String> =
+            findings.iter().filter(|f| f.verdict != Verdict::Blocked).map(|f| f.to_string()).collect();
+        assert!(
+            reported,
+            "{}: expected a leak of {} {}, got:\n{}",
+            plant.class,
+            plant.object,
+            plant.vector,
+            leaks.join("\n")
+        );
+    });
+    futures_util::future::join_all(runs).await;
+}

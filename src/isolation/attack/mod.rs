@@ -10,7 +10,9 @@
 //! owner and its viewer) against Tech Startup (B), whose rows the demo seed puts
 //! in every tenant table.
 
+mod ground;
 mod report;
+mod shared;
 mod surface;
 
 pub use report::{render, summary};
@@ -25,7 +27,10 @@ use serde_json::Value;
 use tokio_postgres::{Client, Config};
 
 use crate::db::context::CONTEXT_TTL;
-use crate::db::{connect, ContextKey, Signer, TenantCtx};
+use crate::db::{connect, ContextKey, Signer, TenantCtx, APP_ROLE};
+use ground::{Markers, Probe};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
 use super::catalog::{self, TenantTable};
@@ -88,17 +93,24 @@ impl fmt::Display for Finding {
 /// RLS); the attacks run on connections of the app role made from `app`.
 pub async fn run(admin: &Client, app: &Config, signer: &Signer, actors: Actors) -> Result<Vec<Finding>> {
     let tables = catalog::tenant_tables(admin).await?;
-    let connection = connect(app).await?;
+    let parents: Vec<&TenantTable> = tables.iter().filter(|t| !t.is_partition).collect();
+    let markers = Markers::of_b(admin, &parents, actors).await?;
+    // Each vector runs as the app role in a transaction of the admin's, read as
+    // superuser before it is rolled back.
+    let probe = Probe::new(admin, &markers, &parents, actors.tenant_b).await?;
     let mut findings = Vec::new();
     for table in &tables {
-        let attack = TableAttack::prepare(admin, &connection, app, signer, actors, table, &tables).await?;
+        let attack = TableAttack::prepare(admin, &probe, app, signer, actors, table, &tables).await?;
         if table.is_partition {
             attack.partition_direct(&mut findings).await;
         } else {
             attack.run_all(&mut findings).await?;
         }
     }
-    surface::attack(admin, &connection, signer, actors, &tables, &mut findings).await?;
+    surface::attack(&probe, signer, actors, &tables, &mut findings).await?;
+    shared::primitives(app, signer, actors, &mut findings).await?;
+    shared::policies(admin, &tables, &mut findings).await?;
+    shared::pooled_connection(admin, app, signer, actors, &mut findings).await?;
     Ok(findings)
 }
 
@@ -109,17 +121,22 @@ pub fn all_blocked(findings: &[Finding]) -> bool {
 
 struct TableAttack<'a> {
     admin: &'a Client,
-    app: &'a Client,
+    probe: &'a Probe<'a>,
     app_config: &'a Config,
     signer: &'a Signer,
     actors: Actors,
     table: &'a TenantTable,
     tables: &'a [TenantTable],
     columns: Vec<String>,
+    /// The insertable columns that have a default (quoted as `columns` are).
+    defaulted: Vec<String>,
     pk: Vec<(String, String)>,
     row_a: Option<Value>,
     row_b: Option<Value>,
     count_a: i64,
+    /// Leaks the ground truth showed (a marker of B in an answer, B's rows changed),
+    /// whatever the vector's own verdict.
+    ground: std::sync::Mutex<Vec<Finding>>,
 }
 
 type Outcome = Result<u64, tokio_postgres::Error>;
@@ -127,7 +144,7 @@ type Outcome = Result<u64, tokio_postgres::Error>;
 impl<'a> TableAttack<'a> {
     async fn prepare(
         admin: &'a Client,
-        app: &'a Client,
+        probe: &'a Probe<'a>,
         app_config: &'a Config,
         signer: &'a Signer,
         actors: Actors,
@@ -144,17 +161,19 @@ impl<'a> TableAttack<'a> {
             .get(0);
         Ok(TableAttack {
             admin,
-            app,
+            probe,
             app_config,
             signer,
             actors,
             table,
             tables,
             columns: catalog::insertable_columns(admin, &table.name).await?,
+            defaulted: catalog::defaulted_columns(admin, &table.name).await?,
             pk: catalog::primary_key(admin, &table.name).await?,
             row_a,
             row_b,
             count_a,
+            ground: Default::default(),
         })
     }
 
@@ -181,9 +200,10 @@ impl<'a> TableAttack<'a> {
             return Ok(());
         }
 
-        let n = self.count_in(a, owner, &format!("SELECT count(*) FROM {t} WHERE {col} = '{b}'")).await;
+        let n =
+            self.count_in("select_foreign", a, owner, &format!("SELECT count(*) FROM {t} WHERE {col} = '{b}'")).await;
         out.push(self.expect_zero("select_foreign", n));
-        let n = self.count_in(a, owner, &format!("SELECT count(*) FROM {t}")).await;
+        let n = self.count_in("select_all", a, owner, &format!("SELECT count(*) FROM {t}")).await;
         out.push(match n {
             Ok(0) => self.finding(
                 "select_all",
@@ -194,19 +214,29 @@ impl<'a> TableAttack<'a> {
             Ok(n) => self.finding("select_all", Verdict::Leak, format!("{n} rows, A has {}", self.count_a)),
             Err(e) => self.blocked_if_refused("select_all", &e),
         });
-        let r = self.exec_in(a, owner, &format!("UPDATE {t} SET {col} = {col} WHERE {col} = '{b}'"), &[]).await;
+        let r = self
+            .exec_in("update_foreign", a, owner, &format!("UPDATE {t} SET {col} = {col} WHERE {col} = '{b}'"), &[])
+            .await;
         out.push(self.expect_no_rows("update_foreign", r));
-        let r = self.exec_in(a, owner, &format!("DELETE FROM {t} WHERE {col} = '{b}'"), &[]).await;
+        let r = self.exec_in("delete_foreign", a, owner, &format!("DELETE FROM {t} WHERE {col} = '{b}'"), &[]).await;
         out.push(self.expect_no_rows("delete_foreign", r));
-        let r = self.count_in(a, owner, &format!("WITH changed AS (UPDATE {t} SET {col} = {col} RETURNING {col}) SELECT count(*) FROM changed WHERE {col} = '{b}'")).await;
+        let r = self.count_in("returning_foreign", a, owner, &format!("WITH changed AS (UPDATE {t} SET {col} = {col} RETURNING {col}) SELECT count(*) FROM changed WHERE {col} = '{b}'")).await;
         out.push(self.expect_zero("returning_foreign", r));
 
         let foreign_row = self.fresh_copy(self.row_b.as_ref().unwrap(), b);
-        let r = self.insert_in(a, owner, &foreign_row, "").await;
+        let r = self.insert_in("insert_foreign_tenant", a, owner, &foreign_row, "").await;
         out.push(self.expect_rls_refusal("insert_foreign_tenant", r, a, owner).await);
-        let r = self.insert_in(a, owner, &foreign_row, " ON CONFLICT DO NOTHING").await;
+        let r = self.insert_in("insert_on_conflict", a, owner, &foreign_row, " ON CONFLICT DO NOTHING").await;
         out.push(self.expect_rls_refusal("insert_on_conflict", r, a, owner).await);
-        let r = self.exec_in(a, owner, &format!("UPDATE {t} SET {col} = '{b}' WHERE {col} = '{a}'"), &[]).await;
+        let r = self
+            .exec_in(
+                "update_tenant_to_foreign",
+                a,
+                owner,
+                &format!("UPDATE {t} SET {col} = '{b}' WHERE {col} = '{a}'"),
+                &[],
+            )
+            .await;
         out.push(match r {
             Ok(0) => self.finding("update_tenant_to_foreign", Verdict::Inconclusive, "no row of A to move"),
             Ok(n) => self.finding("update_tenant_to_foreign", Verdict::Leak, format!("{n} rows moved to B")),
@@ -225,21 +255,45 @@ impl<'a> TableAttack<'a> {
         out.push(self.copy_out().await);
         out.push(self.copy_in().await);
 
-        let n = self.count_in_raw(None, &format!("SELECT count(*) FROM {t}")).await;
+        let n = self.count_in_raw("no_context", None, &format!("SELECT count(*) FROM {t}")).await;
         out.push(self.expect_zero("no_context", n));
-        let n =
-            self.count_in_raw(Some("BEGIN; SET LOCAL app.context = ''"), &format!("SELECT count(*) FROM {t}")).await;
+        let r = self
+            .exec_raw("no_context_update", "BEGIN", &format!("UPDATE {t} SET {col} = {col} WHERE {col} = '{b}'"))
+            .await;
+        out.push(self.expect_no_rows("no_context_update", r));
+        let r = self.exec_raw("no_context_delete", "BEGIN", &format!("DELETE FROM {t} WHERE {col} = '{b}'")).await;
+        out.push(self.expect_no_rows("no_context_delete", r));
+        let passed = values_of(&foreign_row);
+        let r = self
+            .run_as("no_context_insert", "BEGIN", &self.insert_sql(""), &[&foreign_row], &passed)
+            .await
+            .map(|(_, n)| n);
+        out.push(match r {
+            Ok(n) => {
+                self.finding("no_context_insert", Verdict::Leak, format!("{n} rows inserted for B without a context"))
+            }
+            Err(e) => self.blocked_if_refused("no_context_insert", &e),
+        });
+        out.push(self.insert_defaults().await);
+        let n = self
+            .count_in_raw(
+                "empty_context",
+                Some("BEGIN; SET LOCAL app.context = ''"),
+                &format!("SELECT count(*) FROM {t}"),
+            )
+            .await;
         out.push(self.expect_zero("empty_context", n));
 
         self.forged_contexts(out).await;
 
-        let r = self.exec_in(a, viewer, &format!("UPDATE {t} SET {col} = {col}"), &[]).await;
+        let r = self.exec_in("viewer_update", a, viewer, &format!("UPDATE {t} SET {col} = {col}"), &[]).await;
         out.push(self.expect_no_rows("viewer_update", r));
-        let r = self.exec_in(a, viewer, &format!("DELETE FROM {t}"), &[]).await;
+        let r = self.exec_in("viewer_delete", a, viewer, &format!("DELETE FROM {t}"), &[]).await;
         out.push(self.expect_no_rows("viewer_delete", r));
         let own_row = self.fresh_copy(self.row_a.as_ref().unwrap(), a);
-        let r = self.insert_in(a, viewer, &own_row, "").await;
+        let r = self.insert_in("viewer_insert", a, viewer, &own_row, "").await;
         out.push(self.expect_rls_refusal("viewer_insert", r, a, owner).await);
+        out.append(&mut self.ground.lock().expect("the attack runs on one task"));
         Ok(())
     }
 
@@ -275,8 +329,10 @@ impl<'a> TableAttack<'a> {
             ("expired_context", as_b(self.signer.key(), now - Duration::from_secs(1))),
         ];
         for (vector, begin) in attempts {
-            let seen = self.count_in_raw(Some(&begin), &format!("SELECT count(*) FROM {t} WHERE {col} = '{b}'")).await;
-            let changed = self.exec_raw(&begin, &format!("UPDATE {t} SET {col} = {col} WHERE {col} = '{b}'")).await;
+            let seen =
+                self.count_in_raw(vector, Some(&begin), &format!("SELECT count(*) FROM {t} WHERE {col} = '{b}'")).await;
+            let changed =
+                self.exec_raw(vector, &begin, &format!("UPDATE {t} SET {col} = {col} WHERE {col} = '{b}'")).await;
             out.push(match (seen, changed) {
                 (Ok(0), Ok(0)) => self.finding(vector, Verdict::Blocked, "B's rows: 0 seen, 0 updated"),
                 (Ok(n), Ok(m)) => self.finding(vector, Verdict::Leak, format!("B's rows: {n} seen, {m} updated")),
@@ -297,7 +353,7 @@ impl<'a> TableAttack<'a> {
             ("partition_insert", format!("INSERT INTO {t} ({col}) VALUES ('{}')", self.actors.tenant_b)),
         ];
         for (vector, sql) in statements {
-            let finding = match self.exec_in(a, owner, &sql, &[]).await {
+            let finding = match self.exec_in(vector, a, owner, &sql, &[]).await {
                 Err(e) if code(&e) == "42501" => self.finding(vector, Verdict::Blocked, describe(&e)),
                 Err(e) => {
                     self.finding(vector, Verdict::Inconclusive, format!("failed for another reason: {}", describe(&e)))
@@ -307,6 +363,48 @@ impl<'a> TableAttack<'a> {
                 }
             };
             out.push(finding);
+        }
+        out.append(&mut self.ground.lock().expect("the attack runs on one task"));
+    }
+
+    /// A's own row with only the columns that have no default: the defaults fill
+    /// the rest, and nothing they fill (a definer default reads past RLS) may carry
+    /// B's data. The ground truth judges the row it returns and any error.
+    async fn insert_defaults(&self) -> Finding {
+        let (a, owner) = (self.actors.tenant_a, Some(self.actors.owner_a));
+        let row = self.fresh_copy(self.row_a.as_ref().expect("checked by run_all"), a);
+        let given: Vec<&String> = self.columns.iter().filter(|c| !self.defaulted.contains(*c)).collect();
+        let mut kept = serde_json::Map::new();
+        for column in &given {
+            let name = column.trim_matches('"');
+            kept.insert(name.to_string(), row[name].clone());
+        }
+        let cols = given.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "INSERT INTO {t} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{t}, $1::jsonb)
+             RETURNING to_jsonb({t_alias})::text",
+            t = self.table.name,
+            t_alias = self.table.name.rsplit('.').next().unwrap_or(&self.table.name),
+        );
+        let kept = Value::Object(kept);
+        let passed = values_of(&kept);
+        let before = self.ground.lock().expect("the attack runs on one task").len();
+        let result = self.run_as("insert_defaults", &begin(self.signer, a, owner), &sql, &[&kept], &passed).await;
+        let mut ground = self.ground.lock().expect("the attack runs on one task");
+        if ground.len() > before {
+            return ground.remove(before);
+        }
+        match result {
+            Ok(_) => self.finding(
+                "insert_defaults",
+                Verdict::Blocked,
+                format!("{} columns filled by defaults, none with B's data", self.defaulted.len()),
+            ),
+            Err(e) => self.finding(
+                "insert_defaults",
+                Verdict::Blocked,
+                format!("refused ({}); its error carries none of B's data", describe(&e)),
+            ),
         }
     }
 
@@ -330,22 +428,27 @@ impl<'a> TableAttack<'a> {
         )
     }
 
-    async fn insert_in(&self, tenant: Uuid, user: Option<Uuid>, row: &Value, suffix: &str) -> Outcome {
-        self.exec_in(tenant, user, &self.insert_sql(suffix), &[row]).await
+    async fn insert_in(&self, vector: &str, tenant: Uuid, user: Option<Uuid>, row: &Value, suffix: &str) -> Outcome {
+        let passed = values_of(row);
+        self.run_as(vector, &begin(self.signer, tenant, user), &self.insert_sql(suffix), &[row], &passed)
+            .await
+            .map(|r| r.1)
     }
 
     /// An insert whose `returning` clause gives one JSON value; rolled back.
     async fn insert_returning(
         &self,
+        vector: &str,
         tenant: Uuid,
         user: Option<Uuid>,
         row: &Value,
         returning: &str,
     ) -> Result<Value, tokio_postgres::Error> {
-        self.app.batch_execute(&begin(self.signer, tenant, user)).await?;
-        let result = self.app.query_one(&self.insert_sql(returning), &[row]).await.map(|r| r.get(0));
-        self.app.batch_execute("ROLLBACK").await?;
-        result
+        let passed = values_of(row);
+        let (rows, _) = self
+            .run_as(vector, &begin(self.signer, tenant, user), &self.insert_sql(returning), &[row], &passed)
+            .await?;
+        Ok(rows.first().map(|r| r.get(0)).unwrap_or(Value::Null))
     }
 
     /// An insert must be refused by RLS (or privileges); the control (the same
@@ -356,7 +459,7 @@ impl<'a> TableAttack<'a> {
             Ok(n) => self.finding(vector, Verdict::Leak, format!("{n} rows inserted")),
             Err(e) if is_refusal(&e) => {
                 let control_row = self.fresh_copy(self.row_a.as_ref().unwrap(), a);
-                match self.insert_in(a, owner, &control_row, "").await {
+                match self.insert_in(vector, a, owner, &control_row, "").await {
                     Err(c) if is_rls(&c) => {
                         self.finding(vector, Verdict::Inconclusive, format!("control refused too: {}", describe(&c)))
                     }
@@ -401,8 +504,8 @@ impl<'a> TableAttack<'a> {
         // read back from the insert: the verdict is on what was stored.
         let stored = fk.columns.iter().map(|c| format!("{}, {}", quote_literal(c), quote(c))).collect::<Vec<_>>();
         let returning = format!(" RETURNING jsonb_build_object({})", stored.join(", "));
-        let r_b = self.insert_returning(a, owner, &Value::Object(to_b.clone()), &returning).await;
-        let r_none = self.insert_in(a, owner, &Value::Object(to_nothing), "").await;
+        let r_b = self.insert_returning(&vector, a, owner, &Value::Object(to_b.clone()), &returning).await;
+        let r_none = self.insert_in(&vector, a, owner, &Value::Object(to_nothing), "").await;
         let points_at_b = |row: &Value| fk.columns.iter().all(|c| row[c] == to_b[c]);
         Ok(match (r_b, r_none) {
             (Ok(row), _) if points_at_b(&row) => {
@@ -429,19 +532,23 @@ impl<'a> TableAttack<'a> {
     }
 
     async fn copy_out(&self) -> Finding {
-        let (a, b) = (self.actors.tenant_a, self.actors.tenant_b);
+        let a = self.actors.tenant_a;
+        let client = self.probe.client;
         let result: Result<String, tokio_postgres::Error> = async {
-            self.app.batch_execute(&begin(self.signer, a, Some(self.actors.owner_a))).await?;
-            let stream = self.app.copy_out(&format!("COPY {} TO STDOUT", self.table.name)).await?;
+            client.batch_execute(&begin(self.signer, a, Some(self.actors.owner_a))).await?;
+            client.batch_execute(&format!("SET LOCAL ROLE {APP_ROLE}")).await?;
+            let stream = client.copy_out(&format!("COPY {} TO STDOUT", self.table.name)).await?;
             let chunks: Vec<bytes::Bytes> = stream.try_collect().await?;
             Ok(chunks.iter().map(|c| String::from_utf8_lossy(c)).collect())
         }
         .await;
-        let _ = self.app.batch_execute("ROLLBACK").await;
+        let _ = client.batch_execute("ROLLBACK").await;
         match result {
-            Ok(data) if data.contains(&b.to_string()) => {
-                self.finding("copy_out", Verdict::Leak, "B's tenant id in the output")
-            }
+            Ok(data) if self.probe.markers.find(&data, &[]).is_some() => self.finding(
+                "copy_out",
+                Verdict::Leak,
+                format!("B's value {:?} in the output", self.probe.markers.find(&data, &[]).unwrap()),
+            ),
             Ok(data) => {
                 self.finding("copy_out", Verdict::Blocked, format!("{} lines, none of B's", data.lines().count()))
             }
@@ -498,33 +605,78 @@ impl<'a> TableAttack<'a> {
 
     async fn exec_in(
         &self,
+        vector: &str,
         tenant: Uuid,
         user: Option<Uuid>,
         sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+        params: &[&(dyn ToSql + Sync)],
     ) -> Outcome {
-        self.app.batch_execute(&begin(self.signer, tenant, user)).await?;
-        let result = self.app.execute(sql, params).await;
-        self.app.batch_execute("ROLLBACK").await?;
-        result
+        self.run_as(vector, &begin(self.signer, tenant, user), sql, params, &self.named_in_sql()).await.map(|r| r.1)
     }
 
-    async fn exec_raw(&self, begin: &str, sql: &str) -> Outcome {
-        self.app.batch_execute(begin).await?;
-        let result = self.app.execute(sql, &[]).await;
-        self.app.batch_execute("ROLLBACK").await?;
-        result
+    async fn exec_raw(&self, vector: &str, begin: &str, sql: &str) -> Outcome {
+        self.run_as(vector, begin, sql, &[], &self.named_in_sql()).await.map(|r| r.1)
     }
 
-    async fn count_in(&self, tenant: Uuid, user: Option<Uuid>, sql: &str) -> Result<i64, tokio_postgres::Error> {
-        self.count_in_raw(Some(&begin(self.signer, tenant, user)), sql).await
+    async fn count_in(
+        &self,
+        vector: &str,
+        tenant: Uuid,
+        user: Option<Uuid>,
+        sql: &str,
+    ) -> Result<i64, tokio_postgres::Error> {
+        self.count_in_raw(vector, Some(&begin(self.signer, tenant, user)), sql).await
     }
 
-    async fn count_in_raw(&self, begin: Option<&str>, sql: &str) -> Result<i64, tokio_postgres::Error> {
-        self.app.batch_execute(begin.unwrap_or("BEGIN")).await?;
-        let result = self.app.query_one(sql, &[]).await.map(|r| r.get::<_, i64>(0));
-        self.app.batch_execute("ROLLBACK").await?;
-        result
+    async fn count_in_raw(&self, vector: &str, begin: Option<&str>, sql: &str) -> Result<i64, tokio_postgres::Error> {
+        let (rows, _) = self.run_as(vector, begin.unwrap_or("BEGIN"), sql, &[], &self.named_in_sql()).await?;
+        Ok(rows.first().map(|r| r.get::<_, i64>(0)).unwrap_or(0))
+    }
+
+    /// What the vectors write into their SQL text themselves: B's tenant id.
+    fn named_in_sql(&self) -> Vec<String> {
+        vec![self.actors.tenant_b.to_string()]
+    }
+
+    /// `sql` as the app role after `begin`, rolled back. What the ground truth
+    /// shows is recorded as a leak of `vector` whatever the statement answered: a
+    /// value of B's in its rows or its error text (other than those `passed` in),
+    /// or B's rows changed.
+    async fn run_as(
+        &self,
+        vector: &str,
+        begin: &str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        passed: &[String],
+    ) -> Result<(Vec<Row>, u64), tokio_postgres::Error> {
+        let outcome = self.probe.run(begin, sql, params, passed).await?;
+        let mut ground = self.ground.lock().expect("the attack runs on one task");
+        if let Some(marker) = &outcome.leaked {
+            ground.push(self.finding(vector, Verdict::Leak, format!("B's value {marker:?} in what the app got back")));
+        }
+        if outcome.changed_b {
+            ground.push(self.finding(
+                vector,
+                Verdict::Leak,
+                "B's rows changed (read as superuser before the rollback)",
+            ));
+        }
+        outcome.result
+    }
+}
+
+/// Every value of a JSON row, as text: what an insert passes in itself.
+fn values_of(row: &Value) -> Vec<String> {
+    match row {
+        Value::Object(fields) => fields
+            .values()
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -29,7 +29,7 @@ pub fn render(findings: &[Finding]) -> String {
         findings.iter().partition(|f| SURFACE_VECTORS.contains(&f.vector.as_str()));
     let mut out = String::from("ok = blocked, LEAK, ?? = inconclusive, blank = not applicable\n");
     out.push_str(&matrix("tenant tables", &tables));
-    out.push_str(&matrix("views and functions the app role may use", &surface));
+    out.push_str(&matrix("views, functions, shared primitives and the pooled connection", &surface));
     let failures: Vec<&Finding> = findings.iter().filter(|f| f.verdict != Verdict::Blocked).collect();
     if !failures.is_empty() {
         out.push_str("\nnot blocked:\n");
@@ -40,7 +40,7 @@ pub fn render(findings: &[Finding]) -> String {
     out
 }
 
-const SURFACE_VECTORS: &[&str] = &["view_select", "function_call"];
+const SURFACE_VECTORS: &[&str] = &["view_select", "function_call", "shared_primitive", "carried_state"];
 
 fn matrix(title: &str, findings: &[&Finding]) -> String {
     let mut objects: Vec<&str> = Vec::new();

@@ -1,79 +1,41 @@
 //! The rest of the app role's surface: every view it can read and every function
-//! it can execute, found in the catalog. Acting as A, nothing that comes back may
-//! carry B's data, and no call may change B's rows.
+//! it can execute, found in the catalog. Acting as A, nothing that comes back,
+//! rows or error text, may carry B's data, and no call may change B's rows.
 //!
-//! "B's data" is recognized by markers: the uuids found in B's rows of every
-//! tenant table and in none of A's (ids, keys, references). Functions are called
-//! with probes aimed at B: each uuid argument gets B's tenant id, B's owner, or
-//! the id of one of B's rows in each tenant table; each text argument B's slug;
-//! anything else NULL. Calls run as the app role (SET LOCAL ROLE on the admin
-//! connection) so that, before rolling back, the admin can see whether B's rows
-//! changed. A marker that was itself passed as an argument does not count.
-
-use std::collections::HashSet;
+//! "B's data" is recognized by markers (`ground::Markers`: every value of B's rows that
+//! none of A's has). Functions are called with B's real values: each uuid
+//! argument gets B's tenant id, B's owner, or the id of one of B's rows in each
+//! tenant table; each text argument B's slug, its owner's email, its domain and
+//! its API keys' prefixes; each bytea argument the hash of a session of B's
+//! owner; anything else NULL. Calls run through the [`Probe`]: as the app role,
+//! judged as superuser before the rollback. A value passed in does not count.
 
 use anyhow::Result;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
+use super::ground::Probe;
 use super::{begin, describe, is_refusal, quote, Actors, Finding, Verdict};
 use crate::db::{Signer, APP_ROLE};
 use crate::isolation::catalog::TenantTable;
 
 pub(super) async fn attack(
-    admin: &Client,
-    app: &Client,
+    probe: &Probe<'_>,
     signer: &Signer,
     actors: Actors,
     tables: &[TenantTable],
     out: &mut Vec<Finding>,
 ) -> Result<()> {
+    let admin = probe.client;
     let parents: Vec<&TenantTable> = tables.iter().filter(|t| !t.is_partition).collect();
-    let markers = markers_of_b(admin, &parents, actors).await?;
     for view in readable_views(admin).await? {
-        out.push(select_view(app, signer, actors, &view, &markers).await);
+        out.push(select_view(probe, signer, actors, &view).await?);
     }
-    let fingerprint = FingerprintOfB::new(&parents, actors.tenant_b);
-    let calls = Calls {
-        admin,
-        signer,
-        actors,
-        probes: Probes::aimed_at_b(admin, &parents, actors).await?,
-        before: fingerprint.take(admin).await?,
-        fingerprint,
-        markers,
-    };
+    let calls = Calls { probe, signer, actors, probes: Probes::aimed_at_b(admin, &parents, actors).await? };
     for function in executable_functions(admin).await? {
         out.push(calls.call(&function).await?);
     }
     Ok(())
-}
-
-/// Uuids in B's rows that appear in none of A's.
-async fn markers_of_b(admin: &Client, tables: &[&TenantTable], actors: Actors) -> Result<HashSet<String>> {
-    let uuids_of = |tenant: Uuid| async move {
-        let mut found = HashSet::new();
-        for table in tables {
-            let sql = format!(
-                "SELECT DISTINCT e.value FROM {} t, jsonb_each_text(to_jsonb(t)) AS e
-                 WHERE t.{} = $1 AND e.value ~ '^[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}$'",
-                table.name,
-                quote(&table.tenant_column)
-            );
-            for row in admin.query(&sql, &[&tenant]).await? {
-                found.insert(row.get::<_, String>(0));
-            }
-        }
-        anyhow::Ok(found)
-    };
-    let of_a = uuids_of(actors.tenant_a).await?;
-    let mut of_b = uuids_of(actors.tenant_b).await?;
-    of_b.insert(actors.tenant_b.to_string());
-    Ok(of_b.difference(&of_a).cloned().collect())
-}
-
-fn leaked<'m>(output: &str, markers: &'m HashSet<String>, passed: &[String]) -> Option<&'m String> {
-    markers.iter().find(|m| output.contains(m.as_str()) && !passed.contains(m))
 }
 
 async fn readable_views(admin: &Client) -> Result<Vec<String>> {
@@ -90,32 +52,30 @@ async fn readable_views(admin: &Client) -> Result<Vec<String>> {
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
-async fn select_view(app: &Client, signer: &Signer, actors: Actors, view: &str, markers: &HashSet<String>) -> Finding {
+async fn select_view(probe: &Probe<'_>, signer: &Signer, actors: Actors, view: &str) -> Result<Finding> {
     let finding =
         |verdict, detail: String| Finding { table: view.to_string(), vector: "view_select".into(), verdict, detail };
-    let result = async {
-        app.batch_execute(&begin(signer, actors.tenant_a, Some(actors.owner_a))).await?;
-        app.query(&format!("SELECT to_jsonb(v)::text FROM {view} v"), &[]).await
-    }
-    .await;
-    let _ = app.batch_execute("ROLLBACK").await;
-    match result {
-        Ok(rows) => {
-            let text: String = rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>().join("\n");
-            match leaked(&text, markers, &[]) {
-                Some(marker) => finding(Verdict::Leak, format!("B's {marker} in the view")),
-                None => finding(Verdict::Blocked, format!("{} rows, none of B's", rows.len())),
-            }
-        }
-        Err(e) if is_refusal(&e) => finding(Verdict::Blocked, describe(&e)),
-        Err(e) => finding(Verdict::Inconclusive, format!("failed for another reason: {}", describe(&e))),
-    }
+    let outcome = probe
+        .run(
+            &begin(signer, actors.tenant_a, Some(actors.owner_a)),
+            &format!("SELECT to_jsonb(v)::text FROM {view} v"),
+            &[],
+            &[],
+        )
+        .await?;
+    Ok(match (outcome.result, outcome.leaked) {
+        (_, Some(marker)) => finding(Verdict::Leak, format!("B's value {marker:?} in the view")),
+        (Ok((rows, _)), None) => finding(Verdict::Blocked, format!("{} rows, none of B's", rows.len())),
+        (Err(e), None) if is_refusal(&e) => finding(Verdict::Blocked, describe(&e)),
+        (Err(e), None) => finding(Verdict::Inconclusive, format!("failed for another reason: {}", describe(&e))),
+    })
 }
 
 /// Values to call functions with, aimed at B.
 struct Probes {
     uuids: Vec<Uuid>,
-    text: String,
+    texts: Vec<String>,
+    bytes: Vec<Vec<u8>>,
 }
 
 impl Probes {
@@ -138,8 +98,32 @@ impl Probes {
                 uuids.extend(row.get::<_, Option<Uuid>>(0).filter(|id| !uuids.contains(id)));
             }
         }
-        let text: String = admin.query_one("SELECT slug::text FROM tenancy.tenants WHERE id = $1", &[&b]).await?.get(0);
-        Ok(Probes { uuids, text })
+        let texts: Vec<String> = admin
+            .query(
+                "SELECT DISTINCT v FROM (
+                     SELECT slug::text FROM tenancy.tenants WHERE id = $1
+                     UNION ALL SELECT domain::text FROM tenancy.tenants WHERE id = $1
+                     UNION ALL SELECT u.email::text FROM tenancy.memberships m JOIN tenancy.users u ON u.id = m.user_id
+                               WHERE m.tenant_id = $1
+                     UNION ALL SELECT prefix FROM tenancy.api_keys WHERE tenant_id = $1) AS b (v)
+                 WHERE v IS NOT NULL ORDER BY v",
+                &[&b],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let bytes: Vec<Vec<u8>> = admin
+            .query(
+                "SELECT s.token_hash FROM tenancy.sessions s JOIN tenancy.memberships m ON m.user_id = s.user_id
+                 WHERE m.tenant_id = $1 ORDER BY s.started_at DESC LIMIT 1",
+                &[&b],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        Ok(Probes { uuids, texts, bytes })
     }
 }
 
@@ -189,8 +173,8 @@ async fn executable_functions(admin: &Client) -> Result<Vec<Function>> {
 }
 
 impl Function {
-    /// The statement calling it with `probe` for uuids, or why none can be built.
-    fn statement(&self, uuid: Uuid, text: &str) -> Result<(String, Vec<String>), String> {
+    /// The statement calling it with `uuid`, `text` and `bytes` for those types, or why none can be built.
+    fn statement(&self, uuid: Uuid, text: &str, bytes: Option<&[u8]>) -> Result<(String, Vec<String>), String> {
         let mut passed = Vec::new();
         let mut args = Vec::new();
         for (i, (ty, category)) in self.args.iter().enumerate() {
@@ -204,6 +188,10 @@ impl Function {
                     passed.push(text.to_string());
                     format!("'{}'::{ty}", text.replace('\'', "''"))
                 }
+                ("bytea", _) => match bytes {
+                    Some(bytes) => format!("'\\x{}'::bytea", hex::encode(bytes)),
+                    None => "NULL::bytea".to_string(),
+                },
                 _ => format!("NULL::{ty}"),
             };
             let is_variadic = self.variadic && i + 1 == self.args.len();
@@ -218,21 +206,17 @@ impl Function {
         Ok((sql, passed))
     }
 
-    fn takes_uuid(&self) -> bool {
-        self.args.iter().any(|(ty, _)| ty == "uuid")
+    fn takes(&self, category: &str) -> bool {
+        self.args.iter().any(|(ty, c)| ty == category || c == category)
     }
 }
 
-/// Calls functions as A's owner with probes aimed at B, watching B's rows.
+/// Calls functions as A's owner with probes aimed at B, through the probe.
 struct Calls<'a> {
-    admin: &'a Client,
+    probe: &'a Probe<'a>,
     signer: &'a Signer,
     actors: Actors,
     probes: Probes,
-    markers: HashSet<String>,
-    fingerprint: FingerprintOfB,
-    /// B's rows before any call.
-    before: Vec<String>,
 }
 
 impl Calls<'_> {
@@ -243,79 +227,32 @@ impl Calls<'_> {
             verdict,
             detail,
         };
-        let uuids: &[Uuid] = if function.takes_uuid() { &self.probes.uuids } else { &self.probes.uuids[..1] };
+        let probes = &self.probes;
+        let uuids: &[Uuid] = if function.takes("uuid") { &probes.uuids } else { &probes.uuids[..1] };
+        let texts: &[String] = if function.takes("S") { &probes.texts } else { &probes.texts[..1] };
+        let bytes = probes.bytes.first().map(Vec::as_slice);
+        let begin = begin(self.signer, self.actors.tenant_a, Some(self.actors.owner_a));
         let (mut calls, mut refused) = (0, 0);
         for uuid in uuids {
-            let (sql, passed) = match function.statement(*uuid, &self.probes.text) {
-                Ok(built) => built,
-                Err(why) => return Ok(finding(Verdict::Inconclusive, why)),
-            };
-            calls += 1;
-            let begin_as_app = format!(
-                "{}; SET LOCAL ROLE {APP_ROLE}",
-                begin(self.signer, self.actors.tenant_a, Some(self.actors.owner_a))
-            );
-            self.admin.batch_execute(&begin_as_app).await?;
-            let leak = match self.admin.query(&sql, &[]).await {
-                Err(_) => {
-                    refused += 1;
-                    None
+            for text in texts {
+                let (sql, passed) = match function.statement(*uuid, text, bytes) {
+                    Ok(built) => built,
+                    Err(why) => return Ok(finding(Verdict::Inconclusive, why)),
+                };
+                calls += 1;
+                let outcome = self.probe.run(&begin, &sql, &[], &passed).await?;
+                if let Some(marker) = outcome.leaked {
+                    return Ok(finding(Verdict::Leak, format!("{sql}: B's value {marker:?} in its answer or error")));
                 }
-                Ok(rows) => self.leak_in(&sql, &rows, &passed).await?,
-            };
-            self.admin.batch_execute("ROLLBACK").await?;
-            if let Some(leak) = leak {
-                return Ok(finding(Verdict::Leak, leak));
+                if outcome.changed_b {
+                    return Ok(finding(Verdict::Leak, format!("{sql}: changed B's rows")));
+                }
+                refused += usize::from(outcome.result.is_err());
             }
         }
         Ok(finding(
             Verdict::Blocked,
-            format!("{calls} calls aimed at B: none returned or changed B's data ({refused} refused)"),
+            format!("{calls} calls with B's values: none returned or changed B's data ({refused} refused)"),
         ))
-    }
-
-    /// B's data in what the call returned, or B's rows changed by it (seen by the
-    /// admin inside the same, not yet rolled back, transaction).
-    async fn leak_in(&self, sql: &str, rows: &[tokio_postgres::Row], passed: &[String]) -> Result<Option<String>> {
-        let text: String =
-            rows.iter().filter_map(|r| r.try_get::<_, Option<String>>(0).ok().flatten()).collect::<Vec<_>>().join("\n");
-        if let Some(marker) = leaked(&text, &self.markers, passed) {
-            return Ok(Some(format!("{sql}: returned B's {marker}")));
-        }
-        self.admin.batch_execute("RESET ROLE").await?;
-        let wrote: bool =
-            self.admin.query_one("SELECT pg_current_xact_id_if_assigned() IS NOT NULL", &[]).await?.get(0);
-        Ok((wrote && self.fingerprint.take(self.admin).await? != self.before)
-            .then(|| format!("{sql}: changed B's rows")))
-    }
-}
-
-/// A digest of B's rows in every tenant table, read by the admin (past RLS).
-struct FingerprintOfB {
-    sql: String,
-    tenant_b: Uuid,
-}
-
-impl FingerprintOfB {
-    fn new(tables: &[&TenantTable], tenant_b: Uuid) -> Self {
-        let parts: Vec<String> = tables
-            .iter()
-            .map(|t| {
-                format!(
-                    "SELECT '{literal}' AS tbl, md5(coalesce(string_agg(to_jsonb(r)::text, ',' ORDER BY to_jsonb(r)::text), '')) FROM {name} r WHERE r.{col} = $1",
-                    name = t.name,
-                    literal = t.name.replace('\'', "''"),
-                    col = quote(&t.tenant_column)
-                )
-            })
-            .collect();
-        FingerprintOfB {
-            sql: format!("SELECT md5 FROM ({}) AS each_table ORDER BY tbl", parts.join(" UNION ALL ")),
-            tenant_b,
-        }
-    }
-
-    async fn take(&self, admin: &Client) -> Result<Vec<String>> {
-        Ok(admin.query(&self.sql, &[&self.tenant_b]).await?.iter().map(|r| r.get(0)).collect())
     }
 }
