@@ -24,9 +24,13 @@ impl Server {
     }
 
     pub async fn start_with(db: TestDb, pool: tenantbase::db::Db) -> Server {
+        let accounts = db.account_pool();
+        Server::start_with_pools(db, pool, accounts).await
+    }
+
+    pub async fn start_with_pools(db: TestDb, pool: tenantbase::db::Db, accounts: tenantbase::db::AccountDb) -> Server {
         let seeded = db.seeded().await;
-        let state =
-            AppState::new(pool, db.account_pool(), Some(tenantbase::secrets::Sealer::throwaway())).await.unwrap();
+        let state = AppState::new(pool, accounts, Some(tenantbase::secrets::Sealer::throwaway())).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(api::serve(listener, state));

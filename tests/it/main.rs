@@ -10,6 +10,7 @@ mod cluster_cli;
 mod common;
 mod context;
 mod indexes;
+mod injection;
 mod isolation;
 mod migrations;
 mod pool;
