@@ -105,7 +105,10 @@ async fn ensure_database(target: &Target) -> Result<()> {
 ///   requests;
 /// - advisory locks: keys are shared by every session, so one tenant could hold
 ///   the key another's work waits on (tenantbase's own definer code keeps them);
-/// - large objects: one namespace and one owner for every tenant.
+/// - large objects: one namespace and one owner for every tenant;
+/// - whole-table counters and sizes (live and dead rows, scans, inserts since
+///   vacuum, bytes): they count every tenant's rows. What cannot be withheld
+///   (`pg_class.reltuples`, the planner's estimates) is in docs/threat-model.md.
 const SHARED_BACKEND_SQL: &str = "
     REVOKE EXECUTE ON FUNCTION pg_catalog.pg_stat_get_activity(integer),
                                pg_catalog.pg_stat_get_backend_activity(integer) FROM PUBLIC;
@@ -119,10 +122,12 @@ const SHARED_BACKEND_SQL: &str = "
             SELECT p.oid::regprocedure FROM pg_proc p
             WHERE p.pronamespace = 'pg_catalog'::regnamespace
               AND (p.proname ~ '^pg_(try_)?advisory_' OR p.proname IN ('pg_cancel_backend', 'pg_terminate_backend')
-                   OR p.proname ~ '^lo_' OR p.proname IN ('loread', 'lowrite'))
+                   OR p.proname ~ '^lo_' OR p.proname IN ('loread', 'lowrite')
+                   OR p.proname ~ '^pg_stat_get_(xact_)?(live_tuples|dead_tuples|tuples_|numscans|blocks_|ins_since_vacuum|mod_since_analyze)'
+                   OR p.proname ~ '^pg_(relation|table|indexes|total_relation)_size$')
         LOOP
             EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', fn);
-            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO tenantbase_owner, tenantbase_platform, tenantbase_audit', fn);
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO tenantbase_owner, tenantbase_platform, tenantbase_audit, pg_read_all_stats', fn);
         END LOOP;
     END
     $$;";

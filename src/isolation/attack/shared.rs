@@ -22,6 +22,8 @@ const SHARED_PRIMITIVES: &[(&str, &str)] = &[
     ("temporary_table", "CREATE TEMPORARY TABLE tenantbase_attack_probe (x int)"),
     ("create_in_public", "CREATE TABLE public.tenantbase_attack_probe (x int)"),
     ("other_sessions_sql", "SELECT count(query) FROM pg_stat_activity"),
+    ("table_row_counters", "SELECT n_live_tup FROM pg_stat_user_tables"),
+    ("table_sizes", "SELECT pg_total_relation_size('tenancy.memberships')"),
     ("set_role", "SET ROLE tenantbase_platform"),
     ("set_role_setting", "SELECT set_config('role', 'tenantbase_platform', true)"),
 ];
