@@ -3,11 +3,12 @@
 //! is one SQL query over the catalog (never a hand-kept list of tables), so a
 //! table, view or function added by any module is checked the day it lands.
 //!
-//! The roles it guards are the ones that must stay under RLS: `tenantbase_app`
-//! and `tenantbase_readonly`. Documented exceptions are comments on the object:
-//! an index or constraint commented `tenantbase:<why>` (e.g. one covering a
-//! foreign key to a global table), a SECURITY DEFINER function commented
-//! `tenantbase:platform <why>` (platform work that is not tenant-scoped by design).
+//! The roles it guards are the login roles of [`ROLES`], which must stay under
+//! RLS: `tenantbase_app`, `tenantbase_account` and `tenantbase_readonly`.
+//! Documented exceptions are comments on the object: an index or constraint
+//! commented `tenantbase:<why>` (e.g. one covering a foreign key to a global
+//! table), a SECURITY DEFINER function commented `tenantbase:platform <why>`
+//! (platform work that is not tenant-scoped by design).
 
 use std::fmt;
 
@@ -38,13 +39,41 @@ impl fmt::Display for Finding {
     }
 }
 
+/// A role of src/db/roles.sql and the attributes its job hinges on.
+#[derive(Clone, Copy, Debug)]
+pub struct Role {
+    pub name: &'static str,
+    /// The login roles are the guarded ones: whoever holds their connections stays under RLS.
+    pub login: bool,
+    pub bypass_rls: bool,
+    /// Its job reads or writes tenant tables (the account role's goes through definer functions only).
+    pub tenant_sql: bool,
+}
+
+/// The roles tenantbase expects in the cluster.
+pub const ROLES: &[Role] = &[
+    Role { name: "tenantbase_owner", login: false, bypass_rls: false, tenant_sql: false },
+    Role { name: "tenantbase_platform", login: false, bypass_rls: true, tenant_sql: false },
+    Role { name: "tenantbase_audit", login: false, bypass_rls: true, tenant_sql: false },
+    Role { name: "tenantbase_app", login: true, bypass_rls: false, tenant_sql: true },
+    Role { name: "tenantbase_account", login: true, bypass_rls: false, tenant_sql: false },
+    Role { name: "tenantbase_readonly", login: true, bypass_rls: false, tenant_sql: true },
+];
+
 /// The sets every rule reads. The rules run with `search_path = pg_catalog`, so
 /// `pg_get_expr` and `::regclass` print every user object schema-qualified.
-fn catalog_sql() -> String {
+fn catalog_sql(roles: &[Role]) -> String {
+    let expected = roles
+        .iter()
+        .map(|r| format!("('{}', {}, {}, {})", r.name.replace('\'', "''"), r.login, r.bypass_rls, r.tenant_sql))
+        .collect::<Vec<_>>()
+        .join(", ");
     format!(
-        "WITH tenant_tables AS ({TENANT_TABLES_SQL}),
+        "WITH expected_roles (rolname, login, bypass_rls, tenant_sql) AS (VALUES {expected}),
+         tenant_tables AS ({TENANT_TABLES_SQL}),
          guarded_roles AS (
-             SELECT oid, rolname::text AS rolname FROM pg_roles WHERE rolname IN ('tenantbase_app', 'tenantbase_readonly')
+             SELECT r.oid, r.rolname::text AS rolname, e.tenant_sql
+             FROM expected_roles e JOIN pg_roles r ON r.rolname = e.rolname WHERE e.login
          ),
          user_relations AS (
              SELECT c.oid, c.oid::regclass::text AS name, c.relkind, c.relispartition, c.relrowsecurity, c.reloptions
@@ -276,6 +305,21 @@ pub const RULES: &[Rule] = &[
               GROUP BY p.polrelid, p.polname, h.qualified",
     },
     Rule {
+        name: "role_not_as_designed",
+        summary: "a tenantbase role that is missing, or whose LOGIN or BYPASSRLS does not fit its job",
+        sql: "SELECT e.rolname,
+                     CASE WHEN r.oid IS NULL THEN 'does not exist: its grants and the rules that guard it have nothing to apply to'
+                          ELSE format('is %s %s, but its job needs %s %s',
+                                      CASE WHEN r.rolcanlogin THEN 'LOGIN' ELSE 'NOLOGIN' END, CASE WHEN r.rolbypassrls THEN 'BYPASSRLS' ELSE 'NOBYPASSRLS' END,
+                                      CASE WHEN e.login THEN 'LOGIN' ELSE 'NOLOGIN' END, CASE WHEN e.bypass_rls THEN 'BYPASSRLS' ELSE 'NOBYPASSRLS' END) END,
+                     CASE WHEN r.oid IS NULL THEN 'tenantbase migrate (it creates the roles of src/db/roles.sql)'
+                          ELSE format('ALTER ROLE %I %s %s; (tenantbase migrate sets the attributes of src/db/roles.sql)', e.rolname,
+                                      CASE WHEN e.login THEN 'LOGIN' ELSE 'NOLOGIN' END, CASE WHEN e.bypass_rls THEN 'BYPASSRLS' ELSE 'NOBYPASSRLS' END) END
+              FROM expected_roles e LEFT JOIN pg_roles r ON r.rolname = e.rolname
+              -- A guarded (login) role with BYPASSRLS is role_bypasses_rls's finding.
+              WHERE r.oid IS NULL OR r.rolcanlogin <> e.login OR (r.rolbypassrls <> e.bypass_rls AND NOT (r.rolbypassrls AND e.login))",
+    },
+    Rule {
         name: "role_superuser",
         summary: "a guarded role that is a superuser",
         sql: "SELECT rolname, 'is a superuser: row-level security never applies to it', format('ALTER ROLE %I NOSUPERUSER;', rolname)
@@ -347,6 +391,18 @@ pub const RULES: &[Rule] = &[
               WHERE r.relispartition AND x.privileges IS NOT NULL",
     },
     Rule {
+        name: "role_reaches_tenant_table",
+        summary: "a privilege on a tenant table held by a guarded role whose job runs no tenant SQL (the account role)",
+        sql: "SELECT t.name, format('%s holds %s on it, but its job runs no tenant SQL: it works through definer functions only', g.rolname, x.privileges),
+                     format('REVOKE ALL ON %s FROM %I;', t.name, g.rolname)
+              FROM tenant_tables t CROSS JOIN guarded_roles g
+              CROSS JOIN LATERAL (SELECT string_agg(p, ', ') AS privileges
+                                  FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p
+                                  WHERE CASE WHEN p IN ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES') THEN has_any_column_privilege(g.oid, t.oid, p)
+                                             ELSE has_table_privilege(g.oid, t.oid, p) END) AS x
+              WHERE NOT g.tenant_sql AND NOT t.is_partition AND x.privileges IS NOT NULL",
+    },
+    Rule {
         name: "writable_without_rls",
         summary: "a table without row-level security that a guarded role can write",
         sql: "SELECT r.name, format('%s can write it and it has no row-level security: nothing ties its rows to a tenant', string_agg(g.rolname, ', ')),
@@ -381,8 +437,14 @@ pub const RULES: &[Rule] = &[
 
 /// Runs every rule in one read-only transaction; findings sorted by object, then rule.
 pub async fn run(client: &Client) -> Result<Vec<Finding>> {
+    run_expecting(client, ROLES).await
+}
+
+/// [`run`] against another list of expected roles: roles are cluster-wide, so a
+/// test proves `role_not_as_designed` by expecting what the cluster lacks.
+pub async fn run_expecting(client: &Client, roles: &[Role]) -> Result<Vec<Finding>> {
     client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog").await?;
-    let catalog = catalog_sql();
+    let catalog = catalog_sql(roles);
     let mut findings = Vec::new();
     for rule in RULES {
         let rows = client

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use futures_util::future::join_all;
 use tenantbase::db::url_of;
-use tenantbase::isolation::check::{self, Finding};
+use tenantbase::isolation::check::{self, Finding, Role};
 
 use crate::common::TestDb;
 
@@ -152,6 +152,12 @@ const PLANTS: &[Plant] = &[
         rule: "definer_without_tenant_check",
     },
     Plant {
+        defect: "an account role that may read a tenant table",
+        sql: "GRANT SELECT ON scratch.notes TO tenantbase_account",
+        object: "scratch.notes",
+        rule: "role_reaches_tenant_table",
+    },
+    Plant {
         defect: "an app role that owns a table",
         sql: "CREATE TABLE scratch.owned (id int); ALTER TABLE scratch.owned OWNER TO tenantbase_app",
         object: "table scratch.owned",
@@ -234,6 +240,54 @@ async fn every_planted_defect_is_reported_by_its_rule() {
             plant.defect
         );
     }
+}
+
+/// Roles are cluster-wide and the tests share one cluster: dropping or altering a
+/// tenantbase role would break the tests running beside this one. So the rule is
+/// proved the other way round, against an expected list that names a role the
+/// cluster lacks and expects the platform role not to bypass RLS.
+#[tokio::test]
+async fn a_missing_role_and_a_wrong_attribute_are_reported() {
+    let db = TestDb::new().await;
+    let mut roles = check::ROLES.to_vec();
+    roles.push(Role { name: "tenantbase_absent", login: false, bypass_rls: false, tenant_sql: false });
+    roles.iter_mut().find(|r| r.name == "tenantbase_platform").unwrap().bypass_rls = false;
+    let findings = check::run_expecting(&db.admin().await, &roles).await.unwrap();
+    let found: Vec<_> = findings.iter().map(|f| (f.object.as_str(), f.rule.as_str(), f.problem.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "tenantbase_absent",
+                "role_not_as_designed",
+                "does not exist: its grants and the rules that guard it have nothing to apply to"
+            ),
+            (
+                "tenantbase_platform",
+                "role_not_as_designed",
+                "is NOLOGIN BYPASSRLS, but its job needs NOLOGIN NOBYPASSRLS"
+            ),
+        ],
+        "{}",
+        render(&findings)
+    );
+}
+
+/// The roles check expects are the ones migrate creates, with their LOGIN and BYPASSRLS.
+#[test]
+fn the_expected_roles_are_those_of_roles_sql() {
+    let created: Vec<(String, bool, bool)> = include_str!("../../src/db/roles.sql")
+        .lines()
+        .filter(|line| line.trim_start().starts_with("('tenantbase_"))
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\'').collect();
+            let has = |attribute: &str| fields[3].split_whitespace().any(|a| a == attribute);
+            (fields[1].to_string(), has("LOGIN"), has("BYPASSRLS"))
+        })
+        .collect();
+    let expected: Vec<(String, bool, bool)> =
+        check::ROLES.iter().map(|r| (r.name.to_string(), r.login, r.bypass_rls)).collect();
+    assert_eq!(created, expected);
 }
 
 #[tokio::test]
