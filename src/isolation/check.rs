@@ -358,6 +358,30 @@ pub const RULES: &[Rule] = &[
               WHERE s.deptype = 'o' AND s.dbid IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))",
     },
     Rule {
+        name: "owned_by_superuser",
+        summary: "a schema, table, view, sequence, function or type owned by a superuser",
+        sql: "SELECT pg_describe_object(o.classid, o.objid, 0),
+                     format('owned by the superuser %s: its definer code, and whatever that code reaches, runs with every right, beyond the grants of tenantbase_owner', o.owner::regrole),
+                     format('ALTER %s %s OWNER TO tenantbase_owner; (tenantbase_platform for a platform definer function)', o.kind, o.name)
+              FROM (SELECT 'pg_namespace'::regclass, oid, nspowner, oid, 'SCHEMA', quote_ident(nspname) FROM pg_namespace
+                    UNION ALL
+                    SELECT 'pg_class'::regclass, oid, relowner, relnamespace,
+                           CASE relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE'
+                                        WHEN 'S' THEN 'SEQUENCE' WHEN 'c' THEN 'TYPE' ELSE 'TABLE' END, oid::regclass::text
+                    FROM pg_class WHERE relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c')
+                    UNION ALL
+                    SELECT 'pg_proc'::regclass, oid, proowner, pronamespace,
+                           CASE prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END, oid::regprocedure::text
+                    FROM pg_proc
+                    UNION ALL
+                    SELECT 'pg_type'::regclass, oid, typowner, typnamespace, CASE typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, oid::regtype::text
+                    FROM pg_type WHERE typtype IN ('d', 'e', 'r')) AS o (classid, objid, owner, namespace, kind, name)
+              JOIN pg_namespace n ON n.oid = o.namespace
+              JOIN pg_roles r ON r.oid = o.owner
+              WHERE r.rolsuper AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.deptype = 'e')",
+    },
+    Rule {
         name: "role_excess_privilege",
         summary: "TRUNCATE, REFERENCES, TRIGGER or DDL (CREATE on the database or a schema) held by a guarded role",
         sql: "SELECT r.name, format('%s holds %s on it: %s', g.rolname, x.privileges, 'TRUNCATE ignores RLS, REFERENCES is an existence oracle, TRIGGER runs code as the writer'),

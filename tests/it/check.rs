@@ -152,6 +152,12 @@ const PLANTS: &[Plant] = &[
         rule: "definer_without_tenant_check",
     },
     Plant {
+        defect: "a function owned by the superuser",
+        sql: "RESET ROLE; CREATE FUNCTION scratch.as_superuser() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$",
+        object: "function scratch.as_superuser()",
+        rule: "owned_by_superuser",
+    },
+    Plant {
         defect: "an account role that may read a tenant table",
         sql: "GRANT SELECT ON scratch.notes TO tenantbase_account",
         object: "scratch.notes",
@@ -159,7 +165,7 @@ const PLANTS: &[Plant] = &[
     },
     Plant {
         defect: "an app role that owns a table",
-        sql: "CREATE TABLE scratch.owned (id int); ALTER TABLE scratch.owned OWNER TO tenantbase_app",
+        sql: "CREATE TABLE scratch.owned (id int); RESET ROLE; ALTER TABLE scratch.owned OWNER TO tenantbase_app",
         object: "table scratch.owned",
         rule: "role_owns_object",
     },
@@ -197,17 +203,22 @@ const PLANTS: &[Plant] = &[
     },
     Plant {
         defect: "other sessions' SQL readable by the app",
-        sql: "GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_get_activity(integer) TO PUBLIC",
+        sql: "RESET ROLE; GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_get_activity(integer) TO PUBLIC",
         object: "tenantbase_app",
         rule: "session_sql_readable",
     },
 ];
 
+/// The findings in a fresh database once SCRATCH and `extra_sql` ran there. Both
+/// run as the owner role, as migrations do, so what they create is not the
+/// superuser's; a plant that needs the superuser says RESET ROLE.
 async fn findings_with(extra_sql: &str) -> Vec<Finding> {
     let db = TestDb::new().await;
     let admin = db.admin().await;
+    admin.batch_execute("SET ROLE tenantbase_owner").await.unwrap();
     admin.batch_execute(SCRATCH).await.unwrap();
     admin.batch_execute(extra_sql).await.unwrap();
+    admin.batch_execute("RESET ROLE").await.unwrap();
     check::run(&admin).await.unwrap()
 }
 
