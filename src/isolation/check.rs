@@ -90,6 +90,15 @@ fn catalog_sql(roles: &[Role]) -> String {
                AND NOT EXISTS (SELECT 1 FROM pg_depend d
                                WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
          ),
+         -- The relations each guarded role may write, and every partition beneath
+         -- them: a write through the parent fires the partition's triggers and defaults.
+         guarded_writes AS (
+             SELECT DISTINCT t.oid, g.rolname
+             FROM user_relations r CROSS JOIN guarded_roles g
+             CROSS JOIN LATERAL (SELECT r.oid UNION SELECT relid FROM pg_partition_tree(r.oid)) AS t (oid)
+             WHERE r.relkind IN ('r', 'p', 'v', 'f')
+               AND (has_any_column_privilege(g.oid, r.oid, 'INSERT, UPDATE') OR has_table_privilege(g.oid, r.oid, 'DELETE'))
+         ),
          documented_indexes AS (
              SELECT objoid AS oid FROM pg_description
              WHERE classoid = 'pg_class'::regclass AND objsubid = 0 AND description LIKE 'tenantbase:%'
@@ -272,17 +281,59 @@ pub const RULES: &[Rule] = &[
                                    OR (has_database_privilege(g.oid, current_database(), 'TEMPORARY')
                                        AND NOT btrim(split_part(sp.path, ',', -1), ' \"') = 'pg_temp')))",
     },
+    // Reached: called; fired by a trigger on a relation the role writes (a trigger
+    // needs no EXECUTE privilege; a partition's clone is its parent's trigger); or
+    // evaluated in a default, CHECK, policy or view on the role's path. Those run only
+    // with the caller's EXECUTE, but count without it: the role's statements call
+    // them, and the first fix for their 'permission denied' is to grant it.
     Rule {
         name: "definer_without_tenant_check",
-        summary: "a SECURITY DEFINER function a guarded role may execute that never consults the tenant context",
+        summary: "a SECURITY DEFINER function a guarded role reaches (calls, or runs through a trigger, default, check, policy or view) that never consults the tenant context",
         sql: "SELECT f.name,
-                     format('SECURITY DEFINER (it bypasses the caller''s RLS), executable by %s, and its body never calls tenancy.require_tenant(), tenancy.current_tenant_id() or tenancy.current_user_id()',
-                            string_agg(g.rolname, ', ')),
-                     format('check the caller''s context in its body, or REVOKE EXECUTE ON FUNCTION %s FROM %s; if it is platform work by design, say why: COMMENT ON FUNCTION %s IS ''tenantbase:platform <why>'';',
-                            f.name, string_agg(quote_ident(g.rolname), ', '), f.name)
-              FROM user_functions f CROSS JOIN guarded_roles g
-              WHERE f.prosecdef AND f.prorettype NOT IN ('trigger'::regtype, 'event_trigger'::regtype)
-                AND has_function_privilege(g.oid, f.oid, 'EXECUTE')
+                     format('SECURITY DEFINER (it bypasses the caller''s RLS) and its body never calls tenancy.require_tenant(), tenancy.current_tenant_id() or tenancy.current_user_id(), yet it is reached by %s',
+                            string_agg(format('%s (%s)', r.via, r.roles), '; ' ORDER BY r.via)),
+                     format('start its body with PERFORM tenancy.require_tenant(<the row''s tenant>), or filter by tenancy.current_tenant_id()%s; if it is platform work by design, say why: COMMENT ON FUNCTION %s IS ''tenantbase:platform <why>'';',
+                            CASE WHEN bool_and(r.via = 'EXECUTE') THEN format(', or REVOKE EXECUTE ON FUNCTION %s FROM %s', f.name, max(r.quoted)) ELSE '' END,
+                            f.name)
+              FROM user_functions f
+              JOIN (SELECT fn, via, string_agg(rolname, ', ' ORDER BY rolname) AS roles,
+                           string_agg(quote_ident(rolname), ', ' ORDER BY rolname) AS quoted
+                    FROM (SELECT uf.oid, 'EXECUTE', g.rolname
+                          FROM user_functions uf CROSS JOIN guarded_roles g
+                          WHERE uf.prorettype NOT IN ('trigger'::regtype, 'event_trigger'::regtype)
+                            AND has_function_privilege(g.oid, uf.oid, 'EXECUTE')
+                          UNION ALL
+                          SELECT t.tgfoid, format('trigger %I on %s', t.tgname, t.tgrelid::regclass), w.rolname
+                          FROM pg_trigger t JOIN guarded_writes w ON w.oid = t.tgrelid
+                          WHERE t.tgparentid = 0
+                          UNION ALL
+                          SELECT d.refobjid, format('the default of %s.%I', ad.adrelid::regclass, a.attname), w.rolname
+                          FROM pg_attrdef ad
+                          JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+                          JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass
+                          JOIN guarded_writes w ON w.oid = ad.adrelid
+                          UNION ALL
+                          SELECT d.refobjid, format('constraint %I on %s', con.conname, con.conrelid::regclass), w.rolname
+                          FROM pg_constraint con
+                          JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = con.oid AND d.refclassid = 'pg_proc'::regclass
+                          JOIN guarded_writes w ON w.oid = con.conrelid
+                          WHERE con.contype = 'c'
+                          UNION ALL
+                          SELECT d.refobjid, format('policy %I on %s', p.polname, p.polrelid::regclass), g.rolname
+                          FROM pg_policy p
+                          JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_proc'::regclass
+                          CROSS JOIN guarded_roles g
+                          WHERE p.polroles && ARRAY[0::oid, g.oid]
+                            AND (has_any_column_privilege(g.oid, p.polrelid, 'SELECT, INSERT, UPDATE') OR has_table_privilege(g.oid, p.polrelid, 'DELETE'))
+                          UNION ALL
+                          SELECT d.refobjid, format('view %s', v.oid::regclass), g.rolname
+                          FROM pg_rewrite rw
+                          JOIN pg_class v ON v.oid = rw.ev_class AND v.relkind = 'v'
+                          JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_proc'::regclass
+                          CROSS JOIN guarded_roles g
+                          WHERE has_any_column_privilege(g.oid, v.oid, 'SELECT')) AS reach (fn, via, rolname)
+                    GROUP BY fn, via) r ON r.fn = f.oid
+              WHERE f.prosecdef
                 AND f.prosrc !~ '(current_(tenant|user)_id|require_tenant)\\s*\\('
                 AND f.comment NOT LIKE 'tenantbase:platform%'
               GROUP BY f.name",

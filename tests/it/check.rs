@@ -152,6 +152,23 @@ const PLANTS: &[Plant] = &[
         rule: "definer_without_tenant_check",
     },
     Plant {
+        defect: "a SECURITY DEFINER trigger without a tenant check",
+        sql: "CREATE FUNCTION scratch.fill_body() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+              SET search_path = pg_catalog, pg_temp
+              AS $$ BEGIN NEW.body := (SELECT count(*) FROM scratch.notes)::text; RETURN NEW; END $$;
+              CREATE TRIGGER fill_body BEFORE INSERT ON scratch.notes FOR EACH ROW EXECUTE FUNCTION scratch.fill_body()",
+        object: "scratch.fill_body()",
+        rule: "definer_without_tenant_check",
+    },
+    Plant {
+        defect: "a SECURITY DEFINER column default without a tenant check",
+        sql: "CREATE FUNCTION scratch.next_label() RETURNS text LANGUAGE sql SECURITY DEFINER
+              SET search_path = pg_catalog, pg_temp AS $$ SELECT 'note ' || count(*) FROM scratch.notes $$;
+              ALTER TABLE scratch.notes ADD COLUMN label text DEFAULT scratch.next_label()",
+        object: "scratch.next_label()",
+        rule: "definer_without_tenant_check",
+    },
+    Plant {
         defect: "a function owned by the superuser",
         sql: "RESET ROLE; CREATE FUNCTION scratch.as_superuser() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$",
         object: "function scratch.as_superuser()",
@@ -251,6 +268,38 @@ async fn every_planted_defect_is_reported_by_its_rule() {
             plant.defect
         );
     }
+}
+
+/// Definer code is named with every route that reaches it: where a default, check,
+/// policy or view calls it, revoking EXECUTE would break the table rather than
+/// close the hole, so the fix does not offer it.
+#[tokio::test]
+async fn definer_code_is_reported_with_every_route_that_reaches_it() {
+    let findings = findings_with(
+        "CREATE FUNCTION scratch.any_note() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+         SET search_path = pg_catalog, pg_temp AS $$ SELECT EXISTS (SELECT 1 FROM scratch.notes) $$;
+         ALTER TABLE scratch.notes ADD COLUMN seen boolean DEFAULT scratch.any_note(),
+                                   ADD CONSTRAINT notes_any CHECK (scratch.any_note() IS NOT NULL);
+         CREATE POLICY any_note ON scratch.notes AS RESTRICTIVE FOR SELECT USING (scratch.any_note());
+         CREATE VIEW scratch.note_flag WITH (security_invoker = true) AS SELECT scratch.any_note() AS flag;
+         GRANT SELECT ON scratch.note_flag TO tenantbase_app;
+         GRANT EXECUTE ON FUNCTION scratch.any_note() TO tenantbase_app",
+    )
+    .await;
+    let finding = findings
+        .iter()
+        .find(|f| f.object == "scratch.any_note()" && f.rule == "definer_without_tenant_check")
+        .unwrap_or_else(|| panic!("scratch.any_note() is reported:\n{}", render(&findings)));
+    for route in [
+        "EXECUTE (tenantbase_app)",
+        "the default of scratch.notes.seen (tenantbase_app)",
+        "constraint notes_any on scratch.notes (tenantbase_app)",
+        "policy any_note on scratch.notes (tenantbase_app, tenantbase_readonly)",
+        "view scratch.note_flag (tenantbase_app)",
+    ] {
+        assert!(finding.problem.contains(route), "{route} is named: {finding}");
+    }
+    assert!(!finding.fix.contains("REVOKE"), "revoking EXECUTE would break the table: {finding}");
 }
 
 /// Roles are cluster-wide and the tests share one cluster: dropping or altering a
