@@ -434,7 +434,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "role_excess_privilege",
-        summary: "TRUNCATE, REFERENCES, TRIGGER or DDL (CREATE on the database or a schema) held by a guarded role",
+        summary: "TRUNCATE, REFERENCES, TRIGGER or DDL (CREATE on the database or a schema, TEMPORARY) held by a guarded role",
         sql: "SELECT r.name, format('%s holds %s on it: %s', g.rolname, x.privileges, 'TRUNCATE ignores RLS, REFERENCES is an existence oracle, TRIGGER runs code as the writer'),
                      format('REVOKE %s ON %s FROM %I;', x.privileges, r.name, g.rolname)
               FROM user_relations r CROSS JOIN guarded_roles g
@@ -446,6 +446,11 @@ pub const RULES: &[Rule] = &[
               SELECT format('database %I', current_database()), format('%s may CREATE schemas in the database (DDL)', g.rolname),
                      format('REVOKE CREATE ON DATABASE %I FROM %I; (and from PUBLIC)', current_database(), g.rolname)
               FROM guarded_roles g WHERE has_database_privilege(g.oid, current_database(), 'CREATE')
+              UNION ALL
+              SELECT format('database %I', current_database()),
+                     format('%s may create TEMPORARY objects (DDL): a temporary table shadows a real one wherever a search_path does not name pg_temp last', g.rolname),
+                     format('REVOKE TEMPORARY ON DATABASE %I FROM %I; (and from PUBLIC)', current_database(), g.rolname)
+              FROM guarded_roles g WHERE has_database_privilege(g.oid, current_database(), 'TEMPORARY')
               UNION ALL
               SELECT format('schema %I', n.nspname), format('%s may CREATE objects in it (DDL): a planted function or table shadows the real one', g.rolname),
                      format('REVOKE CREATE ON SCHEMA %I FROM %I; (and from PUBLIC)', n.nspname, g.rolname)
@@ -488,6 +493,17 @@ pub const RULES: &[Rule] = &[
                 AND (has_any_column_privilege(g.oid, r.oid, 'INSERT') OR has_any_column_privilege(g.oid, r.oid, 'UPDATE')
                      OR has_table_privilege(g.oid, r.oid, 'DELETE'))
               GROUP BY r.name",
+    },
+    Rule {
+        name: "database_open_to_public",
+        summary: "a privilege on the database held by PUBLIC (CONNECT and TEMPORARY unless revoked)",
+        sql: "SELECT format('database %I', d.datname),
+                     format('PUBLIC holds %s on it: every role of the cluster does, not only tenantbase''s', string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type)),
+                     format('REVOKE ALL ON DATABASE %I FROM PUBLIC; GRANT CONNECT ON DATABASE %I TO %s; (tenantbase migrate does)',
+                            d.datname, d.datname, (SELECT string_agg(quote_ident(rolname), ', ' ORDER BY rolname) FROM guarded_roles))
+              FROM pg_database d CROSS JOIN LATERAL aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
+              WHERE d.datname = current_database() AND a.grantee = 0
+              GROUP BY d.datname",
     },
     Rule {
         name: "session_sql_readable",

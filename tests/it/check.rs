@@ -181,6 +181,18 @@ const PLANTS: &[Plant] = &[
         rule: "role_reaches_tenant_table",
     },
     Plant {
+        defect: "a database open to PUBLIC",
+        sql: "GRANT CONNECT, TEMPORARY ON DATABASE {database} TO PUBLIC",
+        object: "database {database}",
+        rule: "database_open_to_public",
+    },
+    Plant {
+        defect: "an app role that may create temporary objects",
+        sql: "GRANT TEMPORARY ON DATABASE {database} TO tenantbase_app",
+        object: "database {database}",
+        rule: "role_excess_privilege",
+    },
+    Plant {
         defect: "an app role that owns a table",
         sql: "CREATE TABLE scratch.owned (id int); RESET ROLE; ALTER TABLE scratch.owned OWNER TO tenantbase_app",
         object: "table scratch.owned",
@@ -226,17 +238,20 @@ const PLANTS: &[Plant] = &[
     },
 ];
 
-/// The findings in a fresh database once SCRATCH and `extra_sql` ran there. Both
-/// run as the owner role, as migrations do, so what they create is not the
-/// superuser's; a plant that needs the superuser says RESET ROLE.
-async fn findings_with(extra_sql: &str) -> Vec<Finding> {
+/// The findings in a fresh database once SCRATCH and `extra_sql` ran there, and
+/// its name (`{database}` in `extra_sql`). Both run as the owner role, as
+/// migrations do, so what they create is not the superuser's; a plant that needs
+/// the superuser says RESET ROLE.
+async fn findings_with(extra_sql: &str) -> (String, Vec<Finding>) {
     let db = TestDb::new().await;
+    let database = db.target.database_name().to_string();
     let admin = db.admin().await;
     admin.batch_execute("SET ROLE tenantbase_owner").await.unwrap();
     admin.batch_execute(SCRATCH).await.unwrap();
-    admin.batch_execute(extra_sql).await.unwrap();
+    admin.batch_execute(&extra_sql.replace("{database}", &database)).await.unwrap();
     admin.batch_execute("RESET ROLE").await.unwrap();
-    check::run(&admin).await.unwrap()
+    let findings = check::run(&admin).await.unwrap();
+    (database, findings)
 }
 
 #[tokio::test]
@@ -246,20 +261,21 @@ async fn the_migrated_schema_and_a_correctly_isolated_scratch_table_pass() {
     let admin = db.admin().await;
     let clean = check::run(&admin).await.unwrap();
     assert!(clean.is_empty(), "the migrated schema has findings:\n{}", render(&clean));
-    let scratch = findings_with("").await;
+    let (_, scratch) = findings_with("").await;
     assert!(scratch.is_empty(), "tenancy.isolate leaves findings:\n{}", render(&scratch));
 }
 
 #[tokio::test]
 async fn every_planted_defect_is_reported_by_its_rule() {
     let results = join_all(PLANTS.iter().map(|plant| async move { (plant, findings_with(plant.sql).await) })).await;
-    for (plant, findings) in results {
+    for (plant, (database, findings)) in results {
+        let object = plant.object.replace("{database}", &database);
         assert!(
-            findings.iter().any(|f| f.object == plant.object && f.rule == plant.rule),
+            findings.iter().any(|f| f.object == object && f.rule == plant.rule),
             "{}: expected {} on {}, got:\n{}",
             plant.defect,
             plant.rule,
-            plant.object,
+            object,
             render(&findings)
         );
         assert!(
@@ -275,7 +291,7 @@ async fn every_planted_defect_is_reported_by_its_rule() {
 /// close the hole, so the fix does not offer it.
 #[tokio::test]
 async fn definer_code_is_reported_with_every_route_that_reaches_it() {
-    let findings = findings_with(
+    let (_, findings) = findings_with(
         "CREATE FUNCTION scratch.any_note() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
          SET search_path = pg_catalog, pg_temp AS $$ SELECT EXISTS (SELECT 1 FROM scratch.notes) $$;
          ALTER TABLE scratch.notes ADD COLUMN seen boolean DEFAULT scratch.any_note(),
