@@ -141,14 +141,12 @@ pub async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
         bail!("tenantbase migrate needs a superuser connection (it creates the tenantbase roles)");
     }
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
-    let db = quote_ident(dbname);
+    let grants = database_grants_sql(dbname);
     let result = async {
         create_roles(client).await?;
         client
             .batch_execute(&format!(
-                "REVOKE ALL ON DATABASE {db} FROM PUBLIC;
-                 GRANT CONNECT, TEMPORARY, CREATE ON DATABASE {db} TO {OWNER_ROLE};
-                 GRANT CONNECT ON DATABASE {db} TO tenantbase_app, tenantbase_account, tenantbase_readonly;
+                "{grants}
                  REVOKE CREATE ON SCHEMA public FROM PUBLIC;
                  GRANT USAGE, CREATE ON SCHEMA public TO {OWNER_ROLE};
                  {SHARED_BACKEND_SQL}"
@@ -159,6 +157,17 @@ pub async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
     .await;
     client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await?;
     result
+}
+
+/// Who may use the database: the owner role creates in it, the login roles only
+/// connect. CREATE DATABASE ... TEMPLATE does not copy a database's privileges.
+pub fn database_grants_sql(dbname: &str) -> String {
+    let db = quote_ident(dbname);
+    format!(
+        "REVOKE ALL ON DATABASE {db} FROM PUBLIC;
+         GRANT CONNECT, TEMPORARY, CREATE ON DATABASE {db} TO {OWNER_ROLE};
+         GRANT CONNECT ON DATABASE {db} TO tenantbase_app, tenantbase_account, tenantbase_readonly;"
+    )
 }
 
 /// Quotes an identifier for SQL text (database names come from configuration).

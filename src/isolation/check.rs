@@ -3,11 +3,12 @@
 //! is one SQL query over the catalog (never a hand-kept list of tables), so a
 //! table, view or function added by any module is checked the day it lands.
 //!
-//! The roles it guards are the ones that must stay under RLS: `tenantbase_app`
-//! and `tenantbase_readonly`. Documented exceptions are comments on the object:
-//! an index or constraint commented `tenantbase:<why>` (e.g. one covering a
-//! foreign key to a global table), a SECURITY DEFINER function commented
-//! `tenantbase:platform <why>` (platform work that is not tenant-scoped by design).
+//! The roles it guards are the login roles of [`ROLES`], which must stay under
+//! RLS: `tenantbase_app`, `tenantbase_account` and `tenantbase_readonly`.
+//! Documented exceptions are comments on the object: an index or constraint
+//! commented `tenantbase:<why>` (e.g. one covering a foreign key to a global
+//! table), a SECURITY DEFINER function commented `tenantbase:platform <why>`
+//! (platform work that is not tenant-scoped by design).
 
 use std::fmt;
 
@@ -38,13 +39,41 @@ impl fmt::Display for Finding {
     }
 }
 
+/// A role of src/db/roles.sql and the attributes its job hinges on.
+#[derive(Clone, Copy, Debug)]
+pub struct Role {
+    pub name: &'static str,
+    /// The login roles are the guarded ones: whoever holds their connections stays under RLS.
+    pub login: bool,
+    pub bypass_rls: bool,
+    /// Its job reads or writes tenant tables (the account role's goes through definer functions only).
+    pub tenant_sql: bool,
+}
+
+/// The roles tenantbase expects in the cluster.
+pub const ROLES: &[Role] = &[
+    Role { name: "tenantbase_owner", login: false, bypass_rls: false, tenant_sql: false },
+    Role { name: "tenantbase_platform", login: false, bypass_rls: true, tenant_sql: false },
+    Role { name: "tenantbase_audit", login: false, bypass_rls: true, tenant_sql: false },
+    Role { name: "tenantbase_app", login: true, bypass_rls: false, tenant_sql: true },
+    Role { name: "tenantbase_account", login: true, bypass_rls: false, tenant_sql: false },
+    Role { name: "tenantbase_readonly", login: true, bypass_rls: false, tenant_sql: true },
+];
+
 /// The sets every rule reads. The rules run with `search_path = pg_catalog`, so
 /// `pg_get_expr` and `::regclass` print every user object schema-qualified.
-fn catalog_sql() -> String {
+fn catalog_sql(roles: &[Role]) -> String {
+    let expected = roles
+        .iter()
+        .map(|r| format!("('{}', {}, {}, {})", r.name.replace('\'', "''"), r.login, r.bypass_rls, r.tenant_sql))
+        .collect::<Vec<_>>()
+        .join(", ");
     format!(
-        "WITH tenant_tables AS ({TENANT_TABLES_SQL}),
+        "WITH expected_roles (rolname, login, bypass_rls, tenant_sql) AS (VALUES {expected}),
+         tenant_tables AS ({TENANT_TABLES_SQL}),
          guarded_roles AS (
-             SELECT oid, rolname::text AS rolname FROM pg_roles WHERE rolname IN ('tenantbase_app', 'tenantbase_readonly')
+             SELECT r.oid, r.rolname::text AS rolname, e.tenant_sql
+             FROM expected_roles e JOIN pg_roles r ON r.rolname = e.rolname WHERE e.login
          ),
          user_relations AS (
              SELECT c.oid, c.oid::regclass::text AS name, c.relkind, c.relispartition, c.relrowsecurity, c.reloptions
@@ -60,6 +89,15 @@ fn catalog_sql() -> String {
              WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
                AND NOT EXISTS (SELECT 1 FROM pg_depend d
                                WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+         ),
+         -- The relations each guarded role may write, and every partition beneath
+         -- them: a write through the parent fires the partition's triggers and defaults.
+         guarded_writes AS (
+             SELECT DISTINCT t.oid, g.rolname
+             FROM user_relations r CROSS JOIN guarded_roles g
+             CROSS JOIN LATERAL (SELECT r.oid UNION SELECT relid FROM pg_partition_tree(r.oid)) AS t (oid)
+             WHERE r.relkind IN ('r', 'p', 'v', 'f')
+               AND (has_any_column_privilege(g.oid, r.oid, 'INSERT, UPDATE') OR has_table_privilege(g.oid, r.oid, 'DELETE'))
          ),
          documented_indexes AS (
              SELECT objoid AS oid FROM pg_description
@@ -243,17 +281,59 @@ pub const RULES: &[Rule] = &[
                                    OR (has_database_privilege(g.oid, current_database(), 'TEMPORARY')
                                        AND NOT btrim(split_part(sp.path, ',', -1), ' \"') = 'pg_temp')))",
     },
+    // Reached: called; fired by a trigger on a relation the role writes (a trigger
+    // needs no EXECUTE privilege; a partition's clone is its parent's trigger); or
+    // evaluated in a default, CHECK, policy or view on the role's path. Those run only
+    // with the caller's EXECUTE, but count without it: the role's statements call
+    // them, and the first fix for their 'permission denied' is to grant it.
     Rule {
         name: "definer_without_tenant_check",
-        summary: "a SECURITY DEFINER function a guarded role may execute that never consults the tenant context",
+        summary: "a SECURITY DEFINER function a guarded role reaches (calls, or runs through a trigger, default, check, policy or view) that never consults the tenant context",
         sql: "SELECT f.name,
-                     format('SECURITY DEFINER (it bypasses the caller''s RLS), executable by %s, and its body never calls tenancy.require_tenant(), tenancy.current_tenant_id() or tenancy.current_user_id()',
-                            string_agg(g.rolname, ', ')),
-                     format('check the caller''s context in its body, or REVOKE EXECUTE ON FUNCTION %s FROM %s; if it is platform work by design, say why: COMMENT ON FUNCTION %s IS ''tenantbase:platform <why>'';',
-                            f.name, string_agg(quote_ident(g.rolname), ', '), f.name)
-              FROM user_functions f CROSS JOIN guarded_roles g
-              WHERE f.prosecdef AND f.prorettype NOT IN ('trigger'::regtype, 'event_trigger'::regtype)
-                AND has_function_privilege(g.oid, f.oid, 'EXECUTE')
+                     format('SECURITY DEFINER (it bypasses the caller''s RLS) and its body never calls tenancy.require_tenant(), tenancy.current_tenant_id() or tenancy.current_user_id(), yet it is reached by %s',
+                            string_agg(format('%s (%s)', r.via, r.roles), '; ' ORDER BY r.via)),
+                     format('start its body with PERFORM tenancy.require_tenant(<the row''s tenant>), or filter by tenancy.current_tenant_id()%s; if it is platform work by design, say why: COMMENT ON FUNCTION %s IS ''tenantbase:platform <why>'';',
+                            CASE WHEN bool_and(r.via = 'EXECUTE') THEN format(', or REVOKE EXECUTE ON FUNCTION %s FROM %s', f.name, max(r.quoted)) ELSE '' END,
+                            f.name)
+              FROM user_functions f
+              JOIN (SELECT fn, via, string_agg(rolname, ', ' ORDER BY rolname) AS roles,
+                           string_agg(quote_ident(rolname), ', ' ORDER BY rolname) AS quoted
+                    FROM (SELECT uf.oid, 'EXECUTE', g.rolname
+                          FROM user_functions uf CROSS JOIN guarded_roles g
+                          WHERE uf.prorettype NOT IN ('trigger'::regtype, 'event_trigger'::regtype)
+                            AND has_function_privilege(g.oid, uf.oid, 'EXECUTE')
+                          UNION ALL
+                          SELECT t.tgfoid, format('trigger %I on %s', t.tgname, t.tgrelid::regclass), w.rolname
+                          FROM pg_trigger t JOIN guarded_writes w ON w.oid = t.tgrelid
+                          WHERE t.tgparentid = 0
+                          UNION ALL
+                          SELECT d.refobjid, format('the default of %s.%I', ad.adrelid::regclass, a.attname), w.rolname
+                          FROM pg_attrdef ad
+                          JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+                          JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass
+                          JOIN guarded_writes w ON w.oid = ad.adrelid
+                          UNION ALL
+                          SELECT d.refobjid, format('constraint %I on %s', con.conname, con.conrelid::regclass), w.rolname
+                          FROM pg_constraint con
+                          JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = con.oid AND d.refclassid = 'pg_proc'::regclass
+                          JOIN guarded_writes w ON w.oid = con.conrelid
+                          WHERE con.contype = 'c'
+                          UNION ALL
+                          SELECT d.refobjid, format('policy %I on %s', p.polname, p.polrelid::regclass), g.rolname
+                          FROM pg_policy p
+                          JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_proc'::regclass
+                          CROSS JOIN guarded_roles g
+                          WHERE p.polroles && ARRAY[0::oid, g.oid]
+                            AND (has_any_column_privilege(g.oid, p.polrelid, 'SELECT, INSERT, UPDATE') OR has_table_privilege(g.oid, p.polrelid, 'DELETE'))
+                          UNION ALL
+                          SELECT d.refobjid, format('view %s', v.oid::regclass), g.rolname
+                          FROM pg_rewrite rw
+                          JOIN pg_class v ON v.oid = rw.ev_class AND v.relkind = 'v'
+                          JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_proc'::regclass
+                          CROSS JOIN guarded_roles g
+                          WHERE has_any_column_privilege(g.oid, v.oid, 'SELECT')) AS reach (fn, via, rolname)
+                    GROUP BY fn, via) r ON r.fn = f.oid
+              WHERE f.prosecdef
                 AND f.prosrc !~ '(current_(tenant|user)_id|require_tenant)\\s*\\('
                 AND f.comment NOT LIKE 'tenantbase:platform%'
               GROUP BY f.name",
@@ -274,6 +354,21 @@ pub const RULES: &[Rule] = &[
                 AND regexp_replace(pg_get_expr(e.expr, p.polrelid), '\\(\\s*SELECT\\s+[\\w.]+\\([^()]*\\)(\\s+AS\\s+\\w+)?\\s*\\)', '', 'g')
                     ~ ('(^|[^\\w.])' || replace(h.qualified, '.', '\\.') || '\\(')
               GROUP BY p.polrelid, p.polname, h.qualified",
+    },
+    Rule {
+        name: "role_not_as_designed",
+        summary: "a tenantbase role that is missing, or whose LOGIN or BYPASSRLS does not fit its job",
+        sql: "SELECT e.rolname,
+                     CASE WHEN r.oid IS NULL THEN 'does not exist: its grants and the rules that guard it have nothing to apply to'
+                          ELSE format('is %s %s, but its job needs %s %s',
+                                      CASE WHEN r.rolcanlogin THEN 'LOGIN' ELSE 'NOLOGIN' END, CASE WHEN r.rolbypassrls THEN 'BYPASSRLS' ELSE 'NOBYPASSRLS' END,
+                                      CASE WHEN e.login THEN 'LOGIN' ELSE 'NOLOGIN' END, CASE WHEN e.bypass_rls THEN 'BYPASSRLS' ELSE 'NOBYPASSRLS' END) END,
+                     CASE WHEN r.oid IS NULL THEN 'tenantbase migrate (it creates the roles of src/db/roles.sql)'
+                          ELSE format('ALTER ROLE %I %s %s; (tenantbase migrate sets the attributes of src/db/roles.sql)', e.rolname,
+                                      CASE WHEN e.login THEN 'LOGIN' ELSE 'NOLOGIN' END, CASE WHEN e.bypass_rls THEN 'BYPASSRLS' ELSE 'NOBYPASSRLS' END) END
+              FROM expected_roles e LEFT JOIN pg_roles r ON r.rolname = e.rolname
+              -- A guarded (login) role with BYPASSRLS is role_bypasses_rls's finding.
+              WHERE r.oid IS NULL OR r.rolcanlogin <> e.login OR (r.rolbypassrls <> e.bypass_rls AND NOT (r.rolbypassrls AND e.login))",
     },
     Rule {
         name: "role_superuser",
@@ -314,8 +409,32 @@ pub const RULES: &[Rule] = &[
               WHERE s.deptype = 'o' AND s.dbid IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))",
     },
     Rule {
+        name: "owned_by_superuser",
+        summary: "a schema, table, view, sequence, function or type owned by a superuser",
+        sql: "SELECT pg_describe_object(o.classid, o.objid, 0),
+                     format('owned by the superuser %s: its definer code, and whatever that code reaches, runs with every right, beyond the grants of tenantbase_owner', o.owner::regrole),
+                     format('ALTER %s %s OWNER TO tenantbase_owner; (tenantbase_platform for a platform definer function)', o.kind, o.name)
+              FROM (SELECT 'pg_namespace'::regclass, oid, nspowner, oid, 'SCHEMA', quote_ident(nspname) FROM pg_namespace
+                    UNION ALL
+                    SELECT 'pg_class'::regclass, oid, relowner, relnamespace,
+                           CASE relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE'
+                                        WHEN 'S' THEN 'SEQUENCE' WHEN 'c' THEN 'TYPE' ELSE 'TABLE' END, oid::regclass::text
+                    FROM pg_class WHERE relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c')
+                    UNION ALL
+                    SELECT 'pg_proc'::regclass, oid, proowner, pronamespace,
+                           CASE prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END, oid::regprocedure::text
+                    FROM pg_proc
+                    UNION ALL
+                    SELECT 'pg_type'::regclass, oid, typowner, typnamespace, CASE typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, oid::regtype::text
+                    FROM pg_type WHERE typtype IN ('d', 'e', 'r')) AS o (classid, objid, owner, namespace, kind, name)
+              JOIN pg_namespace n ON n.oid = o.namespace
+              JOIN pg_roles r ON r.oid = o.owner
+              WHERE r.rolsuper AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.deptype = 'e')",
+    },
+    Rule {
         name: "role_excess_privilege",
-        summary: "TRUNCATE, REFERENCES, TRIGGER or DDL (CREATE on the database or a schema) held by a guarded role",
+        summary: "TRUNCATE, REFERENCES, TRIGGER or DDL (CREATE on the database or a schema, TEMPORARY) held by a guarded role",
         sql: "SELECT r.name, format('%s holds %s on it: %s', g.rolname, x.privileges, 'TRUNCATE ignores RLS, REFERENCES is an existence oracle, TRIGGER runs code as the writer'),
                      format('REVOKE %s ON %s FROM %I;', x.privileges, r.name, g.rolname)
               FROM user_relations r CROSS JOIN guarded_roles g
@@ -327,6 +446,11 @@ pub const RULES: &[Rule] = &[
               SELECT format('database %I', current_database()), format('%s may CREATE schemas in the database (DDL)', g.rolname),
                      format('REVOKE CREATE ON DATABASE %I FROM %I; (and from PUBLIC)', current_database(), g.rolname)
               FROM guarded_roles g WHERE has_database_privilege(g.oid, current_database(), 'CREATE')
+              UNION ALL
+              SELECT format('database %I', current_database()),
+                     format('%s may create TEMPORARY objects (DDL): a temporary table shadows a real one wherever a search_path does not name pg_temp last', g.rolname),
+                     format('REVOKE TEMPORARY ON DATABASE %I FROM %I; (and from PUBLIC)', current_database(), g.rolname)
+              FROM guarded_roles g WHERE has_database_privilege(g.oid, current_database(), 'TEMPORARY')
               UNION ALL
               SELECT format('schema %I', n.nspname), format('%s may CREATE objects in it (DDL): a planted function or table shadows the real one', g.rolname),
                      format('REVOKE CREATE ON SCHEMA %I FROM %I; (and from PUBLIC)', n.nspname, g.rolname)
@@ -347,6 +471,18 @@ pub const RULES: &[Rule] = &[
               WHERE r.relispartition AND x.privileges IS NOT NULL",
     },
     Rule {
+        name: "role_reaches_tenant_table",
+        summary: "a privilege on a tenant table held by a guarded role whose job runs no tenant SQL (the account role)",
+        sql: "SELECT t.name, format('%s holds %s on it, but its job runs no tenant SQL: it works through definer functions only', g.rolname, x.privileges),
+                     format('REVOKE ALL ON %s FROM %I;', t.name, g.rolname)
+              FROM tenant_tables t CROSS JOIN guarded_roles g
+              CROSS JOIN LATERAL (SELECT string_agg(p, ', ') AS privileges
+                                  FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p
+                                  WHERE CASE WHEN p IN ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES') THEN has_any_column_privilege(g.oid, t.oid, p)
+                                             ELSE has_table_privilege(g.oid, t.oid, p) END) AS x
+              WHERE NOT g.tenant_sql AND NOT t.is_partition AND x.privileges IS NOT NULL",
+    },
+    Rule {
         name: "writable_without_rls",
         summary: "a table without row-level security that a guarded role can write",
         sql: "SELECT r.name, format('%s can write it and it has no row-level security: nothing ties its rows to a tenant', string_agg(g.rolname, ', ')),
@@ -357,6 +493,17 @@ pub const RULES: &[Rule] = &[
                 AND (has_any_column_privilege(g.oid, r.oid, 'INSERT') OR has_any_column_privilege(g.oid, r.oid, 'UPDATE')
                      OR has_table_privilege(g.oid, r.oid, 'DELETE'))
               GROUP BY r.name",
+    },
+    Rule {
+        name: "database_open_to_public",
+        summary: "a privilege on the database held by PUBLIC (CONNECT and TEMPORARY unless revoked)",
+        sql: "SELECT format('database %I', d.datname),
+                     format('PUBLIC holds %s on it: every role of the cluster does, not only tenantbase''s', string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type)),
+                     format('REVOKE ALL ON DATABASE %I FROM PUBLIC; GRANT CONNECT ON DATABASE %I TO %s; (tenantbase migrate does)',
+                            d.datname, d.datname, (SELECT string_agg(quote_ident(rolname), ', ' ORDER BY rolname) FROM guarded_roles))
+              FROM pg_database d CROSS JOIN LATERAL aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
+              WHERE d.datname = current_database() AND a.grantee = 0
+              GROUP BY d.datname",
     },
     Rule {
         name: "session_sql_readable",
@@ -381,8 +528,14 @@ pub const RULES: &[Rule] = &[
 
 /// Runs every rule in one read-only transaction; findings sorted by object, then rule.
 pub async fn run(client: &Client) -> Result<Vec<Finding>> {
+    run_expecting(client, ROLES).await
+}
+
+/// [`run`] against another list of expected roles: roles are cluster-wide, so a
+/// test proves `role_not_as_designed` by expecting what the cluster lacks.
+pub async fn run_expecting(client: &Client, roles: &[Role]) -> Result<Vec<Finding>> {
     client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog").await?;
-    let catalog = catalog_sql();
+    let catalog = catalog_sql(roles);
     let mut findings = Vec::new();
     for rule in RULES {
         let rows = client

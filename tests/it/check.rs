@@ -5,7 +5,7 @@ use std::process::Command;
 
 use futures_util::future::join_all;
 use tenantbase::db::url_of;
-use tenantbase::isolation::check::{self, Finding};
+use tenantbase::isolation::check::{self, Finding, Role};
 
 use crate::common::TestDb;
 
@@ -152,8 +152,49 @@ const PLANTS: &[Plant] = &[
         rule: "definer_without_tenant_check",
     },
     Plant {
+        defect: "a SECURITY DEFINER trigger without a tenant check",
+        sql: "CREATE FUNCTION scratch.fill_body() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+              SET search_path = pg_catalog, pg_temp
+              AS $$ BEGIN NEW.body := (SELECT count(*) FROM scratch.notes)::text; RETURN NEW; END $$;
+              CREATE TRIGGER fill_body BEFORE INSERT ON scratch.notes FOR EACH ROW EXECUTE FUNCTION scratch.fill_body()",
+        object: "scratch.fill_body()",
+        rule: "definer_without_tenant_check",
+    },
+    Plant {
+        defect: "a SECURITY DEFINER column default without a tenant check",
+        sql: "CREATE FUNCTION scratch.next_label() RETURNS text LANGUAGE sql SECURITY DEFINER
+              SET search_path = pg_catalog, pg_temp AS $$ SELECT 'note ' || count(*) FROM scratch.notes $$;
+              ALTER TABLE scratch.notes ADD COLUMN label text DEFAULT scratch.next_label()",
+        object: "scratch.next_label()",
+        rule: "definer_without_tenant_check",
+    },
+    Plant {
+        defect: "a function owned by the superuser",
+        sql: "RESET ROLE; CREATE FUNCTION scratch.as_superuser() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$",
+        object: "function scratch.as_superuser()",
+        rule: "owned_by_superuser",
+    },
+    Plant {
+        defect: "an account role that may read a tenant table",
+        sql: "GRANT SELECT ON scratch.notes TO tenantbase_account",
+        object: "scratch.notes",
+        rule: "role_reaches_tenant_table",
+    },
+    Plant {
+        defect: "a database open to PUBLIC",
+        sql: "GRANT CONNECT, TEMPORARY ON DATABASE {database} TO PUBLIC",
+        object: "database {database}",
+        rule: "database_open_to_public",
+    },
+    Plant {
+        defect: "an app role that may create temporary objects",
+        sql: "GRANT TEMPORARY ON DATABASE {database} TO tenantbase_app",
+        object: "database {database}",
+        rule: "role_excess_privilege",
+    },
+    Plant {
         defect: "an app role that owns a table",
-        sql: "CREATE TABLE scratch.owned (id int); ALTER TABLE scratch.owned OWNER TO tenantbase_app",
+        sql: "CREATE TABLE scratch.owned (id int); RESET ROLE; ALTER TABLE scratch.owned OWNER TO tenantbase_app",
         object: "table scratch.owned",
         rule: "role_owns_object",
     },
@@ -191,18 +232,26 @@ const PLANTS: &[Plant] = &[
     },
     Plant {
         defect: "other sessions' SQL readable by the app",
-        sql: "GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_get_activity(integer) TO PUBLIC",
+        sql: "RESET ROLE; GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_get_activity(integer) TO PUBLIC",
         object: "tenantbase_app",
         rule: "session_sql_readable",
     },
 ];
 
-async fn findings_with(extra_sql: &str) -> Vec<Finding> {
+/// The findings in a fresh database once SCRATCH and `extra_sql` ran there, and
+/// its name (`{database}` in `extra_sql`). Both run as the owner role, as
+/// migrations do, so what they create is not the superuser's; a plant that needs
+/// the superuser says RESET ROLE.
+async fn findings_with(extra_sql: &str) -> (String, Vec<Finding>) {
     let db = TestDb::new().await;
+    let database = db.target.database_name().to_string();
     let admin = db.admin().await;
+    admin.batch_execute("SET ROLE tenantbase_owner").await.unwrap();
     admin.batch_execute(SCRATCH).await.unwrap();
-    admin.batch_execute(extra_sql).await.unwrap();
-    check::run(&admin).await.unwrap()
+    admin.batch_execute(&extra_sql.replace("{database}", &database)).await.unwrap();
+    admin.batch_execute("RESET ROLE").await.unwrap();
+    let findings = check::run(&admin).await.unwrap();
+    (database, findings)
 }
 
 #[tokio::test]
@@ -212,20 +261,21 @@ async fn the_migrated_schema_and_a_correctly_isolated_scratch_table_pass() {
     let admin = db.admin().await;
     let clean = check::run(&admin).await.unwrap();
     assert!(clean.is_empty(), "the migrated schema has findings:\n{}", render(&clean));
-    let scratch = findings_with("").await;
+    let (_, scratch) = findings_with("").await;
     assert!(scratch.is_empty(), "tenancy.isolate leaves findings:\n{}", render(&scratch));
 }
 
 #[tokio::test]
 async fn every_planted_defect_is_reported_by_its_rule() {
     let results = join_all(PLANTS.iter().map(|plant| async move { (plant, findings_with(plant.sql).await) })).await;
-    for (plant, findings) in results {
+    for (plant, (database, findings)) in results {
+        let object = plant.object.replace("{database}", &database);
         assert!(
-            findings.iter().any(|f| f.object == plant.object && f.rule == plant.rule),
+            findings.iter().any(|f| f.object == object && f.rule == plant.rule),
             "{}: expected {} on {}, got:\n{}",
             plant.defect,
             plant.rule,
-            plant.object,
+            object,
             render(&findings)
         );
         assert!(
@@ -234,6 +284,86 @@ async fn every_planted_defect_is_reported_by_its_rule() {
             plant.defect
         );
     }
+}
+
+/// Definer code is named with every route that reaches it: where a default, check,
+/// policy or view calls it, revoking EXECUTE would break the table rather than
+/// close the hole, so the fix does not offer it.
+#[tokio::test]
+async fn definer_code_is_reported_with_every_route_that_reaches_it() {
+    let (_, findings) = findings_with(
+        "CREATE FUNCTION scratch.any_note() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+         SET search_path = pg_catalog, pg_temp AS $$ SELECT EXISTS (SELECT 1 FROM scratch.notes) $$;
+         ALTER TABLE scratch.notes ADD COLUMN seen boolean DEFAULT scratch.any_note(),
+                                   ADD CONSTRAINT notes_any CHECK (scratch.any_note() IS NOT NULL);
+         CREATE POLICY any_note ON scratch.notes AS RESTRICTIVE FOR SELECT USING (scratch.any_note());
+         CREATE VIEW scratch.note_flag WITH (security_invoker = true) AS SELECT scratch.any_note() AS flag;
+         GRANT SELECT ON scratch.note_flag TO tenantbase_app;
+         GRANT EXECUTE ON FUNCTION scratch.any_note() TO tenantbase_app",
+    )
+    .await;
+    let finding = findings
+        .iter()
+        .find(|f| f.object == "scratch.any_note()" && f.rule == "definer_without_tenant_check")
+        .unwrap_or_else(|| panic!("scratch.any_note() is reported:\n{}", render(&findings)));
+    for route in [
+        "EXECUTE (tenantbase_app)",
+        "the default of scratch.notes.seen (tenantbase_app)",
+        "constraint notes_any on scratch.notes (tenantbase_app)",
+        "policy any_note on scratch.notes (tenantbase_app, tenantbase_readonly)",
+        "view scratch.note_flag (tenantbase_app)",
+    ] {
+        assert!(finding.problem.contains(route), "{route} is named: {finding}");
+    }
+    assert!(!finding.fix.contains("REVOKE"), "revoking EXECUTE would break the table: {finding}");
+}
+
+/// Roles are cluster-wide and the tests share one cluster: dropping or altering a
+/// tenantbase role would break the tests running beside this one. So the rule is
+/// proved the other way round, against an expected list that names a role the
+/// cluster lacks and expects the platform role not to bypass RLS.
+#[tokio::test]
+async fn a_missing_role_and_a_wrong_attribute_are_reported() {
+    let db = TestDb::new().await;
+    let mut roles = check::ROLES.to_vec();
+    roles.push(Role { name: "tenantbase_absent", login: false, bypass_rls: false, tenant_sql: false });
+    roles.iter_mut().find(|r| r.name == "tenantbase_platform").unwrap().bypass_rls = false;
+    let findings = check::run_expecting(&db.admin().await, &roles).await.unwrap();
+    let found: Vec<_> = findings.iter().map(|f| (f.object.as_str(), f.rule.as_str(), f.problem.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "tenantbase_absent",
+                "role_not_as_designed",
+                "does not exist: its grants and the rules that guard it have nothing to apply to"
+            ),
+            (
+                "tenantbase_platform",
+                "role_not_as_designed",
+                "is NOLOGIN BYPASSRLS, but its job needs NOLOGIN NOBYPASSRLS"
+            ),
+        ],
+        "{}",
+        render(&findings)
+    );
+}
+
+/// The roles check expects are the ones migrate creates, with their LOGIN and BYPASSRLS.
+#[test]
+fn the_expected_roles_are_those_of_roles_sql() {
+    let created: Vec<(String, bool, bool)> = include_str!("../../src/db/roles.sql")
+        .lines()
+        .filter(|line| line.trim_start().starts_with("('tenantbase_"))
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\'').collect();
+            let has = |attribute: &str| fields[3].split_whitespace().any(|a| a == attribute);
+            (fields[1].to_string(), has("LOGIN"), has("BYPASSRLS"))
+        })
+        .collect();
+    let expected: Vec<(String, bool, bool)> =
+        check::ROLES.iter().map(|r| (r.name.to_string(), r.login, r.bypass_rls)).collect();
+    assert_eq!(created, expected);
 }
 
 #[tokio::test]

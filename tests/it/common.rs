@@ -60,6 +60,7 @@ impl TestDb {
             .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE} OWNER tenantbase_owner"))
             .await
             .expect("cloning the template");
+        admin.batch_execute(&migrate::database_grants_sql(&name)).await.expect("the clone's database privileges");
         let mut target = shared.target.with_database(&name);
         // A database's own privileges are not cloned: grant them as migrate does.
         migrate::bootstrap(&target.connect_admin().await.unwrap(), &name).await.expect("the clone's privileges");
