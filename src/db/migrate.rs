@@ -132,9 +132,8 @@ const SHARED_BACKEND_SQL: &str = "
     END
     $$;";
 
-/// Roles and database-level grants (a database created from a template does not
-/// inherit the template's); needs a superuser (roles with BYPASSRLS need one).
-pub async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
+/// Roles and database-level grants; needs a superuser (roles with BYPASSRLS need one).
+async fn bootstrap(client: &Client, dbname: &str) -> Result<()> {
     let is_super: bool =
         client.query_one("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", &[]).await?.get(0);
     if !is_super {

@@ -62,8 +62,6 @@ impl TestDb {
             .expect("cloning the template");
         admin.batch_execute(&migrate::database_grants_sql(&name)).await.expect("the clone's database privileges");
         let mut target = shared.target.with_database(&name);
-        // A database's own privileges are not cloned: grant them as migrate does.
-        migrate::bootstrap(&target.connect_admin().await.unwrap(), &name).await.expect("the clone's privileges");
         target.context_key = Some(target.context_key().await.expect("the template has a context key"));
         TestDb { target }
     }
