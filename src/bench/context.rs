@@ -11,6 +11,8 @@ use tokio_postgres::config::Host;
 
 use super::dataset::Dataset;
 use super::measure::{interleave, ratio, Latency, Plan};
+use tokio_postgres::types::Type;
+
 use crate::db::context::CONTEXT_TTL;
 use crate::db::{self, proxy, Db, TenantCtx};
 
@@ -38,12 +40,15 @@ pub struct ContextReport {
     pub statement: &'static str,
     /// `Db::tenant_query`: BEGIN and every setting, the statement, COMMIT.
     pub with_context: Latency,
-    /// The statement alone.
+    /// The statement alone, unnamed as the server sends it.
     pub without_context: Latency,
     /// BEGIN, the statement, COMMIT: the transaction's share.
     pub transaction_only: Latency,
     /// BEGIN and the signed context without the reset that precedes it: the reset's share.
     pub context_without_reset: Latency,
+    /// The statement alone, prepared once and executed by name: what sending it
+    /// unnamed (parsed and planned each time) costs, against this.
+    pub prepared: Latency,
     /// Median microseconds the reset of the connection's session state adds.
     pub reset_us: f64,
     /// with / without.
@@ -72,19 +77,22 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
     let pool = dataset.target.app_db(1).await?;
     let bare = db::connect(&dataset.target.app).await?;
     let statement = bare.prepare(STATEMENT).await?;
-    // The same pipeline as `Db::tenant_query`, with less in its opening text: none
-    // (the transaction's own cost), then the signed context without the reset.
+    // The same pipeline as `Db::tenant_query` (the statement unnamed, as the server
+    // sends it), with less in its opening text: none (the transaction's own cost),
+    // then the signed context without the reset; and the statement prepared once,
+    // as a server that kept statements on its connections would run it.
     let context_only = format!("BEGIN; {}", dataset.target.signer().await?.context_sql(ctx, CONTEXT_TTL));
-    let samples = interleave(plan, 6, |variant| {
+    let samples = interleave(plan, 7, |variant| {
         let (pool, bare, statement, context_only) = (&pool, &bare, statement.clone(), &context_only);
         async move {
             match variant {
                 0 => drop(pool.tenant_query(ctx, STATEMENT, &[&ctx.tenant_id]).await?),
-                1 => drop(bare.query(&statement, &[&ctx.tenant_id]).await?),
-                2 => pipelined(bare, "BEGIN", &statement, ctx).await?,
-                3 => pipelined(bare, context_only, &statement, ctx).await?,
+                1 => drop(bare.query_typed(STATEMENT, &[(&ctx.tenant_id, Type::UUID)]).await?),
+                2 => pipelined(bare, "BEGIN", ctx).await?,
+                3 => pipelined(bare, context_only, ctx).await?,
                 4 => drop(pool.tenant_query(ctx, VERIFIED_TENANT, &[]).await?),
-                _ => drop(pool.tenant_query(ctx, UNVERIFIED_TENANT, &[]).await?),
+                5 => drop(pool.tenant_query(ctx, UNVERIFIED_TENANT, &[]).await?),
+                _ => drop(bare.query(&statement, &[&ctx.tenant_id]).await?),
             }
             Ok(())
         }
@@ -93,6 +101,7 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
     let (with_context, without_context) = (samples[0].summary(), samples[1].summary());
     let (transaction_only, context_without_reset) = (samples[2].summary(), samples[3].summary());
     let (verified, unverified) = (samples[4].summary(), samples[5].summary());
+    let prepared = samples[6].summary();
     let verification = Verification { added_us: verified.median_us - unverified.median_us, verified, unverified };
     let (round_trips, round_trips_note) = match app_socket(dataset) {
         Some(socket) => {
@@ -119,6 +128,7 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
         statement: STATEMENT,
         transaction_only,
         reset_us: with_context.median_us - context_without_reset.median_us,
+        prepared,
         context_without_reset,
         ratio: ratio(with_context.median_us, without_context.median_us),
         added_us: with_context.median_us - without_context.median_us,
@@ -130,16 +140,14 @@ pub async fn measure(dataset: &Dataset, ctx: &TenantCtx, plan: Plan) -> Result<C
     })
 }
 
-/// `begin`, the statement and COMMIT sent together, as `Db::tenant_query` sends them.
-async fn pipelined(
-    client: &tokio_postgres::Client,
-    begin: &str,
-    statement: &tokio_postgres::Statement,
-    ctx: &TenantCtx,
-) -> Result<()> {
-    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&ctx.tenant_id];
-    let (begun, rows, committed) =
-        tokio::join!(client.batch_execute(begin), client.query(statement, &params), client.batch_execute("COMMIT"));
+/// `begin`, the statement (unnamed) and COMMIT sent together, as `Db::tenant_query` sends them.
+async fn pipelined(client: &tokio_postgres::Client, begin: &str, ctx: &TenantCtx) -> Result<()> {
+    let params: [(&(dyn tokio_postgres::types::ToSql + Sync), Type); 1] = [(&ctx.tenant_id, Type::UUID)];
+    let (begun, rows, committed) = tokio::join!(
+        client.batch_execute(begin),
+        client.query_typed(STATEMENT, &params),
+        client.batch_execute("COMMIT")
+    );
     begun?;
     rows?;
     committed?;

@@ -155,7 +155,12 @@ impl Report {
             )
         };
         let mut rows = vec![
-            vec![format!("`{}` alone, no context", c.statement), us(c.without_context.median_us), String::new()],
+            vec![
+                format!("`{}` alone, unnamed, no context", c.statement),
+                us(c.without_context.median_us),
+                String::new(),
+            ],
+            vec!["the same, prepared once and run by name".into(), us(c.prepared.median_us), vs_bare(&c.prepared)],
             vec![
                 "in a tenant transaction (Db::tenant_query)".into(),
                 us(c.with_context.median_us),
