@@ -109,7 +109,7 @@ impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         let DbError::Postgres(pg) = &e else {
             return match e {
-                DbError::Pool(_) => ApiError::Unavailable,
+                DbError::Pool(_) | DbError::Timeout(_) | DbError::ConnectionDropped => ApiError::Unavailable,
                 other => ApiError::Internal(other.into()),
             };
         };

@@ -5,15 +5,13 @@
 //! runs here instead, as `tenantbase_account`, and only the fixed statements of
 //! this codebase run on these connections, every value bound.
 
-use std::time::Duration;
-
 use chrono::NaiveDate;
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::Pool;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Config, Row};
 
 use super::context::{Signer, CONTEXT_TTL};
-use super::pool::{pinned, DbError, TenantCtx};
+use super::pool::{pool_builder, DbError, TenantCtx};
 use crate::clock::Clock;
 
 /// The pool of `tenantbase_account` connections.
@@ -25,20 +23,7 @@ pub struct AccountDb {
 
 impl AccountDb {
     pub fn new(account: Config, signer: Signer, max_size: usize) -> Self {
-        let manager = Manager::from_config(
-            pinned(account),
-            tokio_postgres::NoTls,
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
-        );
-        let timeout = Some(Duration::from_secs(5));
-        let pool = Pool::builder(manager)
-            .max_size(max_size)
-            .runtime(deadpool_postgres::Runtime::Tokio1)
-            .wait_timeout(timeout)
-            .create_timeout(timeout)
-            .recycle_timeout(timeout)
-            .build()
-            .expect("a pool with the tokio runtime builds");
+        let pool = pool_builder(account, max_size).build().expect("a pool with the tokio runtime builds");
         AccountDb { pool, signer }
     }
 

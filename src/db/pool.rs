@@ -159,8 +159,25 @@ impl DbError {
     }
 }
 
+/// A pool of connections with the server's settings pinned, and bounded waits:
+/// with the database down, requests fail fast (503) instead of queueing.
+pub(super) fn pool_builder(config: Config, max_size: usize) -> deadpool_postgres::PoolBuilder {
+    let manager = Manager::from_config(
+        pinned(config),
+        tokio_postgres::NoTls,
+        ManagerConfig { recycling_method: RecyclingMethod::Fast },
+    );
+    let timeout = Some(Duration::from_secs(5));
+    Pool::builder(manager)
+        .max_size(max_size)
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .wait_timeout(timeout)
+        .create_timeout(timeout)
+        .recycle_timeout(timeout)
+}
+
 /// A connection config with the server's settings pinned in its startup packet.
-pub fn pinned(mut config: Config) -> Config {
+fn pinned(mut config: Config) -> Config {
     let mut options: Vec<String> = PINNED_SETTINGS
         .iter()
         .map(|(name, value)| format!("-c {name}={}", value.replace('\\', "\\\\").replace(' ', "\\ ")))
@@ -185,19 +202,7 @@ pub struct Db {
 
 impl Db {
     pub fn new(app: Config, key: ContextKey, max_size: usize) -> Self {
-        let manager = Manager::from_config(
-            pinned(app),
-            tokio_postgres::NoTls,
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
-        );
-        // Bounded waits: with the database down, requests fail fast (503) instead of queueing.
-        let timeout = Some(Duration::from_secs(5));
-        let pool = Pool::builder(manager)
-            .max_size(max_size)
-            .runtime(deadpool_postgres::Runtime::Tokio1)
-            .wait_timeout(timeout)
-            .create_timeout(timeout)
-            .recycle_timeout(timeout)
+        let pool = pool_builder(app, max_size)
             .post_create(Hook::async_fn(|client: &mut ClientWrapper, _: &Metrics| {
                 Box::pin(async move { learn_types(client).await.map_err(HookError::Backend) })
             }))

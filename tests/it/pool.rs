@@ -112,3 +112,38 @@ async fn one_operation(pool: &Db, ctx: TenantCtx, op: usize) {
         _ => tx.commit().await.unwrap(),
     }
 }
+
+/// Injected SQL may lift `statement_timeout`; the server's own budget still holds:
+/// past it the statement is cancelled on the server and the connection dropped.
+#[tokio::test]
+async fn a_statement_past_its_budget_is_cancelled_and_its_connection_dropped() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let pool = db.app_pool(1).with_statement_budget(std::time::Duration::from_millis(300));
+    let ctx = TenantCtx::new(seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let mut tx = pool.tenant_tx(&ctx).await.unwrap();
+    tx.execute("SET statement_timeout = 0", &[]).await.unwrap();
+    let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
+    let err = tx.query("SELECT pg_sleep(600)", &[]).await.unwrap_err();
+    assert!(matches!(err, tenantbase::db::DbError::Timeout(_)), "{err:?}");
+    assert!(matches!(tx.commit().await, Err(tenantbase::db::DbError::ConnectionDropped)));
+    let admin = db.admin().await;
+    let mut still_sleeping = true;
+    for _ in 0..100 {
+        still_sleeping = admin
+            .query_opt(
+                "SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query LIKE '%pg_sleep%' AND state = 'active'",
+                &[&pid],
+            )
+            .await
+            .unwrap()
+            .is_some();
+        if !still_sleeping {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!still_sleeping, "the server cancelled the statement");
+    let next: i32 = pool.tenant_query(&ctx, "SELECT pg_backend_pid()", &[]).await.unwrap()[0].get(0);
+    assert_ne!(next, pid, "the connection was dropped, not handed to the next request");
+}
