@@ -969,3 +969,36 @@ async fn a_truncate_of_a_tenant_table_is_a_platform_event() {
     let refused = admin.batch_execute("TRUNCATE tenancy.tenants CASCADE").await;
     assert_eq!(sqlstate(refused), "42501", "the cascade would empty the audit log");
 }
+
+/// The audit trail's facts come from the signed context: settings that tenant SQL
+/// writes itself (an injection blaming someone else) change nothing it records.
+#[tokio::test]
+async fn the_audit_trail_records_the_signed_facts_whatever_tenant_sql_sets() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, olivia, alice) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"), seeded.user("alice@acme.com"));
+    let pool = db.app_pool(1);
+    let mut tx = pool.tenant_tx(&acting(acme, olivia, "req-signed")).await.unwrap();
+    tx.execute(
+        "SELECT set_config('app.request_id', 'req-forged', true), set_config('app.impersonated_by', $1, true),
+                set_config('app.user_id', $1, true), set_config('app.client_ip', '203.0.113.9', true)",
+        &[&alice.to_string()],
+    )
+    .await
+    .unwrap();
+    tx.execute(ADD_ROLE, &[&acme, &"blame_game"]).await.unwrap();
+    tx.commit().await.unwrap();
+    let admin = db.admin().await;
+    let row = admin
+        .query_one(
+            "SELECT user_id, impersonated_by, request_id, host(ip_address) FROM audit.log
+             WHERE table_name = 'tenancy.roles' AND new_values ->> 'name' = 'blame_game'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, Option<Uuid>>(0), Some(olivia));
+    assert_eq!(row.get::<_, Option<Uuid>>(1), None, "no impersonator was signed");
+    assert_eq!(row.get::<_, Option<String>>(2).as_deref(), Some("req-signed"));
+    assert_eq!(row.get::<_, Option<String>>(3), None, "no address was signed");
+}

@@ -379,3 +379,41 @@ async fn every_planted_class_of_defect_makes_the_attack_fail() {
     });
     futures_util::future::join_all(runs).await;
 }
+
+/// Account work belongs to the account role: none of its functions answers the
+/// app role, whatever it is called with.
+#[tokio::test]
+async fn the_app_role_calls_no_account_function() {
+    let db = TestDb::new().await;
+    let actors = acme_vs_techstartup(&db).await;
+    let admin = db.admin().await;
+    let account_functions: Vec<String> = admin
+        .query(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+               AND has_function_privilege('tenantbase_account', p.oid, 'EXECUTE')
+               AND p.proacl::text LIKE '%tenantbase_account=X%'
+             ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(account_functions.len() >= 8, "{account_functions:?}");
+    let app = tenantbase::db::connect(&db.target.app).await.unwrap();
+    for function in &account_functions {
+        app.batch_execute(&db.signer().begin_sql(&TenantCtx::new(actors.tenant_a, actors.owner_a))).await.unwrap();
+        let allowed: bool = app
+            .query_one("SELECT has_function_privilege(current_user, $1::text::regprocedure, 'EXECUTE')", &[function])
+            .await
+            .unwrap()
+            .get(0);
+        app.batch_execute("ROLLBACK").await.unwrap();
+        assert!(!allowed, "the app role may execute {function}");
+    }
+    app.batch_execute(&db.signer().begin_sql(&TenantCtx::new(actors.tenant_a, actors.owner_a))).await.unwrap();
+    let refused = app.query("SELECT * FROM platform.login_lookup('tom@techstartup.io')", &[]).await;
+    assert_eq!(sqlstate(refused), "42501");
+}
