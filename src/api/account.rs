@@ -167,16 +167,11 @@ pub struct MeOut {
 #[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
 pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MeOut>> {
-    let ctx = TenantCtx::for_user(caller.principal.user_id()).with_meta(caller.meta);
+    let ctx = TenantCtx::for_user(caller.principal.user_id()).with_meta(caller.meta.clone());
     let mut tx = state.db.tenant_tx(&ctx).await?;
     let user =
         tx.query_one("SELECT id, email::text, full_name FROM tenancy.users WHERE id = $1", &[&ctx.user_id]).await?;
-    let tenants = tx
-        .query("SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants()", &[])
-        .await?
-        .iter()
-        .map(|r| MembershipOut { tenant_id: r.get(0), name: r.get(1), slug: r.get(2), role: r.get(3) })
-        .collect();
+    let tenants = super::tenants::caller_tenants(&mut tx, &caller).await?;
     tx.commit().await?;
     Ok(Json(MeOut { id: user.get(0), email: user.get(1), full_name: user.get(2), tenants }))
 }

@@ -137,15 +137,12 @@ impl From<DbError> for ApiError {
             c if *c == SqlState::RAISE_EXCEPTION => {
                 ApiError::Validation { field: None, message: db.message().to_string() }
             }
-            c if *c == SqlState::INVALID_TEXT_REPRESENTATION
-                || *c == SqlState::NUMERIC_VALUE_OUT_OF_RANGE
-                || *c == SqlState::STRING_DATA_RIGHT_TRUNCATION
-                || *c == SqlState::INVALID_DATETIME_FORMAT
-                || *c == SqlState::DATETIME_FIELD_OVERFLOW
-                || *c == SqlState::INVALID_PARAMETER_VALUE =>
-            {
-                ApiError::Validation { field: None, message: "a value has the wrong form".into() }
-            }
+            // Class 22, data exceptions: a value the database cannot take (NUL in text,
+            // an offset out of range, a number too large...). The input's fault, not ours.
+            c if c.code().starts_with("22") => ApiError::Validation {
+                field: db.column().map(str::to_string),
+                message: "a value has the wrong form".into(),
+            },
             c if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED => {
                 ApiError::Conflict("a concurrent change interfered; retry".into())
             }

@@ -279,14 +279,14 @@ fn check_value(column: &Column, value: &Value) -> ApiResult<()> {
         return items.iter().try_for_each(|item| check_value(&element, item));
     }
     let ok = match column.type_name.as_str() {
-        "jsonb" | "json" => true,
+        "jsonb" | "json" => !contains_nul(value),
         "bool" => value.is_boolean(),
         "int2" => value.as_i64().is_some_and(|v| i16::try_from(v).is_ok()),
         "int4" => value.as_i64().is_some_and(|v| i32::try_from(v).is_ok()),
         "int8" => value.as_i64().is_some(),
         "numeric" | "float4" | "float8" => value.is_number(),
         "uuid" => value.as_str().is_some_and(|s| Uuid::parse_str(s).is_ok()),
-        "timestamptz" | "timestamp" => value.as_str().is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
+        "timestamptz" | "timestamp" => value.as_str().is_some_and(is_timestamp),
         "date" => value.as_str().is_some_and(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
         "inet" => value.as_str().is_some_and(is_inet),
         _ => match &column.enum_labels {
@@ -310,6 +310,22 @@ fn check_value(column: &Column, value: &Value) -> ApiResult<()> {
         return Err(ApiError::validation(field(), "must not contain NUL characters"));
     }
     Ok(())
+}
+
+/// An RFC 3339 time whose offset PostgreSQL takes (at most 15:59 from UTC).
+fn is_timestamp(text: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(text).is_ok_and(|t| t.offset().local_minus_utc().abs() < 16 * 3600)
+}
+
+/// A NUL character anywhere in a JSON value, keys included: PostgreSQL's text and
+/// jsonb cannot hold one.
+fn contains_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(contains_nul),
+        Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || contains_nul(v)),
+        _ => false,
+    }
 }
 
 /// An address, optionally with a prefix length (`10.0.0.0/8`).

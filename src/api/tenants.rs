@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::account::MembershipOut;
-use super::auth::{new_api_key, Caller, InTenant, Scope};
+use super::auth::{new_api_key, Caller, InTenant, Principal, Scope};
 use super::error::{ApiError, ApiResult, Problem};
 use super::{ApiJson, ApiPath, AppState};
 use crate::db::{TenantCtx, TenantTx};
@@ -33,6 +33,9 @@ pub async fn create_tenant(
     caller: Caller,
     ApiJson(body): ApiJson<NewTenant>,
 ) -> ApiResult<(StatusCode, Json<MembershipOut>)> {
+    if matches!(caller.principal, Principal::ApiKey { .. }) {
+        return Err(ApiError::Forbidden("an API key acts only inside its own tenant"));
+    }
     if body.name.trim().is_empty() || body.name.len() > 255 {
         return Err(ApiError::validation("name", "needs 1 to 255 characters"));
     }
@@ -62,16 +65,30 @@ pub async fn create_tenant(
 #[utoipa::path(get, path = "/v1/tenants", tag = "tenants", security(("bearer" = [])),
     responses((status = 200, body = Vec<MembershipOut>), (status = 401, body = Problem)))]
 pub async fn my_tenants(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<MembershipOut>>> {
-    let ctx = TenantCtx::for_user(caller.principal.user_id()).with_meta(caller.meta);
-    let rows = state
-        .db
-        .tenant_query(&ctx, "SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants()", &[])
+    let ctx = TenantCtx::for_user(caller.principal.user_id()).with_meta(caller.meta.clone());
+    let mut tx = state.db.tenant_tx(&ctx).await?;
+    let tenants = caller_tenants(&mut tx, &caller).await?;
+    tx.commit().await?;
+    Ok(Json(tenants))
+}
+
+/// The tenants the caller may act in: a session's user's, or an API key's own one.
+pub async fn caller_tenants(tx: &mut crate::db::TenantTx, caller: &Caller) -> ApiResult<Vec<MembershipOut>> {
+    let only: Option<Uuid> = match &caller.principal {
+        Principal::ApiKey { tenant_id, .. } => Some(*tenant_id),
+        Principal::Session { .. } => None,
+    };
+    let rows = tx
+        .query(
+            "SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants()
+             WHERE $1::uuid IS NULL OR tenant_id = $1",
+            &[&only],
+        )
         .await?;
-    Ok(Json(
-        rows.iter()
-            .map(|r| MembershipOut { tenant_id: r.get(0), name: r.get(1), slug: r.get(2), role: r.get(3) })
-            .collect(),
-    ))
+    Ok(rows
+        .iter()
+        .map(|r| MembershipOut { tenant_id: r.get(0), name: r.get(1), slug: r.get(2), role: r.get(3) })
+        .collect())
 }
 
 /// The tenant profile as JSON; bookkeeping columns stay inside.
@@ -309,6 +326,7 @@ fn owner_rules(e: crate::db::DbError) -> ApiError {
     match e.constraint() {
         Some("memberships_last_owner") => ApiError::Conflict("a tenant keeps at least one active owner".into()),
         Some("memberships_owner_grant") => ApiError::Forbidden("only an owner can make an owner"),
+        Some("memberships_owner_change") => ApiError::Forbidden("only an owner can change or remove an owner"),
         _ => e.into(),
     }
 }

@@ -74,7 +74,7 @@ impl Server {
     }
 }
 
-fn problem_type(body: &Value) -> &str {
+pub fn problem_type(body: &Value) -> &str {
     body["type"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default()
 }
 
