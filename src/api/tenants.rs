@@ -27,7 +27,8 @@ pub struct NewTenant {
 }
 
 #[utoipa::path(post, path = "/v1/tenants", tag = "tenants", request_body = NewTenant, security(("bearer" = [])),
-    responses((status = 201, body = MembershipOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = MembershipOut), (status = 403, body = Problem, description = "an API key creates no tenant"),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_tenant(
     State(state): State<AppState>,
     caller: Caller,
