@@ -11,6 +11,7 @@ mod common;
 mod context;
 mod indexes;
 mod injection;
+mod invitations;
 mod isolation;
 mod migrations;
 mod pool;
