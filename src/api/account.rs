@@ -114,7 +114,11 @@ pub async fn login(
     }
     let verified = match hash {
         Some(hash) if status == "active" => verify_in_background(body.password, hash).await?,
-        _ => false,
+        // An account that cannot log in (pending, suspended) takes as long as one that can.
+        _ => {
+            let _ = verify_in_background(body.password, state.dummy_hash.clone()).await;
+            false
+        }
     };
     if !verified {
         let lock = state
