@@ -45,10 +45,7 @@ pub async fn signup(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SignUp>,
 ) -> ApiResult<(StatusCode, Json<UserOut>)> {
-    let email = body.email.trim().to_lowercase();
-    if !email.contains('@') || email.len() > 320 || email.chars().any(char::is_whitespace) {
-        return Err(ApiError::validation("email", "is not an email address"));
-    }
+    let email = email_address(&body.email)?;
     if body.password.chars().count() < 10 || body.password.len() > 1024 {
         return Err(ApiError::validation("password", "needs 10 to 1024 characters"));
     }
@@ -63,6 +60,15 @@ pub async fn signup(
         })?;
     let id: Uuid = rows[0].get(0);
     Ok((StatusCode::CREATED, Json(UserOut { id, email, full_name: body.full_name })))
+}
+
+/// An email address as stored: trimmed, lowercase, plausibly shaped (the database checks its form).
+pub fn email_address(raw: &str) -> ApiResult<String> {
+    let email = raw.trim().to_lowercase();
+    if !email.contains('@') || email.len() > 320 || email.chars().any(char::is_whitespace) {
+        return Err(ApiError::validation("email", "is not an email address"));
+    }
+    Ok(email)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -108,7 +114,11 @@ pub async fn login(
     }
     let verified = match hash {
         Some(hash) if status == "active" => verify_in_background(body.password, hash).await?,
-        _ => false,
+        // An account that cannot log in (pending, suspended) takes as long as one that can.
+        _ => {
+            let _ = verify_in_background(body.password, state.dummy_hash.clone()).await;
+            false
+        }
     };
     if !verified {
         let lock = state

@@ -28,6 +28,7 @@ pub const CACHE_TTL: Duration = Duration::from_secs(5);
 
 const SESSION_PREFIX: &str = "tbs_";
 const API_KEY_PREFIX: &str = "tbk_";
+const INVITATION_PREFIX: &str = "tbi_";
 
 /// What an API key may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,6 +112,11 @@ fn random_hex(bytes: usize) -> String {
 
 pub fn new_session_token() -> String {
     format!("{SESSION_PREFIX}{}", random_hex(32))
+}
+
+/// A new invitation token: handed to the inviter once, stored only as its hash.
+pub fn new_invitation_token() -> String {
+    format!("{INVITATION_PREFIX}{}", random_hex(32))
 }
 
 /// A new API key for a tenant: (the token to hand out once, its public prefix).

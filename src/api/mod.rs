@@ -6,6 +6,7 @@ pub mod account;
 pub mod actions;
 pub mod auth;
 pub mod error;
+pub mod invitations;
 pub mod openapi;
 pub mod resources;
 pub mod tenants;
@@ -92,12 +93,15 @@ pub fn router(state: AppState) -> Router {
         .route("/permissions", get(tenants::permissions))
         .route("/tenants", get(tenants::my_tenants).post(tenants::create_tenant))
         .route("/tenants/{tenant}", get(tenants::get_tenant).patch(tenants::patch_tenant))
-        .route("/tenants/{tenant}/members", get(tenants::list_members).post(tenants::add_member))
+        .route("/invitations/accept", post(invitations::accept_invitation))
+        .route("/tenants/{tenant}/members", get(tenants::list_members))
         .route(
             "/tenants/{tenant}/members/{user_id}",
             axum::routing::patch(tenants::change_member).delete(tenants::remove_member),
         )
         .route("/tenants/{tenant}/members/{user_id}/roles/{role_id}", post(tenants::assign_role))
+        .route("/tenants/{tenant}/invitations", get(invitations::list_invitations).post(invitations::invite))
+        .route("/tenants/{tenant}/invitations/{invitation_id}", axum::routing::delete(invitations::revoke_invitation))
         .route("/tenants/{tenant}/roles/{role_id}/permissions", post(tenants::grant_permission))
         .route("/tenants/{tenant}/api-keys", get(tenants::list_api_keys).post(tenants::create_api_key))
         .route("/tenants/{tenant}/api-keys/{key_id}", axum::routing::delete(tenants::revoke_api_key))

@@ -8,7 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::resources::{row_schema, Resources, MAX_LIMIT};
-use super::{account, actions, tenants};
+use super::{account, actions, invitations, tenants};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,7 +16,8 @@ use super::{account, actions, tenants};
     paths(
         account::signup, account::login, account::logout, account::me,
         tenants::create_tenant, tenants::my_tenants, tenants::get_tenant, tenants::patch_tenant,
-        tenants::list_members, tenants::add_member, tenants::change_member, tenants::remove_member,
+        tenants::list_members, tenants::change_member, tenants::remove_member,
+        invitations::invite, invitations::list_invitations, invitations::revoke_invitation, invitations::accept_invitation,
         tenants::grant_permission, tenants::assign_role, tenants::permissions,
         tenants::list_api_keys, tenants::create_api_key, tenants::revoke_api_key,
         actions::complete_ai_task, actions::fail_ai_task, actions::cancel_order, actions::refund_order,

@@ -203,63 +203,6 @@ pub async fn list_members(State(state): State<AppState>, t: InTenant) -> ApiResu
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewMember {
-    pub email: String,
-    /// owner, admin, member or viewer.
-    pub role: String,
-}
-
-#[utoipa::path(post, path = "/v1/tenants/{tenant}/members", tag = "members", request_body = NewMember, security(("bearer" = [])),
-    params(("tenant" = Uuid, Path)),
-    responses((status = 201, body = MemberOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_member(
-    State(state): State<AppState>,
-    t: InTenant,
-    ApiJson(body): ApiJson<NewMember>,
-) -> ApiResult<(StatusCode, Json<MemberOut>)> {
-    t.require(Scope::Admin)?;
-    let role = member_role(&body.role)?;
-    let invitee = state
-        .accounts
-        .call_as(
-            &t.ctx,
-            "SELECT user_id, pending FROM platform.user_for_invite($1::text::citext)",
-            &[&body.email.trim()],
-        )
-        .await
-        .map_err(|e| match ApiError::from(e) {
-            ApiError::Validation { .. } => ApiError::validation("email", "is not an email address"),
-            other => other,
-        })?;
-    let invitee =
-        invitee.first().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("user_for_invite returned no row")))?;
-    let (user_id, pending): (Uuid, bool) = (invitee.get(0), invitee.get(1));
-    let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    // A former member (status 'left') comes back on the same membership row.
-    let added = tx
-        .query_opt(
-            "INSERT INTO tenancy.memberships AS m (tenant_id, user_id, role, status, invited_at, joined_at)
-             VALUES ($1, $2, $3::text::tenancy.member_role,
-                     CASE WHEN $4 THEN 'invited' ELSE 'active' END::tenancy.membership_status,
-                     now(), CASE WHEN $4 THEN NULL ELSE now() END)
-             ON CONFLICT (tenant_id, user_id) DO UPDATE
-                 SET role = EXCLUDED.role, status = EXCLUDED.status, invited_at = EXCLUDED.invited_at,
-                     joined_at = EXCLUDED.joined_at, left_at = NULL
-                 WHERE m.status = 'left'
-             RETURNING 1",
-            &[&t.ctx.tenant_id, &user_id, &role, &pending],
-        )
-        .await?;
-    if added.is_none() {
-        return Err(ApiError::Conflict("already a member".into()));
-    }
-    let row = tx.query_one(&format!("{MEMBER_SELECT} AND m.user_id = $2"), &[&t.ctx.tenant_id, &user_id]).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(member(&row))))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct MemberPatch {
     pub role: String,
 }
@@ -332,7 +275,7 @@ fn owner_rules(e: crate::db::DbError) -> ApiError {
     }
 }
 
-fn member_role(role: &str) -> ApiResult<&str> {
+pub(super) fn member_role(role: &str) -> ApiResult<&str> {
     match role {
         "owner" | "admin" | "member" | "viewer" => Ok(role),
         _ => Err(ApiError::validation("role", "must be owner, admin, member or viewer")),

@@ -38,8 +38,8 @@ impl AccountDb {
         Ok(client.query(&statement, params).await?)
     }
 
-    /// One account statement in `ctx`'s signed context, for account work that a
-    /// member's permission decides (an invitation): the function checks it itself.
+    /// One account statement in `ctx`'s signed context, for account work done for
+    /// a user (accepting an invitation): the audit trail records that user and request.
     pub async fn call_as(
         &self,
         ctx: &TenantCtx,

@@ -1,13 +1,16 @@
 //! The demo seed: the source documents' sample tenants and users, created the way
 //! the product creates them. Users and tenants go through the platform functions;
-//! members and roles are added by each tenant's owner inside a tenant-scoped
-//! transaction, under RLS, and so is every tenant's business data (see
+//! each tenant's owner invites its members and roles inside a tenant-scoped
+//! transaction, under RLS, the invitees accept through the platform function, and
+//! every tenant's business data is written by its own users (see
 //! [`super::business`]). Running it again changes nothing.
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::api::auth::{hash_token, new_invitation_token};
+use crate::api::invitations::INVITATION_TTL;
 use crate::auth::hash_password;
 use crate::db::{Db, Target, TenantCtx};
 use crate::secrets::Sealer;
@@ -110,18 +113,55 @@ pub async fn seed(target: &Target, db: &Db) -> Result<Seeded> {
         tenants.push((tenant.slug.to_string(), id));
 
         let owner = TenantCtx::new(id, user_id(tenant.owner));
+        let now = db.clock().now();
+        // Members join as the product has them join: the owner invites, the invitee
+        // accepts (here the operator presents their token). Only those not yet members.
         let mut tx = db.tenant_tx(&owner).await?;
+        let mut tokens = Vec::new();
         for member in MEMBERS.iter().filter(|m| m.tenant == tenant.slug && m.role != "owner") {
+            let joined = tx
+                .query_opt(
+                    "SELECT 1 FROM tenancy.memberships WHERE tenant_id = $1 AND user_id = $2 AND status = 'active'",
+                    &[&id, &user_id(member.email)],
+                )
+                .await?
+                .is_some();
+            if joined {
+                continue;
+            }
+            let token = new_invitation_token();
             tx.execute(
-                "INSERT INTO tenancy.memberships (tenant_id, user_id, role, status, invited_by)
-                 VALUES ($1, $2, $3::text::tenancy.member_role, 'active', $4)
-                 ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = EXCLUDED.role, status = 'active'
-                 WHERE (memberships.role, memberships.status) IS DISTINCT FROM (EXCLUDED.role, 'active')",
-                &[&id, &user_id(member.email), &member.role, &owner.user_id],
+                "INSERT INTO tenancy.invitations (tenant_id, email, role, token_hash, expires_at)
+                 VALUES ($1, $2::text::citext, $3::text::tenancy.member_role, $4, $5)",
+                &[&id, &member.email, &member.role, &hash_token(&token).as_slice(), &(now + INVITATION_TTL)],
             )
             .await
-            .with_context(|| format!("adding {} to {}", member.email, tenant.slug))?;
+            .with_context(|| format!("inviting {} to {}", member.email, tenant.slug))?;
+            tokens.push((token, user_id(member.email)));
         }
+        // One invitation stays open, so that every tenant table has rows of every demo
+        // tenant; its token was never kept, so nobody can accept it.
+        let newcomer = format!("newcomer@{}", tenant.owner.split_once('@').map_or("example.com", |(_, domain)| domain));
+        tx.execute(
+            "INSERT INTO tenancy.invitations (tenant_id, email, role, token_hash, expires_at)
+             SELECT $1::uuid, $2::text::citext, 'member'::tenancy.member_role, $3::bytea, $4::timestamptz
+             WHERE NOT EXISTS (SELECT 1 FROM tenancy.invitations
+                               WHERE tenant_id = $1 AND email = $2::text::citext AND accepted_at IS NULL AND revoked_at IS NULL)",
+            &[&id, &newcomer, &hash_token(&new_invitation_token()).as_slice(), &(now + INVITATION_TTL)],
+        )
+        .await?;
+        tx.commit().await?;
+        for (token, member) in tokens {
+            admin
+                .query_one(
+                    "SELECT tenant_id FROM platform.accept_invitation($1, $2, $3)",
+                    &[&hash_token(&token).as_slice(), &member, &now],
+                )
+                .await
+                .context("accepting a demo invitation")?;
+        }
+
+        let mut tx = db.tenant_tx(&owner).await?;
         // Writes only what is missing: every write is on the audit trail.
         tx.execute(
             "INSERT INTO tenancy.roles (tenant_id, name, description)

@@ -204,17 +204,16 @@ async fn tenants_and_members_are_managed_by_their_owners_and_admins() {
     let slugs: Vec<&str> = mine.as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
     assert_eq!(slugs, ["acme", "bob-labs"]);
 
-    // Invite someone who has no account yet; they claim it by signing up.
+    // Invite someone who has no account yet: signing up grants nothing, the token does.
     let (status, invited) = s
         .call(
             Method::POST,
-            &format!("/v1/tenants/{labs}/members"),
+            &format!("/v1/tenants/{labs}/invitations"),
             Some(&bob),
             Some(json!({ "email": "new@labs.io", "role": "member" })),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{invited}");
-    assert_eq!(invited["status"], "invited");
     let (status, _) = s
         .call(
             Method::POST,
@@ -237,19 +236,30 @@ async fn tenants_and_members_are_managed_by_their_owners_and_admins() {
         .unwrap()
         .to_string();
     let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{labs}/members"), Some(&newcomer), None).await;
-    assert_eq!(status, StatusCode::OK, "the invitation is active after sign-up");
+    assert_eq!(status, StatusCode::NOT_FOUND, "signing up with the invited email grants nothing");
+    let (status, joined) = s
+        .call(Method::POST, "/v1/invitations/accept", Some(&newcomer), Some(json!({ "token": invited["token"] })))
+        .await;
+    assert_eq!((status, joined["role"].as_str()), (StatusCode::CREATED, Some("member")), "{joined}");
+    let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{labs}/members"), Some(&newcomer), None).await;
+    assert_eq!(status, StatusCode::OK, "the invitation's holder joined");
 
-    // Add an existing user, promote, and see a member refused management.
-    let (status, added) = s
+    // An existing user joins the same way; promote, and see a member refused management.
+    let (status, invited) = s
         .call(
             Method::POST,
-            &format!("/v1/tenants/{labs}/members"),
+            &format!("/v1/tenants/{labs}/invitations"),
             Some(&bob),
             Some(json!({ "email": "victor@acme.com", "role": "viewer" })),
         )
         .await;
-    assert_eq!((status, added["status"].as_str()), (StatusCode::CREATED, Some("active")));
-    let victor = added["user_id"].as_str().unwrap().to_string();
+    assert_eq!(status, StatusCode::CREATED, "{invited}");
+    let victor_token = s.login("victor@acme.com").await;
+    let (status, _) = s
+        .call(Method::POST, "/v1/invitations/accept", Some(&victor_token), Some(json!({ "token": invited["token"] })))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let victor = s.seeded.user("victor@acme.com").to_string();
     let (status, body) = s
         .call(
             Method::PATCH,
@@ -301,7 +311,6 @@ async fn tenants_and_members_are_managed_by_their_owners_and_admins() {
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     let (status, _) = s.call(Method::DELETE, &format!("/v1/tenants/{labs}/members/{victor}"), Some(&bob), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let victor_token = s.login("victor@acme.com").await;
     let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{labs}"), Some(&victor_token), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

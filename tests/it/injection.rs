@@ -87,15 +87,18 @@ async fn no_request_value_reaches_sql_text_even_with_standard_conforming_strings
         )
         .await;
     assert_eq!(status, 201);
-    let (status, _) = s
+    let (status, invited) = s
         .call(
             Method::POST,
-            &format!("/v1/tenants/{acme}/members"),
+            &format!("/v1/tenants/{acme}/invitations"),
             Some(&olivia),
             Some(json!({ "email": format!("{marker}@example.com"), "role": "viewer" })),
         )
         .await;
-    assert_eq!(status, 201);
+    assert_eq!(status, 201, "{invited}");
+    let (status, _) =
+        s.call(Method::POST, "/v1/invitations/accept", Some(&olivia), Some(json!({ "token": hostile }))).await;
+    assert_eq!(status, 404, "a token nobody was given joins nothing");
 
     let texts = proxy.sql_texts();
     assert!(texts.len() > 20, "the proxy saw the server's statements: {}", texts.len());

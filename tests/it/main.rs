@@ -13,6 +13,7 @@ mod context;
 mod fuzz;
 mod indexes;
 mod injection;
+mod invitations;
 mod isolation;
 mod migrations;
 mod pool;
