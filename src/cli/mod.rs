@@ -599,7 +599,7 @@ Report, JSON and plots in {}",
             "\nAct as Alice in Acme from psql, as the app role under RLS (see docs/acting-as-a-tenant.md;\n\
              `tenantbase context --tenant acme --user alice@acme.com` prints a fresh context):\n  \
              psql \"{app_url}\" -c \"BEGIN; {alice_in_acme}; SELECT name, slug FROM tenancy.tenants; COMMIT;\"\n\
-             Without the signed context (or with app.tenant_id set by hand) every tenant table answers zero rows.\n\n\
+             Without the signed context (or with one written by hand) every tenant table answers zero rows.\n\n\
              Try the API as Alice (paste these lines into a shell):"
         );
         for line in curl_walkthrough(&addr.to_string(), acme, seeded.tenant("tech-startup")) {
