@@ -104,11 +104,15 @@ pub enum Command {
         #[command(subcommand)]
         action: CreditsAction,
     },
-    /// Create the missing monthly partitions of the analytics time series (run daily by cron, or let `serve` do it).
+    /// Create the missing monthly partitions of the analytics time series and move the rows waiting in their
+    /// default partitions into them (run daily by cron, or let `serve` do it).
     Partitions {
-        /// How many months ahead of the current one to create.
+        /// How many months ahead of the current one to create (at most 24).
         #[arg(long, default_value_t = 3)]
         months_ahead: i32,
+        /// How many months before the current one to create (at most 120).
+        #[arg(long, default_value_t = 0)]
+        months_back: i32,
     },
     /// The audit trail: verify its hash chains, apply retention.
     Audit {
@@ -288,16 +292,22 @@ impl Cli {
                 api::serve(listener, AppState::new(db, accounts, self.sealer()?).await?).await
             }
             Command::Credits { action } => self.credits(action).await,
-            Command::Partitions { months_ahead } => {
+            Command::Partitions { months_ahead, months_back } => {
                 let target = self.target()?;
                 let admin = target.connect_admin().await?;
                 let created = admin
-                    .query("SELECT analytics.ensure_partitions($1, $2)::text", &[&target.clock.today(), months_ahead])
+                    .query(
+                        "SELECT analytics.ensure_partitions($1, $2, $3)::text",
+                        &[&target.clock.today(), months_ahead, months_back],
+                    )
                     .await?;
                 for row in &created {
                     println!("created {}", row.get::<_, String>(0));
                 }
-                println!("{} partitions created; {} months ahead are covered.", created.len(), months_ahead);
+                println!(
+                    "{} partitions created; {months_back} months back to {months_ahead} ahead are covered.",
+                    created.len()
+                );
                 Ok(())
             }
             Command::Context { tenant, user, operator, ttl } => {

@@ -17,6 +17,7 @@ mod injection;
 mod invitations;
 mod isolation;
 mod migrations;
+mod partitions;
 mod permissions;
 mod pool;
 mod search;
