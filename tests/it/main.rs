@@ -22,4 +22,5 @@ mod permissions;
 mod pool;
 mod search;
 mod seed;
+mod snapshots;
 mod views;
