@@ -19,7 +19,7 @@ use tokio_postgres::Client;
 use crate::clock::Clock;
 
 pub const DEFAULT_RETENTION_DAYS: u32 = 400;
-/// The seeds' compliance floor: audit logs are kept at least 90 days.
+/// The designs' compliance floor: audit logs are kept at least 90 days.
 pub const MIN_RETENTION_DAYS: u32 = 90;
 
 #[derive(Clone, Debug)]

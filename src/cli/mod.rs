@@ -104,11 +104,21 @@ pub enum Command {
         #[command(subcommand)]
         action: CreditsAction,
     },
-    /// Create the missing monthly partitions of the analytics time series (run daily by cron, or let `serve` do it).
+    /// Create the missing monthly partitions of the analytics time series and move the rows waiting in their
+    /// default partitions into them (run daily by cron, or let `serve` do it).
     Partitions {
-        /// How many months ahead of the current one to create.
+        /// How many months ahead of the current one to create (at most 24).
         #[arg(long, default_value_t = 3)]
         months_ahead: i32,
+        /// How many months before the current one to create (at most 120).
+        #[arg(long, default_value_t = 0)]
+        months_back: i32,
+    },
+    /// Write every project's analytics snapshot of a day (run daily by cron, or let `serve` do it).
+    Snapshot {
+        /// The day, as YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        day: Option<chrono::NaiveDate>,
     },
     /// The audit trail: verify its hash chains, apply retention.
     Audit {
@@ -284,20 +294,38 @@ impl Cli {
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
                 let db = target.app_db(*pool_size).await?;
                 let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
-                keep_partitions_ahead(accounts.clone());
+                daily_maintenance(accounts.clone());
                 api::serve(listener, AppState::new(db, accounts, self.sealer()?).await?).await
             }
             Command::Credits { action } => self.credits(action).await,
-            Command::Partitions { months_ahead } => {
+            Command::Partitions { months_ahead, months_back } => {
                 let target = self.target()?;
                 let admin = target.connect_admin().await?;
                 let created = admin
-                    .query("SELECT analytics.ensure_partitions($1, $2)::text", &[&target.clock.today(), months_ahead])
+                    .query(
+                        "SELECT analytics.ensure_partitions($1, $2, $3)::text",
+                        &[&target.clock.today(), months_ahead, months_back],
+                    )
                     .await?;
                 for row in &created {
                     println!("created {}", row.get::<_, String>(0));
                 }
-                println!("{} partitions created; {} months ahead are covered.", created.len(), months_ahead);
+                println!(
+                    "{} partitions created; {months_back} months back to {months_ahead} ahead are covered.",
+                    created.len()
+                );
+                Ok(())
+            }
+            Command::Snapshot { day } => {
+                let target = self.target()?;
+                let day = day.unwrap_or_else(|| target.clock.today());
+                let written: i64 = target
+                    .connect_admin()
+                    .await?
+                    .query_one("SELECT analytics.snapshot_projects($1)", &[&day])
+                    .await?
+                    .get(0);
+                println!("{written} project snapshots written for {day}.");
                 Ok(())
             }
             Command::Context { tenant, user, operator, ttl } => {
@@ -576,7 +604,7 @@ Report, JSON and plots in {}",
         migrate::migrate(&target).await?;
         let app_db = target.app_db(16).await?;
         let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
-        keep_partitions_ahead(accounts.clone());
+        daily_maintenance(accounts.clone());
         let seeded = demo::seed(&target, &app_db).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
@@ -626,15 +654,20 @@ pub fn curl_walkthrough(addr: &str, acme: uuid::Uuid, other: uuid::Uuid) -> Vec<
     ]
 }
 
-/// The analytics time series never run out of partitions while the server runs:
-/// next months' partitions are created at start and once a day.
-fn keep_partitions_ahead(db: AccountDb) {
+/// The server's platform maintenance, at start and once a day: the analytics time
+/// series never run out of partitions (and rows waiting in a default partition move
+/// into their month), and every project gets the day's snapshot.
+fn daily_maintenance(db: AccountDb) {
     tokio::spawn(async move {
         let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
         loop {
             daily.tick().await;
-            if let Err(e) = db.ensure_partitions(db.clock().today(), 3).await {
+            let today = db.clock().today();
+            if let Err(e) = db.ensure_partitions(today, 3).await {
                 tracing::warn!(error = %e, "creating the next analytics partitions failed");
+            }
+            if let Err(e) = db.snapshot_projects(today).await {
+                tracing::warn!(error = %e, "writing the day's project snapshots failed");
             }
         }
     });

@@ -61,9 +61,16 @@ impl AccountDb {
         Ok(rows)
     }
 
-    /// Creates the analytics partitions from `today`'s month up to `months_ahead`
-    /// (bounded DDL; the server runs it daily).
+    /// Creates the analytics partitions from `today`'s month up to `months_ahead`,
+    /// and those of the rows waiting in the default partitions (bounded DDL; the
+    /// server runs it daily).
     pub async fn ensure_partitions(&self, today: NaiveDate, months_ahead: i32) -> Result<u64, DbError> {
         Ok(self.call("SELECT analytics.ensure_partitions($1, $2)", &[&today, &months_ahead]).await?.len() as u64)
+    }
+
+    /// Writes every project's snapshot of `day`; returns how many changed.
+    pub async fn snapshot_projects(&self, day: NaiveDate) -> Result<i64, DbError> {
+        let rows = self.call("SELECT analytics.snapshot_projects($1)", &[&day]).await?;
+        Ok(rows.first().map_or(0, |r| r.get(0)))
     }
 }

@@ -236,9 +236,16 @@ pub const RULES: &[Rule] = &[
                                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS cols
               WHERE con.contype = 'f' AND con.conparentid = 0
                 AND NOT EXISTS (SELECT 1 FROM pg_index i
-                                WHERE i.indrelid = con.conrelid AND i.indpred IS NULL
+                                WHERE i.indrelid = con.conrelid
                                   AND i.indnkeyatts >= cardinality(con.conkey)
-                                  AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(con.conkey)] @> con.conkey)",
+                                  AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(con.conkey)] @> con.conkey
+                                  -- Whole, or without the rows whose key has a NULL: with MATCH SIMPLE those
+                                  -- reference nothing, and every lookup the key makes names a value.
+                                  AND (i.indpred IS NULL
+                                       OR (con.confmatchtype = 's'
+                                           AND pg_get_expr(i.indpred, i.indrelid) IN (
+                                               SELECT format('(%s IS NOT NULL)', quote_ident(a.attname)) FROM pg_attribute a
+                                               WHERE a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)))))",
     },
     Rule {
         name: "view_not_security_invoker",

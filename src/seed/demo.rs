@@ -1,4 +1,4 @@
-//! The demo seed: the source documents' sample tenants and users, created the way
+//! The demo seed: the designs' sample tenants and users, created the way
 //! the product creates them. Users and tenants go through the platform functions;
 //! each tenant's owner invites its members and roles inside a tenant-scoped
 //! transaction, under RLS, the invitees accept through the platform function, and

@@ -110,6 +110,18 @@ const PLANTS: &[Plant] = &[
         rule: "foreign_key_without_index",
     },
     Plant {
+        defect: "a foreign key covered only by a partial index that leaves out referencing rows",
+        sql: "CREATE TABLE scratch.links (
+                  tenant_id uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE,
+                  id uuid NOT NULL, note_id uuid, archived boolean NOT NULL DEFAULT false,
+                  PRIMARY KEY (tenant_id, id),
+                  CONSTRAINT links_note_fkey FOREIGN KEY (tenant_id, note_id) REFERENCES scratch.notes (tenant_id, id));
+              CREATE INDEX ON scratch.links (tenant_id, note_id) WHERE NOT archived;
+              SELECT tenancy.isolate('scratch.links', 'content')",
+        object: "scratch.links links_note_fkey",
+        rule: "foreign_key_without_index",
+    },
+    Plant {
         defect: "an index not leading with tenant_id",
         sql: "CREATE INDEX notes_body_idx ON scratch.notes (body)",
         object: "scratch.notes_body_idx",

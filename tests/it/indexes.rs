@@ -23,6 +23,10 @@ const PATTERNS: &[(&str, &str)] = &[
     ("SELECT id FROM content.content_projects WHERE content_type = 'newsletter'", "content_projects_type_idx"),
     ("SELECT id FROM work.tasks WHERE project_id = (SELECT id FROM work.projects LIMIT 1) AND status = 'blocked'",
      "tasks_project_status_idx"),
+    ("SELECT id FROM work.tasks WHERE (project_id, parent_task_id) = (SELECT project_id, parent_task_id FROM work.tasks
+                                                                      WHERE parent_task_id IS NOT NULL LIMIT 1)
+      ORDER BY sequence_order",
+     "tasks_parent_sequence_idx"),
     ("SELECT id FROM analytics.analytics_events WHERE event_type = 'signup' AND occurred_at > now() - interval '2 days'",
      "tenant_id_event_type_occurred_at_idx"),
 ];
