@@ -13,7 +13,7 @@ mod embedded {
     refinery::embed_migrations!("migrations");
 }
 
-/// Cluster-wide roles of DESIGN.md section 5, created or corrected idempotently.
+/// The cluster-wide roles (docs/threat-model.md, "The boundary"), created or corrected idempotently.
 const ROLES_SQL: &str = include_str!("roles.sql");
 
 /// Any constant: the key of the advisory lock that serializes migrators.

@@ -1,4 +1,4 @@
--- The roles of DESIGN.md section 5. Roles are cluster-wide, so this runs once per
+-- The roles (docs/threat-model.md, "The boundary"). Roles are cluster-wide, so this runs once per
 -- cluster as often as needed: it creates what is missing and corrects attributes.
 DO $$
 DECLARE
