@@ -27,6 +27,10 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("{0}")]
     Locked(String),
+    #[error("the body did not arrive in time")]
+    BodyTimeout,
+    #[error("the request took longer than the server allows")]
+    RequestTimeout,
     #[error("the service is unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -50,6 +54,8 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
             ApiError::Locked(_) => (StatusCode::LOCKED, "account-locked", "Account locked"),
+            ApiError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body-timeout", "Request body too slow"),
+            ApiError::RequestTimeout => (StatusCode::SERVICE_UNAVAILABLE, "request-timeout", "Request too slow"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
@@ -168,9 +174,15 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
             JsonSyntaxError(_) => ApiError::BadRequest("the body is not valid JSON".into()),
             MissingJsonContentType(_) => ApiError::BadRequest("send the body as application/json".into()),
             BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            other if caused_by::<tower_http::timeout::TimeoutError>(&other) => ApiError::BodyTimeout,
             _ => ApiError::BadRequest("the body could not be read".into()),
         }
     }
+}
+
+/// Whether `error` or one of its sources is an `E`.
+fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(error), |e| e.source()).any(|e| e.is::<E>())
 }
 
 /// serde's message without axum's prefix: "unknown field `x`, expected ...".

@@ -8,9 +8,9 @@ pub mod auth;
 pub mod error;
 pub mod openapi;
 pub mod resources;
+pub mod server;
 pub mod tenants;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
@@ -20,13 +20,13 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::db::{AccountDb, Db};
 use error::ApiError;
 use resources::Resources;
+pub use server::{serve, ServerLimits};
 
 /// Largest request body accepted, by default.
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
@@ -43,6 +43,8 @@ pub struct AppState {
     pub resources: Resources,
     /// Checked against when an email is unknown, so a login takes as long either way.
     pub dummy_hash: String,
+    /// Connections, timeouts.
+    pub limits: ServerLimits,
     pub openapi: Arc<Value>,
     pub body_limit: usize,
     /// Seals secrets (store credentials) before they reach the database; None
@@ -61,6 +63,7 @@ impl AppState {
             auth: auth::AuthCache::default(),
             resources,
             dummy_hash: crate::auth::hash_password("not anyone's password")?,
+            limits: ServerLimits::default(),
             openapi,
             body_limit: DEFAULT_BODY_LIMIT,
             sealer: sealer.map(Arc::new),
@@ -113,6 +116,7 @@ pub fn router(state: AppState) -> Router {
             get(resources::get).patch(resources::update).delete(resources::delete),
         );
     let body_limit = state.body_limit;
+    let request_timeout = state.limits.request_timeout;
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -122,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { (StatusCode::METHOD_NOT_ALLOWED, Json(json!({ "type": format!("{}method-not-allowed", error::PROBLEM_BASE), "title": "Method not allowed", "status": 405 }))) })
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(request_timeout, server::answer_within))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -163,25 +168,4 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
 
 async fn openapi_json(State(state): State<AppState>) -> Json<Value> {
     Json((*state.openapi).clone())
-}
-
-/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
-pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
-    let addr: SocketAddr = listener.local_addr()?;
-    tracing::info!(%addr, "serving");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    let mut term =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term.recv() => {},
-    }
-    tracing::info!("shutting down; finishing requests in flight");
 }

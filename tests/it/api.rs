@@ -29,8 +29,19 @@ impl Server {
     }
 
     pub async fn start_with_pools(db: TestDb, pool: tenantbase::db::Db, accounts: tenantbase::db::AccountDb) -> Server {
+        Server::start_configured(db, pool, accounts, |_| {}).await
+    }
+
+    /// A server whose state `configure` adjusts first (limits, hashing pool, proxies, throttle).
+    pub async fn start_configured(
+        db: TestDb,
+        pool: tenantbase::db::Db,
+        accounts: tenantbase::db::AccountDb,
+        configure: impl FnOnce(&mut AppState),
+    ) -> Server {
         let seeded = db.seeded().await;
-        let state = AppState::new(pool, accounts, Some(tenantbase::secrets::Sealer::throwaway())).await.unwrap();
+        let mut state = AppState::new(pool, accounts, Some(tenantbase::secrets::Sealer::throwaway())).await.unwrap();
+        configure(&mut state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(api::serve(listener, state));
@@ -74,7 +85,7 @@ impl Server {
     }
 }
 
-fn problem_type(body: &Value) -> &str {
+pub fn problem_type(body: &Value) -> &str {
     body["type"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default()
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests on a real PostgreSQL: a private cluster started by the tests,
 //! a migrated template, and a fresh database per test.
 
+mod abuse;
 mod api;
 mod attribution;
 mod audit;
