@@ -13,7 +13,8 @@ use uuid::Uuid;
 use super::auth::{hash_token, new_session_token, Caller, Meta, Principal};
 use super::error::{ApiError, ApiResult, Problem};
 use super::{ApiJson, AppState};
-use crate::auth::{hash_password, verify_password};
+use crate::auth::hashing::{self, Busy};
+use crate::auth::{hash_password_in, verify_password_in};
 use crate::db::TenantCtx;
 
 /// Consecutive failed logins before the account locks.
@@ -40,7 +41,9 @@ pub struct UserOut {
 }
 
 #[utoipa::path(post, path = "/v1/auth/signup", tag = "auth", request_body = SignUp,
-    responses((status = 201, body = UserOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = UserOut), (status = 409, body = Problem), (status = 422, body = Problem),
+        (status = 503, body = Problem, headers(("Retry-After" = u64, description = "Seconds to wait.")),
+            description = "Every password hashing place is taken: the server is busy.")))]
 pub async fn signup(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SignUp>,
@@ -52,7 +55,12 @@ pub async fn signup(
     if body.password.chars().count() < 10 || body.password.len() > 1024 {
         return Err(ApiError::validation("password", "needs 10 to 1024 characters"));
     }
-    let hash = hash_in_background(body.password).await?;
+    let place = state.hashing.reserve().map_err(|Busy| ApiError::Busy(hashing::RETRY_AFTER))?;
+    let hash = place
+        .run(move |memory| hash_password_in(memory, &body.password))
+        .await
+        .map_err(ApiError::Internal)?
+        .map_err(ApiError::Internal)?;
     let rows = state
         .accounts
         .call("SELECT platform.create_user($1::text::citext, $2, $3)", &[&email, &body.full_name, &hash])
@@ -81,7 +89,9 @@ pub struct SessionOut {
 }
 
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = Login,
-    responses((status = 200, body = SessionOut), (status = 401, body = Problem), (status = 423, body = Problem)))]
+    responses((status = 200, body = SessionOut), (status = 401, body = Problem), (status = 423, body = Problem),
+        (status = 503, body = Problem, headers(("Retry-After" = u64, description = "Seconds to wait.")),
+            description = "Every password check is taken: the server is busy.")))]
 pub async fn login(
     State(state): State<AppState>,
     Meta(meta): Meta,
@@ -89,6 +99,8 @@ pub async fn login(
 ) -> ApiResult<Json<SessionOut>> {
     let invalid = || ApiError::Unauthorized("invalid email or password");
     let now = state.accounts.clock().now();
+    // Taken before the lookup, so a flood turned away costs no database work.
+    let place = state.hashing.reserve().map_err(|Busy| ApiError::Busy(hashing::RETRY_AFTER))?;
     let rows = state
         .accounts
         .call(
@@ -98,7 +110,8 @@ pub async fn login(
         .await?;
     let Some(row) = rows.first() else {
         // Spend the same time as a real check, so timing does not tell which emails exist.
-        let _ = verify_in_background(body.password, state.dummy_hash.clone()).await;
+        let dummy = state.dummy_hash.clone();
+        let _ = place.run(move |memory| verify_password_in(memory, &body.password, &dummy)).await;
         return Err(invalid());
     };
     let (user_id, hash, status, locked_until): (Uuid, Option<String>, String, Option<DateTime<Utc>>) =
@@ -107,7 +120,10 @@ pub async fn login(
         return Err(ApiError::Locked(format!("too many failed logins; try again after {}", until.to_rfc3339())));
     }
     let verified = match hash {
-        Some(hash) if status == "active" => verify_in_background(body.password, hash).await?,
+        Some(hash) if status == "active" => place
+            .run(move |memory| verify_password_in(memory, &body.password, &hash))
+            .await
+            .map_err(ApiError::Internal)?,
         _ => false,
     };
     if !verified {
@@ -179,18 +195,4 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json
         .collect();
     tx.commit().await?;
     Ok(Json(MeOut { id: user.get(0), email: user.get(1), full_name: user.get(2), tenants }))
-}
-
-/// argon2 is deliberately slow: keep it off the async workers.
-pub async fn hash_in_background(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(ApiError::Internal)
-}
-
-async fn verify_in_background(password: String, hash: String) -> ApiResult<bool> {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))
 }

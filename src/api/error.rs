@@ -2,6 +2,8 @@
 //! (RFC 9457) with a stable `type`. Nothing internal reaches the client: database
 //! errors are mapped to what the client did wrong, and the rest is logged.
 
+use std::time::Duration;
+
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -27,6 +29,8 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("{0}")]
     Locked(String),
+    #[error("the server is busy; retry later")]
+    Busy(Duration),
     #[error("the body did not arrive in time")]
     BodyTimeout,
     #[error("the request took longer than the server allows")]
@@ -54,6 +58,7 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
             ApiError::Locked(_) => (StatusCode::LOCKED, "account-locked", "Account locked"),
+            ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Server busy"),
             ApiError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body-timeout", "Request body too slow"),
             ApiError::RequestTimeout => (StatusCode::SERVICE_UNAVAILABLE, "request-timeout", "Request too slow"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
@@ -106,6 +111,11 @@ impl IntoResponse for ApiError {
             .insert(header::CONTENT_TYPE, "application/problem+json".parse().expect("a valid header"));
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("a valid header"));
+        }
+        if let ApiError::Busy(wait) = self {
+            // Whole seconds, never 0: "retry at once" is what the answer says not to do.
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.headers_mut().insert(header::RETRY_AFTER, seconds.max(1).into());
         }
         response
     }

@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::auth::hashing::HashingPool;
 use crate::db::{AccountDb, Db};
 use error::ApiError;
 use resources::Resources;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub resources: Resources,
     /// Checked against when an email is unknown, so a login takes as long either way.
     pub dummy_hash: String,
+    /// Where argon2 runs: a few threads and a bounded queue.
+    pub hashing: HashingPool,
     /// Connections, timeouts.
     pub limits: ServerLimits,
     pub openapi: Arc<Value>,
@@ -63,6 +66,7 @@ impl AppState {
             auth: auth::AuthCache::default(),
             resources,
             dummy_hash: crate::auth::hash_password("not anyone's password")?,
+            hashing: HashingPool::per_cpu(),
             limits: ServerLimits::default(),
             openapi,
             body_limit: DEFAULT_BODY_LIMIT,

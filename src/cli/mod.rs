@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::{self, AppState, ServerLimits};
 use crate::audit;
+use crate::auth::hashing::{HashingPool, DEFAULT_QUEUE_PER_THREAD};
 use crate::db::{
     self, cluster::Cluster, cluster::Durability, migrate, verifier, AccountDb, RequestMeta, Target, TenantCtx,
 };
@@ -127,9 +128,16 @@ pub enum Command {
     },
 }
 
-/// How many clients may hold the server, and for how long.
+/// What a client can make the server do: password hashing, connections and timeouts.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ServerArgs {
+    /// Threads hashing and verifying passwords (argon2, 19 MiB each) [default: the number of CPUs].
+    #[arg(long, env = "TENANTBASE_HASHING_THREADS")]
+    pub hashing_threads: Option<usize>,
+    /// Logins and sign-ups waiting for a hashing thread; beyond them, 503 with Retry-After
+    /// [default: 16 per thread].
+    #[arg(long, env = "TENANTBASE_HASHING_QUEUE")]
+    pub hashing_queue: Option<usize>,
     /// Open connections; more wait in the kernel's accept queue (keep it under `ulimit -n`).
     #[arg(long, env = "TENANTBASE_MAX_CONNECTIONS", default_value_t = ServerLimits::default().max_connections)]
     pub max_connections: usize,
@@ -150,6 +158,11 @@ pub struct ServerArgs {
 impl ServerArgs {
     /// `state` with these bounds.
     pub fn apply(&self, mut state: AppState) -> AppState {
+        let threads = self.hashing_threads.unwrap_or_else(|| state.hashing.threads());
+        let queue = self.hashing_queue.unwrap_or(threads * DEFAULT_QUEUE_PER_THREAD);
+        if (threads, queue) != (state.hashing.threads(), state.hashing.queue()) {
+            state.hashing = HashingPool::new(threads, queue);
+        }
         state.limits = ServerLimits {
             max_connections: self.max_connections.max(1),
             header_timeout: self.header_timeout,

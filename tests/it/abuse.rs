@@ -1,14 +1,19 @@
-//! The server under abuse: slow clients dropped. The connection deadlines are
-//! judged by the server closing the socket (the tests' own timeouts only stop a
-//! hang).
+//! The server under abuse: argon2 work bounded, and slow clients dropped. The
+//! connection deadlines are judged by the server closing the socket (the tests'
+//! own timeouts only stop a hang).
 
 use std::time::Duration;
 
+use reqwest::header::RETRY_AFTER;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 use tenantbase::api::{AppState, ServerLimits};
+use tenantbase::auth::hashing::HashingPool;
+use tenantbase::seed::demo::DEMO_PASSWORD;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::api::Server;
+use crate::api::{problem_type, Server};
 use crate::common::TestDb;
 
 /// Longer than any deadline a test sets: reaching it means the server kept a connection it should have closed.
@@ -20,6 +25,47 @@ async fn server(configure: impl FnOnce(&mut AppState)) -> Server {
     let pool = db.app_pool(4);
     let accounts = db.account_pool();
     Server::start_configured(db, pool, accounts, configure).await
+}
+
+/// A login's status and Retry-After header.
+async fn login(s: &Server, email: &str, password: &str) -> (StatusCode, Option<String>, serde_json::Value) {
+    let response = s
+        .http
+        .post(format!("{}/v1/auth/login", s.base))
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    (status, retry_after, response.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn logins_beyond_the_hashing_queue_answer_503_with_retry_after_at_once() {
+    let hashing = HashingPool::new(1, 1);
+    let s = server(|state| state.hashing = hashing.clone()).await;
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let running = tokio::spawn(hashing.reserve().unwrap().run(move |_| released.recv()));
+    let waiting = hashing.reserve().unwrap();
+
+    let (status, retry_after, body) = login(&s, "bob@acme.com", DEMO_PASSWORD).await;
+    assert_eq!((status, problem_type(&body)), (StatusCode::SERVICE_UNAVAILABLE, "busy"));
+    assert_eq!(retry_after.as_deref(), Some("1"));
+    let (status, body) = s
+        .call(
+            Method::POST,
+            "/v1/auth/signup",
+            None,
+            Some(json!({ "email": "zoe@example.com", "password": "correct horse battery" })),
+        )
+        .await;
+    assert_eq!((status, problem_type(&body)), (StatusCode::SERVICE_UNAVAILABLE, "busy"), "sign-up hashes too");
+
+    drop(waiting);
+    release.send(()).unwrap();
+    running.await.unwrap().unwrap().unwrap();
+    assert_eq!(login(&s, "bob@acme.com", DEMO_PASSWORD).await.0, StatusCode::OK);
 }
 
 /// Limits short enough for a test; `configure` changes them further.
@@ -110,4 +156,21 @@ async fn past_the_connection_limit_a_new_connection_waits_for_a_free_one() {
     tokio::time::timeout(HANG, third.read_to_end(&mut answer)).await.expect("served once one closed").unwrap();
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_request_past_its_time_answers_503() {
+    let hashing = HashingPool::new(1, 1);
+    let s = server(|state| {
+        state.hashing = hashing.clone();
+        state.limits = ServerLimits { request_timeout: Duration::from_millis(300), ..ServerLimits::default() };
+    })
+    .await;
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let running = tokio::spawn(hashing.reserve().unwrap().run(move |_| released.recv()));
+    // The login waits behind the blocked job until its time is up.
+    let (status, _, body) = login(&s, "bob@acme.com", DEMO_PASSWORD).await;
+    assert_eq!((status, problem_type(&body)), (StatusCode::SERVICE_UNAVAILABLE, "request-timeout"));
+    release.send(()).unwrap();
+    running.await.unwrap().unwrap().unwrap();
 }
