@@ -27,8 +27,8 @@ pub enum ApiError {
     Conflict(String),
     #[error("the body is larger than the server accepts")]
     PayloadTooLarge,
-    #[error("{0}")]
-    Locked(String),
+    #[error("too many failed logins; retry later")]
+    Throttled(Duration),
     #[error("the server is busy; retry later")]
     Busy(Duration),
     #[error("the body did not arrive in time")]
@@ -57,7 +57,7 @@ impl ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
-            ApiError::Locked(_) => (StatusCode::LOCKED, "account-locked", "Account locked"),
+            ApiError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled", "Too many attempts"),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Server busy"),
             ApiError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body-timeout", "Request body too slow"),
             ApiError::RequestTimeout => (StatusCode::SERVICE_UNAVAILABLE, "request-timeout", "Request too slow"),
@@ -112,7 +112,7 @@ impl IntoResponse for ApiError {
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("a valid header"));
         }
-        if let ApiError::Busy(wait) = self {
+        if let ApiError::Throttled(wait) | ApiError::Busy(wait) = self {
             // Whole seconds, never 0: "retry at once" is what the answer says not to do.
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             response.headers_mut().insert(header::RETRY_AFTER, seconds.max(1).into());

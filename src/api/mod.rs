@@ -5,11 +5,13 @@
 pub mod account;
 pub mod actions;
 pub mod auth;
+pub mod client_address;
 pub mod error;
 pub mod openapi;
 pub mod resources;
 pub mod server;
 pub mod tenants;
+pub mod throttle;
 
 use std::sync::Arc;
 
@@ -25,9 +27,11 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::hashing::HashingPool;
 use crate::db::{AccountDb, Db};
+use client_address::TrustedProxies;
 use error::ApiError;
 use resources::Resources;
 pub use server::{serve, ServerLimits};
+use throttle::LoginThrottle;
 
 /// Largest request body accepted, by default.
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
@@ -42,10 +46,14 @@ pub struct AppState {
     pub accounts: AccountDb,
     pub auth: auth::AuthCache,
     pub resources: Resources,
-    /// Checked against when an email is unknown, so a login takes as long either way.
+    /// Checked against when an email has no usable password, so every login takes as long.
     pub dummy_hash: String,
     /// Where argon2 runs: a few threads and a bounded queue.
     pub hashing: HashingPool,
+    /// Failed logins per email and client address.
+    pub login_throttle: LoginThrottle,
+    /// The proxies whose X-Forwarded-For names the client.
+    pub trusted_proxies: TrustedProxies,
     /// Connections, timeouts.
     pub limits: ServerLimits,
     pub openapi: Arc<Value>,
@@ -67,6 +75,8 @@ impl AppState {
             resources,
             dummy_hash: crate::auth::hash_password("not anyone's password")?,
             hashing: HashingPool::per_cpu(),
+            login_throttle: LoginThrottle::default(),
+            trusted_proxies: TrustedProxies::default(),
             limits: ServerLimits::default(),
             openapi,
             body_limit: DEFAULT_BODY_LIMIT,
@@ -121,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         );
     let body_limit = state.body_limit;
     let request_timeout = state.limits.request_timeout;
+    let trusted_proxies = state.trusted_proxies.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -131,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(request_timeout, server::answer_within))
+        .layer(middleware::from_fn_with_state(trusted_proxies, client_address::resolve))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");

@@ -8,6 +8,7 @@ use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::api::client_address::{AddressRange, TrustedProxies};
 use crate::api::{self, AppState, ServerLimits};
 use crate::audit;
 use crate::auth::hashing::{HashingPool, DEFAULT_QUEUE_PER_THREAD};
@@ -128,9 +129,13 @@ pub enum Command {
     },
 }
 
-/// What a client can make the server do: password hashing, connections and timeouts.
+/// What a client can make the server do: proxies, password hashing, connections and timeouts.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ServerArgs {
+    /// Proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client;
+    /// from any other peer the header is ignored.
+    #[arg(long, env = "TENANTBASE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<AddressRange>,
     /// Threads hashing and verifying passwords (argon2, 19 MiB each) [default: the number of CPUs].
     #[arg(long, env = "TENANTBASE_HASHING_THREADS")]
     pub hashing_threads: Option<usize>,
@@ -163,6 +168,7 @@ impl ServerArgs {
         if (threads, queue) != (state.hashing.threads(), state.hashing.queue()) {
             state.hashing = HashingPool::new(threads, queue);
         }
+        state.trusted_proxies = TrustedProxies::new(self.trusted_proxies.clone());
         state.limits = ServerLimits {
             max_connections: self.max_connections.max(1),
             header_timeout: self.header_timeout,

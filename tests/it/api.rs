@@ -137,25 +137,6 @@ async fn sign_up_log_in_see_myself_and_log_out() {
 }
 
 #[tokio::test]
-async fn repeated_failed_logins_lock_the_account() {
-    let s = Server::start().await;
-    let wrong = json!({ "email": "bob@acme.com", "password": "not the password" });
-    for attempt in 1..=4 {
-        let (status, body) = s.call(Method::POST, "/v1/auth/login", None, Some(wrong.clone())).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}: {body}");
-    }
-    let (status, body) = s.call(Method::POST, "/v1/auth/login", None, Some(wrong.clone())).await;
-    assert_eq!((status, problem_type(&body)), (StatusCode::LOCKED, "account-locked"), "{body}");
-    let right = json!({ "email": "bob@acme.com", "password": DEMO_PASSWORD });
-    let (status, _) = s.call(Method::POST, "/v1/auth/login", None, Some(right)).await;
-    assert_eq!(status, StatusCode::LOCKED, "a locked account refuses even the right password");
-    let (status, body) = s
-        .call(Method::POST, "/v1/auth/login", None, Some(json!({ "email": "nobody@acme.com", "password": "x" })))
-        .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-}
-
-#[tokio::test]
 async fn api_keys_act_within_their_scopes_and_stop_when_revoked() {
     let s = Server::start().await;
     let acme = s.tenant("acme");
