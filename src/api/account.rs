@@ -1,4 +1,5 @@
-//! Accounts: sign up, log in (argon2id, with lockout), log out, and who am I.
+//! Accounts: sign up, log in (argon2id on the bounded pool, failures throttled
+//! per email and client address: [`super::throttle`]), log out, and who am I.
 
 use std::time::Duration;
 
@@ -13,13 +14,10 @@ use uuid::Uuid;
 use super::auth::{hash_token, new_session_token, Caller, Meta, Principal};
 use super::error::{ApiError, ApiResult, Problem};
 use super::{ApiJson, AppState};
-use crate::auth::{hash_password, verify_password};
+use crate::auth::hashing::{self, Busy};
+use crate::auth::{hash_password_in, verify_password_in};
 use crate::db::TenantCtx;
 
-/// Consecutive failed logins before the account locks.
-pub const MAX_FAILED_LOGINS: i32 = 5;
-/// How long a locked account stays locked.
-pub const LOCKOUT: Duration = Duration::from_secs(15 * 60);
 /// How long a session lives.
 pub const SESSION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 
@@ -40,7 +38,9 @@ pub struct UserOut {
 }
 
 #[utoipa::path(post, path = "/v1/auth/signup", tag = "auth", request_body = SignUp,
-    responses((status = 201, body = UserOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = UserOut), (status = 409, body = Problem), (status = 422, body = Problem),
+        (status = 503, body = Problem, headers(("Retry-After" = u64, description = "Seconds to wait.")),
+            description = "Every password hashing place is taken: the server is busy.")))]
 pub async fn signup(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SignUp>,
@@ -49,7 +49,12 @@ pub async fn signup(
     if body.password.chars().count() < 10 || body.password.len() > 1024 {
         return Err(ApiError::validation("password", "needs 10 to 1024 characters"));
     }
-    let hash = hash_in_background(body.password).await?;
+    let place = state.hashing.reserve().map_err(|Busy| ApiError::Busy(hashing::RETRY_AFTER))?;
+    let hash = place
+        .run(move |memory| hash_password_in(memory, &body.password))
+        .await
+        .map_err(ApiError::Internal)?
+        .map_err(ApiError::Internal)?;
     let rows = state
         .accounts
         .call("SELECT platform.create_user($1::text::citext, $2, $3)", &[&email, &body.full_name, &hash])
@@ -87,14 +92,25 @@ pub struct SessionOut {
 }
 
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = Login,
-    responses((status = 200, body = SessionOut), (status = 401, body = Problem), (status = 423, body = Problem)))]
+    responses(
+        (status = 200, body = SessionOut),
+        (status = 401, body = Problem,
+            description = "The same answer, in the same time, for an unknown email, an account without a usable password and a wrong one."),
+        (status = 429, body = Problem, headers(("Retry-After" = u64, description = "Seconds to wait.")),
+            description = "Too many failed logins for this email from this address, from this address, or for this email."),
+        (status = 503, body = Problem, headers(("Retry-After" = u64, description = "Seconds to wait.")),
+            description = "Every password check is taken: the server is busy."),
+    ))]
 pub async fn login(
     State(state): State<AppState>,
     Meta(meta): Meta,
     ApiJson(body): ApiJson<Login>,
 ) -> ApiResult<Json<SessionOut>> {
-    let invalid = || ApiError::Unauthorized("invalid email or password");
-    let now = state.accounts.clock().now();
+    let (clock, throttle) = (state.accounts.clock(), &state.login_throttle);
+    throttle.check(&body.email, meta.client_ip, clock.now()).map_err(ApiError::Throttled)?;
+    // Taken before the lookup, so a flood turned away costs no database work.
+    let place = state.hashing.reserve().map_err(|Busy| ApiError::Busy(hashing::RETRY_AFTER))?;
+    let attempt = throttle.admit(&body.email, meta.client_ip, clock.now()).map_err(ApiError::Throttled)?;
     let rows = state
         .accounts
         .call(
@@ -102,38 +118,25 @@ pub async fn login(
             &[&body.email.trim()],
         )
         .await?;
-    let Some(row) = rows.first() else {
-        // Spend the same time as a real check, so timing does not tell which emails exist.
-        let _ = verify_in_background(body.password, state.dummy_hash.clone()).await;
-        return Err(invalid());
+    let now = clock.now();
+    let account = rows.first().map(|row| {
+        let (user_id, hash, status, locked_until): (Uuid, Option<String>, String, Option<DateTime<Utc>>) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        let usable = status == "active" && locked_until.is_none_or(|until| until <= now);
+        (user_id, hash, usable)
+    });
+    // Exactly one argon2 verification, whatever the account: its time is the answer's time.
+    let (hash, user_id) = match account {
+        Some((user_id, Some(hash), usable)) => (hash, usable.then_some(user_id)),
+        _ => (state.dummy_hash.clone(), None),
     };
-    let (user_id, hash, status, locked_until): (Uuid, Option<String>, String, Option<DateTime<Utc>>) =
-        (row.get(0), row.get(1), row.get(2), row.get(3));
-    if let Some(until) = locked_until.filter(|until| *until > now) {
-        return Err(ApiError::Locked(format!("too many failed logins; try again after {}", until.to_rfc3339())));
-    }
-    let verified = match hash {
-        Some(hash) if status == "active" => verify_in_background(body.password, hash).await?,
-        // An account that cannot log in (pending, suspended) takes as long as one that can.
-        _ => {
-            let _ = verify_in_background(body.password, state.dummy_hash.clone()).await;
-            false
-        }
+    let verified =
+        place.run(move |memory| verify_password_in(memory, &body.password, &hash)).await.map_err(ApiError::Internal)?;
+    let Some(user_id) = user_id.filter(|_| verified) else {
+        attempt.failed(clock.now());
+        return Err(ApiError::Unauthorized("invalid email or password"));
     };
-    if !verified {
-        let lock = state
-            .accounts
-            .call(
-                "SELECT platform.record_login_failure($1, $2, make_interval(secs => $3), $4)",
-                &[&user_id, &MAX_FAILED_LOGINS, &(LOCKOUT.as_secs() as f64), &now],
-            )
-            .await?;
-        let locked: Option<DateTime<Utc>> = lock.first().and_then(|r| r.get(0));
-        if let Some(until) = locked.filter(|until| *until > now) {
-            return Err(ApiError::Locked(format!("too many failed logins; try again after {}", until.to_rfc3339())));
-        }
-        return Err(invalid());
-    }
+    attempt.succeeded(clock.now());
     let token = new_session_token();
     let hash = hash_token(&token);
     let rows = state
@@ -184,18 +187,4 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json
     let tenants = super::tenants::caller_tenants(&mut tx, &caller).await?;
     tx.commit().await?;
     Ok(Json(MeOut { id: user.get(0), email: user.get(1), full_name: user.get(2), tenants }))
-}
-
-/// argon2 is deliberately slow: keep it off the async workers.
-pub async fn hash_in_background(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(ApiError::Internal)
-}
-
-async fn verify_in_background(password: String, hash: String) -> ApiResult<bool> {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))
 }

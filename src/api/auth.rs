@@ -7,10 +7,9 @@
 //! request path costs no authentication round trip.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts, Path};
+use axum::extract::{FromRef, FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use moka::future::Cache;
@@ -19,6 +18,7 @@ use sha2::{Digest, Sha256};
 use tower_http::request_id::RequestId;
 use uuid::Uuid;
 
+use super::client_address::ClientAddress;
 use super::error::{ApiError, ApiResult};
 use super::AppState;
 use crate::db::{AccountDb, RequestMeta, TenantCtx};
@@ -210,7 +210,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Meta {
     }
 }
 
-/// Request id (set by the request-id layer), client address and user agent.
+/// Request id (set by the request-id layer), client address (behind trusted proxies, the
+/// one they forwarded) and user agent.
 pub fn request_meta(parts: &Parts) -> RequestMeta {
     RequestMeta {
         request_id: parts
@@ -219,16 +220,9 @@ pub fn request_meta(parts: &Parts) -> RequestMeta {
             .and_then(|id| id.header_value().to_str().ok())
             .map(str::to_string),
         api_key_id: None,
-        client_ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()).map(canonical_ip),
+        client_ip: parts.extensions.get::<ClientAddress>().map(|c| c.0),
         user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
         impersonated_by: None,
-    }
-}
-
-fn canonical_ip(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6)),
-        v4 => v4,
     }
 }
 

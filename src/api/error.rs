@@ -2,6 +2,8 @@
 //! (RFC 9457) with a stable `type`. Nothing internal reaches the client: database
 //! errors are mapped to what the client did wrong, and the rest is logged.
 
+use std::time::Duration;
+
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -27,8 +29,14 @@ pub enum ApiError {
     Gone(String),
     #[error("the body is larger than the server accepts")]
     PayloadTooLarge,
-    #[error("{0}")]
-    Locked(String),
+    #[error("too many failed logins; retry later")]
+    Throttled(Duration),
+    #[error("the server is busy; retry later")]
+    Busy(Duration),
+    #[error("the body did not arrive in time")]
+    BodyTimeout,
+    #[error("the request took longer than the server allows")]
+    RequestTimeout,
     #[error("the service is unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -52,7 +60,10 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             ApiError::Gone(_) => (StatusCode::GONE, "gone", "Gone"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
-            ApiError::Locked(_) => (StatusCode::LOCKED, "account-locked", "Account locked"),
+            ApiError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled", "Too many attempts"),
+            ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Server busy"),
+            ApiError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body-timeout", "Request body too slow"),
+            ApiError::RequestTimeout => (StatusCode::SERVICE_UNAVAILABLE, "request-timeout", "Request too slow"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
@@ -103,6 +114,11 @@ impl IntoResponse for ApiError {
             .insert(header::CONTENT_TYPE, "application/problem+json".parse().expect("a valid header"));
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("a valid header"));
+        }
+        if let ApiError::Throttled(wait) | ApiError::Busy(wait) = self {
+            // Whole seconds, never 0: "retry at once" is what the answer says not to do.
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.headers_mut().insert(header::RETRY_AFTER, seconds.max(1).into());
         }
         response
     }
@@ -168,9 +184,15 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
             JsonSyntaxError(_) => ApiError::BadRequest("the body is not valid JSON".into()),
             MissingJsonContentType(_) => ApiError::BadRequest("send the body as application/json".into()),
             BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            other if caused_by::<tower_http::timeout::TimeoutError>(&other) => ApiError::BodyTimeout,
             _ => ApiError::BadRequest("the body could not be read".into()),
         }
     }
+}
+
+/// Whether `error` or one of its sources is an `E`.
+fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(error), |e| e.source()).any(|e| e.is::<E>())
 }
 
 /// serde's message without axum's prefix: "unknown field `x`, expected ...".

@@ -5,13 +5,15 @@
 pub mod account;
 pub mod actions;
 pub mod auth;
+pub mod client_address;
 pub mod error;
 pub mod invitations;
 pub mod openapi;
 pub mod resources;
+pub mod server;
 pub mod tenants;
+pub mod throttle;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
@@ -21,13 +23,16 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::auth::hashing::HashingPool;
 use crate::db::{AccountDb, Db};
+use client_address::TrustedProxies;
 use error::ApiError;
 use resources::Resources;
+pub use server::{serve, ServerLimits};
+use throttle::LoginThrottle;
 
 /// Largest request body accepted, by default.
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
@@ -42,8 +47,16 @@ pub struct AppState {
     pub accounts: AccountDb,
     pub auth: auth::AuthCache,
     pub resources: Resources,
-    /// Checked against when an email is unknown, so a login takes as long either way.
+    /// Checked against when an email has no usable password, so every login takes as long.
     pub dummy_hash: String,
+    /// Where argon2 runs: a few threads and a bounded queue.
+    pub hashing: HashingPool,
+    /// Failed logins per email and client address.
+    pub login_throttle: LoginThrottle,
+    /// The proxies whose X-Forwarded-For names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// Connections, timeouts.
+    pub limits: ServerLimits,
     pub openapi: Arc<Value>,
     pub body_limit: usize,
     /// Seals secrets (store credentials) before they reach the database; None
@@ -62,6 +75,10 @@ impl AppState {
             auth: auth::AuthCache::default(),
             resources,
             dummy_hash: crate::auth::hash_password("not anyone's password")?,
+            hashing: HashingPool::per_cpu(),
+            login_throttle: LoginThrottle::default(),
+            trusted_proxies: TrustedProxies::default(),
+            limits: ServerLimits::default(),
             openapi,
             body_limit: DEFAULT_BODY_LIMIT,
             sealer: sealer.map(Arc::new),
@@ -117,6 +134,8 @@ pub fn router(state: AppState) -> Router {
             get(resources::get).patch(resources::update).delete(resources::delete),
         );
     let body_limit = state.body_limit;
+    let request_timeout = state.limits.request_timeout;
+    let trusted_proxies = state.trusted_proxies.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -126,6 +145,8 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { (StatusCode::METHOD_NOT_ALLOWED, Json(json!({ "type": format!("{}method-not-allowed", error::PROBLEM_BASE), "title": "Method not allowed", "status": 405 }))) })
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(request_timeout, server::answer_within))
+        .layer(middleware::from_fn_with_state(trusted_proxies, client_address::resolve))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -167,25 +188,4 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
 
 async fn openapi_json(State(state): State<AppState>) -> Json<Value> {
     Json((*state.openapi).clone())
-}
-
-/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
-pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
-    let addr: SocketAddr = listener.local_addr()?;
-    tracing::info!(%addr, "serving");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    let mut term =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term.recv() => {},
-    }
-    tracing::info!("shutting down; finishing requests in flight");
 }

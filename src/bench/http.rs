@@ -36,13 +36,15 @@ pub struct Server {
 }
 
 impl Server {
-    pub async fn start(dataset: &Dataset, pool_size: usize) -> Result<Server> {
+    /// `env` adds to (or overrides) the server's environment.
+    pub async fn start(dataset: &Dataset, pool_size: usize, env: &[(&str, &str)]) -> Result<Server> {
         let exe = std::env::current_exe().context("locating the tenantbase binary")?;
         let mut child = Command::new(exe)
             .args(["serve", "--listen", "127.0.0.1:0", "--pool-size", &pool_size.to_string()])
             .env("DATABASE_URL", db::url_of(&dataset.target.admin))
             .env("TENANTBASE_APP_DATABASE_URL", db::url_of(&dataset.target.app))
             .env("TENANTBASE_LOG", "warn")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -66,13 +68,18 @@ impl Server {
 
     /// Peak resident memory so far (VmHWM), in MB.
     pub fn peak_rss_mb(&self) -> Result<f64> {
+        self.rss_mb("VmHWM")
+    }
+
+    /// A memory figure of /proc/<pid>/status (VmRSS now, VmHWM the peak), in MB.
+    pub fn rss_mb(&self, field: &str) -> Result<f64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid))?;
         let kb: f64 = status
             .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
             .and_then(|v| v.split_whitespace().next())
             .and_then(|v| v.parse().ok())
-            .context("VmHWM missing from /proc/<pid>/status")?;
+            .with_context(|| format!("{field} missing from /proc/<pid>/status"))?;
         Ok(kb / 1024.0)
     }
 

@@ -9,6 +9,7 @@ pub mod cpu;
 pub mod dataset;
 pub mod growth;
 pub mod http;
+pub mod login;
 pub mod measure;
 pub mod report;
 pub mod rls;
@@ -88,6 +89,17 @@ impl BenchOptions {
         }
     }
 
+    /// Concurrent failed logins against the server's memory, and the login timing's rounds.
+    fn flood(&self) -> login::Flood {
+        if self.quick {
+            let timing = Plan { warmup_rounds: 1, min_rounds: 5, max_rounds: 5, budget: Duration::ZERO };
+            login::Flood { concurrency: 300, waves: 1, timing }
+        } else {
+            let timing = Plan { warmup_rounds: 3, min_rounds: 30, max_rounds: 100, budget: Duration::from_secs(15) };
+            login::Flood { concurrency: 300, waves: 5, timing }
+        }
+    }
+
     fn growth_max_rows(&self) -> u64 {
         self.growth_max_rows.unwrap_or(if self.quick { 10_000 } else { 10_000_000 })
     }
@@ -120,7 +132,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let (growth_steps, growth_rows_per_tenant) = growth::steps(options.quick, options.growth_max_rows());
     let mut notes = Vec::new();
 
-    let units = 1 + HOT_QUERIES.len() as u64 * 2 + 1 + 2 + 1 + growth_steps.len() as u64;
+    let units = 1 + HOT_QUERIES.len() as u64 * 2 + 1 + 2 + 1 + 1 + growth_steps.len() as u64;
     let progress = ProgressBar::with_draw_target(Some(units), ProgressDrawTarget::stderr());
     progress.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")?);
     progress.enable_steady_tick(Duration::from_millis(200));
@@ -155,7 +167,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let resources = Resources::load(&data.target.app_db(1).await?).await?;
     let resource =
         resources.get(API_RESOURCE).map_err(|_| anyhow::anyhow!("the API serves no resource {API_RESOURCE}"))?;
-    let server = http::Server::start(&data, load.concurrency * 2).await?;
+    let server = http::Server::start(&data, load.concurrency * 2, &[]).await?;
     let token = http::session_token(&data, largest.owner).await?;
     let work_dir = options.report_dir.join("pgbench");
     let hidden = resource.hidden_keys();
@@ -203,6 +215,10 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let server_peak_rss_mb = server.peak_rss_mb()?;
     server.stop().await?;
 
+    progress.set_message("logins under attack");
+    let login = login::measure(&data, options.flood()).await?;
+    progress.inc(1);
+
     let growth_rows = if growth_steps.is_empty() {
         notes.push("growth skipped (--growth-max-rows below the first step)".into());
         Vec::new()
@@ -231,6 +247,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         api: api_rows,
         server_peak_rss_mb,
         writes: writes.rows,
+        login,
         growth: growth_rows,
         notes,
         elapsed_seconds: started.elapsed().as_secs_f64(),

@@ -13,6 +13,7 @@ use super::context::ContextReport;
 use super::dataset::TenantSample;
 use super::growth::GrowthRow;
 use super::http::{ApiRow, RSS_TARGET_MB};
+use super::login::{self, LoginReport};
 use super::rls::{PlanPair, RlsRow};
 use super::writes::WriteRow;
 
@@ -49,6 +50,7 @@ pub struct Report {
     pub api: Vec<ApiRow>,
     pub server_peak_rss_mb: f64,
     pub writes: Vec<WriteRow>,
+    pub login: LoginReport,
     pub growth: Vec<GrowthRow>,
     pub notes: Vec<String>,
     pub elapsed_seconds: f64,
@@ -285,6 +287,50 @@ impl Report {
             &rows,
             markdown,
         );
+
+        let l = &self.login;
+        h(
+            &mut out,
+            &format!(
+                "Logins under attack: {} × {} concurrent failed logins, each from its own address",
+                l.waves, l.concurrency
+            ),
+        );
+        let answers = l.answers.iter().map(|(status, n)| format!("{n} × {status}")).collect::<Vec<_>>().join(", ");
+        let rows = vec![
+            vec!["server RSS before".into(), format!("{:.1} MB", l.rss_before_mb), String::new()],
+            vec![
+                "server peak RSS (VmHWM)".into(),
+                format!("{:.1} MB", l.peak_rss_mb),
+                format!("target <= {} MB: {}", login::RSS_TARGET_MB, verdict(l.peak_rss_mb <= login::RSS_TARGET_MB)),
+            ],
+            vec!["server RSS after".into(), format!("{:.1} MB", l.rss_after_mb), String::new()],
+            vec!["answers".into(), answers, format!("{} hashing threads", l.hashing_threads)],
+            vec![
+                "then a login and a request".into(),
+                if l.serves_afterwards { "200, 200" } else { "FAILED" }.into(),
+                verdict(l.serves_afterwards).into(),
+            ],
+        ];
+        out += &table(&["measure", "value", ""], &rows, markdown);
+        let _ = writeln!(
+            out,
+            "\nA failed login's time (medians of interleaved samples; slowest / fastest {:.3}, target <= {}: {}):\n",
+            l.timing_spread,
+            login::TIMING_TARGET,
+            verdict(l.meets_timing_target())
+        );
+        let rows: Vec<Vec<String>> = [
+            ("unknown email", &l.unknown),
+            ("account without a password", &l.pending),
+            ("known email, wrong password", &l.known),
+        ]
+        .iter()
+        .map(|(what, latency)| {
+            vec![what.to_string(), us(latency.median_us), us(latency.p99_us), latency.samples.to_string()]
+        })
+        .collect();
+        out += &table(&["email", "median", "p99", "samples"], &rows, markdown);
 
         h(&mut out, "Growth: latency as tenants and rows grow");
         let rows: Vec<Vec<String>> = self

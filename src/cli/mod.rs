@@ -8,8 +8,10 @@ use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::api::{self, AppState};
+use crate::api::client_address::{AddressRange, TrustedProxies};
+use crate::api::{self, AppState, ServerLimits};
 use crate::audit;
+use crate::auth::hashing::{HashingPool, DEFAULT_QUEUE_PER_THREAD};
 use crate::db::{
     self, cluster::Cluster, cluster::Durability, migrate, verifier, AccountDb, RequestMeta, Target, TenantCtx,
 };
@@ -62,6 +64,8 @@ pub enum Command {
         /// Connections in the app role's pool.
         #[arg(long, env = "TENANTBASE_POOL_SIZE", default_value_t = 16)]
         pool_size: usize,
+        #[command(flatten)]
+        server: ServerArgs,
     },
     /// Lint the live catalog for incomplete isolation; exit status 1 on any finding.
     Check {
@@ -130,7 +134,69 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, env = "TENANTBASE_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
+        #[command(flatten)]
+        server: ServerArgs,
     },
+}
+
+/// What a client can make the server do: proxies, password hashing, connections and timeouts.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServerArgs {
+    /// Proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client;
+    /// from any other peer the header is ignored.
+    #[arg(long, env = "TENANTBASE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<AddressRange>,
+    /// Threads hashing and verifying passwords (argon2, 19 MiB each) [default: the number of CPUs].
+    #[arg(long, env = "TENANTBASE_HASHING_THREADS")]
+    pub hashing_threads: Option<usize>,
+    /// Logins and sign-ups waiting for a hashing thread; beyond them, 503 with Retry-After
+    /// [default: 16 per thread].
+    #[arg(long, env = "TENANTBASE_HASHING_QUEUE")]
+    pub hashing_queue: Option<usize>,
+    /// Open connections; more wait in the kernel's accept queue (keep it under `ulimit -n`).
+    #[arg(long, env = "TENANTBASE_MAX_CONNECTIONS", default_value_t = ServerLimits::default().max_connections)]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers, from the connection (or the request's first byte).
+    #[arg(long, env = "TENANTBASE_HEADER_TIMEOUT", value_parser = seconds, default_value = "10")]
+    pub header_timeout: Duration,
+    /// Seconds a request body may pause before the request answers 408.
+    #[arg(long, env = "TENANTBASE_BODY_TIMEOUT", value_parser = seconds, default_value = "10")]
+    pub body_timeout: Duration,
+    /// Seconds from a request's headers to its answer before it answers 503.
+    #[arg(long, env = "TENANTBASE_REQUEST_TIMEOUT", value_parser = seconds, default_value = "30")]
+    pub request_timeout: Duration,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, env = "TENANTBASE_IDLE_TIMEOUT", value_parser = seconds, default_value = "60")]
+    pub idle_timeout: Duration,
+}
+
+impl ServerArgs {
+    /// `state` with these bounds.
+    pub fn apply(&self, mut state: AppState) -> AppState {
+        let threads = self.hashing_threads.unwrap_or_else(|| state.hashing.threads());
+        let queue = self.hashing_queue.unwrap_or(threads * DEFAULT_QUEUE_PER_THREAD);
+        if (threads, queue) != (state.hashing.threads(), state.hashing.queue()) {
+            state.hashing = HashingPool::new(threads, queue);
+        }
+        state.trusted_proxies = TrustedProxies::new(self.trusted_proxies.clone());
+        state.limits = ServerLimits {
+            max_connections: self.max_connections.max(1),
+            header_timeout: self.header_timeout,
+            body_timeout: self.body_timeout,
+            request_timeout: self.request_timeout,
+            idle_timeout: self.idle_timeout,
+        };
+        state
+    }
+}
+
+/// A positive number of seconds, fractions allowed.
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| *s > 0.0)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{text} is not a positive number of seconds"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -288,14 +354,14 @@ impl Cli {
                 );
                 Ok(())
             }
-            Command::Serve { listen, pool_size } => {
+            Command::Serve { listen, pool_size, server } => {
                 let target = self.target()?;
                 let listener = tokio::net::TcpListener::bind(listen).await?;
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
                 let db = target.app_db(*pool_size).await?;
                 let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
                 daily_maintenance(accounts.clone());
-                api::serve(listener, AppState::new(db, accounts, self.sealer()?).await?).await
+                api::serve(listener, server.apply(AppState::new(db, accounts, self.sealer()?).await?)).await
             }
             Command::Credits { action } => self.credits(action).await,
             Command::Partitions { months_ahead, months_back } => {
@@ -332,7 +398,7 @@ impl Cli {
                 self.context(tenant, user.as_deref(), operator.as_deref(), *ttl).await
             }
             Command::Audit { action } => self.audit(action).await,
-            Command::Demo { listen } => self.demo(listen).await,
+            Command::Demo { listen, server } => self.demo(listen, server).await,
             Command::Bench(options) => {
                 let target = self.target()?;
                 let report = crate::bench::run(&target, options).await?;
@@ -599,7 +665,7 @@ Report, JSON and plots in {}",
         Ok(())
     }
 
-    async fn demo(&self, listen: &str) -> Result<()> {
+    async fn demo(&self, listen: &str, server: &ServerArgs) -> Result<()> {
         let target = self.target()?;
         migrate::migrate(&target).await?;
         let app_db = target.app_db(16).await?;
@@ -634,7 +700,7 @@ Report, JSON and plots in {}",
             println!("  {line}");
         }
         println!("\nThe API is described at http://{addr}/openapi.json\nStop with Ctrl-C; `tenantbase db stop` stops PostgreSQL.\n");
-        api::serve(listener, AppState::new(app_db, accounts, self.sealer()?).await?).await
+        api::serve(listener, server.apply(AppState::new(app_db, accounts, self.sealer()?).await?)).await
     }
 }
 

@@ -16,6 +16,7 @@ mod indexes;
 mod injection;
 mod invitations;
 mod isolation;
+mod login;
 mod migrations;
 mod partitions;
 mod permissions;
