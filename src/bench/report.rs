@@ -15,6 +15,7 @@ use super::growth::GrowthRow;
 use super::http::{ApiRow, RSS_TARGET_MB};
 use super::login::{self, LoginReport};
 use super::rls::{PlanPair, RlsRow};
+use super::slow::SlowClientsReport;
 use super::writes::WriteRow;
 
 #[derive(Clone, Debug, Serialize)]
@@ -51,6 +52,7 @@ pub struct Report {
     pub server_peak_rss_mb: f64,
     pub writes: Vec<WriteRow>,
     pub login: LoginReport,
+    pub slow_clients: SlowClientsReport,
     pub growth: Vec<GrowthRow>,
     pub notes: Vec<String>,
     pub elapsed_seconds: f64,
@@ -331,6 +333,29 @@ impl Report {
         })
         .collect();
         out += &table(&["email", "median", "p99", "samples"], &rows, markdown);
+
+        let s = &self.slow_clients;
+        h(
+            &mut out,
+            &format!(
+                "Slow and idle clients: {} connections sending half their headers or nothing, header timeout {} s",
+                s.connections, s.header_timeout_s
+            ),
+        );
+        let rows = vec![
+            vec![
+                "closed by the server".into(),
+                format!("{} of {}", s.closed, s.connections),
+                verdict(s.closed == s.connections).into(),
+            ],
+            vec!["the last one closed after".into(), format!("{:.1} s", s.last_closed_after_s), String::new()],
+            vec![
+                "then a request".into(),
+                if s.serves_afterwards { "200" } else { "FAILED" }.into(),
+                verdict(s.meets_target()).into(),
+            ],
+        ];
+        out += &table(&["measure", "value", ""], &rows, markdown);
 
         h(&mut out, "Growth: latency as tenants and rows grow");
         let rows: Vec<Vec<String>> = self
