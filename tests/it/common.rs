@@ -134,3 +134,15 @@ impl TestDb {
         self.target.app.get_ports()[0]
     }
 }
+
+/// The first column of every row `sql` returns.
+pub async fn column<T>(
+    client: &tokio_postgres::Client,
+    sql: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Vec<T>
+where
+    T: for<'a> tokio_postgres::types::FromSql<'a>,
+{
+    client.query(sql, params).await.unwrap().iter().map(|r| r.get(0)).collect()
+}

@@ -4,7 +4,7 @@ use tenantbase::db::TenantCtx;
 use tenantbase::isolation::attack::{self, Actors, Verdict};
 use tenantbase::isolation::catalog;
 
-use crate::common::{sqlstate, TestDb};
+use crate::common::{column, sqlstate, TestDb};
 
 async fn acme_vs_techstartup(db: &TestDb) -> Actors {
     let seeded = db.seeded().await;
@@ -387,20 +387,16 @@ async fn the_app_role_calls_no_account_function() {
     let db = TestDb::new().await;
     let actors = acme_vs_techstartup(&db).await;
     let admin = db.admin().await;
-    let account_functions: Vec<String> = admin
-        .query(
-            "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    let account_functions: Vec<String> = column(
+        &admin,
+        "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
              WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
                AND has_function_privilege('tenantbase_account', p.oid, 'EXECUTE')
                AND p.proacl::text LIKE '%tenantbase_account=X%'
              ORDER BY 1",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        &[],
+    )
+    .await;
     assert!(account_functions.len() >= 8, "{account_functions:?}");
     let app = tenantbase::db::connect(&db.target.app).await.unwrap();
     for function in &account_functions {

@@ -3,7 +3,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use tenantbase::db::migrate;
 
-use crate::common::TestDb;
+use crate::common::{column, TestDb};
 
 #[tokio::test]
 async fn migrate_twice_on_an_empty_database_changes_nothing_the_second_time() {
@@ -77,18 +77,14 @@ async fn the_app_role_owns_nothing_bypasses_nothing_and_holds_only_dml() {
         .unwrap()
         .get(0);
     assert_eq!(owned, 0);
-    let forbidden: Vec<String> = admin
-        .query(
-            "SELECT table_schema || '.' || table_name || ' ' || privilege_type
+    let forbidden: Vec<String> = column(
+        &admin,
+        "SELECT table_schema || '.' || table_name || ' ' || privilege_type
              FROM information_schema.role_table_grants
              WHERE grantee = 'tenantbase_app' AND privilege_type IN ('TRUNCATE', 'REFERENCES', 'TRIGGER')",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        &[],
+    )
+    .await;
     assert!(forbidden.is_empty(), "{forbidden:?}");
     let can_create: bool = admin
         .query_one(
@@ -104,19 +100,9 @@ async fn the_app_role_owns_nothing_bypasses_nothing_and_holds_only_dml() {
 }
 
 async fn schema_fingerprint(db: &TestDb) -> Vec<String> {
-    db.admin()
-        .await
-        .query(
-            "SELECT c.oid::regclass::text || ':' || c.relkind::text || ':' || c.relrowsecurity || ':' || c.relforcerowsecurity
+    column(&db.admin().await, "SELECT c.oid::regclass::text || ':' || c.relkind::text || ':' || c.relrowsecurity || ':' || c.relforcerowsecurity
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname IN ('tenancy', 'platform') ORDER BY 1",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect()
+             WHERE n.nspname IN ('tenancy', 'platform') ORDER BY 1", &[]).await
 }
 
 #[tokio::test]

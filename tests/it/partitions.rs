@@ -2,6 +2,7 @@
 //! into the default partition (no DDL on a tenant's insert), and platform
 //! maintenance creates its month and moves it there, isolated like every partition.
 
+use crate::common::column;
 use std::process::Command;
 
 use chrono::{Datelike, Months};
@@ -16,18 +17,14 @@ use crate::api::Server;
 
 /// The analytics partitions, by name.
 async fn partitions(admin: &Client) -> Vec<String> {
-    admin
-        .query(
-            "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    column(
+        &admin,
+        "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
              WHERE i.inhparent IN ('analytics.analytics_events'::regclass, 'analytics.user_activities'::regclass)
              ORDER BY 1",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect()
+        &[],
+    )
+    .await
 }
 
 /// Where a row of `table` lives.
