@@ -18,7 +18,7 @@ use crate::api::Server;
 /// The analytics partitions, by name.
 async fn partitions(admin: &Client) -> Vec<String> {
     column(
-        &admin,
+        admin,
         "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
              WHERE i.inhparent IN ('analytics.analytics_events'::regclass, 'analytics.user_activities'::regclass)
              ORDER BY 1",
