@@ -16,3 +16,4 @@ pub mod isolation;
 pub mod progress;
 pub mod secrets;
 pub mod seed;
+pub mod signing;

@@ -38,6 +38,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 
+    /// The operator's ed25519 key, which signs audit checkpoints and backup and export manifests
+    /// (default: tenantbase/operator.key in the user's configuration directory, never beside the data).
+    #[arg(long, global = true, env = crate::signing::KEY_ENV)]
+    pub operator_key: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -290,6 +295,11 @@ pub enum CreditsAction {
 }
 
 impl Cli {
+    /// Where the operator key lives: `--operator-key`, else the user's configuration directory.
+    pub fn operator_key_path(&self) -> PathBuf {
+        self.operator_key.clone().unwrap_or_else(crate::signing::default_key_path)
+    }
+
     /// Runs the command; the exit code is 1 when a check or attack found a problem.
     pub async fn run(self) -> Result<ExitCode> {
         match &self.command {
