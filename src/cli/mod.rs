@@ -1,5 +1,9 @@
 //! The command line: one binary for the database, the schema, the demo and the server.
 
+mod output;
+
+pub use output::error_message;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -30,9 +34,10 @@ const ACCOUNT_POOL_SIZE: usize = 4;
     about = "The multi-tenant data layer: PostgreSQL under forced RLS, its API, and the proof of its isolation."
 )]
 pub struct Cli {
-    /// Where the private PostgreSQL cluster lives (used when DATABASE_URL is not set).
-    #[arg(long, global = true, env = "TENANTBASE_DATA_DIR", default_value = ".tenantbase")]
-    pub data_dir: PathBuf,
+    /// Where the private PostgreSQL cluster lives (used when DATABASE_URL is not set)
+    /// [default: $XDG_DATA_HOME/tenantbase, else /var/lib/tenantbase for root, else ~/.local/share/tenantbase].
+    #[arg(long, global = true, env = "TENANTBASE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
 
     /// Use this PostgreSQL server (a superuser URL) instead of the private cluster.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
@@ -67,8 +72,9 @@ pub enum Command {
         #[arg(long, env = "TENANTBASE_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
         /// Connections in the app role's pool.
-        #[arg(long, env = "TENANTBASE_POOL_SIZE", default_value_t = 16)]
-        pool_size: usize,
+        #[arg(long, env = "TENANTBASE_POOL_SIZE", default_value_t = 16,
+              value_parser = clap::value_parser!(u16).range(1..))]
+        pool_size: u16,
         #[command(flatten)]
         server: ServerArgs,
     },
@@ -195,6 +201,12 @@ impl ServerArgs {
     }
 }
 
+/// The first day of a month written YYYY-MM.
+fn month(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
+        .map_err(|_| format!("{text} is not a month written YYYY-MM (e.g. 2026-01)"))
+}
+
 /// A positive number of seconds, fractions allowed.
 fn seconds(text: &str) -> Result<Duration, String> {
     text.parse::<f64>()
@@ -281,15 +293,16 @@ pub enum CreditsAction {
     /// Reset every tenant's monthly credit usage, once per month, and complete tasks parked for credits.
     ResetMonthly {
         /// The month to open, as YYYY-MM (default: the current month).
-        #[arg(long)]
-        month: Option<String>,
+        #[arg(long, value_parser = month)]
+        month: Option<chrono::NaiveDate>,
     },
     /// Add credits to a tenant and complete the tasks it had parked for lack of them.
     Add {
         /// The tenant's slug.
         #[arg(long)]
         tenant: String,
-        #[arg(long)]
+        /// How many credits to add (a positive number).
+        #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(i32).range(1..))]
         amount: i32,
     },
 }
@@ -304,16 +317,15 @@ impl Cli {
     pub async fn run(self) -> Result<ExitCode> {
         match &self.command {
             Command::Check { rules: true, .. } => {
-                for rule in check::RULES {
-                    println!("{:<30} {}", rule.name, rule.summary);
-                }
-                Ok(())
+                let rules: Vec<String> =
+                    check::RULES.iter().map(|rule| format!("{:<30} {}", rule.name, rule.summary)).collect();
+                Ok(output::print(&rules.join("\n"))?)
             }
             Command::Check { json, .. } => return self.check(*json).await,
             Command::Attack { json } => return self.attack(*json).await,
             Command::Db { action } => self.db(action),
             Command::Migrate => {
-                let target = self.target()?;
+                let target = self.target_creating()?;
                 let report = migrate::migrate(&target).await?;
                 let applied = report.applied_migrations();
                 if applied.is_empty() {
@@ -365,10 +377,10 @@ impl Cli {
                 Ok(())
             }
             Command::Serve { listen, pool_size, server } => {
+                let listener = bind(listen).await?;
                 let target = self.target()?;
-                let listener = tokio::net::TcpListener::bind(listen).await?;
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
-                let db = target.app_db(*pool_size).await?;
+                let db = target.app_db((*pool_size).into()).await?;
                 let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
                 daily_maintenance(accounts.clone());
                 api::serve(listener, server.apply(AppState::new(db, accounts, self.sealer()?).await?)).await
@@ -438,16 +450,15 @@ Report, JSON and plots in {}",
     async fn check(&self, json: bool) -> Result<ExitCode> {
         let target = self.target()?;
         let findings = check::run(&target.connect_admin().await?).await?;
-        if json {
-            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?);
+        let text = if json {
+            serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?
         } else if findings.is_empty() {
-            println!("tenantbase check: {} rules, no finding.", check::RULES.len());
+            format!("tenantbase check: {} rules, no finding.", check::RULES.len())
         } else {
-            for finding in &findings {
-                println!("{finding}\n");
-            }
-            println!("tenantbase check: {} findings ({} rules).", findings.len(), check::RULES.len());
-        }
+            let listed: String = findings.iter().map(|finding| format!("{finding}\n\n")).collect();
+            format!("{listed}tenantbase check: {} findings ({} rules).", findings.len(), check::RULES.len())
+        };
+        output::print(&text)?;
         Ok(if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     }
 
@@ -456,11 +467,11 @@ Report, JSON and plots in {}",
         let admin = target.connect_admin().await?;
         let actors = attack::Actors::demo(&admin).await?;
         let findings = attack::run(&admin, &target.app, &target.signer().await?, actors).await?;
-        if json {
-            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?);
+        output::print(&if json {
+            serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))?
         } else {
-            println!("{}\n{}", attack::render(&findings), attack::summary(&findings));
-        }
+            format!("{}\n{}", attack::render(&findings), attack::summary(&findings))
+        })?;
         Ok(if attack::all_blocked(&findings) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     }
 
@@ -574,13 +585,37 @@ Report, JSON and plots in {}",
         }
     }
 
+    /// The database of a command that works on existing data: never creates a cluster.
     fn target(&self) -> Result<Target> {
-        Target::resolve(self.database_url.as_deref(), &self.data_dir)
+        Target::resolve(self.database_url.as_deref(), &self.data_dir(), false)
+    }
+
+    /// The database of `migrate` and `demo`, which create the private cluster on first use.
+    fn target_creating(&self) -> Result<Target> {
+        Target::resolve(self.database_url.as_deref(), &self.data_dir(), true)
+    }
+
+    /// This binary's path, with the data directory when it is not the default: the demo's
+    /// lines work as printed from any directory, tenantbase on PATH or not.
+    fn invocation(&self) -> String {
+        let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "tenantbase".into());
+        let data_dir = Cluster::new(self.data_dir(), Durability::Durable).map(|c| c.root().to_path_buf());
+        match data_dir {
+            Ok(dir) if self.database_url.is_none() && dir != crate::db::cluster::default_data_dir() => {
+                format!("{exe} --data-dir {}", dir.display())
+            }
+            _ => exe,
+        }
+    }
+
+    /// `--data-dir`/`TENANTBASE_DATA_DIR` (relative to the working directory), else the default, absolute.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(crate::db::cluster::default_data_dir)
     }
 
     /// The key that seals secrets: `TENANTBASE_SECRET_KEY`, else the private cluster's key file.
     fn sealer(&self) -> Result<Option<crate::secrets::Sealer>> {
-        let key_file = self.database_url.is_none().then(|| self.data_dir.join("secret.key"));
+        let key_file = self.database_url.is_none().then(|| self.data_dir().join("secret.key"));
         crate::secrets::Sealer::from_env_or_file(key_file.as_deref())
     }
 
@@ -588,7 +623,7 @@ Report, JSON and plots in {}",
         if self.database_url.is_some() {
             bail!("DATABASE_URL is set: tenantbase uses that server and runs no cluster of its own");
         }
-        Cluster::new(&self.data_dir, Durability::Durable)
+        Cluster::new(self.data_dir(), Durability::Durable)
     }
 
     fn db(&self, action: &DbAction) -> Result<()> {
@@ -621,7 +656,8 @@ Report, JSON and plots in {}",
                         r.socket_dir.display(),
                         cluster.root().display()
                     ),
-                    None => println!("stopped (data directory {})", cluster.root().display()),
+                    None if cluster.exists() => println!("stopped (data directory {})", cluster.root().display()),
+                    None => println!("{}", cluster.missing_hint()),
                 }
             }
             DbAction::Url { role } => {
@@ -649,26 +685,23 @@ Report, JSON and plots in {}",
         let admin = target.connect_admin().await?;
         match action {
             CreditsAction::ResetMonthly { month } => {
-                let month = month.as_deref().map(|m| format!("{m}-01"));
                 let this_month =
                     chrono::Datelike::with_day(&target.clock.today(), 1).expect("every month has a first day");
                 let reset: i32 = admin
-                    .query_one(
-                        "SELECT platform.reset_monthly_credits(coalesce($1::text::date, $2))",
-                        &[&month, &this_month],
-                    )
+                    .query_one("SELECT platform.reset_monthly_credits($1)", &[&month.unwrap_or(this_month)])
                     .await?
                     .get(0);
                 println!("Monthly credit usage reset for {reset} tenants.");
             }
             CreditsAction::Add { tenant, amount } => {
-                let released: i32 = admin
-                    .query_one(
-                        "SELECT platform.add_credits((SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext), $2)",
-                        &[tenant, amount],
-                    )
-                    .await?
-                    .get(0);
+                let Some(row) =
+                    admin.query_opt("SELECT id FROM tenancy.tenants WHERE slug = $1::text::citext", &[tenant]).await?
+                else {
+                    bail!("no tenant has the slug {tenant}");
+                };
+                let tenant_id: uuid::Uuid = row.get(0);
+                let released: i32 =
+                    admin.query_one("SELECT platform.add_credits($1, $2)", &[&tenant_id, amount]).await?.get(0);
                 println!("Added {amount} credits to {tenant}; {released} parked tasks completed.");
             }
         }
@@ -676,17 +709,17 @@ Report, JSON and plots in {}",
     }
 
     async fn demo(&self, listen: &str, server: &ServerArgs) -> Result<()> {
-        let target = self.target()?;
+        let listener = bind(listen).await?;
+        let target = self.target_creating()?;
         migrate::migrate(&target).await?;
         let app_db = target.app_db(16).await?;
         let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
         daily_maintenance(accounts.clone());
         let seeded = demo::seed(&target, &app_db).await?;
-        let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
         let app_url = db::url_of(&target.app);
         let acme = seeded.tenant("acme");
-        let alice = seeded.user("alice@acme.com");
+        let tenantbase = self.invocation();
         println!(
             "\ntenantbase demo is running.\n\n\
              API         http://{addr}   (try: curl http://{addr}/healthz  and  curl http://{addr}/readyz)\n\
@@ -698,19 +731,36 @@ Report, JSON and plots in {}",
         for m in demo::MEMBERS {
             println!("  {:<24} {:<8} of {}", m.email, m.role, m.tenant);
         }
-        let alice_in_acme = target.signer().await?.context_sql(&TenantCtx::new(acme, alice), PSQL_CONTEXT_TTL);
         println!(
-            "\nAct as Alice in Acme from psql, as the app role under RLS (see docs/acting-as-a-tenant.md;\n\
-             `tenantbase context --tenant acme --user alice@acme.com` prints a fresh context):\n  \
-             psql \"{app_url}\" -c \"BEGIN; {alice_in_acme}; SELECT name, slug FROM tenancy.tenants; COMMIT;\"\n\
-             Without the signed context (or with one written by hand) every tenant table answers zero rows.\n\n\
-             Try the API as Alice (paste these lines into a shell):"
+            "\nAct as Alice in Acme from psql, as the app role under RLS (see docs/acting-as-a-tenant.md; each run\n\
+             signs a fresh context, valid {minutes} minutes):\n  \
+             psql \"{app_url}\" -c \"$({tenantbase} context --tenant acme --user alice@acme.com) \
+             SELECT name, slug FROM tenancy.tenants; COMMIT;\"\n\
+             Without a signed context (or with an expired one, or one written by hand) every tenant table answers \
+             zero rows.\n\n\
+             Try the API as Alice (paste these lines into a shell):",
+            minutes = PSQL_CONTEXT_TTL.as_secs() / 60,
         );
         for line in curl_walkthrough(&addr.to_string(), acme, seeded.tenant("tech-startup")) {
             println!("  {line}");
         }
-        println!("\nThe API is described at http://{addr}/openapi.json\nStop with Ctrl-C; `tenantbase db stop` stops PostgreSQL.\n");
+        println!(
+            "\nThe API is described at http://{addr}/openapi.json\n\
+             Stop with Ctrl-C; `{tenantbase} db stop` stops PostgreSQL.\n"
+        );
         api::serve(listener, server.apply(AppState::new(app_db, accounts, self.sealer()?).await?)).await
+    }
+}
+
+/// Binds the API's address, saying what to do when it is taken.
+async fn bind(listen: &str) -> Result<tokio::net::TcpListener> {
+    match tokio::net::TcpListener::bind(listen).await {
+        Ok(listener) => Ok(listener),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => bail!(
+            "{listen} is already in use (another tenantbase serve or demo?): stop that process, \
+             or listen elsewhere with --listen ADDRESS:PORT or TENANTBASE_LISTEN"
+        ),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("listening on {listen}"))),
     }
 }
 

@@ -75,6 +75,21 @@ impl Cluster {
         &self.root
     }
 
+    /// Whether initdb ran here: commands other than `db start`, `migrate` and `demo` use a cluster, never create one.
+    pub fn exists(&self) -> bool {
+        self.pgdata().join("PG_VERSION").exists()
+    }
+
+    /// What to do when no cluster lives at this data directory.
+    pub fn missing_hint(&self) -> String {
+        format!(
+            "no tenantbase cluster in {root}.\n\
+             Create one there with `tenantbase db start` (or `tenantbase demo`), or point at an existing one with\n\
+             --data-dir DIR or TENANTBASE_DATA_DIR=DIR (DATABASE_URL for a server of your own).",
+            root = self.root.display()
+        )
+    }
+
     fn pgdata(&self) -> PathBuf {
         self.root.join("pg")
     }
@@ -300,6 +315,20 @@ impl ServerUser {
         }
         Ok(())
     }
+}
+
+/// The data directory when none is given, the same from every working directory:
+/// `$XDG_DATA_HOME/tenantbase`, else `/var/lib/tenantbase` for root (PostgreSQL then
+/// runs as another user, who cannot enter root's home), else `~/.local/share/tenantbase`.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(base) = std::env::var_os("XDG_DATA_HOME").filter(|b| !b.is_empty()) {
+        return PathBuf::from(base).join("tenantbase");
+    }
+    if Uid::effective().is_root() {
+        return PathBuf::from("/var/lib/tenantbase");
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    home.join(".local/share/tenantbase")
 }
 
 fn access_hint(root: &Path, user: &ServerUser) -> String {

@@ -47,12 +47,17 @@ pub struct Target {
 }
 
 impl Target {
-    /// `DATABASE_URL` when given, else the private cluster under `data_dir` (started if needed).
-    pub fn resolve(database_url: Option<&str>, data_dir: &std::path::Path) -> Result<Self> {
+    /// `DATABASE_URL` when given, else the private cluster under `data_dir`: started if
+    /// stopped, created only when `create` says so (a command that needs data never
+    /// makes an empty cluster somewhere unexpected).
+    pub fn resolve(database_url: Option<&str>, data_dir: &std::path::Path, create: bool) -> Result<Self> {
         match database_url {
             Some(url) => Self::external(url),
             None => {
                 let cluster = cluster::Cluster::new(data_dir, cluster::Durability::Durable)?;
+                if !create && !cluster.exists() {
+                    anyhow::bail!("{}", cluster.missing_hint());
+                }
                 Self::private(cluster)
             }
         }
