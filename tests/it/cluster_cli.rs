@@ -232,3 +232,83 @@ fn the_private_cluster_is_its_owners_alone_and_its_log_holds_no_statement() {
     }
     assert_private_settings(&data, &psql_bin);
 }
+
+/// The binary run from `cwd` with the default data directory under `xdg` (no TENANTBASE_DATA_DIR).
+fn tenantbase_from(cwd: &Path, xdg: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tenantbase"))
+        .args(args)
+        .current_dir(cwd)
+        .env("XDG_DATA_HOME", xdg)
+        .env_remove("TENANTBASE_DATA_DIR")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn every_directory_finds_the_same_cluster_and_only_start_creates_one() {
+    let dir = tempfile::Builder::new().prefix("tenantbase-default-").tempdir().unwrap();
+    let (xdg, here, elsewhere) = (dir.path().join("xdg"), dir.path().join("here"), dir.path().join("elsewhere"));
+    fs::create_dir_all(&here).unwrap();
+    fs::create_dir_all(&elsewhere).unwrap();
+    let data = xdg.join("tenantbase");
+
+    // No cluster yet: a command that needs one says where it looked and how to get one, and creates nothing.
+    for args in [&["db", "status"][..], &["db", "url"], &["check"], &["context", "--tenant", "acme"]] {
+        let (ok, out) = tenantbase_from(&elsewhere, &xdg, args);
+        assert!(out.contains(&format!("no tenantbase cluster in {}", data.display())), "{args:?}: {out}");
+        assert!(out.contains("tenantbase db start") && out.contains("TENANTBASE_DATA_DIR"), "{args:?}: {out}");
+        assert_eq!(ok, args == ["db", "status"], "{args:?}: only status succeeds: {out}");
+        assert!(!data.join("pg").exists(), "{args:?} created a cluster");
+    }
+
+    let (ok, out) = tenantbase_from(&here, &xdg, &["db", "start"]);
+    assert!(ok, "{out}");
+    let _stop = StopOnDrop(&data);
+    let (ok, status) = tenantbase_from(&elsewhere, &xdg, &["db", "status"]);
+    assert!(ok && status.starts_with("running") && status.contains(&format!("data {}", data.display())), "{status}");
+    assert!(!here.join(".tenantbase").exists() && !elsewhere.join(".tenantbase").exists());
+}
+
+#[test]
+fn a_busy_port_names_the_way_out() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out) = tenantbase(&dir.path().join("none"), &["serve", "--listen", &address]);
+    assert!(!ok);
+    assert!(out.contains(&format!("{address} is already in use")) && out.contains("--listen"), "{out}");
+}
+
+#[test]
+fn bad_arguments_are_refused_before_anything_runs() {
+    use clap::Parser;
+    use tenantbase::cli::Cli;
+    let refused = |args: &[&str]| {
+        Cli::try_parse_from(std::iter::once("tenantbase").chain(args.iter().copied())).unwrap_err().to_string()
+    };
+    let negative = refused(&["credits", "add", "--tenant", "acme", "--amount", "-100"]);
+    assert!(negative.contains("invalid value '-100' for '--amount <AMOUNT>'"), "{negative}");
+    let zero_pool = refused(&["serve", "--pool-size", "0"]);
+    assert!(zero_pool.contains("invalid value '0' for '--pool-size <POOL_SIZE>'"), "{zero_pool}");
+    let month = refused(&["credits", "reset-monthly", "--month", "01/2026"]);
+    assert!(month.contains("01/2026 is not a month written YYYY-MM"), "{month}");
+    assert!(Cli::try_parse_from(["tenantbase", "credits", "add", "--tenant", "acme", "--amount", "100"]).is_ok());
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // `true` has exited when tenantbase writes: the write meets a closed pipe.
+    let out = Command::new("bash")
+        .args([
+            "-o",
+            "pipefail",
+            "-c",
+            &format!("{{ sleep 0.3; {} check --rules; }} | true", env!("CARGO_BIN_EXE_tenantbase")),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
