@@ -11,6 +11,7 @@ mod cluster_cli;
 mod common;
 mod context;
 mod designs;
+mod docs;
 mod fuzz;
 mod indexes;
 mod injection;
