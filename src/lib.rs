@@ -7,10 +7,10 @@
 
 pub mod api;
 pub mod audit;
-pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod clock;
+pub mod credentials;
 pub mod db;
 pub mod isolation;
 pub mod progress;

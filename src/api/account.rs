@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::auth::{hash_token, new_session_token, Caller, Meta, Principal};
 use super::error::{ApiError, ApiResult, Problem};
 use super::{ApiJson, AppState};
-use crate::auth::hashing::{self, Busy};
-use crate::auth::{hash_password_in, verify_password_in};
+use crate::credentials::hashing::{self, Busy};
+use crate::credentials::{hash_password_in, verify_password_in};
 use crate::db::TenantCtx;
 
 /// How long a session lives.

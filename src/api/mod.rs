@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::auth::hashing::HashingPool;
+use crate::credentials::hashing::HashingPool;
 use crate::db::{AccountDb, Db};
 use client_address::TrustedProxies;
 use error::ApiError;
@@ -74,7 +74,7 @@ impl AppState {
             accounts,
             auth: auth::AuthCache::default(),
             resources,
-            dummy_hash: crate::auth::hash_password("not anyone's password")?,
+            dummy_hash: crate::credentials::hash_password("not anyone's password")?,
             hashing: HashingPool::per_cpu(),
             login_throttle: LoginThrottle::default(),
             trusted_proxies: TrustedProxies::default(),

@@ -180,7 +180,7 @@ pub async fn sample_tenants(client: &Client) -> Result<Vec<TenantSample>> {
 
 /// What the API benchmark needs in the measured tenants: owners who can log in.
 async fn activate_owners(client: &Client, samples: &[TenantSample]) -> Result<()> {
-    let hash = crate::auth::hash_password("bench-owner-password")?;
+    let hash = crate::credentials::hash_password("bench-owner-password")?;
     for sample in samples {
         client
             .execute(

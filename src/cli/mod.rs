@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::api::client_address::{AddressRange, TrustedProxies};
 use crate::api::{self, AppState, ServerLimits};
 use crate::audit;
-use crate::auth::hashing::{HashingPool, DEFAULT_QUEUE_PER_THREAD};
+use crate::credentials::hashing::{HashingPool, DEFAULT_QUEUE_PER_THREAD};
 use crate::db::{
     self, cluster::Cluster, cluster::Durability, migrate, verifier, AccountDb, RequestMeta, Target, TenantCtx,
 };

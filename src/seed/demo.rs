@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::api::auth::{hash_token, new_invitation_token};
 use crate::api::invitations::INVITATION_TTL;
-use crate::auth::hash_password;
+use crate::credentials::hash_password;
 use crate::db::{Db, Target, TenantCtx};
 use crate::secrets::Sealer;
 
