@@ -22,6 +22,7 @@ mod migrations;
 mod partitions;
 mod permissions;
 mod pool;
+mod schema_snapshot;
 mod search;
 mod seed;
 mod snapshots;
