@@ -268,7 +268,7 @@ pub enum AuditAction {
 
 #[derive(Subcommand, Debug)]
 pub enum SeedWhat {
-    /// The documents' sample tenants and users (idempotent).
+    /// The demo tenants, users and business data (idempotent).
     Demo,
     /// A large skewed data set for benchmarks, bulk loaded with COPY (adds new tenants on every run).
     Scale {

@@ -1,4 +1,4 @@
-//! The documents' indexed query patterns are served under RLS: as the app role,
+//! The product designs' indexed query patterns (docs/design.md) are served under RLS: as the app role,
 //! with only the policy to say which tenant, each query's plan can use its
 //! tenant-leading index. The data is the scale seed's (so the planner has
 //! statistics of a real skew), the tenant its largest, and sequential scans are

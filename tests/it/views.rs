@@ -1,4 +1,4 @@
-//! The documents' dashboard views are security_invoker: they read under the
+//! The product designs' dashboard views (docs/design.md) are security_invoker: they read under the
 //! caller's policies, and their figures match the rows.
 
 use tenantbase::db::TenantCtx;
