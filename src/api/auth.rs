@@ -298,3 +298,7 @@ where
         Ok(in_tenant)
     }
 }
+
+#[cfg(test)]
+#[path = "auth_tests.rs"]
+mod tests;

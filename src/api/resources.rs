@@ -399,11 +399,24 @@ fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-#[derive(Deserialize, Serialize)]
+/// Where a page ended: the sort column's value and the id of its last row, opaque to the client (hex of JSON).
+#[derive(Debug, Deserialize, PartialEq, Serialize)]
 struct Cursor {
     sort: String,
     value: String,
     id: Uuid,
+}
+
+impl Cursor {
+    fn encode(&self) -> String {
+        hex::encode(serde_json::to_vec(self).expect("a cursor serializes"))
+    }
+
+    /// The cursor `text` encodes, when it is one of a listing sorted by `sort`.
+    fn decode(text: &str, sort: &str) -> Option<Cursor> {
+        let bytes = hex::decode(text).ok()?;
+        serde_json::from_slice(&bytes).ok().filter(|c: &Cursor| c.sort == sort)
+    }
 }
 
 #[derive(Serialize)]
@@ -475,10 +488,7 @@ pub async fn list(
         conditions.push_str(&format!(" AND t.id = ANY (ARRAY(SELECT s.id FROM {search}({p}::text, 1000) s))"));
     }
     if let Some(cursor) = params.get("cursor") {
-        let cursor: Cursor = hex::decode(cursor)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .filter(|c: &Cursor| c.sort == sort)
+        let cursor = Cursor::decode(cursor, &sort)
             .ok_or_else(|| ApiError::validation("cursor", "is not a cursor of this listing"))?;
         let pv = placeholder(&mut values, Some(cursor.value));
         let pid = placeholder(&mut values, Some(cursor.id.to_string()));
@@ -501,10 +511,7 @@ pub async fn list(
     let more = rows.len() as i64 > limit;
     let rows = &rows[..rows.len().min(limit as usize)];
     let next_cursor = match (more, rows.last()) {
-        (true, Some(last)) => {
-            let cursor = Cursor { sort: sort.clone(), value: last.get(1), id: last.get(2) };
-            Some(hex::encode(serde_json::to_vec(&cursor).map_err(|e| ApiError::Internal(e.into()))?))
-        }
+        (true, Some(last)) => Some(Cursor { sort: sort.clone(), value: last.get(1), id: last.get(2) }.encode()),
         _ => None,
     };
     Ok(Json(Page { items: rows.iter().map(|r| r.get(0)).collect(), next_cursor }))
@@ -707,3 +714,7 @@ fn column_schema(column: &Column) -> Value {
     }
     base
 }
+
+#[cfg(test)]
+#[path = "resources_tests.rs"]
+mod tests;
