@@ -9,8 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cargo fmt --all --check
-cargo clippy --all-targets -- -D warnings
-cargo test --all-targets -- --test-threads 4
+cargo clippy --workspace --all-targets -- -D warnings
+cargo test --workspace --all-targets -- --test-threads 4
+# Both binaries: `tenantbase bench` runs tenantbase-bench from beside it.
+cargo build --workspace --bins
 
 TENANTBASE_DATA_DIR="$(mktemp -d -t tenantbase-proof-XXXXXX)"
 export TENANTBASE_DATA_DIR

@@ -113,7 +113,13 @@ pub enum Command {
     },
     /// Measure isolation's cost side by side on a skewed data set in a scratch database
     /// (RLS, context, API against pgbench, writes, growth); writes a report folder.
-    Bench(crate::bench::BenchOptions),
+    /// Runs the benchmark's own binary, tenantbase-bench, built beside this one (`tenantbase bench --help`).
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// The benchmark's options, passed to tenantbase-bench as given.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Platform operations on tenants' credits.
     Credits {
         #[command(subcommand)]
@@ -421,28 +427,7 @@ impl Cli {
             }
             Command::Audit { action } => self.audit(action).await,
             Command::Demo { listen, server } => self.demo(listen, server).await,
-            Command::Bench(options) => {
-                let target = self.target()?;
-                let report = crate::bench::run(&target, options).await?;
-                report.write(&options.report_dir)?;
-                if options.json {
-                    println!("{}", serde_json::to_string_pretty(&report)?);
-                } else {
-                    println!(
-                        "{}
-{}{}",
-                        report.header(),
-                        report.tables(false),
-                        report.plans_text(false)
-                    );
-                    println!(
-                        "
-Report, JSON and plots in {}",
-                        options.report_dir.display()
-                    );
-                }
-                Ok(())
-            }
+            Command::Bench { args } => self.bench(args),
         }
         .map(|()| ExitCode::SUCCESS)
     }
@@ -583,6 +568,24 @@ Report, JSON and plots in {}",
                 Ok(())
             }
         }
+    }
+
+    /// Replaces this process with the benchmark's binary, with the same database.
+    fn bench(&self, args: &[String]) -> Result<()> {
+        use std::os::unix::process::CommandExt;
+        let beside = std::env::current_exe()?.with_file_name("tenantbase-bench");
+        let program = if beside.exists() { beside } else { PathBuf::from("tenantbase-bench") };
+        let mut command = std::process::Command::new(&program);
+        command.args(args).env("TENANTBASE_DATA_DIR", self.data_dir());
+        if let Some(url) = &self.database_url {
+            command.env("DATABASE_URL", url);
+        }
+        let e = command.exec();
+        bail!(
+            "could not run {} ({e}): the benchmark is its own binary; build it beside tenantbase with \
+             `cargo build --release -p tenantbase-bench` (scripts/demo.sh and scripts/test.sh build it)",
+            program.display()
+        )
     }
 
     /// The database of a command that works on existing data: never creates a cluster.

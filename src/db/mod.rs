@@ -7,7 +7,6 @@ pub mod cluster;
 pub mod context;
 pub mod migrate;
 pub mod pool;
-pub mod proxy;
 pub mod verifier;
 
 use std::path::PathBuf;

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::sync::OnceLock;
 
 use tenantbase::db::cluster::{Cluster, Durability};
-pub use tenantbase::db::proxy::{self, FlightCounter};
 use tenantbase::db::{migrate, AccountDb, ContextKey, Db, Signer, Target};
 use tenantbase::seed::demo::{self, Seeded};
+pub use tenantbase_test_support::proxy::{self, FlightCounter};
 
 const TEMPLATE: &str = "tb_template";
 

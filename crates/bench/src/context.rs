@@ -13,8 +13,9 @@ use super::dataset::Dataset;
 use super::measure::{interleave, ratio, Latency, Plan};
 use tokio_postgres::types::Type;
 
-use crate::db::context::CONTEXT_TTL;
-use crate::db::{self, proxy, Db, TenantCtx};
+use tenantbase::db::context::CONTEXT_TTL;
+use tenantbase::db::{self, Db, TenantCtx};
+use tenantbase_test_support::proxy;
 
 /// A statement whose cost is the protocol's alone.
 const STATEMENT: &str = "SELECT $1::uuid";
@@ -165,7 +166,7 @@ fn app_socket(dataset: &Dataset) -> Option<PathBuf> {
 
 async fn count_round_trips(
     app: tokio_postgres::Config,
-    key: crate::db::context::ContextKey,
+    key: tenantbase::db::context::ContextKey,
     ctx: TenantCtx,
     socket: PathBuf,
 ) -> Result<RoundTrips> {

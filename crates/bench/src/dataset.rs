@@ -12,9 +12,9 @@ use tokio_postgres::Client;
 use uuid::Uuid;
 
 use super::workload::{ID_TABLES, SIZE_TABLE};
-use crate::db::migrate::{self, quote_ident};
-use crate::db::{Target, DATABASE};
-use crate::seed::scale::{seed_scale, ScaleOptions};
+use tenantbase::db::migrate::{self, quote_ident};
+use tenantbase::db::{Target, DATABASE};
+use tenantbase::seed::scale::{seed_scale, ScaleOptions};
 
 /// How big a data set is, in `seed scale`'s terms.
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
@@ -180,7 +180,7 @@ pub async fn sample_tenants(client: &Client) -> Result<Vec<TenantSample>> {
 
 /// What the API benchmark needs in the measured tenants: owners who can log in.
 async fn activate_owners(client: &Client, samples: &[TenantSample]) -> Result<()> {
-    let hash = crate::credentials::hash_password("bench-owner-password")?;
+    let hash = tenantbase::credentials::hash_password("bench-owner-password")?;
     for sample in samples {
         client
             .execute(

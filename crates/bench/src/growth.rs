@@ -10,7 +10,7 @@ use super::dataset::{self, Scale};
 use super::measure::{interleave, ratio, Latency, Plan};
 use super::rls::ctx_of;
 use super::workload::{refs, GROWTH_QUERIES, SIZE_TABLE};
-use crate::db::Target;
+use tenantbase::db::Target;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct GrowthRow {

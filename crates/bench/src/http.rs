@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::cpu::{self, Meter, PerRequest};
 use super::dataset::Dataset;
 use super::measure::{ratio, Samples};
-use crate::db::{self, Signer, TenantCtx};
+use tenantbase::db::{self, Signer, TenantCtx};
 
 /// The API should serve at least this share of what the database serves alone.
 pub const TARGET: f64 = 0.5;
@@ -399,8 +399,8 @@ fn pgbench_binary(dataset: &Dataset) -> PathBuf {
 
 /// A session for `user`, as login would open it; returns the bearer token.
 pub async fn session_token(dataset: &Dataset, user: Uuid) -> Result<String> {
-    let token = crate::api::auth::new_session_token();
-    let hash = crate::api::auth::hash_token(&token);
+    let token = tenantbase::api::auth::new_session_token();
+    let hash = tenantbase::api::auth::hash_token(&token);
     let admin = dataset.target.connect_admin().await?;
     admin
         .query(
@@ -419,8 +419,8 @@ pub fn uuid_literal(id: Uuid) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::Clock;
-    use crate::db::ContextKey;
+    use tenantbase::clock::Clock;
+    use tenantbase::db::ContextKey;
 
     #[test]
     fn a_pgbench_script_pipelines_the_apps_begin_text_the_statement_and_commit() {

@@ -23,12 +23,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::api::resources::{get_sql, list_sql, Resources};
-use crate::db::Target;
 use dataset::Scale;
 use http::{Endpoint, Load};
 use measure::Plan;
 use report::{DatasetReport, Machine, Report};
+use tenantbase::api::resources::{get_sql, list_sql, Resources};
+use tenantbase::db::Target;
 use workload::{API_LIST_SORT, API_RESOURCE, HOT_QUERIES};
 
 /// The main data set's scratch database.
@@ -137,7 +137,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let progress = ProgressBar::with_draw_target(Some(units), ProgressDrawTarget::stderr());
     progress.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")?);
     progress.enable_steady_tick(Duration::from_millis(200));
-    crate::progress::log_when_not_a_terminal(&progress);
+    tenantbase::progress::log_when_not_a_terminal(&progress);
 
     let loading = Instant::now();
     let data = dataset::open(target, SCRATCH_DATABASE, scale, options.fresh, &progress).await?;

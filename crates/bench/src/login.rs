@@ -81,7 +81,7 @@ fn pending_email(k: usize) -> String {
 /// The accounts the timing logs in to: with this password, and without any.
 async fn ensure_accounts(dataset: &Dataset) -> Result<()> {
     let admin = dataset.target.connect_admin().await?;
-    let hash = crate::credentials::hash_password(PASSWORD)?;
+    let hash = tenantbase::credentials::hash_password(PASSWORD)?;
     for k in 0..ACCOUNTS {
         for (email, hash, status) in
             [(known_email(k), Some(hash.as_str()), "active"), (pending_email(k), None, "pending")]

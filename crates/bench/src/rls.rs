@@ -13,7 +13,7 @@ use tokio_postgres::Client;
 use super::dataset::{Dataset, TenantSample};
 use super::measure::{interleave, ratio, Latency, Plan};
 use super::workload::{refs, HotQuery};
-use crate::db::{Db, TenantCtx};
+use tenantbase::db::{Db, TenantCtx};
 
 /// Every RLS ratio should stay at or below this.
 pub const TARGET: f64 = 1.10;
@@ -135,7 +135,7 @@ pub async fn explain(
     row: &RlsRow,
 ) -> Result<PlanPair> {
     let literals = query.literals(tenant, 0).join(", ");
-    let app = crate::db::connect(&dataset.target.app).await?;
+    let app = tenantbase::db::connect(&dataset.target.app).await?;
     let begin = dataset.target.signer().await?.begin_sql(ctx);
     let app_plan = settled_plan(&app, &format!("{begin}; "), query.app_sql, &literals).await?;
     let owner = dataset.target.connect_admin().await?;

@@ -15,8 +15,8 @@ use super::dataset::Dataset;
 use super::http::{Load, Phase, Server, Throughput};
 use super::measure::{ratio, Samples};
 use super::workload::{new_row, DELETE_WRITTEN};
-use crate::api::resources::{insert_sql, Resource};
-use crate::db::{Db, TenantCtx};
+use tenantbase::api::resources::{insert_sql, Resource};
+use tenantbase::db::{Db, TenantCtx};
 
 const MAX_INSERTS_PER_PHASE: u64 = 1_000_000;
 
@@ -76,7 +76,7 @@ pub async fn measure(
             admin
                 .batch_execute(&format!(
                     "ALTER TABLE {table} {state} TRIGGER {}",
-                    crate::db::migrate::quote_ident(trigger)
+                    tenantbase::db::migrate::quote_ident(trigger)
                 ))
                 .await?;
         }
@@ -100,7 +100,10 @@ pub async fn measure(
     }
     for trigger in &triggers {
         admin
-            .batch_execute(&format!("ALTER TABLE {table} ENABLE TRIGGER {}", crate::db::migrate::quote_ident(trigger)))
+            .batch_execute(&format!(
+                "ALTER TABLE {table} ENABLE TRIGGER {}",
+                tenantbase::db::migrate::quote_ident(trigger)
+            ))
             .await?;
     }
     // The deleted rows would linger as dead entries at the head of the newest-first
