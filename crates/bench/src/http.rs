@@ -38,7 +38,8 @@ pub struct Server {
 impl Server {
     /// `env` adds to (or overrides) the server's environment.
     pub async fn start(dataset: &Dataset, pool_size: usize, env: &[(&str, &str)]) -> Result<Server> {
-        let exe = std::env::current_exe().context("locating the tenantbase binary")?;
+        // The server's binary, built beside this one.
+        let exe = std::env::current_exe().context("locating the tenantbase binary")?.with_file_name("tenantbase");
         let mut child = Command::new(exe)
             .args(["serve", "--listen", "127.0.0.1:0", "--pool-size", &pool_size.to_string()])
             .env("DATABASE_URL", db::url_of(&dataset.target.admin))
