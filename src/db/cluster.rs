@@ -82,10 +82,22 @@ impl Cluster {
 
     /// What to do when no cluster lives at this data directory.
     pub fn missing_hint(&self) -> String {
+        // Versions before the default data directory kept the cluster in ./.tenantbase.
+        let older = std::env::current_dir()
+            .map(|cwd| cwd.join(".tenantbase"))
+            .ok()
+            .filter(|old| old.join("pg/PG_VERSION").exists() && *old != self.root)
+            .map(|old| {
+                format!(
+                    "\nA cluster made by an older tenantbase is in {0}: TENANTBASE_DATA_DIR={0} uses it.",
+                    old.display()
+                )
+            })
+            .unwrap_or_default();
         format!(
             "no tenantbase cluster in {root}.\n\
              Create one there with `tenantbase db start` (or `tenantbase demo`), or point at an existing one with\n\
-             --data-dir DIR or TENANTBASE_DATA_DIR=DIR (DATABASE_URL for a server of your own).",
+             --data-dir DIR or TENANTBASE_DATA_DIR=DIR (DATABASE_URL for a server of your own).{older}",
             root = self.root.display()
         )
     }
