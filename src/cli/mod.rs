@@ -1,5 +1,7 @@
 //! The command line: one binary for the database, the schema, the demo and the server.
 
+mod backup;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -134,6 +136,10 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Back the database up into a directory: dump, sealing key (wrapped), signed manifest.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty database, then prove it (rows, check, audit verify).
+    Restore(backup::RestoreArgs),
     /// Start the database, migrate, seed the demo tenants and serve, printing what to try.
     Demo {
         /// Address to listen on.
@@ -408,6 +414,8 @@ impl Cli {
                 self.context(tenant, user.as_deref(), operator.as_deref(), *ttl).await
             }
             Command::Audit { action } => self.audit(action).await,
+            Command::Backup(args) => self.backup(args).await,
+            Command::Restore(args) => self.restore(args).await,
             Command::Demo { listen, server } => self.demo(listen, server).await,
             Command::Bench(options) => {
                 let target = self.target()?;

@@ -323,6 +323,11 @@ fn tail(path: &Path, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
+/// A client tool (pg_dump, pg_restore) of the PostgreSQL binaries a private cluster would use.
+pub fn find_tool(name: &str) -> Result<PathBuf> {
+    Ok(find_bin_dir()?.join(name))
+}
+
 /// Finds initdb/pg_ctl/postgres of PostgreSQL 14+: `TENANTBASE_PG_BIN` alone when
 /// set, else `pg_config --bindir`, then PATH, then Debian's
 /// `/usr/lib/postgresql/<major>/bin` (newest first).

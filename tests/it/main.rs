@@ -5,6 +5,7 @@ mod abuse;
 mod api;
 mod attribution;
 mod audit;
+mod backup;
 mod business_rules;
 mod check;
 mod cluster_cli;
