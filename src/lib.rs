@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod isolation;
+pub mod keys;
 pub mod progress;
 pub mod secrets;
 pub mod seed;

@@ -1,6 +1,7 @@
 //! The command line: one binary for the database, the schema, the demo and the server.
 
 mod backup;
+mod keys;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -140,6 +141,11 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty database, then prove it (rows, check, audit verify).
     Restore(backup::RestoreArgs),
+    /// The keys: where each lives, who may read it, rotation.
+    Keys {
+        #[command(subcommand)]
+        action: keys::KeysAction,
+    },
     /// Start the database, migrate, seed the demo tenants and serve, printing what to try.
     Demo {
         /// Address to listen on.
@@ -416,6 +422,7 @@ impl Cli {
             Command::Audit { action } => self.audit(action).await,
             Command::Backup(args) => self.backup(args).await,
             Command::Restore(args) => self.restore(args).await,
+            Command::Keys { action } => self.keys(action).await,
             Command::Demo { listen, server } => self.demo(listen, server).await,
             Command::Bench(options) => {
                 let target = self.target()?;

@@ -17,6 +17,7 @@ mod indexes;
 mod injection;
 mod invitations;
 mod isolation;
+mod keys;
 mod login;
 mod migrations;
 mod partitions;
