@@ -10,10 +10,18 @@ use crate::secrets;
 use crate::signing::{self, OperatorKey, PublicKey};
 
 #[derive(clap::Args, Debug)]
+#[command(group = clap::ArgGroup::new("destination").required(true))]
 pub struct BackupArgs {
     /// The directory to write the backup into (created; it must be empty).
-    #[arg(long)]
-    pub to: PathBuf,
+    #[arg(long, group = "destination")]
+    pub to: Option<PathBuf>,
+    /// Write the backup into a new directory under DIR named by the time (for schedules).
+    #[arg(long, value_name = "DIR", group = "destination")]
+    pub into: Option<PathBuf>,
+    /// With --into: keep this many backups under DIR, delete the older ones and the
+    /// archived WAL older than the oldest kept.
+    #[arg(long, requires = "into")]
+    pub keep: Option<usize>,
     /// Leave the sealing key out even when a passphrase is set (it is then kept elsewhere).
     #[arg(long)]
     pub without_sealing_key: bool,
@@ -51,9 +59,14 @@ impl Cli {
                 format!("{PASSPHRASE_ENV} was not set: the sealing key is NOT in this backup, keep a copy elsewhere"),
             ),
         };
+        let to = match (&args.to, &args.into) {
+            (Some(to), _) => to.clone(),
+            (None, Some(into)) => into.join(target.clock.now().format("%Y%m%dT%H%M%S%.3fZ").to_string()),
+            (None, None) => unreachable!("clap requires one destination"),
+        };
         let progress = progress_bar(Some(0), "{spinner} {msg} {pos}/{len} tables");
         let manifest =
-            backup::backup(&target, &operator, sealing, &reason, &args.to, &progress).await.inspect_err(|_| {
+            backup::backup(&target, &operator, sealing, &reason, &to, &progress).await.inspect_err(|_| {
                 progress.finish_and_clear();
             })?;
         progress.finish_and_clear();
@@ -65,7 +78,7 @@ impl Cli {
             manifest.schema.last_version,
             manifest.schema.last_name,
             manifest.audit_heads.len(),
-            args.to.display()
+            to.display()
         );
         println!("manifest signed with the operator key {}", manifest.operator_key_id);
         match &manifest.sealing_key {
@@ -77,6 +90,13 @@ impl Cli {
         println!(
             "The backup holds the context signing key and every tenant's data: keep it as secret as the database."
         );
+        if let (Some(into), Some(keep)) = (&args.into, args.keep) {
+            let archive =
+                target.cluster.as_ref().and_then(|c| c.wal_archive().map(|a| (a, c.bin("pg_archivecleanup"))));
+            for old in backup::apply_retention(into, keep, archive)? {
+                println!("deleted the older backup {}", old.display());
+            }
+        }
         Ok(())
     }
 

@@ -49,6 +49,9 @@ pub struct Manifest {
     /// The write-ahead log position of the snapshot: where a point-in-time
     /// restore from the WAL archive would start replaying.
     pub wal_lsn: String,
+    /// The WAL segment holding `wal_lsn` (none on a standby): a WAL archive keeps
+    /// this one and those after it for as long as the backup is kept.
+    pub wal_file: Option<String>,
     pub schema: SchemaVersion,
     /// The verifier the source ran; the restore installs its own either way.
     pub verifier: verifier::Verifier,
@@ -129,11 +132,13 @@ pub async fn backup(
     let row = tx
         .query_one(
             "SELECT pg_export_snapshot(), current_setting('server_version'),
-                    CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text",
+                    CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text,
+                    CASE WHEN NOT pg_is_in_recovery() THEN pg_walfile_name(pg_current_wal_lsn()) END",
             &[],
         )
         .await?;
-    let (snapshot, server_version, wal_lsn): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+    let (snapshot, server_version, wal_lsn, wal_file): (String, String, String, Option<String>) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
     let schema = schema_version(&tx).await?;
     progress.set_message("dumping");
     let dump = to.join(DUMP);
@@ -174,6 +179,7 @@ pub async fn backup(
         database: target.database_name().into(),
         server_version,
         wal_lsn,
+        wal_file,
         schema,
         verifier,
         tables,
@@ -189,6 +195,33 @@ pub async fn backup(
         fs::set_permissions(entry?.path(), fs::Permissions::from_mode(0o600))?;
     }
     Ok(manifest)
+}
+
+/// Keeps the `keep` newest backups under `dir` (its subdirectories holding a
+/// manifest, named by time so that names sort by age) and deletes the others;
+/// then, from `wal_archive`, the segments older than the oldest kept backup's.
+/// Returns the backups deleted.
+pub fn apply_retention(dir: &Path, keep: usize, wal_archive: Option<(&Path, PathBuf)>) -> Result<Vec<PathBuf>> {
+    let mut backups: Vec<PathBuf> =
+        fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.join(MANIFEST).exists()).collect();
+    backups.sort();
+    let cut = backups.len().saturating_sub(keep.max(1));
+    let deleted: Vec<PathBuf> = backups.drain(..cut).collect();
+    for old in &deleted {
+        fs::remove_dir_all(old).with_context(|| format!("deleting {}", old.display()))?;
+    }
+    if let (Some((archive, cleanup_tool)), Some(oldest)) = (wal_archive, backups.first()) {
+        let manifest: Manifest = serde_json::from_slice(&fs::read(oldest.join(MANIFEST))?)?;
+        if let Some(wal_file) = manifest.wal_file {
+            let mut cmd = Command::new(cleanup_tool);
+            cmd.arg(archive).arg(&wal_file);
+            let out = cmd.output().context("running pg_archivecleanup")?;
+            if !out.status.success() {
+                bail!("pg_archivecleanup failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+            }
+        }
+    }
+    Ok(deleted)
 }
 
 /// What a restore did and found.

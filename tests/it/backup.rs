@@ -86,7 +86,8 @@ async fn a_backup_restores_with_one_command_into_a_fresh_cluster_and_an_altered_
     let (backup_dir, operator_key) = (dir.path().join("backup"), dir.path().join("keys/operator.key"));
 
     let source = Cluster::new(&source_dir, Durability::Ephemeral).unwrap();
-    let restored = Cluster::new(&restored_dir, Durability::Ephemeral).unwrap();
+    // Durable, as the restore command makes it: it archives its WAL.
+    let restored = Cluster::new(&restored_dir, Durability::Durable).unwrap();
     let _stop = StopOnDrop(vec![source.clone(), restored.clone()]);
 
     // The source: migrated, seeded, and a store whose credentials the server sealed.
@@ -178,4 +179,39 @@ async fn a_backup_restores_with_one_command_into_a_fresh_cluster_and_an_altered_
     let sealer = Sealer::from_env_or_file(Some(&restored_dir.join("secret.key"))).unwrap().unwrap();
     let opened: Value = serde_json::from_slice(&sealer.open(acme, store_id, &sealed).unwrap()).unwrap();
     assert_eq!(opened, credentials);
+
+    // The restored cluster archives its write-ahead log beside its data directory.
+    let archive = restored.wal_archive().unwrap().to_path_buf();
+    assert_eq!(archive, dir.path().join("restored-wal-archive"));
+    admin.batch_execute("SELECT pg_switch_wal()").await.unwrap();
+    let segments = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&archive)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.len() == 24)
+            .collect();
+        names.sort();
+        names
+    };
+    for _ in 0..200 {
+        if !segments().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!segments().is_empty(), "a full segment is archived");
+
+    // Scheduled backups: a new directory each, the newest kept, the WAL before it dropped.
+    let scheduled = dir.path().join("scheduled");
+    for _ in 0..2 {
+        let args = ["backup", "--into", scheduled.to_str().unwrap(), "--keep", "1"];
+        let (ok, out) = tenantbase(&restored_dir, &operator_key, &args);
+        assert!(ok, "{out}");
+        admin.batch_execute("SELECT pg_switch_wal()").await.unwrap();
+    }
+    let kept: Vec<_> = std::fs::read_dir(&scheduled).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let kept: Manifest = serde_json::from_slice(&std::fs::read(kept[0].join("manifest.json")).unwrap()).unwrap();
+    let oldest_needed = kept.wal_file.unwrap();
+    assert!(segments().iter().all(|s| s[8..] >= oldest_needed[8..]), "{:?} from {oldest_needed}", segments());
 }
