@@ -27,7 +27,8 @@ pub enum KeysAction {
 pub enum RotatableKey {
     /// The key sealing store credentials: a new key file, every value re-sealed.
     Sealing,
-    /// The operator's ed25519 key: a new pair, the old one kept to verify what it signed.
+    /// The operator's ed25519 key: a new pair, the old one kept to verify what it signed
+    /// (the first one, when there is none).
     Operator,
 }
 
@@ -35,6 +36,15 @@ impl Cli {
     pub(super) async fn keys(&self, action: &KeysAction) -> Result<()> {
         match action {
             KeysAction::Status => self.keys_status().await,
+            KeysAction::Rotate { key: RotatableKey::Operator } if !self.operator_key_path().exists() => {
+                let key = OperatorKey::load_or_create(&self.operator_key_path())?;
+                println!(
+                    "operator key {} created at {} (there was none)",
+                    key.public().key_id(),
+                    self.operator_key_path().display()
+                );
+                Ok(())
+            }
             KeysAction::Rotate { key: RotatableKey::Operator } => {
                 let (old, new) = keys::rotate_operator(&self.operator_key_path())?;
                 println!(
