@@ -17,6 +17,8 @@ cargo build --workspace --bins
 TENANTBASE_DATA_DIR="$(mktemp -d -t tenantbase-proof-XXXXXX)"
 export TENANTBASE_DATA_DIR
 unset DATABASE_URL TENANTBASE_CONTEXT_KEY
+# A throwaway cluster: no WAL archive beside it to clean up.
+export TENANTBASE_WAL_ARCHIVE=off
 tenantbase=target/debug/tenantbase
 stop_cluster() {
     "$tenantbase" db stop >/dev/null || true

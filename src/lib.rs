@@ -12,6 +12,7 @@ pub mod clock;
 pub mod credentials;
 pub mod db;
 pub mod isolation;
+pub mod keys;
 pub mod progress;
 pub mod secrets;
 pub mod seed;

@@ -5,7 +5,12 @@
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
 use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -49,18 +54,9 @@ impl Sealer {
         }
         let Some(path) = key_file else { return Ok(None) };
         if !path.exists() {
-            use std::io::Write;
-            use std::os::unix::fs::OpenOptionsExt;
-            let key: [u8; 32] = Aes256Gcm::generate_key(OsRng).into();
-            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-            writeln!(file, "{}", hex::encode(key))?;
+            write_key_file(path, &Aes256Gcm::generate_key(OsRng).into())?;
         }
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let key: [u8; 32] = hex::decode(text.trim())
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .with_context(|| format!("{} does not hold a 32-byte hex key", path.display()))?;
-        Ok(Some(Sealer::new(key)))
+        Ok(Some(Sealer::new(read_key_file(path)?)))
     }
 
     /// A random key that is never stored: what it seals can never be opened again.
@@ -96,6 +92,100 @@ impl Sealer {
     }
 }
 
+/// The sealing key in use: `TENANTBASE_SECRET_KEY` when set, else the key file
+/// when it exists; never creates one.
+pub fn current_key(key_file: Option<&Path>) -> Result<Option<[u8; 32]>> {
+    if let Ok(text) = std::env::var(KEY_ENV) {
+        return decode_key(&text).with_context(|| format!("{KEY_ENV} must be 32 bytes (64 hex characters)")).map(Some);
+    }
+    match key_file {
+        Some(path) if path.exists() => read_key_file(path).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Reads a key file of 64 hex characters.
+pub fn read_key_file(path: &Path) -> Result<[u8; 32]> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    decode_key(&text).with_context(|| format!("{} does not hold a 32-byte hex key", path.display()))
+}
+
+/// Writes a new key file, readable by its owner only; refuses to overwrite one.
+pub fn write_key_file(path: &Path, key: &[u8; 32]) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    writeln!(file, "{}", hex::encode(key))?;
+    Ok(())
+}
+
+fn decode_key(text: &str) -> Result<[u8; 32]> {
+    hex::decode(text.trim()).ok().and_then(|b| b.try_into().ok()).context("not 32 bytes of hex")
+}
+
+/// A key encrypted under a passphrase, as a backup carries it: argon2id derives
+/// the wrapping key (salted, 64 MiB, 3 passes: slow to guess), AES-256-GCM seals
+/// the key with its own id as associated data, so a swapped id fails to open.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WrappedKey {
+    pub key_id: String,
+    pub kdf: String,
+    pub salt: String,
+    pub nonce: String,
+    pub ciphertext: String,
+}
+
+const KDF: &str = "argon2id m=65536 t=3 p=1";
+
+fn wrapping_key(passphrase: &str, salt: &[u8]) -> Result<Aes256Gcm> {
+    let params = argon2::Params::new(65536, 3, 1, Some(32)).map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut key = [0u8; 32];
+    argon.hash_password_into(passphrase.as_bytes(), salt, &mut key).map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
+    Ok(Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key)))
+}
+
+impl WrappedKey {
+    pub fn wrap(key: &[u8; 32], passphrase: &str) -> Result<Self> {
+        if passphrase.chars().count() < 12 {
+            bail!("the passphrase must have at least 12 characters");
+        }
+        let salt: [u8; 16] = rand::random();
+        let nonce = Aes256Gcm::generate_nonce(OsRng);
+        let key_id = Sealer::new(*key).key_id;
+        let ciphertext = wrapping_key(passphrase, &salt)?
+            .encrypt(&nonce, Payload { msg: key, aad: key_id.as_bytes() })
+            .map_err(|_| anyhow::anyhow!("wrapping the key failed"))?;
+        Ok(WrappedKey {
+            key_id,
+            kdf: KDF.into(),
+            salt: hex::encode(salt),
+            nonce: hex::encode(nonce),
+            ciphertext: hex::encode(ciphertext),
+        })
+    }
+
+    pub fn unwrap_with(&self, passphrase: &str) -> Result<[u8; 32]> {
+        if self.kdf != KDF {
+            bail!("the key is wrapped with {}, which this tenantbase does not know", self.kdf);
+        }
+        let salt = hex::decode(&self.salt).context("salt")?;
+        let nonce = hex::decode(&self.nonce).ok().filter(|n| n.len() == NONCE_LEN).context("nonce")?;
+        let ciphertext = hex::decode(&self.ciphertext).context("ciphertext")?;
+        let plain = wrapping_key(passphrase, &salt)?
+            .decrypt(Nonce::from_slice(&nonce), Payload { msg: &ciphertext, aad: self.key_id.as_bytes() })
+            .map_err(|_| anyhow::anyhow!("the passphrase does not open the sealing key {}", self.key_id))?;
+        let key: [u8; 32] = plain.try_into().map_err(|_| anyhow::anyhow!("the wrapped key is not 32 bytes"))?;
+        if Sealer::new(key).key_id != self.key_id {
+            bail!("the unwrapped key is not {}", self.key_id);
+        }
+        Ok(key)
+    }
+}
+
 fn binding(tenant_id: Uuid, owner_id: Uuid) -> Vec<u8> {
     [tenant_id.as_bytes().as_slice(), owner_id.as_bytes().as_slice()].concat()
 }
@@ -115,5 +205,17 @@ mod tests {
         assert!(sealer.open(Uuid::new_v4(), store, &sealed).is_err(), "bound to its tenant");
         assert!(Sealer::new([8; 32]).open(tenant, store, &sealed).is_err(), "bound to its key");
         assert_ne!(Sealer::new([8; 32]).key_id(), sealer.key_id());
+    }
+
+    #[test]
+    fn a_wrapped_key_opens_with_its_passphrase_only() {
+        let wrapped = WrappedKey::wrap(&[7; 32], "correct horse battery").unwrap();
+        assert_eq!(wrapped.key_id, Sealer::new([7; 32]).key_id());
+        assert!(!wrapped.ciphertext.contains(&hex::encode([7u8; 32])));
+        assert_eq!(wrapped.unwrap_with("correct horse battery").unwrap(), [7; 32]);
+        assert!(wrapped.unwrap_with("correct horse batterY").is_err());
+        let swapped = WrappedKey { key_id: Sealer::new([8; 32]).key_id().into(), ..wrapped };
+        assert!(swapped.unwrap_with("correct horse battery").is_err(), "the id is bound to the key");
+        assert!(WrappedKey::wrap(&[7; 32], "short").is_err());
     }
 }

@@ -1,5 +1,7 @@
 //! The command line: one binary for the database, the schema, the demo and the server.
 
+mod backup;
+mod keys;
 mod output;
 
 pub use output::error_message;
@@ -145,6 +147,15 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+    /// Back the database up into a directory: dump, sealing key (wrapped), signed manifest.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty database, then prove it (rows, check, audit verify).
+    Restore(backup::RestoreArgs),
+    /// The keys: where each lives, who may read it, rotation.
+    Keys {
+        #[command(subcommand)]
+        action: keys::KeysAction,
     },
     /// Start the database, migrate, seed the demo tenants and serve, printing what to try.
     Demo {
@@ -426,6 +437,9 @@ impl Cli {
                 self.context(tenant, user.as_deref(), operator.as_deref(), *ttl).await
             }
             Command::Audit { action } => self.audit(action).await,
+            Command::Backup(args) => self.backup(args).await,
+            Command::Restore(args) => self.restore(args).await,
+            Command::Keys { action } => self.keys(action).await,
             Command::Demo { listen, server } => self.demo(listen, server).await,
             Command::Bench { args } => self.bench(args),
         }

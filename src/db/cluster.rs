@@ -4,6 +4,8 @@
 //! Layout of the data directory:
 //! `pg/` (PGDATA), `run/` (the Unix socket), `postgres.log`, `port` (last port used),
 //! `cluster.lock` (serializes init and start between processes).
+//! Beside it, `<data-dir>-wal-archive/`: the write-ahead log, archived continuously
+//! (durable clusters), so that it outlives the data directory (docs/backup.md).
 //!
 //! Local connections are trusted, so the socket is the door: it and its directory
 //! are the server's user's alone (root passes anyway, so tenantbase run as root
@@ -53,7 +55,13 @@ pub struct Cluster {
     root: PathBuf,
     bin_dir: PathBuf,
     durability: Durability,
+    wal_archive: Option<PathBuf>,
 }
+
+/// Where the write-ahead log is archived: `off`, or a directory.
+pub const WAL_ARCHIVE_ENV: &str = "TENANTBASE_WAL_ARCHIVE";
+/// Included by postgresql.conf, rewritten at every start from the cluster's settings.
+const ARCHIVE_CONF: &str = "tenantbase-archive.conf";
 
 /// Where a running cluster can be reached.
 #[derive(Clone, Debug)]
@@ -68,7 +76,22 @@ impl Cluster {
     pub fn new(root: impl Into<PathBuf>, durability: Durability) -> Result<Self> {
         let root = root.into();
         let root = if root.is_absolute() { root } else { std::env::current_dir()?.join(root) };
-        Ok(Cluster { root, bin_dir: find_bin_dir()?, durability })
+        let wal_archive = match (durability, std::env::var_os(WAL_ARCHIVE_ENV)) {
+            (Durability::Ephemeral, _) => None,
+            (Durability::Durable, Some(setting)) if setting == "off" => None,
+            (Durability::Durable, Some(dir)) => Some(std::env::current_dir()?.join(dir)),
+            (Durability::Durable, None) => {
+                let mut name = root.file_name().unwrap_or_default().to_os_string();
+                name.push("-wal-archive");
+                Some(root.with_file_name(name))
+            }
+        };
+        Ok(Cluster { root, bin_dir: find_bin_dir()?, durability, wal_archive })
+    }
+
+    /// Where the server archives its write-ahead log; None when it does not.
+    pub fn wal_archive(&self) -> Option<&Path> {
+        self.wal_archive.as_deref()
     }
 
     pub fn root(&self) -> &Path {
@@ -132,6 +155,7 @@ impl Cluster {
             self.init(&server_user)?;
         }
         self.remove_stale_pid_file()?;
+        self.configure_archiving(&server_user)?;
         let port = self.choose_port()?;
         let log = self.log_file();
         let options = std::iter::once(format!("-p {port}"))
@@ -235,6 +259,37 @@ impl Cluster {
         writeln!(conf, "log_min_messages = warning")?;
         if self.durability == Durability::Ephemeral {
             writeln!(conf, "fsync = off\nsynchronous_commit = off\nfull_page_writes = off")?;
+        }
+        Ok(())
+    }
+
+    /// Continuous archiving of the write-ahead log into [`Cluster::wal_archive`]
+    /// (a segment is copied once full, never overwritten), or none; takes effect
+    /// at this start. The base a later point-in-time restore replays onto a backup.
+    fn configure_archiving(&self, user: &ServerUser) -> Result<()> {
+        let conf = match &self.wal_archive {
+            None => "archive_mode = off\n".to_string(),
+            Some(dir) => {
+                let dir_text = dir.to_str().context("the WAL archive's path is not valid UTF-8")?;
+                if dir_text.contains(['\'', '\\', '\n']) {
+                    bail!("the WAL archive's path may not contain quotes, backslashes or newlines: {dir_text}");
+                }
+                fs::DirBuilder::new().recursive(true).create(dir)?;
+                user.own(dir)?;
+                fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+                // The shell's single quotes, each doubled inside postgresql.conf's string.
+                format!(
+                    "archive_mode = on\narchive_command = 'test ! -f ''{dir_text}/%f'' && cp %p ''{dir_text}/%f'''\n"
+                )
+            }
+        };
+        let path = self.pgdata().join(ARCHIVE_CONF);
+        fs::write(&path, format!("# written by tenantbase at every start ({WAL_ARCHIVE_ENV})\n{conf}"))?;
+        user.own(&path)?;
+        let main = self.pgdata().join("postgresql.conf");
+        let include = format!("include_if_exists = '{ARCHIVE_CONF}'");
+        if !fs::read_to_string(&main)?.contains(&include) {
+            writeln!(fs::OpenOptions::new().append(true).open(&main)?, "{include}")?;
         }
         Ok(())
     }
@@ -362,6 +417,11 @@ fn tail(path: &Path, lines: usize) -> String {
     let text = fs::read_to_string(path).unwrap_or_default();
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// A client tool (pg_dump, pg_restore) of the PostgreSQL binaries a private cluster would use.
+pub fn find_tool(name: &str) -> Result<PathBuf> {
+    Ok(find_bin_dir()?.join(name))
 }
 
 /// Finds initdb/pg_ctl/postgres of PostgreSQL 14+: `TENANTBASE_PG_BIN` alone when

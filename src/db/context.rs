@@ -55,6 +55,12 @@ impl ContextKey {
         Ok(ContextKey(key))
     }
 
+    /// A name for the key that does not reveal it (a hash prefix).
+    pub fn key_id(&self) -> String {
+        use sha2::Digest;
+        format!("c-{}", &hex::encode(Sha256::digest(self.0))[..12])
+    }
+
     /// The key from `TENANTBASE_CONTEXT_KEY`, when set.
     pub fn configured() -> Result<Option<Self>> {
         match std::env::var(KEY_ENV) {

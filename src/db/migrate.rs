@@ -60,7 +60,7 @@ pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report
 /// Roles are cluster-wide but advisory locks are per database: migrators of two
 /// databases may run this at once, and PostgreSQL then refuses one with "tuple
 /// concurrently updated". It is idempotent, so the loser runs it again.
-async fn create_roles(client: &Client) -> Result<()> {
+pub async fn create_roles(client: &Client) -> Result<()> {
     let mut attempt = 1;
     loop {
         match client.batch_execute(ROLES_SQL).await {

@@ -3,6 +3,7 @@
 //! work is a tenant-scoped transaction.
 
 pub mod account;
+pub mod backup;
 pub mod cluster;
 pub mod context;
 pub mod migrate;

@@ -32,7 +32,7 @@ const NATIVE_DEFINITION: &str = "
         'tenantbase:platform verifies the caller''s own context (native: pgext/tenantbase_context.c) with a key the caller cannot read and answers one of its fields (1 tenant, 2 user, 3 expires, 4 API key, 5 impersonator, 6 request id, 7 client address, 8 user agent); NULL unless authentic and unexpired.';";
 
 /// Which verifier answers `platform.context_field()` in this database.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Verifier {
     /// The compiled one, loaded from this library.
     Native(String),
@@ -57,10 +57,56 @@ pub async fn install(client: &mut Client, target: &Target) -> Result<std::result
     if let Err(e) = tx.batch_execute(&NATIVE_DEFINITION.replace("{library}", &library.replace('\'', "''"))).await {
         let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| e.to_string());
         tx.rollback().await?;
+        fall_back_from_a_missing_library(client).await?;
         return Ok(Err(why));
     }
     tx.commit().await?;
     Ok(Ok(Verifier::Native(library)))
+}
+
+/// A native verifier whose library this server cannot load (a database copied
+/// from another cluster points at that cluster's file) answers every tenant
+/// statement with an error: the PL/pgSQL one takes its place.
+async fn fall_back_from_a_missing_library(client: &Client) -> Result<()> {
+    if matches!(installed(client).await?, Verifier::Native(_)) {
+        let loads = client.query_one("SELECT platform.context_field(1)", &[]).await.is_ok();
+        if !loads {
+            install_plpgsql(client).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The PL/pgSQL verifier of the migrations, as migrations/tenancy/V230 defines
+/// it (its text is taken from the embedded migration, never copied here).
+pub fn plpgsql_definition() -> Result<String> {
+    let migration = super::migrate::embedded_migrations()
+        .into_iter()
+        .rev()
+        .filter_map(|m| m.sql().map(str::to_string))
+        .find(|sql| sql.contains(PLPGSQL_START))
+        .context("no migration defines platform.context_field()")?;
+    let start = migration.find(PLPGSQL_START).expect("filtered on it");
+    let end = migration[start..].find("\n$$;").context("the definition of platform.context_field() has no end")?;
+    let comment_start =
+        migration.find(PLPGSQL_COMMENT).context("the comment of platform.context_field() is missing")?;
+    let comment_end = comment_start + migration[comment_start..].find("';\n").context("unterminated comment")? + 2;
+    Ok(format!(
+        "CREATE OR REPLACE {}\n$$;\n{}\n{PLPGSQL_GRANTS}",
+        &migration[start + "CREATE ".len()..start + end],
+        &migration[comment_start..comment_end]
+    ))
+}
+
+const PLPGSQL_START: &str = "CREATE FUNCTION platform.context_field(p_field integer)";
+const PLPGSQL_COMMENT: &str = "COMMENT ON FUNCTION platform.context_field(integer) IS";
+const PLPGSQL_GRANTS: &str = "ALTER FUNCTION platform.context_field(integer) OWNER TO tenantbase_platform;
+    REVOKE ALL ON FUNCTION platform.context_field(integer) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION platform.context_field(integer) TO PUBLIC;";
+
+/// Puts the PL/pgSQL verifier in place (creating or replacing the function).
+pub async fn install_plpgsql(client: &Client) -> Result<()> {
+    client.batch_execute(&plpgsql_definition()?).await.context("installing the PL/pgSQL context verifier")
 }
 
 /// The verifier in place.
@@ -105,4 +151,17 @@ pub fn write_library(path: &Path) -> Result<()> {
     fs::write(path, LIBRARY).with_context(|| format!("writing {}", path.display()))?;
     fs::set_permissions(path, fs::Permissions::from_mode(0o644))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_plpgsql_verifier_is_the_migrations_own_text() {
+        let sql = super::plpgsql_definition().unwrap();
+        assert!(sql.starts_with("CREATE OR REPLACE FUNCTION platform.context_field(p_field integer) RETURNS text"));
+        assert!(sql
+            .contains("LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp"));
+        assert!(sql.contains("\n$$;\nCOMMENT ON FUNCTION platform.context_field(integer) IS"), "{sql}");
+        assert!(sql.ends_with("GRANT EXECUTE ON FUNCTION platform.context_field(integer) TO PUBLIC;"), "{sql}");
+    }
 }

@@ -531,6 +531,12 @@ pub const RULES: &[Rule] = &[
                 AND has_any_column_privilege(g.oid, to_regclass('platform.context_keys'), 'SELECT')
               HAVING count(*) > 0",
     },
+    // One rule, one file: the rules below are SQL files under src/isolation/rules/.
+    Rule {
+        name: "verifier_library_missing",
+        summary: "a C function (the compiled context verifier) whose library file this server cannot find",
+        sql: include_str!("rules/verifier_library_missing.sql"),
+    },
 ];
 
 /// Runs every rule in one read-only transaction; findings sorted by object, then rule.

@@ -407,3 +407,33 @@ async fn the_check_command_exits_0_when_clean_and_1_with_json_findings() {
 fn render(findings: &[Finding]) -> String {
     findings.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n")
 }
+
+/// What a restore from another cluster's dump left: the compiled verifier naming
+/// a library this server does not have.
+#[tokio::test]
+async fn a_c_function_whose_library_is_missing_is_reported() {
+    if tenantbase::db::verifier::BUILT_FOR.is_empty() {
+        return;
+    }
+    let db = TestDb::new().await;
+    let cluster = db.target.cluster.as_ref().expect("the test cluster is private");
+    let library = cluster.root().join("lib").join(format!("planted-{}.so", db.target.database_name()));
+    tenantbase::db::verifier::write_library(&library).unwrap();
+    let admin = db.admin().await;
+    admin
+        .batch_execute(&format!(
+            "CREATE FUNCTION public.planted_verifier(integer) RETURNS text LANGUAGE c STRICT
+             AS '{}', 'tenantbase_context_field'",
+            library.display()
+        ))
+        .await
+        .unwrap();
+    assert!(check::run(&admin).await.unwrap().iter().all(|f| f.rule != "verifier_library_missing"));
+    std::fs::remove_file(&library).unwrap();
+    let findings = check::run(&admin).await.unwrap();
+    assert!(
+        findings.iter().any(|f| f.rule == "verifier_library_missing" && f.object == "public.planted_verifier(integer)"),
+        "{}",
+        render(&findings)
+    );
+}
