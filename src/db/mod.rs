@@ -6,6 +6,7 @@ pub mod account;
 pub mod cluster;
 pub mod context;
 pub mod migrate;
+pub mod pgbouncer;
 pub mod pool;
 pub mod proxy;
 pub mod verifier;

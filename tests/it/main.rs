@@ -21,6 +21,7 @@ mod migrations;
 mod partitions;
 mod permissions;
 mod pool;
+mod pooler;
 mod search;
 mod seed;
 mod snapshots;
