@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod openapi;
 pub mod resources;
 pub mod server;
+pub mod shutdown;
 pub mod tenants;
 pub mod throttle;
 
@@ -31,7 +32,7 @@ use crate::db::{AccountDb, Db};
 use client_address::TrustedProxies;
 use error::ApiError;
 use resources::Resources;
-pub use server::{serve, ServerLimits};
+pub use server::{serve, serve_until, ServerLimits};
 use throttle::LoginThrottle;
 
 /// Largest request body accepted, by default.
@@ -57,6 +58,8 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// Connections, timeouts.
     pub limits: ServerLimits,
+    /// Set on SIGTERM: `/readyz` answers 503 from then on.
+    pub draining: shutdown::Draining,
     pub openapi: Arc<Value>,
     pub body_limit: usize,
     /// Seals secrets (store credentials) before they reach the database; None
@@ -79,6 +82,7 @@ impl AppState {
             login_throttle: LoginThrottle::default(),
             trusted_proxies: TrustedProxies::default(),
             limits: ServerLimits::default(),
+            draining: shutdown::Draining::default(),
             openapi,
             body_limit: DEFAULT_BODY_LIMIT,
             sealer: sealer.map(Arc::new),
@@ -175,8 +179,11 @@ async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The process can serve: the database answers as the app role.
+/// The process can serve: not draining, and the database answers as the app role.
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    if state.draining.is_draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "draining" })));
+    }
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready" }))),
         Err(e) => {

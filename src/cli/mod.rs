@@ -173,6 +173,12 @@ pub struct ServerArgs {
     /// Seconds a kept-alive connection may wait for its next request.
     #[arg(long, env = "TENANTBASE_IDLE_TIMEOUT", value_parser = seconds, default_value = "60")]
     pub idle_timeout: Duration,
+    /// Seconds from SIGTERM to the listener's close, /readyz answering 503 meanwhile.
+    #[arg(long, env = "TENANTBASE_DRAIN_PERIOD", value_parser = seconds, default_value = "5")]
+    pub drain_period: Duration,
+    /// Seconds from SIGTERM to the exit, whatever is still in flight.
+    #[arg(long, env = "TENANTBASE_SHUTDOWN_DEADLINE", value_parser = seconds, default_value = "30")]
+    pub shutdown_deadline: Duration,
 }
 
 impl ServerArgs {
@@ -190,6 +196,8 @@ impl ServerArgs {
             body_timeout: self.body_timeout,
             request_timeout: self.request_timeout,
             idle_timeout: self.idle_timeout,
+            drain_period: self.drain_period,
+            shutdown_deadline: self.shutdown_deadline.max(self.drain_period),
         };
         state
     }

@@ -72,6 +72,11 @@ impl PgBouncer {
         Ok(bouncer)
     }
 
+    /// Its process (the tests freeze it with SIGSTOP to play a frozen database).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }

@@ -24,5 +24,6 @@ mod pool;
 mod pooler;
 mod search;
 mod seed;
+mod serving;
 mod snapshots;
 mod views;

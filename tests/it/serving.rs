@@ -1,0 +1,79 @@
+//! Serving when the database freezes, and stopping: a frozen database (its
+//! PgBouncer stopped with SIGSTOP: connections open, nothing answers) costs a
+//! request no more than the request timeout, and a shutdown no more than its
+//! deadline; meanwhile `/readyz` says the server is draining.
+
+use std::time::Duration;
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use reqwest::Client;
+use serde_json::{json, Value};
+use tenantbase::api::{self, AppState, ServerLimits};
+use tenantbase::seed::demo::DEMO_PASSWORD;
+
+use crate::common::TestDb;
+use crate::pooler::{pgbouncer, pools_through};
+
+#[tokio::test]
+async fn a_frozen_database_costs_a_request_its_timeout_and_a_shutdown_its_deadline() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bouncer = pgbouncer(&db, 2, dir.path());
+    let (app, accounts) = pools_through(&db, &bouncer, 4);
+    let mut state = AppState::new(app, accounts, Some(tenantbase::secrets::Sealer::throwaway())).await.unwrap();
+    state.limits = ServerLimits {
+        request_timeout: Duration::from_secs(3),
+        drain_period: Duration::from_secs(1),
+        shutdown_deadline: Duration::from_millis(1300),
+        ..ServerLimits::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (signal, signalled) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(api::serve_until(listener, state, async {
+        let _ = signalled.await;
+    }));
+    let http = Client::new();
+    let login: Value = http
+        .post(format!("{base}/v1/auth/login"))
+        .json(&json!({ "email": "olivia@acme.com", "password": DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_string();
+    let tenant_url = format!("{base}/v1/tenants/{}", seeded.tenant("acme"));
+    assert_eq!(http.get(&tenant_url).bearer_auth(&token).send().await.unwrap().status(), 200);
+
+    kill(Pid::from_raw(bouncer.pid() as i32), Signal::SIGSTOP).unwrap();
+    // More requests than connections: some wait for the pool, all end at the request timeout.
+    let frozen: Vec<_> = (0..6).map(|_| http.get(&tenant_url).bearer_auth(&token).send()).collect();
+    for response in futures_util::future::join_all(frozen).await {
+        let response = response.unwrap();
+        assert_eq!(response.status(), 503);
+        assert_eq!(response.headers()["content-type"], "application/problem+json");
+        assert!(response.headers().contains_key("retry-after"));
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["type"], "https://tenantbase.dev/problems/request-timeout");
+    }
+
+    // A request in flight on the frozen database, then the signal.
+    let stuck = tokio::spawn(http.get(&tenant_url).bearer_auth(&token).send());
+    // Had it not arrived by the signal, the drain period would still take it in.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    signal.send(()).unwrap();
+    let ready = http.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 503, "draining answers at once, without asking the database");
+    assert_eq!(ready.json::<Value>().await.unwrap()["status"], "draining");
+    assert_eq!(http.get(format!("{base}/healthz")).send().await.unwrap().status(), 200, "still serving");
+    tokio::select! {
+        finished = server => finished.unwrap().unwrap(),
+        _ = stuck => panic!("the stuck request answered before the shutdown deadline passed"),
+    }
+    assert!(tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await.is_err(), "the listener closed");
+    kill(Pid::from_raw(bouncer.pid() as i32), Signal::SIGCONT).unwrap();
+}
