@@ -69,6 +69,9 @@ pub enum Command {
         /// Connections in the app role's pool.
         #[arg(long, env = "TENANTBASE_POOL_SIZE", default_value_t = 16)]
         pool_size: usize,
+        /// Address serving /metrics (Prometheus text format), apart from the API; none when unset.
+        #[arg(long, env = "TENANTBASE_METRICS_LISTEN")]
+        metrics_listen: Option<String>,
         #[command(flatten)]
         server: ServerArgs,
     },
@@ -372,14 +375,23 @@ impl Cli {
                 );
                 Ok(())
             }
-            Command::Serve { listen, pool_size, server } => {
+            Command::Serve { listen, pool_size, metrics_listen, server } => {
                 let target = self.target()?;
                 let listener = tokio::net::TcpListener::bind(listen).await?;
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
                 let db = target.app_db(*pool_size).await?;
                 let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
                 daily_maintenance(accounts.clone());
-                api::serve(listener, server.apply(AppState::new(db, accounts, self.sealer()?).await?)).await
+                let state = server.apply(AppState::new(db, accounts, self.sealer()?).await?);
+                if let Some(address) = metrics_listen {
+                    let metrics = tokio::net::TcpListener::bind(address).await?;
+                    println!("metrics on http://{}/metrics", metrics.local_addr()?);
+                    tokio::spawn(std::future::IntoFuture::into_future(axum::serve(
+                        metrics,
+                        api::metrics::router(state.clone()),
+                    )));
+                }
+                api::serve(listener, state).await
             }
             Command::Credits { action } => self.credits(action).await,
             Command::Partitions { months_ahead, months_back } => {

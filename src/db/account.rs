@@ -28,6 +28,10 @@ impl AccountDb {
         AccountDb { pool, signer, statements: Statements::new() }
     }
 
+    pub fn status(&self) -> deadpool_postgres::Status {
+        self.pool.status()
+    }
+
     pub fn clock(&self) -> &Clock {
         self.signer.clock()
     }

@@ -17,6 +17,7 @@ mod injection;
 mod invitations;
 mod isolation;
 mod login;
+mod metrics;
 mod migrations;
 mod partitions;
 mod permissions;
