@@ -5,6 +5,9 @@
 
 use anyhow::{bail, Context, Result};
 use refinery::{Migration, Report};
+use std::time::Duration;
+
+use tokio_postgres::error::SqlState;
 use tokio_postgres::Client;
 
 use super::{connect, verifier, ContextKey, Target, OWNER_ROLE};
@@ -46,15 +49,54 @@ pub async fn migrate(target: &Target) -> Result<Report> {
     Ok(report)
 }
 
+/// How long a migration's statement waits for a lock before giving up, by
+/// default. A statement waiting for a lock queues every later writer of that
+/// table behind it: a migration on a busy table must fail fast and try again,
+/// never stall the writers for as long as a long transaction holds the table.
+pub const MIGRATION_LOCK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Attempts at a migration that keeps meeting a held lock.
+const LOCK_ATTEMPTS: u32 = 30;
+
 /// Applies `migrations` as the owner role, one transaction each, under the migration lock.
 pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report> {
+    Ok(run_with_lock_timeout(client, migrations, MIGRATION_LOCK_TIMEOUT).await?.0)
+}
+
+/// [`run`], each statement waiting at most `lock_timeout` for a lock; a migration
+/// that timed out (rolled back whole) is tried again after a pause, up to
+/// [`LOCK_ATTEMPTS`] times. Also returns how many attempts it took.
+pub async fn run_with_lock_timeout(
+    client: &mut Client,
+    migrations: &[Migration],
+    lock_timeout: Duration,
+) -> Result<(Report, u32)> {
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
-    client.batch_execute(&format!("SET ROLE {OWNER_ROLE}")).await?;
-    let result =
-        refinery::Runner::new(migrations).set_abort_divergent(true).set_abort_missing(true).run_async(client).await;
-    client.batch_execute("RESET ROLE").await?;
+    client
+        .batch_execute(&format!("SET ROLE {OWNER_ROLE}; SET lock_timeout = {}", lock_timeout.as_millis().max(1)))
+        .await?;
+    let mut attempt = 1;
+    let result = loop {
+        let result =
+            refinery::Runner::new(migrations).set_abort_divergent(true).set_abort_missing(true).run_async(client).await;
+        match result {
+            Err(e) if attempt < LOCK_ATTEMPTS && lock_timed_out(&e) => {
+                tracing::warn!(error = %e, attempt, "a migration met a held lock; trying again");
+                tokio::time::sleep(lock_timeout.min(Duration::from_secs(1)) * attempt.min(5)).await;
+                attempt += 1;
+            }
+            other => break other,
+        }
+    };
+    client.batch_execute("RESET lock_timeout; RESET ROLE").await?;
     client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await?;
-    result.map_err(|e| anyhow::anyhow!("migration refused: {e}"))
+    Ok((result.map_err(|e| anyhow::anyhow!("migration refused: {e}"))?, attempt))
+}
+
+/// Whether a migration failed waiting for a lock (`lock_timeout`, SQLSTATE 55P03).
+fn lock_timed_out(error: &refinery::Error) -> bool {
+    let refinery::error::Kind::Connection(_, source) = error.kind() else { return false };
+    source.downcast_ref::<tokio_postgres::Error>().and_then(|e| e.code()) == Some(&SqlState::LOCK_NOT_AVAILABLE)
 }
 
 /// Roles are cluster-wide but advisory locks are per database: migrators of two

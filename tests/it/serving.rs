@@ -1,15 +1,18 @@
 //! Serving when the database freezes, and stopping: a frozen database (its
 //! PgBouncer stopped with SIGSTOP: connections open, nothing answers) costs a
 //! request no more than the request timeout, and a shutdown no more than its
-//! deadline; meanwhile `/readyz` says the server is draining.
+//! deadline; meanwhile `/readyz` says the server is draining. And migrations on
+//! a busy database give up on a held lock quickly and try again.
 
 use std::time::Duration;
 
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
+use refinery::Migration;
 use reqwest::Client;
 use serde_json::{json, Value};
 use tenantbase::api::{self, AppState, ServerLimits};
+use tenantbase::db::migrate;
 use tenantbase::seed::demo::DEMO_PASSWORD;
 
 use crate::common::TestDb;
@@ -76,4 +79,44 @@ async fn a_frozen_database_costs_a_request_its_timeout_and_a_shutdown_its_deadli
     }
     assert!(tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await.is_err(), "the listener closed");
     kill(Pid::from_raw(bouncer.pid() as i32), Signal::SIGCONT).unwrap();
+}
+
+/// A migration that meets a held lock gives up after its lock timeout (so the
+/// writers queued behind it wait no longer), rolls back, and is tried again
+/// until the lock is free.
+#[tokio::test]
+async fn a_migration_meeting_a_held_lock_times_out_and_retries_until_it_applies() {
+    let db = TestDb::new().await;
+    let holder = db.admin().await;
+    holder.batch_execute("BEGIN; LOCK TABLE work.projects IN ACCESS SHARE MODE").await.unwrap();
+    let mut migrator = db.admin().await;
+    let mut migrations = migrate::embedded_migrations();
+    migrations.push(
+        Migration::unapplied("V309__lock_timeout_probe", "ALTER TABLE work.projects ADD COLUMN probe int").unwrap(),
+    );
+    let migrating = tokio::spawn(async move {
+        migrate::run_with_lock_timeout(&mut migrator, &migrations, Duration::from_millis(100)).await.unwrap().1
+    });
+
+    // The first attempt waits for the lock, then gives up: its wait ends while the lock is still held.
+    let observer = db.admin().await;
+    let waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'work.projects'::regclass";
+    while observer.query_one(waiting, &[]).await.unwrap().get::<_, i64>(0) == 0 {}
+    while observer.query_one(waiting, &[]).await.unwrap().get::<_, i64>(0) > 0 {}
+    holder.batch_execute("COMMIT").await.unwrap();
+
+    let attempts = migrating.await.unwrap();
+    assert!(attempts >= 2, "the migration was tried again ({attempts} attempts)");
+    let probe: i64 = observer
+        .query_one(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = 'work.projects'::regclass AND attname = 'probe'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(probe, 1, "and applied");
+    let applied =
+        observer.query_one("SELECT count(*) FROM refinery_schema_history WHERE version = 309", &[]).await.unwrap();
+    assert_eq!(applied.get::<_, i64>(0), 1);
 }
