@@ -28,9 +28,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{
-    ClientWrapper, Hook, HookError, Manager, ManagerConfig, Metrics, Object, Pool, RecyclingMethod,
+    ClientWrapper, Connect, Hook, HookError, Manager, ManagerConfig, Metrics, Object, Pool, RecyclingMethod,
 };
 use futures_util::TryStreamExt;
+use tokio::task::JoinHandle;
+use tokio_postgres::config::Host;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Config, Row};
@@ -174,7 +176,7 @@ impl DbError {
 /// bounded waits: with the database down, requests fail fast (503) instead of queueing.
 pub(super) fn pool_builder(config: Config, max_size: usize, wait: Duration) -> deadpool_postgres::PoolBuilder {
     let manager =
-        Manager::from_config(config, tokio_postgres::NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        Manager::from_connect(config, FollowSocket, ManagerConfig { recycling_method: RecyclingMethod::Fast });
     Pool::builder(manager)
         .max_size(max_size)
         .runtime(deadpool_postgres::Runtime::Tokio1)
@@ -184,6 +186,71 @@ pub(super) fn pool_builder(config: Config, max_size: usize, wait: Duration) -> d
         .post_create(Hook::async_fn(|client: &mut ClientWrapper, _: &Metrics| {
             Box::pin(async move { learn_types(client).await.map_err(HookError::Backend) })
         }))
+}
+
+/// Connects as the config says, except that a socket directory without the
+/// configured port's socket but with exactly one other is followed to that one:
+/// the private cluster came back on another port (its port was taken while it
+/// was down), and a running server reconnects to it instead of failing until
+/// restarted. Connections to the old server fail, are dropped, and are replaced.
+struct FollowSocket;
+
+impl Connect for FollowSocket {
+    fn connect(
+        &self,
+        config: &Config,
+    ) -> futures_util::future::BoxFuture<'_, Result<(tokio_postgres::Client, JoinHandle<()>), tokio_postgres::Error>>
+    {
+        let config = follow_socket(config);
+        Box::pin(async move {
+            let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+            let task = tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, "a database connection ended");
+                }
+            });
+            Ok((client, task))
+        })
+    }
+}
+
+/// `config`, on the one socket its directory holds if the configured one is gone.
+fn follow_socket(config: &Config) -> Config {
+    let (Some(Host::Unix(dir)), Some(port)) = (config.get_hosts().first(), config.get_ports().first()) else {
+        return config.clone();
+    };
+    if dir.join(format!(".s.PGSQL.{port}")).exists() {
+        return config.clone();
+    }
+    let ports: Vec<u16> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.strip_prefix(".s.PGSQL.")?.parse().ok())
+        .collect();
+    let [moved] = ports[..] else { return config.clone() };
+    tracing::info!(from = port, to = moved, "the database's socket moved; following it");
+    // tokio-postgres appends ports; the same settings with the new one.
+    let mut followed = Config::new();
+    followed.host_path(dir).port(moved);
+    if let Some(user) = config.get_user() {
+        followed.user(user);
+    }
+    if let Some(password) = config.get_password() {
+        followed.password(password);
+    }
+    if let Some(dbname) = config.get_dbname() {
+        followed.dbname(dbname);
+    }
+    if let Some(options) = config.get_options() {
+        followed.options(options);
+    }
+    if let Some(name) = config.get_application_name() {
+        followed.application_name(name);
+    }
+    if let Some(timeout) = config.get_connect_timeout() {
+        followed.connect_timeout(*timeout);
+    }
+    followed
 }
 
 /// The longest a request waits for a connection (or for one to open), by default.

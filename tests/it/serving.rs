@@ -2,7 +2,8 @@
 //! PgBouncer stopped with SIGSTOP: connections open, nothing answers) costs a
 //! request no more than the request timeout, and a shutdown no more than its
 //! deadline; meanwhile `/readyz` says the server is draining. And migrations on
-//! a busy database give up on a held lock quickly and try again.
+//! a busy database give up on a held lock quickly and try again; a pool follows
+//! the private cluster to another port.
 
 use std::time::Duration;
 
@@ -12,10 +13,10 @@ use refinery::Migration;
 use reqwest::Client;
 use serde_json::{json, Value};
 use tenantbase::api::{self, AppState, ServerLimits};
-use tenantbase::db::migrate;
+use tenantbase::db::{migrate, Db, TenantCtx};
 use tenantbase::seed::demo::DEMO_PASSWORD;
 
-use crate::common::TestDb;
+use crate::common::{app_config_via, start_proxy, TestDb};
 use crate::pooler::{pgbouncer, pools_through};
 
 #[tokio::test]
@@ -119,4 +120,32 @@ async fn a_migration_meeting_a_held_lock_times_out_and_retries_until_it_applies(
     let applied =
         observer.query_one("SELECT count(*) FROM refinery_schema_history WHERE version = 309", &[]).await.unwrap();
     assert_eq!(applied.get::<_, i64>(0), 1);
+}
+
+/// The private cluster came back on another port: its socket directory holds
+/// the new port's socket only. A running pool follows it, without a restart.
+#[tokio::test]
+async fn a_running_pool_reconnects_when_the_clusters_socket_moves_to_another_port() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let dir = tempfile::tempdir().unwrap();
+    let old = start_proxy(db.socket(), dir.path(), 15_401);
+    let pool = Db::new(app_config_via(&db, dir.path()).port(15_401).clone(), db.context_key(), 2);
+    let ctx = TenantCtx::new(seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let sql = "SELECT id FROM tenancy.tenants";
+    assert_eq!(pool.tenant_query(&ctx, sql, &[]).await.unwrap().len(), 1);
+
+    old.down.store(true, std::sync::atomic::Ordering::SeqCst);
+    std::fs::remove_file(dir.path().join(".s.PGSQL.15401")).unwrap();
+    let new = start_proxy(db.socket(), dir.path(), 15_402);
+    // The connections to the old address fail once each, and are dropped.
+    let mut answered = None;
+    for _ in 0..3 {
+        if let Ok(rows) = pool.tenant_query(&ctx, sql, &[]).await {
+            answered = Some(rows.len());
+            break;
+        }
+    }
+    assert_eq!(answered, Some(1));
+    assert!(new.flights.load(std::sync::atomic::Ordering::SeqCst) > 0, "through the new socket");
 }
