@@ -101,7 +101,8 @@ async fn a_migration_meeting_a_held_lock_times_out_and_retries_until_it_applies(
 
     // The first attempt waits for the lock, then gives up: its wait ends while the lock is still held.
     let observer = db.admin().await;
-    let waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'work.projects'::regclass";
+    let waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'work.projects'::regclass
+                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
     while observer.query_one(waiting, &[]).await.unwrap().get::<_, i64>(0) == 0 {}
     while observer.query_one(waiting, &[]).await.unwrap().get::<_, i64>(0) > 0 {}
     holder.batch_execute("COMMIT").await.unwrap();
@@ -148,4 +149,46 @@ async fn a_running_pool_reconnects_when_the_clusters_socket_moves_to_another_por
     }
     assert_eq!(answered, Some(1));
     assert!(new.flights.load(std::sync::atomic::Ordering::SeqCst) > 0, "through the new socket");
+}
+
+/// A marked index is built `CONCURRENTLY` before its migration runs: while the
+/// build waits for a writer's open transaction, other writers go on (a plain
+/// `CREATE INDEX` would queue them all behind its lock).
+#[tokio::test]
+async fn a_marked_index_is_built_concurrently_while_writers_go_on() {
+    let db = TestDb::new().await;
+    let first = db.admin().await;
+    first.batch_execute("BEGIN; UPDATE work.projects SET description = description WHERE false").await.unwrap();
+    let mut migrator = db.admin().await;
+    let pid: i32 = migrator.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
+    let mut migrations = migrate::embedded_migrations();
+    let sql = format!(
+        "{}\nCREATE INDEX IF NOT EXISTS projects_probe_idx ON work.projects (tenant_id, updated_at);",
+        migrate::CONCURRENTLY_MARK
+    );
+    migrations.push(Migration::unapplied("V309__concurrent_probe", &sql).unwrap());
+    let migrating = tokio::spawn(async move {
+        migrate::run_with_lock_timeout(&mut migrator, &migrations, Duration::from_secs(60)).await.unwrap()
+    });
+
+    let observer = db.admin().await;
+    let waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid = $1";
+    while observer.query_one(waiting, &[&pid]).await.unwrap().get::<_, i64>(0) == 0 {}
+    let second = db.admin().await;
+    let write = second.batch_execute("UPDATE work.projects SET description = description WHERE false");
+    // A hang guard, not a speed claim: a plain CREATE INDEX would hold this write until the first one commits.
+    tokio::time::timeout(Duration::from_secs(30), write).await.expect("the write went on during the build").unwrap();
+    first.batch_execute("COMMIT").await.unwrap();
+
+    migrating.await.unwrap();
+    let valid: Vec<bool> = crate::common::column(
+        &observer,
+        "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'projects_probe_idx'",
+        &[],
+    )
+    .await;
+    assert_eq!(valid, [true]);
+    let applied =
+        observer.query_one("SELECT count(*) FROM refinery_schema_history WHERE version = 309", &[]).await.unwrap();
+    assert_eq!(applied.get::<_, i64>(0), 1);
 }
