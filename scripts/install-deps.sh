@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tenantbase needs on a fresh Debian/Ubuntu machine: PostgreSQL's
-# server binaries (14 or newer) with contrib, pgbench, and the server headers
-# that build.rs compiles the native context verifier against. Idempotent.
+# server binaries (14 or newer) with contrib, pgbench, the server headers
+# that build.rs compiles the native context verifier against, and PgBouncer
+# (the tests and bench run the server behind it). Idempotent.
 set -euo pipefail
 
 have_server() {
@@ -24,21 +25,26 @@ have_headers() {
     [ -n "$major" ] && [ -f "/usr/include/postgresql/$major/server/postgres.h" ] && command -v cc >/dev/null 2>&1
 }
 
-if have_server && have_headers && command -v psql >/dev/null 2>&1 && command -v pgbench >/dev/null 2>&1; then
+have_pgbouncer() {
+    [ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null 2>&1
+}
+
+if have_server && have_headers && have_pgbouncer && command -v psql >/dev/null 2>&1 && command -v pgbench >/dev/null 2>&1; then
     exit 0
 fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-        echo "PostgreSQL is missing and this is not root: install postgresql postgresql-contrib postgresql-server-dev-<major> gcc" >&2
+        echo "PostgreSQL is missing and this is not root: install postgresql postgresql-contrib postgresql-server-dev-<major> gcc pgbouncer" >&2
         exit 1
     fi
 fi
 echo "Installing PostgreSQL from Debian's packages..." >&2
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql postgresql-contrib gcc >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql postgresql-contrib gcc pgbouncer >/dev/null
 have_server || { echo "PostgreSQL server binaries still missing after apt-get install" >&2; exit 1; }
 major=$(ls /usr/lib/postgresql | sort -n | tail -1)
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "postgresql-server-dev-$major" >/dev/null
 have_headers || { echo "PostgreSQL $major's server headers still missing after apt-get install" >&2; exit 1; }
+have_pgbouncer || { echo "pgbouncer still missing after apt-get install" >&2; exit 1; }

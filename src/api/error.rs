@@ -115,6 +115,10 @@ impl IntoResponse for ApiError {
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("a valid header"));
         }
+        if let ApiError::Unavailable | ApiError::RequestTimeout = self {
+            // A database or pooler that went away usually answers again within seconds.
+            response.headers_mut().insert(header::RETRY_AFTER, 2.into());
+        }
         if let ApiError::Throttled(wait) | ApiError::Busy(wait) = self {
             // Whole seconds, never 0: "retry at once" is what the answer says not to do.
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
@@ -165,7 +169,15 @@ impl From<DbError> for ApiError {
             c if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED => {
                 ApiError::Conflict("a concurrent change interfered; retry".into())
             }
-            c if c.code().starts_with("08") || c.code().starts_with("57P") => ApiError::Unavailable,
+            // The connection, a pooler in front of it, the server's resources or its
+            // own time limit (57014, statement_timeout): the service, not the request.
+            c if c.code().starts_with("08")
+                || c.code().starts_with("53")
+                || c.code().starts_with("57P")
+                || *c == SqlState::QUERY_CANCELED =>
+            {
+                ApiError::Unavailable
+            }
             _ => ApiError::Internal(e.into()),
         }
     }

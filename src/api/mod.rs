@@ -8,9 +8,11 @@ pub mod auth;
 pub mod client_address;
 pub mod error;
 pub mod invitations;
+pub mod metrics;
 pub mod openapi;
 pub mod resources;
 pub mod server;
+pub mod shutdown;
 pub mod tenants;
 pub mod throttle;
 
@@ -31,7 +33,7 @@ use crate::db::{AccountDb, Db};
 use client_address::TrustedProxies;
 use error::ApiError;
 use resources::Resources;
-pub use server::{serve, ServerLimits};
+pub use server::{serve, serve_until, ServerLimits};
 use throttle::LoginThrottle;
 
 /// Largest request body accepted, by default.
@@ -57,6 +59,10 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// Connections, timeouts.
     pub limits: ServerLimits,
+    /// Set on SIGTERM: `/readyz` answers 503 from then on.
+    pub draining: shutdown::Draining,
+    /// What `/metrics` reports (on the metrics listener).
+    pub metrics: Arc<metrics::Metrics>,
     pub openapi: Arc<Value>,
     pub body_limit: usize,
     /// Seals secrets (store credentials) before they reach the database; None
@@ -79,6 +85,8 @@ impl AppState {
             login_throttle: LoginThrottle::default(),
             trusted_proxies: TrustedProxies::default(),
             limits: ServerLimits::default(),
+            draining: shutdown::Draining::default(),
+            metrics: Arc::default(),
             openapi,
             body_limit: DEFAULT_BODY_LIMIT,
             sealer: sealer.map(Arc::new),
@@ -136,6 +144,7 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.body_limit;
     let request_timeout = state.limits.request_timeout;
     let trusted_proxies = state.trusted_proxies.clone();
+    let metrics = state.metrics.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -143,9 +152,11 @@ pub fn router(state: AppState) -> Router {
         .nest("/v1", v1)
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { (StatusCode::METHOD_NOT_ALLOWED, Json(json!({ "type": format!("{}method-not-allowed", error::PROBLEM_BASE), "title": "Method not allowed", "status": 405 }))) })
+        .route_layer(middleware::from_fn(metrics::tag_route))
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(request_timeout, server::answer_within))
+        .layer(middleware::from_fn_with_state(metrics, metrics::track))
         .layer(middleware::from_fn_with_state(trusted_proxies, client_address::resolve))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -175,8 +186,11 @@ async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The process can serve: the database answers as the app role.
+/// The process can serve: not draining, and the database answers as the app role.
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    if state.draining.is_draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "draining" })));
+    }
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready" }))),
         Err(e) => {

@@ -8,6 +8,7 @@
 //! the header or idle deadline is closed without an answer; a body too slow
 //! answers 408, a request too slow 503.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::{pin, Pin};
 use std::sync::{Arc, Mutex};
@@ -44,6 +45,10 @@ pub struct ServerLimits {
     pub request_timeout: Duration,
     /// The longest wait for the next request on a kept-alive connection.
     pub idle_timeout: Duration,
+    /// From SIGTERM to the listener's close: `/readyz` answers 503, requests are still served.
+    pub drain_period: Duration,
+    /// From SIGTERM to the exit, whatever is still in flight.
+    pub shutdown_deadline: Duration,
 }
 
 impl Default for ServerLimits {
@@ -54,52 +59,87 @@ impl Default for ServerLimits {
             body_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(60),
+            drain_period: Duration::from_secs(5),
+            shutdown_deadline: Duration::from_secs(30),
         }
     }
 }
 
-/// Serves until Ctrl-C or SIGTERM, then lets the requests in flight finish.
+/// Serves until Ctrl-C or SIGTERM, then drains ([`super::shutdown`]).
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    serve_until(listener, state, super::shutdown::signal()).await
+}
+
+/// Serves until `shutdown` completes; then `/readyz` answers 503 at once, new
+/// connections are still served for the drain period, the listener closes, and
+/// the requests in flight finish, or are abandoned at the shutdown deadline.
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "serving");
     let limits = state.limits;
+    let draining = state.draining.clone();
     let app = router(state);
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let (stop, stopping) = watch::channel(false);
-    let mut shutdown = pin!(shutdown_signal());
-    loop {
-        let permit = tokio::select! {
-            permit = open.clone().acquire_owned() => permit?,
-            () = &mut shutdown => break,
-        };
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            () = &mut shutdown => break,
-        };
-        match accepted {
-            Ok((stream, peer)) => {
-                tokio::spawn(serve_connection(stream, peer, app.clone(), limits, permit, stopping.clone()));
-            }
-            // Out of file descriptors, or the client gave up before the accept: wait a little, go on.
-            Err(e) => {
-                tracing::warn!(error = %e, "accepting a connection failed");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    }
-    tracing::info!("shutting down; finishing requests in flight");
+    let accepting = Accepting { listener: &listener, open: open.clone(), app, limits, stopping };
+    accepting.until(shutdown).await?;
+    let signalled = Instant::now();
+    draining.start();
+    tracing::info!(drain = ?limits.drain_period, "draining: /readyz answers 503, still serving");
+    accepting.until(tokio::time::sleep(limits.drain_period)).await?;
+    drop(listener);
+    tracing::info!("listener closed; finishing requests in flight");
     let _ = stop.send(true);
     // Each connection holds its permit until it closes.
-    let _all_closed = open.acquire_many(limits.max_connections as u32).await?;
+    let all_closed = open.acquire_many(limits.max_connections as u32);
+    match tokio::time::timeout_at(signalled + limits.shutdown_deadline, all_closed).await {
+        Ok(closed) => drop(closed?),
+        Err(_) => tracing::warn!(
+            open = limits.max_connections - open.available_permits(),
+            "shutdown deadline passed with connections open; exiting anyway"
+        ),
+    }
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    let mut term =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term.recv() => {},
+/// The accept loop's parts.
+struct Accepting<'a> {
+    listener: &'a TcpListener,
+    open: Arc<Semaphore>,
+    app: Router,
+    limits: ServerLimits,
+    stopping: watch::Receiver<bool>,
+}
+
+impl Accepting<'_> {
+    /// Accepts and serves connections until `end` completes.
+    async fn until(&self, end: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let mut end = pin!(end);
+        loop {
+            let permit = tokio::select! {
+                permit = self.open.clone().acquire_owned() => permit?,
+                () = &mut end => return Ok(()),
+            };
+            let accepted = tokio::select! {
+                accepted = self.listener.accept() => accepted,
+                () = &mut end => return Ok(()),
+            };
+            match accepted {
+                Ok((stream, peer)) => {
+                    let connection =
+                        serve_connection(stream, peer, self.app.clone(), self.limits, permit, self.stopping.clone());
+                    tokio::spawn(connection);
+                }
+                // Out of file descriptors, or the client gave up before the accept: wait a little, go on.
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
     }
 }
 

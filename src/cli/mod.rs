@@ -77,6 +77,9 @@ pub enum Command {
         #[arg(long, env = "TENANTBASE_POOL_SIZE", default_value_t = 16,
               value_parser = clap::value_parser!(u16).range(1..))]
         pool_size: u16,
+        /// Address serving /metrics (Prometheus text format), apart from the API; none when unset.
+        #[arg(long, env = "TENANTBASE_METRICS_LISTEN")]
+        metrics_listen: Option<String>,
         #[command(flatten)]
         server: ServerArgs,
     },
@@ -196,6 +199,12 @@ pub struct ServerArgs {
     /// Seconds a kept-alive connection may wait for its next request.
     #[arg(long, env = "TENANTBASE_IDLE_TIMEOUT", value_parser = seconds, default_value = "60")]
     pub idle_timeout: Duration,
+    /// Seconds from SIGTERM to the listener's close, /readyz answering 503 meanwhile.
+    #[arg(long, env = "TENANTBASE_DRAIN_PERIOD", value_parser = seconds, default_value = "5")]
+    pub drain_period: Duration,
+    /// Seconds from SIGTERM to the exit, whatever is still in flight.
+    #[arg(long, env = "TENANTBASE_SHUTDOWN_DEADLINE", value_parser = seconds, default_value = "30")]
+    pub shutdown_deadline: Duration,
 }
 
 impl ServerArgs {
@@ -213,6 +222,8 @@ impl ServerArgs {
             body_timeout: self.body_timeout,
             request_timeout: self.request_timeout,
             idle_timeout: self.idle_timeout,
+            drain_period: self.drain_period,
+            shutdown_deadline: self.shutdown_deadline.max(self.drain_period),
         };
         state
     }
@@ -393,14 +404,23 @@ impl Cli {
                 );
                 Ok(())
             }
-            Command::Serve { listen, pool_size, server } => {
+            Command::Serve { listen, pool_size, metrics_listen, server } => {
                 let listener = bind(listen).await?;
                 let target = self.target()?;
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
                 let db = target.app_db((*pool_size).into()).await?;
                 let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
                 daily_maintenance(accounts.clone());
-                api::serve(listener, server.apply(AppState::new(db, accounts, self.sealer()?).await?)).await
+                let state = server.apply(AppState::new(db, accounts, self.sealer()?).await?);
+                if let Some(address) = metrics_listen {
+                    let metrics = bind(address).await?;
+                    println!("metrics on http://{}/metrics", metrics.local_addr()?);
+                    tokio::spawn(std::future::IntoFuture::into_future(axum::serve(
+                        metrics,
+                        api::metrics::router(state.clone()),
+                    )));
+                }
+                api::serve(listener, state).await
             }
             Command::Credits { action } => self.credits(action).await,
             Command::Partitions { months_ahead, months_back } => {

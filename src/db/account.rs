@@ -11,7 +11,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Config, Row};
 
 use super::context::{Signer, CONTEXT_TTL};
-use super::pool::{pool_builder, DbError, TenantCtx};
+use super::pool::{pool_builder, DbError, Statements, TenantCtx, POOL_WAIT, RESET_SQL};
 use crate::clock::Clock;
 
 /// The pool of `tenantbase_account` connections.
@@ -19,23 +19,28 @@ use crate::clock::Clock;
 pub struct AccountDb {
     pool: Pool,
     signer: Signer,
+    statements: Statements,
 }
 
 impl AccountDb {
     pub fn new(account: Config, signer: Signer, max_size: usize) -> Self {
-        let pool = pool_builder(account, max_size).build().expect("a pool with the tokio runtime builds");
-        AccountDb { pool, signer }
+        let pool = pool_builder(account, max_size, POOL_WAIT).build().expect("a pool with the tokio runtime builds");
+        AccountDb { pool, signer, statements: Statements::new() }
+    }
+
+    pub fn status(&self) -> deadpool_postgres::Status {
+        self.pool.status()
     }
 
     pub fn clock(&self) -> &Clock {
         self.signer.clock()
     }
 
-    /// One account statement, in no tenant's context.
+    /// One account statement, in no tenant's context. Unnamed, in a transaction
+    /// of its own, like the app role's: so it runs behind a transaction-mode pooler.
     pub async fn call(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
         let client = self.pool.get().await?;
-        let statement = client.prepare_cached(sql).await?;
-        Ok(client.query(&statement, params).await?)
+        self.statements.one_shot(Some(client), RESET_SQL, sql, params).await
     }
 
     /// One account statement in `ctx`'s signed context, for account work done for
@@ -47,18 +52,8 @@ impl AccountDb {
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>, DbError> {
         let client = self.pool.get().await?;
-        let statement = client.prepare_cached(sql).await?;
-        // No reset: nothing but this codebase's statements runs on these connections.
-        let begin = format!("BEGIN; {}", self.signer.context_sql(ctx, CONTEXT_TTL));
-        let (begun, rows, committed) = tokio::join!(
-            client.batch_execute(&begin),
-            client.query(&statement, params),
-            client.batch_execute("COMMIT")
-        );
-        begun?;
-        let rows = rows?;
-        committed?;
-        Ok(rows)
+        let begin = format!("{RESET_SQL}; {}", self.signer.context_sql(ctx, CONTEXT_TTL));
+        self.statements.one_shot(Some(client), &begin, sql, params).await
     }
 
     /// Creates the analytics partitions from `today`'s month up to `months_ahead`,

@@ -5,6 +5,9 @@
 
 use anyhow::{bail, Context, Result};
 use refinery::{Migration, Report};
+use std::time::Duration;
+
+use tokio_postgres::error::SqlState;
 use tokio_postgres::Client;
 
 use super::{connect, verifier, ContextKey, Target, OWNER_ROLE};
@@ -46,15 +49,121 @@ pub async fn migrate(target: &Target) -> Result<Report> {
     Ok(report)
 }
 
+/// How long a migration's statement waits for a lock before giving up, by
+/// default. A statement waiting for a lock queues every later writer of that
+/// table behind it: a migration on a busy table must fail fast and try again,
+/// never stall the writers for as long as a long transaction holds the table.
+pub const MIGRATION_LOCK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Attempts at a migration that keeps meeting a held lock.
+const LOCK_ATTEMPTS: u32 = 30;
+
 /// Applies `migrations` as the owner role, one transaction each, under the migration lock.
 pub async fn run(client: &mut Client, migrations: &[Migration]) -> Result<Report> {
+    Ok(run_with_lock_timeout(client, migrations, MIGRATION_LOCK_TIMEOUT).await?.0)
+}
+
+/// [`run`], each statement waiting at most `lock_timeout` for a lock; a migration
+/// that timed out (rolled back whole) is tried again after a pause, up to
+/// [`LOCK_ATTEMPTS`] times. Also returns how many attempts it took.
+pub async fn run_with_lock_timeout(
+    client: &mut Client,
+    migrations: &[Migration],
+    lock_timeout: Duration,
+) -> Result<(Report, u32)> {
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
-    client.batch_execute(&format!("SET ROLE {OWNER_ROLE}")).await?;
-    let result =
-        refinery::Runner::new(migrations).set_abort_divergent(true).set_abort_missing(true).run_async(client).await;
-    client.batch_execute("RESET ROLE").await?;
+    client
+        .batch_execute(&format!("SET ROLE {OWNER_ROLE}; SET lock_timeout = {}", lock_timeout.as_millis().max(1)))
+        .await?;
+    let mut attempt = 1;
+    let result = loop {
+        let result = match build_concurrently(client, migrations).await {
+            Ok(()) => refinery::Runner::new(migrations)
+                .set_abort_divergent(true)
+                .set_abort_missing(true)
+                .run_async(client)
+                .await
+                .map_err(|e| (refinery_lock_timed_out(&e), anyhow::anyhow!("migration refused: {e}"))),
+            Err(e) => Err((lock_timed_out(&e), e)),
+        };
+        match result {
+            Err((true, e)) if attempt < LOCK_ATTEMPTS => {
+                tracing::warn!(error = %e, attempt, "a migration met a held lock; trying again");
+                tokio::time::sleep(lock_timeout.min(Duration::from_secs(1)) * attempt.min(5)).await;
+                attempt += 1;
+            }
+            other => break other,
+        }
+    };
+    client.batch_execute("RESET lock_timeout; RESET ROLE").await?;
     client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await?;
-    result.map_err(|e| anyhow::anyhow!("migration refused: {e}"))
+    Ok((result.map_err(|(_, e)| e)?, attempt))
+}
+
+/// The line that marks a migration's next statement, a `CREATE [UNIQUE] INDEX IF
+/// NOT EXISTS ... ;`, for building ahead of the migration with `CONCURRENTLY`.
+pub const CONCURRENTLY_MARK: &str = "-- tenantbase: concurrently";
+
+/// Builds the marked indexes of the migrations not yet applied, each outside any
+/// transaction with `CONCURRENTLY` (writers go on meanwhile), before refinery
+/// runs the migrations in their transactions: there the same statement finds the
+/// index and builds nothing. An invalid index left by a failed concurrent build
+/// is dropped and built again.
+async fn build_concurrently(client: &Client, migrations: &[Migration]) -> Result<()> {
+    let history: Option<String> =
+        client.query_one("SELECT to_regclass('refinery_schema_history')::text", &[]).await?.get(0);
+    let applied: Vec<i32> = match history {
+        Some(_) => {
+            client.query("SELECT version FROM refinery_schema_history", &[]).await?.iter().map(|r| r.get(0)).collect()
+        }
+        None => Vec::new(),
+    };
+    for migration in migrations.iter().filter(|m| !applied.contains(&(m.version() as i32))) {
+        let Some(sql) = migration.sql() else { continue };
+        for marked in sql.split(CONCURRENTLY_MARK).skip(1) {
+            let statement = marked.split(';').next().unwrap_or_default().trim();
+            let words: Vec<&str> = statement.split_whitespace().collect();
+            let unique = usize::from(words.get(1).is_some_and(|w| w.eq_ignore_ascii_case("UNIQUE")));
+            let shape = ["CREATE", "INDEX", "IF", "NOT", "EXISTS"];
+            let is_index = words.len() > 5 + unique
+                && words[..2]
+                    .iter()
+                    .chain(&words[2 + unique..5 + unique])
+                    .zip(shape)
+                    .all(|(w, s)| w.eq_ignore_ascii_case(s));
+            if !is_index {
+                bail!(
+                    "{}: {CONCURRENTLY_MARK} must precede a CREATE [UNIQUE] INDEX IF NOT EXISTS statement",
+                    migration
+                );
+            }
+            let name = words[5 + unique].trim_matches('"');
+            let invalid = "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_index i
+                           JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                           WHERE c.relname = $1 AND NOT i.indisvalid";
+            for row in client.query(invalid, &[&name]).await? {
+                let index: String = row.get(0);
+                client.batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index}")).await?;
+            }
+            let concurrently = words[..2 + unique].join(" ") + " CONCURRENTLY " + &words[2 + unique..].join(" ");
+            tracing::info!(%migration, index = name, "building an index concurrently");
+            client.batch_execute(&concurrently).await.with_context(|| format!("{migration}: {concurrently}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a concurrent build failed waiting for a lock (`lock_timeout`, SQLSTATE 55P03).
+fn lock_timed_out(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<tokio_postgres::Error>().and_then(|e| e.code()) == Some(&SqlState::LOCK_NOT_AVAILABLE)
+    })
+}
+
+/// Whether a migration failed waiting for a lock.
+fn refinery_lock_timed_out(error: &refinery::Error) -> bool {
+    let refinery::error::Kind::Connection(_, source) = error.kind() else { return false };
+    source.downcast_ref::<tokio_postgres::Error>().and_then(|e| e.code()) == Some(&SqlState::LOCK_NOT_AVAILABLE)
 }
 
 /// Roles are cluster-wide but advisory locks are per database: migrators of two

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod cluster;
 pub mod context;
 pub mod migrate;
+pub mod pgbouncer;
 pub mod pool;
 pub mod verifier;
 

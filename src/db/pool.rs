@@ -13,9 +13,10 @@
 //!   to run: every statement is sent unnamed (parse, bind and execute in one
 //!   flight) with parameter types remembered per SQL text, so a statement that
 //!   injected SQL replaced can never run in another tenant's transaction;
-//! - connections start with the settings the server relies on pinned in the
-//!   startup packet ([`PINNED_SETTINGS`]), which outrank the role defaults the
-//!   app role may set for itself (`ALTER ROLE ... SET`), and `RESET ALL` returns to;
+//! - every transaction pins the settings the server relies on with `SET LOCAL`
+//!   ([`PINNED_SETTINGS`]), which outranks the role defaults the app role may set
+//!   for itself (`ALTER ROLE ... SET`); not the startup packet, which PgBouncer
+//!   does not forward and which a pooled server connection shares with others;
 //! - a statement that outlives its budget is cancelled and its connection
 //!   dropped, whatever `statement_timeout` injected SQL set;
 //! - the client learns every type of the schema when a connection opens
@@ -27,9 +28,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{
-    ClientWrapper, Hook, HookError, Manager, ManagerConfig, Metrics, Object, Pool, RecyclingMethod,
+    ClientWrapper, Connect, Hook, HookError, Manager, ManagerConfig, Metrics, Object, Pool, RecyclingMethod,
 };
 use futures_util::TryStreamExt;
+use tokio::task::JoinHandle;
+use tokio_postgres::config::Host;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Config, Row};
@@ -82,18 +85,28 @@ impl TenantCtx {
     }
 }
 
-/// What opens every tenant transaction, before its signed context: a fresh
-/// transaction that reads and writes at READ COMMITTED whatever the defaults
-/// say, with the session's settings back at their startup values and nothing
-/// left from earlier requests (SQL-level prepared statements, cursors held
-/// open, LISTEN, sequences' current values). Each of these may run inside a
-/// transaction block, so they travel in the same message as BEGIN.
+/// What opens every transaction on these pools, before a tenant's signed
+/// context: a fresh transaction that reads and writes at READ COMMITTED whatever
+/// the defaults say, with the session's settings reset and nothing left from
+/// earlier requests (SQL-level prepared statements, cursors held open, LISTEN,
+/// sequences' current values), then the settings the server's SQL relies on
+/// pinned for the transaction ([`PINNED_SETTINGS`]). Each of these may run inside
+/// a transaction block, so they travel in the same message as BEGIN, which
+/// reaches whichever server connection a transaction-mode pooler lends.
 pub const RESET_SQL: &str = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; RESET ALL; DEALLOCATE ALL; CLOSE ALL; \
-                             UNLISTEN *; DISCARD SEQUENCES";
+                             UNLISTEN *; DISCARD SEQUENCES; \
+                             SET LOCAL search_path = public; SET LOCAL standard_conforming_strings = on; \
+                             SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; \
+                             SET LOCAL IntervalStyle = postgres; SET LOCAL bytea_output = hex; \
+                             SET LOCAL default_text_search_config = 'pg_catalog.english'; \
+                             SET LOCAL idle_in_transaction_session_timeout = '60s'; \
+                             SET LOCAL statement_timeout = '16s'";
 
-/// Settings the server's SQL relies on, sent in every connection's startup
-/// packet: they outrank role and database defaults (which the app role may set
-/// for itself), and `RESET ALL` returns to them.
+/// The settings [`RESET_SQL`] pins with `SET LOCAL`. Not in the startup packet:
+/// PgBouncer forwards no startup `options`, and a pooled server connection was
+/// opened for whoever came first. A transaction-local value outranks role and
+/// database defaults (which the app role may set for itself, `ALTER ROLE ... SET`)
+/// and whatever injected SQL left on the session, and ends with the transaction.
 pub const PINNED_SETTINGS: &[(&str, &str)] = &[
     ("search_path", "public"),
     ("standard_conforming_strings", "on"),
@@ -101,14 +114,14 @@ pub const PINNED_SETTINGS: &[(&str, &str)] = &[
     ("DateStyle", "ISO, MDY"),
     ("IntervalStyle", "postgres"),
     ("bytea_output", "hex"),
-    ("default_transaction_isolation", "read committed"),
-    ("default_transaction_read_only", "off"),
     ("default_text_search_config", "pg_catalog.english"),
-    ("idle_in_transaction_session_timeout", "60s"),
+    ("idle_in_transaction_session_timeout", "1min"),
+    ("statement_timeout", "16s"),
 ];
 
 /// How long one statement may run before the server cancels it and drops its
-/// connection. Also sent as `statement_timeout`, which injected SQL could lift.
+/// connection. `statement_timeout` (a second more) is its backstop, which
+/// injected SQL could lift.
 pub const STATEMENT_BUDGET: Duration = Duration::from_secs(15);
 
 /// Distinct statement texts whose parameter types are remembered. Statement texts
@@ -159,35 +172,196 @@ impl DbError {
     }
 }
 
-/// A pool of connections with the server's settings pinned, and bounded waits:
-/// with the database down, requests fail fast (503) instead of queueing.
-pub(super) fn pool_builder(config: Config, max_size: usize) -> deadpool_postgres::PoolBuilder {
-    let manager = Manager::from_config(
-        pinned(config),
-        tokio_postgres::NoTls,
-        ManagerConfig { recycling_method: RecyclingMethod::Fast },
-    );
-    let timeout = Some(Duration::from_secs(5));
+/// A pool of connections that learn the schema's types when they open, with
+/// bounded waits: with the database down, requests fail fast (503) instead of queueing.
+pub(super) fn pool_builder(config: Config, max_size: usize, wait: Duration) -> deadpool_postgres::PoolBuilder {
+    let manager =
+        Manager::from_connect(config, FollowSocket, ManagerConfig { recycling_method: RecyclingMethod::Fast });
     Pool::builder(manager)
         .max_size(max_size)
         .runtime(deadpool_postgres::Runtime::Tokio1)
-        .wait_timeout(timeout)
-        .create_timeout(timeout)
-        .recycle_timeout(timeout)
+        .wait_timeout(Some(wait))
+        .create_timeout(Some(wait))
+        .recycle_timeout(Some(wait))
+        .post_create(Hook::async_fn(|client: &mut ClientWrapper, _: &Metrics| {
+            Box::pin(async move { learn_types(client).await.map_err(HookError::Backend) })
+        }))
 }
 
-/// A connection config with the server's settings pinned in its startup packet.
-fn pinned(mut config: Config) -> Config {
-    let mut options: Vec<String> = PINNED_SETTINGS
-        .iter()
-        .map(|(name, value)| format!("-c {name}={}", value.replace('\\', "\\\\").replace(' ', "\\ ")))
-        .collect();
-    options.push(format!("-c statement_timeout={}", STATEMENT_BUDGET.as_millis() + 1000));
-    if let Some(existing) = config.get_options() {
-        options.insert(0, existing.to_string());
+/// Connects as the config says, except that a socket directory without the
+/// configured port's socket but with exactly one other is followed to that one:
+/// the private cluster came back on another port (its port was taken while it
+/// was down), and a running server reconnects to it instead of failing until
+/// restarted. Connections to the old server fail, are dropped, and are replaced.
+struct FollowSocket;
+
+impl Connect for FollowSocket {
+    fn connect(
+        &self,
+        config: &Config,
+    ) -> futures_util::future::BoxFuture<'_, Result<(tokio_postgres::Client, JoinHandle<()>), tokio_postgres::Error>>
+    {
+        let config = follow_socket(config);
+        Box::pin(async move {
+            let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+            let task = tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, "a database connection ended");
+                }
+            });
+            Ok((client, task))
+        })
     }
-    config.options(options.join(" "));
-    config
+}
+
+/// `config`, on the one socket its directory holds if the configured one is gone.
+fn follow_socket(config: &Config) -> Config {
+    let (Some(Host::Unix(dir)), Some(port)) = (config.get_hosts().first(), config.get_ports().first()) else {
+        return config.clone();
+    };
+    if dir.join(format!(".s.PGSQL.{port}")).exists() {
+        return config.clone();
+    }
+    let ports: Vec<u16> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.strip_prefix(".s.PGSQL.")?.parse().ok())
+        .collect();
+    let [moved] = ports[..] else { return config.clone() };
+    tracing::info!(from = port, to = moved, "the database's socket moved; following it");
+    // tokio-postgres appends ports; the same settings with the new one.
+    let mut followed = Config::new();
+    followed.host_path(dir).port(moved);
+    if let Some(user) = config.get_user() {
+        followed.user(user);
+    }
+    if let Some(password) = config.get_password() {
+        followed.password(password);
+    }
+    if let Some(dbname) = config.get_dbname() {
+        followed.dbname(dbname);
+    }
+    if let Some(options) = config.get_options() {
+        followed.options(options);
+    }
+    if let Some(name) = config.get_application_name() {
+        followed.application_name(name);
+    }
+    if let Some(timeout) = config.get_connect_timeout() {
+        followed.connect_timeout(*timeout);
+    }
+    followed
+}
+
+/// The longest a request waits for a connection (or for one to open), by default.
+pub const POOL_WAIT: Duration = Duration::from_secs(5);
+
+/// Runs statements unnamed: parameter types remembered per SQL text, every
+/// statement under a budget.
+#[derive(Clone)]
+pub(super) struct Statements {
+    types: moka::sync::Cache<Arc<str>, Arc<[Type]>>,
+    budget: Duration,
+}
+
+impl Statements {
+    pub(super) fn new() -> Self {
+        Statements { types: moka::sync::Cache::new(STATEMENT_TYPES_CAPACITY), budget: STATEMENT_BUDGET }
+    }
+
+    /// One statement in its own transaction: `begin` (the reset, maybe a
+    /// context), the statement and COMMIT go out together, one round trip in all
+    /// once the statement's parameter types are known. An error rolls back, and
+    /// drops the connection if it is no longer to be trusted.
+    pub(super) async fn one_shot(
+        &self,
+        mut client: Option<Object>,
+        begin: &str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, DbError> {
+        let connection = client.as_ref().expect("a live connection");
+        let result = self.run_with(connection, Some(begin), sql, params, Some("COMMIT")).await;
+        match result {
+            Ok((rows, _)) => Ok(rows),
+            Err(e) => {
+                discard_if_tainted(&mut client, &e);
+                if let Some(client) = client {
+                    // The COMMIT of a failed transaction rolled it back; make sure of it.
+                    if client.batch_execute("ROLLBACK").await.is_err() {
+                        let _ = Object::take(client);
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs `sql` unnamed, with the budget; `begin` and `end`, when given, go out
+    /// in the same flight, before and after it. A statement whose parameter types
+    /// are not known yet is described first, inside the transaction: the named
+    /// statement that takes is created and closed on the one server connection a
+    /// transaction-mode pooler lends for the transaction, where no other client
+    /// can meet it.
+    async fn run_with(
+        &self,
+        client: &Object,
+        begin: Option<&str>,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        end: Option<&str>,
+    ) -> Result<(Vec<Row>, u64), DbError> {
+        let work = async {
+            let mut begin = begin;
+            let types = match self.types.get(sql) {
+                Some(types) => types,
+                None => {
+                    if let Some(begin) = begin.take() {
+                        client.batch_execute(begin).await?;
+                    }
+                    let statement = client.prepare(sql).await?;
+                    let types: Arc<[Type]> = statement.params().into();
+                    // Dropping it sends its Close ahead of anything sent next.
+                    drop(statement);
+                    self.types.insert(sql.into(), types.clone());
+                    types
+                }
+            };
+            let typed: Vec<(&(dyn ToSql + Sync), Type)> = params.iter().copied().zip(types.iter().cloned()).collect();
+            let statement = async {
+                let stream = client.query_typed_raw(sql, typed.iter().map(|(value, ty)| (*value, ty.clone()))).await?;
+                futures_util::pin_mut!(stream);
+                let mut rows = Vec::new();
+                while let Some(row) = stream.try_next().await? {
+                    rows.push(row);
+                }
+                let affected = stream.rows_affected().unwrap_or(0);
+                Ok::<_, tokio_postgres::Error>((rows, affected))
+            };
+            let around = |command: Option<&str>| {
+                let command = command.map(str::to_string);
+                async move {
+                    match command {
+                        Some(command) => client.batch_execute(&command).await,
+                        None => Ok(()),
+                    }
+                }
+            };
+            let (begun, result, ended) = tokio::join!(around(begin), statement, around(end));
+            begun?;
+            let result = result?;
+            ended?;
+            Ok::<_, tokio_postgres::Error>(result)
+        };
+        match tokio::time::timeout(self.budget, work).await {
+            Ok(result) => Ok(result?),
+            Err(_) => {
+                // The cancel reaches the backend over a connection of its own.
+                let _ = client.cancel_token().cancel_query(tokio_postgres::NoTls).await;
+                Err(DbError::Timeout(self.budget))
+            }
+        }
+    }
 }
 
 /// The pool of `tenantbase_app` connections, the signer of their contexts, and
@@ -196,24 +370,18 @@ fn pinned(mut config: Config) -> Config {
 pub struct Db {
     pool: Pool,
     signer: Signer,
-    types: moka::sync::Cache<Arc<str>, Arc<[Type]>>,
-    budget: Duration,
+    statements: Statements,
 }
 
 impl Db {
     pub fn new(app: Config, key: ContextKey, max_size: usize) -> Self {
-        let pool = pool_builder(app, max_size)
-            .post_create(Hook::async_fn(|client: &mut ClientWrapper, _: &Metrics| {
-                Box::pin(async move { learn_types(client).await.map_err(HookError::Backend) })
-            }))
-            .build()
-            .expect("a pool with the tokio runtime builds");
-        Db {
-            pool,
-            signer: Signer::new(key, Clock::system()),
-            types: moka::sync::Cache::new(STATEMENT_TYPES_CAPACITY),
-            budget: STATEMENT_BUDGET,
-        }
+        Self::with_pool_wait(app, key, max_size, POOL_WAIT)
+    }
+
+    /// A pool whose requests wait at most `wait` for a connection.
+    pub fn with_pool_wait(app: Config, key: ContextKey, max_size: usize, wait: Duration) -> Self {
+        let pool = pool_builder(app, max_size, wait).build().expect("a pool with the tokio runtime builds");
+        Db { pool, signer: Signer::new(key, Clock::system()), statements: Statements::new() }
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {
@@ -223,7 +391,7 @@ impl Db {
 
     /// A shorter (or longer) statement budget, for tests of the budget itself.
     pub fn with_statement_budget(mut self, budget: Duration) -> Self {
-        self.budget = budget;
+        self.statements.budget = budget;
         self
     }
 
@@ -251,134 +419,55 @@ impl Db {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>, DbError> {
-        let mut client = Some(self.pool.get().await?);
-        let begin = self.signer.begin_sql(ctx);
-        let connection = client.as_ref().expect("a live connection");
-        let result = self.run_with(connection, Some(&begin), sql, params, Some("COMMIT")).await;
-        match result {
-            Ok((rows, _)) => Ok(rows),
-            Err(e) => {
-                discard_if_tainted(&mut client, &e);
-                if let Some(client) = client {
-                    // The COMMIT of a failed transaction rolled it back; make sure of it.
-                    let _ = client.batch_execute("ROLLBACK").await;
-                }
-                Err(e)
-            }
-        }
+        let client = self.pool.get().await?;
+        self.statements.one_shot(Some(client), &self.signer.begin_sql(ctx), sql, params).await
     }
 
     /// Reads the catalog outside any tenant (what the API serves, at start-up):
     /// with no context, tenant tables answer nothing.
     pub async fn read_catalog(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
-        let mut client = Some(self.pool.get().await?);
-        let rows = self.run(&mut client, sql, params).await;
-        if let Err(e) = &rows {
-            discard_if_tainted(&mut client, e);
-        }
-        rows
+        let client = self.pool.get().await?;
+        self.statements.one_shot(Some(client), RESET_SQL, sql, params).await
     }
 
     /// Checks that the database answers (readiness).
     pub async fn ping(&self) -> Result<(), DbError> {
         let client = self.pool.get().await?;
-        client.simple_query("SELECT 1").await?;
-        Ok(())
+        match tokio::time::timeout(self.statements.budget, client.simple_query("SELECT 1")).await {
+            Ok(answer) => answer.map(drop).map_err(DbError::from),
+            Err(_) => {
+                let _ = Object::take(client);
+                Err(DbError::Timeout(self.statements.budget))
+            }
+        }
     }
 
     pub fn status(&self) -> deadpool_postgres::Status {
         self.pool.status()
     }
-
-    /// The parameter types of `sql`, learned once per statement text: prepared
-    /// (and closed again) the first time, remembered after.
-    async fn param_types(&self, client: &Object, sql: &str) -> Result<Arc<[Type]>, DbError> {
-        if let Some(types) = self.types.get(sql) {
-            return Ok(types);
-        }
-        let statement = client.prepare(sql).await?;
-        let types: Arc<[Type]> = statement.params().into();
-        self.types.insert(sql.into(), types.clone());
-        Ok(types)
-    }
-
-    /// Runs `sql` unnamed, with the budget; `begin` and `end`, when given, go out
-    /// in the same flight, before and after it.
-    async fn run_with(
-        &self,
-        client: &Object,
-        begin: Option<&str>,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-        end: Option<&str>,
-    ) -> Result<(Vec<Row>, u64), DbError> {
-        let types = self.param_types(client, sql).await?;
-        let typed: Vec<(&(dyn ToSql + Sync), Type)> = params.iter().copied().zip(types.iter().cloned()).collect();
-        let statement = async {
-            let stream = client.query_typed_raw(sql, typed.iter().map(|(value, ty)| (*value, ty.clone()))).await?;
-            futures_util::pin_mut!(stream);
-            let mut rows = Vec::new();
-            while let Some(row) = stream.try_next().await? {
-                rows.push(row);
-            }
-            let affected = stream.rows_affected().unwrap_or(0);
-            Ok::<_, tokio_postgres::Error>((rows, affected))
-        };
-        let around = |command: Option<&str>| {
-            let command = command.map(str::to_string);
-            async move {
-                match command {
-                    Some(command) => client.batch_execute(&command).await,
-                    None => Ok(()),
-                }
-            }
-        };
-        let work = async {
-            let (begun, result, ended) = tokio::join!(around(begin), statement, around(end));
-            begun?;
-            let result = result?;
-            ended?;
-            Ok::<_, tokio_postgres::Error>(result)
-        };
-        match tokio::time::timeout(self.budget, work).await {
-            Ok(result) => Ok(result?),
-            Err(_) => {
-                // The cancel reaches the backend over a connection of its own.
-                let _ = client.cancel_token().cancel_query(tokio_postgres::NoTls).await;
-                Err(DbError::Timeout(self.budget))
-            }
-        }
-    }
-
-    async fn run(
-        &self,
-        client: &mut Option<Object>,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Vec<Row>, DbError> {
-        let connection = client.as_ref().expect("a live connection");
-        Ok(self.run_with(connection, None, sql, params, None).await?.0)
-    }
 }
 
 /// Every type of the schema that is not built in (enums, citext, domains, and
-/// their arrays), as one list of `NULL::<type>`.
+/// their arrays) in a schema the role may use, as one list of `NULL::<type>`.
 const SCHEMA_TYPES_SQL: &str = "
     SELECT coalesce(string_agg(format('NULL::%s', t.oid::regtype), ', ' ORDER BY t.oid), '')
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
-      AND t.typtype IN ('b', 'e', 'd')
+      AND t.typtype IN ('b', 'e', 'd') AND has_schema_privilege(n.oid, 'USAGE')
       AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.oid = t.typelem AND e.typtype NOT IN ('b', 'e', 'd'))";
 
 /// Has the client learn every type of the schema, once per connection: it looks a
-/// type up with a prepared statement of its own the first time a value of that
-/// type arrives, and every request's reset deallocates that statement.
+/// type up with named statements of its own (`typeinfo`) the first time a value
+/// of that type arrives, and every request's reset deallocates them. All of it
+/// happens in one transaction, which a transaction-mode pooler keeps on one
+/// server connection, and leaves no statement there for another client to meet.
 async fn learn_types(client: &tokio_postgres::Client) -> Result<(), tokio_postgres::Error> {
-    let list: String = client.query_one(SCHEMA_TYPES_SQL, &[]).await?.get(0);
+    client.batch_execute(RESET_SQL).await?;
+    let list: String = client.query_typed(SCHEMA_TYPES_SQL, &[]).await?[0].get(0);
     if !list.is_empty() {
         client.query_typed(&format!("SELECT {list}"), &[]).await?;
     }
-    Ok(())
+    client.batch_execute("DEALLOCATE ALL; COMMIT").await
 }
 
 /// Drops a connection from the pool when an error leaves it untrustworthy.
@@ -413,7 +502,7 @@ impl TenantTx {
     async fn statement(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<(Vec<Row>, u64), DbError> {
         let client = self.client.as_ref().expect("a live transaction has its connection");
         let begin = (!self.begun).then_some(self.begin.as_str());
-        let result = self.db.run_with(client, begin, sql, params, None).await;
+        let result = self.db.statements.run_with(client, begin, sql, params, None).await;
         self.begun = true;
         if let Err(e) = &result {
             discard_if_tainted(&mut self.client, e);

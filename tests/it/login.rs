@@ -213,6 +213,7 @@ fn short_limits() -> ServerLimits {
         body_timeout: Duration::from_millis(300),
         request_timeout: Duration::from_secs(5),
         idle_timeout: Duration::from_millis(300),
+        ..ServerLimits::default()
     }
 }
 

@@ -11,6 +11,7 @@ pub mod growth;
 pub mod http;
 pub mod login;
 pub mod measure;
+pub mod pooler;
 pub mod report;
 pub mod rls;
 pub mod slow;
@@ -133,7 +134,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let (growth_steps, growth_rows_per_tenant) = growth::steps(options.quick, options.growth_max_rows());
     let mut notes = Vec::new();
 
-    let units = 1 + HOT_QUERIES.len() as u64 * 2 + 1 + 2 + 1 + 1 + 1 + growth_steps.len() as u64;
+    let units = 1 + HOT_QUERIES.len() as u64 * 2 + 1 + 2 + 1 + 1 + 1 + 1 + growth_steps.len() as u64;
     let progress = ProgressBar::with_draw_target(Some(units), ProgressDrawTarget::stderr());
     progress.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")?);
     progress.enable_steady_tick(Duration::from_millis(200));
@@ -216,6 +217,19 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let server_peak_rss_mb = server.peak_rss_mb()?;
     server.stop().await?;
 
+    progress.set_message("statements and PgBouncer");
+    let pooler = pooler::measure(
+        &data,
+        &ctx,
+        resource.def.table,
+        ids,
+        if options.quick { 200 } else { 2_000 },
+        load.phase,
+        &options.report_dir.join("pgbouncer"),
+    )
+    .await?;
+    progress.inc(1);
+
     progress.set_message("logins under attack");
     let login = login::measure(&data, options.flood()).await?;
     progress.inc(1);
@@ -252,6 +266,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         api: api_rows,
         server_peak_rss_mb,
         writes: writes.rows,
+        pooler,
         login,
         slow_clients,
         growth: growth_rows,

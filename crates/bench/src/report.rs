@@ -51,6 +51,7 @@ pub struct Report {
     pub api: Vec<ApiRow>,
     pub server_peak_rss_mb: f64,
     pub writes: Vec<WriteRow>,
+    pub pooler: super::pooler::PoolerReport,
     pub login: LoginReport,
     pub slow_clients: SlowClientsReport,
     pub growth: Vec<GrowthRow>,
@@ -356,6 +357,22 @@ impl Report {
             ],
         ];
         out += &table(&["measure", "value", ""], &rows, markdown);
+
+        let p = &self.pooler;
+        h(
+            &mut out,
+            &format!("Statements and PgBouncer (transaction mode): `{}` in its own tenant transaction", p.statement),
+        );
+        let rows = vec![
+            vec!["named, cached (one connection, direct) p50".into(), us(p.named_median_us)],
+            vec!["unnamed, query_typed (one connection, direct) p50".into(), us(p.unnamed_median_us)],
+            vec![format!("pool, {} clients, direct", p.clients), format!("{:.0}/s", p.direct_per_second)],
+            vec![
+                format!("pool, {} clients, PgBouncer with {} server connections", p.clients, p.server_connections),
+                format!("{:.0}/s", p.pgbouncer_per_second),
+            ],
+        ];
+        out += &table(&["measure", "value"], &rows, markdown);
 
         h(&mut out, "Growth: latency as tenants and rows grow");
         let rows: Vec<Vec<String>> = self
