@@ -23,10 +23,14 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("not found")]
     NotFound,
+    #[error("this path does not answer this method")]
+    MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
     Gone(String),
+    #[error("the row changed since the version you name in If-Match (it is now {current})")]
+    PreconditionFailed { current: String },
     #[error("the body is larger than the server accepts")]
     PayloadTooLarge,
     #[error("too many failed logins; retry later")]
@@ -57,8 +61,12 @@ impl ApiError {
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             ApiError::Gone(_) => (StatusCode::GONE, "gone", "Gone"),
+            ApiError::PreconditionFailed { .. } => {
+                (StatusCode::PRECONDITION_FAILED, "precondition-failed", "The row changed")
+            }
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
             ApiError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled", "Too many attempts"),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Server busy"),
@@ -116,12 +124,38 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("a valid header"));
         }
         if let ApiError::Throttled(wait) | ApiError::Busy(wait) = self {
-            // Whole seconds, never 0: "retry at once" is what the answer says not to do.
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            response.headers_mut().insert(header::RETRY_AFTER, seconds.max(1).into());
+            set_retry_after(&mut response, wait);
+        }
+        if let ApiError::PreconditionFailed { current } = &self {
+            if let Ok(value) = current.parse() {
+                response.headers_mut().insert(header::ETAG, value);
+            }
         }
         response
     }
+}
+
+/// How long a client is asked to wait after a 503 or 429 that names no wait of its own.
+pub const RETRY_AFTER_DEFAULT: Duration = Duration::from_secs(1);
+
+fn set_retry_after(response: &mut Response, wait: Duration) {
+    // Whole seconds, never 0: "retry at once" is what the answer says not to do.
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    response.headers_mut().insert(header::RETRY_AFTER, seconds.max(1).into());
+}
+
+/// Every 503 and 429 the server sends carries `Retry-After`, whoever produced it
+/// (a handler, a timeout, a load shedder, the readiness probe): the outermost layer
+/// adds [`RETRY_AFTER_DEFAULT`] where an answer has none.
+pub async fn ensure_retry_after(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if (status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS)
+        && !response.headers().contains_key(header::RETRY_AFTER)
+    {
+        set_retry_after(&mut response, RETRY_AFTER_DEFAULT);
+    }
+    response
 }
 
 impl From<DbError> for ApiError {

@@ -13,6 +13,7 @@ pub mod resources;
 pub mod server;
 pub mod tenants;
 pub mod throttle;
+pub mod versions;
 
 use std::sync::Arc;
 
@@ -142,7 +143,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi_json))
         .nest("/v1", v1)
         .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { (StatusCode::METHOD_NOT_ALLOWED, Json(json!({ "type": format!("{}method-not-allowed", error::PROBLEM_BASE), "title": "Method not allowed", "status": 405 }))) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(request_timeout, server::answer_within))
@@ -154,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(middleware::from_fn(drop_unusable_request_id))
+        .layer(middleware::from_fn(error::ensure_retry_after))
 }
 
 /// A client's request id is kept when it is a plain token; anything else is

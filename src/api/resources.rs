@@ -6,16 +6,18 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use axum::extract::OriginalUri;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderName, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tokio_postgres::error::SqlState;
 use uuid::Uuid;
 
 use super::auth::InTenant;
 use super::error::{ApiError, ApiResult};
-use super::tenants::denied_or_missing;
+use super::versions::{refusal, IfMatch, Versioned};
 use super::{ApiJson, ApiPath, ApiQuery, AppState};
 use crate::db::{Db, DbError};
 
@@ -118,7 +120,7 @@ pub const RESOURCES: &[ResourceDef] = &[
 ];
 
 /// Columns the server always owns.
-const SERVER_COLUMNS: &[&str] = &["tenant_id", "id", "created_at", "updated_at"];
+const SERVER_COLUMNS: &[&str] = &["tenant_id", "id", "created_at", "updated_at", "row_version"];
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Column {
@@ -399,9 +401,13 @@ fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
+/// Where a page ended, bound to the order it was read in: a cursor of one sort
+/// (column and direction) used with another would skip or repeat rows, and is refused.
 #[derive(Deserialize, Serialize)]
 struct Cursor {
     sort: String,
+    #[serde(default)]
+    descending: bool,
     value: String,
     id: Uuid,
 }
@@ -478,8 +484,13 @@ pub async fn list(
         let cursor: Cursor = hex::decode(cursor)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .filter(|c: &Cursor| c.sort == sort)
             .ok_or_else(|| ApiError::validation("cursor", "is not a cursor of this listing"))?;
+        if cursor.sort != sort || cursor.descending != descending {
+            return Err(ApiError::validation(
+                "cursor",
+                "belongs to another sort: keep the sort the cursor was made with",
+            ));
+        }
         let pv = placeholder(&mut values, Some(cursor.value));
         let pid = placeholder(&mut values, Some(cursor.id.to_string()));
         let op = if descending { "<" } else { ">" };
@@ -502,7 +513,7 @@ pub async fn list(
     let rows = &rows[..rows.len().min(limit as usize)];
     let next_cursor = match (more, rows.last()) {
         (true, Some(last)) => {
-            let cursor = Cursor { sort: sort.clone(), value: last.get(1), id: last.get(2) };
+            let cursor = Cursor { sort: sort.clone(), descending, value: last.get(1), id: last.get(2) };
             Some(hex::encode(serde_json::to_vec(&cursor).map_err(|e| ApiError::Internal(e.into()))?))
         }
         _ => None,
@@ -554,20 +565,21 @@ pub async fn get(
     State(state): State<AppState>,
     t: InTenant,
     ApiPath((_, name, id)): ApiPath<(String, String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Versioned> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
     let sql = get_sql(resource.def.table);
     let rows = state.db.tenant_query(&t.ctx, &sql, &[&t.ctx.tenant_id, &id, &resource.hidden_keys()]).await?;
-    rows.first().map(|r| Json(r.get(0))).ok_or(ApiError::NotFound)
+    rows.first().map(|r| Versioned(r.get(0))).ok_or(ApiError::NotFound)
 }
 
 pub async fn create(
     State(state): State<AppState>,
     t: InTenant,
     ApiPath((_, name)): ApiPath<(String, String)>,
+    OriginalUri(uri): OriginalUri,
     ApiJson(body): ApiJson<Value>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, [(HeaderName, String); 1], Versioned)> {
     let resource = state.resources.get(&name)?;
     let mut fields = check_body(resource, &body, true)?;
     let mut body = body;
@@ -584,15 +596,18 @@ pub async fn create(
         .await
         .map_err(|e| named(resource, e))?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(row.get(0))))
+    let row: Value = row.get(0);
+    let location = format!("{}/{}", uri.path().trim_end_matches('/'), row["id"].as_str().unwrap_or_default());
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Versioned(row)))
 }
 
 pub async fn update(
     State(state): State<AppState>,
     t: InTenant,
+    if_match: IfMatch,
     ApiPath((_, name, id)): ApiPath<(String, String, String)>,
     ApiJson(body): ApiJson<Value>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Versioned> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
     let mut fields = check_body(resource, &body, false)?;
@@ -601,38 +616,56 @@ pub async fn update(
     let columns: Vec<String> = fields.iter().map(|f| quote(f)).collect();
     let sql = format!(
         "UPDATE {table} t SET ({cols}) = (SELECT {picked} FROM jsonb_populate_record(t, $3::jsonb) p)
-         WHERE t.tenant_id = $1 AND t.id = $2 RETURNING to_jsonb(t) - $4::text[]",
+         WHERE t.tenant_id = $1 AND t.id = $2 AND ($5::int8[] IS NULL OR t.row_version = ANY ($5))
+         RETURNING to_jsonb(t) - $4::text[]",
         table = resource.def.table,
         cols = columns.join(", "),
         picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
     );
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let row = tx
-        .query_opt(&sql, &[&t.ctx.tenant_id, &id, &body, &resource.hidden_keys()])
+        .query_opt(&sql, &[&t.ctx.tenant_id, &id, &body, &resource.hidden_keys(), &if_match.0])
         .await
         .map_err(|e| named(resource, e))?;
-    let row = denied_or_missing(&mut tx, row, resource.def.table, "id", id).await?;
+    let Some(row) = row else { return Err(refusal(&mut tx, resource.def.table, "id", id, &if_match).await) };
     tx.commit().await?;
-    Ok(Json(row.get(0)))
+    Ok(Versioned(row.get(0)))
 }
 
 pub async fn delete(
     State(state): State<AppState>,
     t: InTenant,
+    if_match: IfMatch,
     ApiPath((_, name, id)): ApiPath<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
-    let sql = format!("DELETE FROM {} WHERE tenant_id = $1 AND id = $2 RETURNING 1", resource.def.table);
+    let sql = format!(
+        "DELETE FROM {} WHERE tenant_id = $1 AND id = $2 AND ($3::int8[] IS NULL OR row_version = ANY ($3)) RETURNING 1",
+        resource.def.table
+    );
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id]).await?;
-    denied_or_missing(&mut tx, row, resource.def.table, "id", id).await?;
-    tx.commit().await?;
+    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id, &if_match.0]).await.map_err(still_referenced)?;
+    if row.is_none() {
+        return Err(refusal(&mut tx, resource.def.table, "id", id, &if_match).await);
+    }
+    // Deferred references are checked at commit.
+    tx.commit().await.map_err(still_referenced)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub fn parse_id(id: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| ApiError::validation("id", "is not a UUID"))
+}
+
+/// A delete that other rows still refer to is a conflict with them (409), not bad input.
+fn still_referenced(e: DbError) -> ApiError {
+    let referenced = matches!(&e, DbError::Postgres(pg) if pg.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION));
+    if referenced {
+        let by = e.constraint().map(|c| format!(" ({c})")).unwrap_or_default();
+        return ApiError::Conflict(format!("other rows refer to this one{by}; delete or change them first"));
+    }
+    e.into()
 }
 
 /// A refused write, with the column of a single-column rule named as the field.

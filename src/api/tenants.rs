@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::account::MembershipOut;
 use super::auth::{new_api_key, Caller, InTenant, Principal, Scope};
 use super::error::{ApiError, ApiResult, Problem};
+use super::versions::{refusal, IfMatch, Versioned};
 use super::{ApiJson, ApiPath, AppState};
 use crate::db::{TenantCtx, TenantTx};
 
@@ -97,7 +98,7 @@ const TENANT_JSON: &str = "to_jsonb(t) - 'deleted_at' - 'created_by'";
 
 #[utoipa::path(get, path = "/v1/tenants/{tenant}", tag = "tenants", security(("bearer" = [])),
     params(("tenant" = Uuid, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
-pub async fn get_tenant(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Value>> {
+pub async fn get_tenant(State(state): State<AppState>, t: InTenant) -> ApiResult<Versioned> {
     let rows = state
         .db
         .tenant_query(
@@ -106,7 +107,7 @@ pub async fn get_tenant(State(state): State<AppState>, t: InTenant) -> ApiResult
             &[&t.ctx.tenant_id],
         )
         .await?;
-    rows.first().map(|r| Json(r.get(0))).ok_or(ApiError::NotFound)
+    rows.first().map(|r| Versioned(r.get(0))).ok_or(ApiError::NotFound)
 }
 
 /// The profile fields a tenant's admins may change (credits belong to business rules).
@@ -131,8 +132,9 @@ pub struct TenantPatch {
 pub async fn patch_tenant(
     State(state): State<AppState>,
     t: InTenant,
+    if_match: IfMatch,
     ApiJson(patch): ApiJson<Value>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Versioned> {
     t.require(Scope::Admin)?;
     // The typed form validates names and types; the JSON form says which fields were sent.
     serde_json::from_value::<TenantPatch>(patch.clone())
@@ -144,12 +146,14 @@ pub async fn patch_tenant(
            (SELECT p.name, p.description, p.website_url, p.domain, p.timezone, p.currency, p.branding_config, p.settings,
                    p.ai_preferences, p.billing_email, p.billing_address
             FROM jsonb_populate_record(t, $2::jsonb) p)
-         WHERE id = $1 RETURNING {TENANT_JSON}"
+         WHERE id = $1 AND ($3::int8[] IS NULL OR row_version = ANY ($3)) RETURNING {TENANT_JSON}"
     );
-    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &patch]).await?;
-    let row = denied_or_missing(&mut tx, row, "tenancy.tenants", "id", t.ctx.tenant_id).await?;
+    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &patch, &if_match.0]).await?;
+    let Some(row) = row else {
+        return Err(refusal(&mut tx, "tenancy.tenants", "id", t.ctx.tenant_id, &if_match).await);
+    };
     tx.commit().await?;
-    Ok(Json(row.get(0)))
+    Ok(Versioned(row.get(0)))
 }
 
 /// A write that touched no row: visible means the policy refused it (403),

@@ -513,10 +513,12 @@ async fn with_the_database_down_requests_get_503_and_the_server_recovers_by_itse
 
     proxy.down.store(true, std::sync::atomic::Ordering::SeqCst);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let (status, body) = s.call(Method::GET, &roles, Some(&alice), None).await;
+    let (status, headers, body) = crate::contract::send(&s, Method::GET, &roles, Some(&alice), &[], None).await;
     assert_eq!((status, problem_type(&body)), (StatusCode::SERVICE_UNAVAILABLE, "unavailable"), "{body}");
-    let (status, _) = s.call(Method::GET, "/readyz", None, None).await;
+    assert_eq!(headers.get("retry-after").map(|v| v.to_str().unwrap()), Some("1"), "every 503 says when to retry");
+    let (status, headers, _) = crate::contract::send(&s, Method::GET, "/readyz", None, &[], None).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(headers.contains_key("retry-after"), "the readiness probe's 503 too");
 
     proxy.down.store(false, std::sync::atomic::Ordering::SeqCst);
     let mut recovered = false;

@@ -10,6 +10,7 @@ mod check;
 mod cluster_cli;
 mod common;
 mod context;
+mod contract;
 mod designs;
 mod fuzz;
 mod indexes;
