@@ -9,6 +9,7 @@ pub mod client_address;
 pub mod error;
 pub mod invitations;
 pub mod openapi;
+pub mod page;
 pub mod resources;
 pub mod server;
 pub mod tenants;

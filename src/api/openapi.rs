@@ -7,7 +7,8 @@ use serde_json::{json, Map, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::resources::{row_schema, Resources, MAX_LIMIT};
+use super::page::MAX_LIMIT;
+use super::resources::{row_schema, Resources};
 use super::{account, actions, invitations, tenants};
 
 #[derive(OpenApi)]

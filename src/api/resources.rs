@@ -10,13 +10,14 @@ use axum::extract::OriginalUri;
 use axum::extract::State;
 use axum::http::{header, HeaderName, StatusCode};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio_postgres::error::SqlState;
 use uuid::Uuid;
 
 use super::auth::InTenant;
 use super::error::{ApiError, ApiResult};
+use super::page::{parse_limit, Cursor, Page};
 use super::versions::{refusal, IfMatch, Versioned};
 use super::{ApiJson, ApiPath, ApiQuery, AppState};
 use crate::db::{Db, DbError};
@@ -401,26 +402,6 @@ fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-/// Where a page ended, bound to the order it was read in: a cursor of one sort
-/// (column and direction) used with another would skip or repeat rows, and is refused.
-#[derive(Deserialize, Serialize)]
-struct Cursor {
-    sort: String,
-    #[serde(default)]
-    descending: bool,
-    value: String,
-    id: Uuid,
-}
-
-#[derive(Serialize)]
-pub struct Page {
-    pub items: Vec<Value>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-}
-
-pub const MAX_LIMIT: i64 = 200;
-
 /// GET /v1/tenants/{tenant}/{resource}: filters on indexed columns (`?status=active`),
 /// `sort` (`-created_at` for descending), `limit`, `cursor`, and `q` where searchable.
 pub async fn list(
@@ -428,15 +409,11 @@ pub async fn list(
     t: InTenant,
     ApiPath((_, name)): ApiPath<(String, String)>,
     ApiQuery(params): ApiQuery<HashMap<String, String>>,
-) -> ApiResult<Json<Page>> {
+) -> ApiResult<Json<Page<Value>>> {
     let resource = state.resources.get(&name)?;
-    let limit: i64 = match params.get("limit") {
-        Some(l) => l
-            .parse()
-            .ok()
-            .filter(|l| (1..=MAX_LIMIT).contains(l))
-            .ok_or_else(|| ApiError::validation("limit", format!("must be 1 to {MAX_LIMIT}")))?,
-        None => 50,
+    let limit = match params.get("limit") {
+        Some(l) => parse_limit(Some(l.parse().map_err(|_| ApiError::validation("limit", "must be a whole number"))?))?,
+        None => parse_limit(None)?,
     };
     let (sort, descending) = match params.get("sort").map(String::as_str) {
         Some(s) => {
@@ -509,16 +486,9 @@ pub async fn list(
     }
     args.push(&fetch);
     let rows = state.db.tenant_query(&t.ctx, &sql, &args).await?;
-    let more = rows.len() as i64 > limit;
-    let rows = &rows[..rows.len().min(limit as usize)];
-    let next_cursor = match (more, rows.last()) {
-        (true, Some(last)) => {
-            let cursor = Cursor { sort: sort.clone(), descending, value: last.get(1), id: last.get(2) };
-            Some(hex::encode(serde_json::to_vec(&cursor).map_err(|e| ApiError::Internal(e.into()))?))
-        }
-        _ => None,
-    };
-    Ok(Json(Page { items: rows.iter().map(|r| r.get(0)).collect(), next_cursor }))
+    let rows: Vec<(Value, String, Uuid)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    let page = Page::of(rows, limit, &sort, descending, |(_, value, id)| (value.clone(), *id));
+    Ok(Json(Page { items: page.items.into_iter().map(|(item, _, _)| item).collect(), next_cursor: page.next_cursor }))
 }
 
 /// A page of a list: `$1` the tenant, `$2` the hidden keys, then the parameters of

@@ -161,9 +161,9 @@ async fn api_keys_act_within_their_scopes_and_stop_when_revoked() {
     let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{techstartup}/roles"), Some(&token), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a key acts only in its tenant");
     let (_, listed) = s.call(Method::GET, &format!("/v1/tenants/{acme}/api-keys"), Some(&alice), None).await;
-    assert!(listed.as_array().unwrap().iter().all(|k| k.get("token").is_none()), "tokens are shown once");
+    assert!(listed["items"].as_array().unwrap().iter().all(|k| k.get("token").is_none()), "tokens are shown once");
     assert!(
-        listed.as_array().unwrap().iter().any(|k| k["id"] == key["id"] && !k["last_used_at"].is_null()),
+        listed["items"].as_array().unwrap().iter().any(|k| k["id"] == key["id"] && !k["last_used_at"].is_null()),
         "last use recorded"
     );
 
@@ -188,12 +188,12 @@ async fn tenants_and_members_are_managed_by_their_owners_and_admins() {
         s.call(Method::POST, "/v1/tenants", Some(&bob), Some(json!({ "name": "Bob Labs", "slug": "bob-labs" }))).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["role"], "owner");
-    let labs = created["tenant_id"].as_str().unwrap().to_string();
+    let labs = created["id"].as_str().unwrap().to_string();
     let (status, body) =
         s.call(Method::POST, "/v1/tenants", Some(&bob), Some(json!({ "name": "Again", "slug": "bob-labs" }))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     let (_, mine) = s.call(Method::GET, "/v1/tenants", Some(&bob), None).await;
-    let slugs: Vec<&str> = mine.as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
+    let slugs: Vec<&str> = mine["items"].as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
     assert_eq!(slugs, ["acme", "bob-labs"]);
 
     // Invite someone who has no account yet: signing up grants nothing, the token does.
@@ -290,11 +290,11 @@ async fn tenants_and_members_are_managed_by_their_owners_and_admins() {
         s.call(Method::POST, &format!("/v1/tenants/{labs}/members/{victor}/roles/{role_id}"), Some(&bob), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, members) = s.call(Method::GET, &format!("/v1/tenants/{labs}/members"), Some(&bob), None).await;
-    assert!(members
+    assert!(members["items"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|m| m["user_id"] == victor.as_str() && m["custom_roles"] == json!(["publisher"])));
+        .any(|m| m["id"] == victor.as_str() && m["custom_roles"] == json!(["publisher"])));
 
     // The last owner stays; removal works for others and takes effect at once.
     let bob_id = s.seeded.user("bob@acme.com");

@@ -174,3 +174,77 @@ async fn a_method_a_path_does_not_answer_is_a_405_problem() {
     assert_eq!((status, problem_type(&problem)), (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"));
     assert_eq!(header(&headers, "content-type"), "application/problem+json");
 }
+
+#[tokio::test]
+async fn every_collection_is_one_envelope_and_tenants_are_named_by_id_or_slug() {
+    let s = Server::start().await;
+    let acme = s.tenant("acme");
+    let olivia = s.login("olivia@acme.com").await;
+    for path in [
+        "/v1/tenants".to_string(),
+        "/v1/permissions".to_string(),
+        format!("/v1/tenants/{acme}/members"),
+        "/v1/tenants/acme/members".to_string(),
+        format!("/v1/tenants/{acme}/api-keys"),
+        format!("/v1/tenants/{acme}/invitations"),
+        "/v1/tenants/acme/roles".to_string(),
+    ] {
+        let (status, page) = s.call(Method::GET, &path, Some(&olivia), None).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {page}");
+        let keys: Vec<&String> = page.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["items", "next_cursor"], "{path}");
+    }
+    // Members page by page, each once, in order.
+    let mut seen = Vec::new();
+    let mut path = "/v1/tenants/acme/members?limit=2".to_string();
+    loop {
+        let (status, page) = s.call(Method::GET, &path, Some(&olivia), None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(page["items"].as_array().unwrap().iter().map(|m| m["email"].as_str().unwrap().to_string()));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/v1/tenants/acme/members?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let admin = s.db.admin().await;
+    let expected: Vec<String> = crate::common::column(
+        &admin,
+        "SELECT u.email::text FROM tenancy.memberships m JOIN tenancy.users u ON u.id = m.user_id
+         WHERE m.tenant_id = $1 AND m.status <> 'left' ORDER BY 1",
+        &[&acme],
+    )
+    .await;
+    assert!(expected.len() > 2);
+    assert_eq!(seen, expected);
+    // By slug and by id, the same tenant; a slug of a tenant one is not in is 404, like a missing one.
+    let (_, by_slug) = s.call(Method::GET, "/v1/tenants/acme", Some(&olivia), None).await;
+    let (_, by_id) = s.call(Method::GET, &format!("/v1/tenants/{acme}"), Some(&olivia), None).await;
+    assert_eq!((&by_slug["id"], &by_slug), (&json!(acme), &by_id));
+    for slug in ["tech-startup", "no-such-tenant"] {
+        let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{slug}/roles"), Some(&olivia), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{slug}");
+    }
+}
+
+#[tokio::test]
+async fn signing_up_answers_a_session_that_works() {
+    let s = Server::start().await;
+    let (status, headers, body) = send(
+        &s,
+        Method::POST,
+        "/v1/auth/signup",
+        None,
+        &[],
+        Some(json!({ "email": "new@example.com", "password": "a long enough password" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(header(&headers, "location"), "/v1/me");
+    let token = body["token"].as_str().unwrap();
+    let (status, me) = s.call(Method::GET, "/v1/me", Some(token), None).await;
+    assert_eq!((status, &me["id"]), (StatusCode::OK, &body["id"]));
+    let (status, headers, created) =
+        send(&s, Method::POST, "/v1/tenants", Some(token), &[], Some(json!({ "name": "New", "slug": "new-co" }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(header(&headers, "location"), format!("/v1/tenants/{}", created["id"].as_str().unwrap()));
+}
