@@ -137,6 +137,16 @@ pub struct Column {
     pub generated: bool,
     /// varchar(n)'s n.
     pub max_length: Option<i32>,
+    /// Whether the app role may set it in an INSERT / an UPDATE (its privileges).
+    pub insertable: bool,
+    pub updatable: bool,
+}
+
+/// What a write does: the columns it may carry differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Write {
+    Create,
+    Change,
 }
 
 #[derive(Clone, Debug)]
@@ -149,6 +159,10 @@ pub struct Resource {
     pub sorts: Vec<String>,
     /// Columns the database sets to the acting user (`tenancy.acting_user_columns()`).
     pub stamped: Vec<String>,
+    /// Whether the app role may delete rows.
+    pub deletable: bool,
+    /// Named constraints -> the columns they constrain, to name the field of a refused write.
+    pub constraints: HashMap<String, Vec<String>>,
 }
 
 impl Resource {
@@ -156,7 +170,22 @@ impl Resource {
         self.columns.iter().find(|c| c.name == name)
     }
 
-    pub fn writable(&self, column: &Column) -> bool {
+    /// Whether a client may send `column` in a write of this kind: the app role's
+    /// privileges decide, less what the server or the database's rules set.
+    pub fn writable_in(&self, column: &Column, write: Write) -> bool {
+        self.writable(column)
+            && match write {
+                Write::Create => column.insertable,
+                Write::Change => column.updatable,
+            }
+    }
+
+    /// Whether a write of this kind exists at all for the app role.
+    pub fn allows(&self, write: Write) -> bool {
+        self.columns.iter().any(|c| self.writable_in(c, write))
+    }
+
+    fn writable(&self, column: &Column) -> bool {
         !column.generated
             && !SERVER_COLUMNS.contains(&column.name.as_str())
             && !self.stamped.contains(&column.name)
@@ -218,7 +247,11 @@ async fn load_resource(
                          THEN array(SELECT enumlabel::text FROM pg_enum WHERE enumtypid = coalesce(et.oid, t.oid) ORDER BY enumsortorder)
                     END,
                     a.attnotnull, a.atthasdef, a.attgenerated <> '',
-                    CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4 END
+                    CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4 END,
+                    has_column_privilege('tenantbase_app', a.attrelid, a.attnum, 'INSERT'),
+                    has_column_privilege('tenantbase_app', a.attrelid, a.attnum, 'UPDATE'),
+                    array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k
+                          WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND k.conkey = ARRAY[a.attnum])
              FROM pg_attribute a
              JOIN pg_type t ON t.oid = a.atttypid
              LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
@@ -239,6 +272,13 @@ async fn load_resource(
             has_default: r.get(6),
             generated: r.get(7),
             max_length: r.get(8),
+            insertable: r.get(9),
+            updatable: r.get(10),
+        })
+        .zip(rows.iter().map(|r| r.get::<_, Vec<String>>(11)))
+        .map(|(column, checks)| Column {
+            enum_labels: column.enum_labels.or_else(|| checks.iter().find_map(|c| vocabulary(c))),
+            ..column
         })
         .collect();
     let filters: Vec<String> = db
@@ -267,7 +307,36 @@ async fn load_resource(
         .map(|c| c.name.clone())
         .collect();
     let stamped = columns.iter().map(|c| c.name.clone()).filter(|c| acting_user_columns.contains(c)).collect();
-    Ok(Resource { def, columns, filters, sorts, stamped })
+    let deletable = db
+        .read_catalog("SELECT has_table_privilege('tenantbase_app', $1::text::regclass, 'DELETE')", &[&def.table])
+        .await?[0]
+        .get(0);
+    let constraints = db
+        .read_catalog(
+            "SELECT k.conname::text, array(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(n, i)
+                                          JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n
+                                          WHERE a.attname <> 'tenant_id' ORDER BY u.i)
+             FROM pg_constraint k WHERE k.conrelid = $1::text::regclass AND k.conkey IS NOT NULL",
+            &[&def.table],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    Ok(Resource { def, columns, filters, sorts, stamped, deletable, constraints })
+}
+
+/// The labels of a vocabulary written as a CHECK on one column, as PostgreSQL
+/// prints it: `CHECK ((kind = ANY (ARRAY['charge'::text, 'top_up'::text])))`.
+fn vocabulary(check: &str) -> Option<Vec<String>> {
+    let list = check.split_once(" = ANY (ARRAY[")?.1.strip_suffix("])))")?;
+    list.split(", ")
+        .map(|item| {
+            let (quoted, _cast) = item.rsplit_once("::")?;
+            let label = quoted.strip_prefix('\'')?.strip_suffix('\'')?;
+            (!label.contains('\'')).then(|| label.to_string())
+        })
+        .collect()
 }
 
 /// Checks one JSON value against a column, naming the field when it does not fit.
@@ -341,7 +410,11 @@ fn is_inet(s: &str) -> bool {
 }
 
 /// A write body: an object of writable columns only, each value of its column's type.
-fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Vec<String>> {
+fn check_body(resource: &Resource, body: &Value, write: Write) -> ApiResult<Vec<String>> {
+    if !resource.allows(write) {
+        return Err(ApiError::MethodNotAllowed);
+    }
+    let creating = write == Write::Create;
     let Value::Object(fields) = body else { return Err(ApiError::BadRequest("the body must be a JSON object".into())) };
     let sealed_field = resource.def.sealed.as_ref().map(|s| s.field);
     for (name, value) in fields {
@@ -355,8 +428,9 @@ fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Ve
             .column(name)
             .filter(|c| resource.visible(c))
             .ok_or_else(|| ApiError::validation(name, "is not a field of this resource"))?;
-        if !resource.writable(column) {
-            return Err(ApiError::validation(name, "is set by the server"));
+        if !resource.writable_in(column, write) {
+            let why = if resource.writable(column) { "cannot be changed" } else { "is set by the server" };
+            return Err(ApiError::validation(name, why));
         }
         check_value(column, value)?;
     }
@@ -364,7 +438,7 @@ fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Ve
         if let Some(missing) = resource
             .columns
             .iter()
-            .find(|c| resource.writable(c) && c.not_null && !c.has_default && !fields.contains_key(&c.name))
+            .find(|c| resource.writable_in(c, write) && c.not_null && !c.has_default && !fields.contains_key(&c.name))
         {
             return Err(ApiError::validation(&missing.name, "is required"));
         }
@@ -551,7 +625,7 @@ pub async fn create(
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<(StatusCode, [(HeaderName, String); 1], Versioned)> {
     let resource = state.resources.get(&name)?;
-    let mut fields = check_body(resource, &body, true)?;
+    let mut fields = check_body(resource, &body, Write::Create)?;
     let mut body = body;
     if resource.def.sealed.is_some() {
         let id = Uuid::new_v4();
@@ -580,7 +654,7 @@ pub async fn update(
 ) -> ApiResult<Versioned> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
-    let mut fields = check_body(resource, &body, false)?;
+    let mut fields = check_body(resource, &body, Write::Change)?;
     let mut body = body;
     fields.extend(seal_secret(&state, resource, t.ctx.tenant_id, id, &mut body)?);
     let columns: Vec<String> = fields.iter().map(|f| quote(f)).collect();
@@ -609,6 +683,9 @@ pub async fn delete(
     ApiPath((_, name, id)): ApiPath<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     let resource = state.resources.get(&name)?;
+    if !resource.deletable {
+        return Err(ApiError::MethodNotAllowed);
+    }
     let id = parse_id(&id)?;
     let sql = format!(
         "DELETE FROM {} WHERE tenant_id = $1 AND id = $2 AND ($3::int8[] IS NULL OR row_version = ANY ($3)) RETURNING 1",
@@ -638,17 +715,12 @@ fn still_referenced(e: DbError) -> ApiError {
     e.into()
 }
 
-/// A refused write, with the column of a single-column rule named as the field.
+/// A refused write, with the first column of the rule it broke named as the field.
 fn named(resource: &Resource, e: DbError) -> ApiError {
-    let column = e.constraint().and_then(|constraint| {
-        resource
-            .columns
-            .iter()
-            .map(|c| c.name.as_str())
-            .filter(|c| constraint.contains(c))
-            .max_by_key(|c| c.len())
-            .map(str::to_string)
-    });
+    let column = e
+        .constraint()
+        .and_then(|constraint| resource.constraints.get(constraint))
+        .and_then(|columns| columns.first().cloned());
     match (ApiError::from(e), column) {
         (ApiError::Validation { field: None, message }, Some(column)) => {
             ApiError::Validation { field: Some(column), message }
@@ -657,29 +729,37 @@ fn named(resource: &Resource, e: DbError) -> ApiError {
     }
 }
 
-/// The JSON Schema of a resource's rows, for OpenAPI.
-pub fn row_schema(resource: &Resource, writable_only: bool) -> Value {
+/// The JSON Schema of a resource's rows (`write` None), or of the body of a write:
+/// a create requires what the database requires; a change requires nothing.
+pub fn row_schema(resource: &Resource, write: Option<Write>) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
-    for column in resource.columns.iter().filter(|c| resource.visible(c) && (!writable_only || resource.writable(c))) {
+    let shown = |c: &&Column| resource.visible(c) && write.is_none_or(|w| resource.writable_in(c, w));
+    for column in resource.columns.iter().filter(shown) {
         properties.insert(column.name.clone(), column_schema(column));
-        if writable_only && column.not_null && !column.has_default {
+        if write == Some(Write::Create) && column.not_null && !column.has_default {
             required.push(Value::String(column.name.clone()));
         }
     }
-    if let (true, Some(sealed)) = (writable_only, &resource.def.sealed) {
+    if let (Some(_), Some(sealed)) = (write, &resource.def.sealed) {
         properties.insert(
             sealed.field.into(),
             serde_json::json!({ "type": "object", "description": "sealed by the server; never returned" }),
         );
-        required.push(Value::String(sealed.field.into()));
+        if write == Some(Write::Create) {
+            required.push(Value::String(sealed.field.into()));
+        }
     }
     let mut schema = serde_json::json!({ "type": "object", "properties": properties });
-    if writable_only {
+    if write.is_some() {
         schema["additionalProperties"] = Value::Bool(false);
-        if !required.is_empty() {
-            schema["required"] = Value::Array(required);
-        }
+    } else {
+        // A row always carries every visible column.
+        required =
+            resource.columns.iter().filter(|c| resource.visible(c)).map(|c| Value::String(c.name.clone())).collect();
+    }
+    if !required.is_empty() {
+        schema["required"] = Value::Array(required);
     }
     schema
 }
@@ -705,8 +785,16 @@ fn column_schema(column: &Column) -> Value {
     if column.is_array {
         base = serde_json::json!({ "type": "array", "items": base });
     }
+    // OpenAPI 3.1 is JSON Schema: a nullable value is a type array (or a oneOf with null).
     if !column.not_null {
-        base["nullable"] = Value::Bool(true);
+        base = match base.get("type").cloned() {
+            Some(Value::String(kind)) if base.get("enum").is_none() => {
+                base["type"] = serde_json::json!([kind, "null"]);
+                base
+            }
+            None => base,
+            Some(_) => serde_json::json!({ "oneOf": [base, { "type": "null" }] }),
+        };
     }
     base
 }

@@ -248,3 +248,40 @@ async fn signing_up_answers_a_session_that_works() {
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(header(&headers, "location"), format!("/v1/tenants/{}", created["id"].as_str().unwrap()));
 }
+
+/// The served document is valid OpenAPI 3.1, checked by openapi-spec-validator
+/// (scripts/install-deps.sh installs it), and says nothing 3.1 dropped.
+#[tokio::test]
+async fn the_openapi_document_validates_as_3_1() {
+    let s = Server::start().await;
+    let (status, document) = s.call(Method::GET, "/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(document["openapi"].as_str().map(|v| &v[..4]), Some("3.1."));
+    let text = document.to_string();
+    assert!(!text.contains("\"nullable\""), "3.1 spells nullable as a type array");
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &text).unwrap();
+    let run = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json, sys\nfrom openapi_spec_validator import validate\nfrom openapi_spec_validator.validation import OpenAPIV31SpecValidator\nvalidate(json.load(open(sys.argv[1])), cls=OpenAPIV31SpecValidator)",
+        ])
+        .arg(file.path())
+        .output()
+        .expect("python3 runs (scripts/install-deps.sh installs it and openapi-spec-validator)");
+    assert!(run.status.success(), "openapi-spec-validator: {}", String::from_utf8_lossy(&run.stderr));
+    // Every write schema lists only what the app role may write: the credit ledger, which it may not, has none.
+    assert!(document["components"]["schemas"].get("credit-ledger_create").is_none());
+    let ledger = &document["paths"]["/v1/tenants/{tenant}/credit-ledger"];
+    assert_eq!(ledger.as_object().unwrap().keys().collect::<Vec<_>>(), ["get"]);
+    // A vocabulary written as a CHECK is an enum, and a change requires nothing.
+    assert_eq!(
+        document["components"]["schemas"]["credit-ledger"]["properties"]["kind"]["enum"],
+        json!(["charge", "top_up", "monthly_reset"])
+    );
+    for (name, schema) in document["components"]["schemas"].as_object().unwrap() {
+        if name.ends_with("_patch") {
+            assert!(schema.get("required").is_none(), "{name}");
+        }
+    }
+}
