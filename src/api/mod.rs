@@ -6,6 +6,7 @@ pub mod account;
 pub mod actions;
 pub mod auth;
 pub mod client_address;
+pub mod docs;
 pub mod error;
 pub mod invitations;
 pub mod openapi;
@@ -142,6 +143,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/openapi.json", get(openapi_json))
+        .route("/", get(docs::home))
+        .route("/docs", get(docs::docs))
+        .route("/docs/redoc.standalone.js", get(docs::redoc))
         .nest("/v1", v1)
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

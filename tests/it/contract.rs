@@ -285,3 +285,39 @@ async fn the_openapi_document_validates_as_3_1() {
         }
     }
 }
+
+/// /docs renders the reference in headless Chromium (scripts/install-deps.sh installs
+/// it) with every host but this server unreachable: the page needs nothing else.
+#[tokio::test]
+async fn the_docs_page_renders_the_reference_with_the_network_disabled() {
+    let s = Server::start().await;
+    let (status, home) = s.call(Method::GET, "/", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(home.as_str().unwrap().contains("href=\"/docs\""), "{home}");
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("{}/docs", s.base);
+    let run = tokio::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            // No name resolves and every connection but loopback goes to a closed port.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            "--proxy-server=127.0.0.1:9",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(&url)
+        .output()
+        .await
+        .expect("chromium runs (scripts/install-deps.sh installs it)");
+    let dom = String::from_utf8_lossy(&run.stdout);
+    for operation in ["List projects", "Change a projects row", "Delete a customers row"] {
+        assert!(dom.contains(operation), "{operation} not rendered: {}", &dom[..dom.len().min(2000)]);
+    }
+}
