@@ -2,6 +2,8 @@
 //! (RFC 9457) with a stable `type`. Nothing internal reaches the client: database
 //! errors are mapped to what the client did wrong, and the rest is logged.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::http::{header, StatusCode};
@@ -171,6 +173,7 @@ impl From<DbError> for ApiError {
             return ApiError::Unavailable;
         };
         let rule = db.constraint().map(short_rule);
+        let field = || db.column().map(str::to_string).or_else(|| db.constraint().and_then(constraint_field));
         match db.code() {
             c if *c == SqlState::INSUFFICIENT_PRIVILEGE => ApiError::Forbidden("your role does not allow this"),
             c if *c == SqlState::UNIQUE_VIOLATION => {
@@ -180,15 +183,15 @@ impl From<DbError> for ApiError {
                 ApiError::Validation { field: db.column().map(str::to_string), message: "is required".into() }
             }
             c if *c == SqlState::FOREIGN_KEY_VIOLATION => ApiError::Validation {
-                field: None,
+                field: field(),
                 message: format!("refers to a row that does not exist ({})", rule.unwrap_or_default()),
             },
             c if *c == SqlState::CHECK_VIOLATION || *c == SqlState::EXCLUSION_VIOLATION => ApiError::Validation {
-                field: None,
+                field: field(),
                 message: format!("breaks the rule {}", rule.unwrap_or_else(|| db.message().to_string())),
             },
             c if *c == SqlState::RAISE_EXCEPTION => {
-                ApiError::Validation { field: None, message: db.message().to_string() }
+                ApiError::Validation { field: field(), message: db.message().to_string() }
             }
             // Class 22, data exceptions: a value the database cannot take (NUL in text,
             // an offset out of range, a number too large...). The input's fault, not ours.
@@ -203,6 +206,39 @@ impl From<DbError> for ApiError {
             _ => ApiError::Internal(e.into()),
         }
     }
+}
+
+/// Named constraints of the schema -> the first column each constrains (tenant_id
+/// aside), read from the catalog at start-up: a refused write names its field.
+static CONSTRAINT_FIELDS: OnceLock<HashMap<String, String>> = OnceLock::new();
+
+/// Reads which column each named constraint of the tenant schemas constrains.
+pub async fn learn_constraint_fields(db: &crate::db::Db) -> Result<(), DbError> {
+    if CONSTRAINT_FIELDS.get().is_some() {
+        return Ok(());
+    }
+    let rows = db
+        .read_catalog(
+            "SELECT k.conname::text, a.attname::text
+             FROM pg_constraint k
+             JOIN LATERAL unnest(k.conkey) WITH ORDINALITY u(n, i) ON true
+             JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n AND a.attname <> 'tenant_id'
+             JOIN pg_namespace s ON s.oid = k.connamespace
+             WHERE s.nspname NOT IN ('pg_catalog', 'information_schema')
+             ORDER BY k.conname, u.i",
+            &[],
+        )
+        .await?;
+    let mut fields = HashMap::new();
+    for row in &rows {
+        fields.entry(row.get(0)).or_insert_with(|| row.get(1));
+    }
+    let _ = CONSTRAINT_FIELDS.set(fields);
+    Ok(())
+}
+
+fn constraint_field(constraint: &str) -> Option<String> {
+    CONSTRAINT_FIELDS.get()?.get(constraint).cloned()
 }
 
 /// `orders_valid_total_amount` -> `valid_total_amount`: the rule, without the table.

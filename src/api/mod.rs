@@ -71,6 +71,7 @@ impl AppState {
     /// Reads the resources from the catalog: the database must be up and migrated.
     pub async fn new(db: Db, accounts: AccountDb, sealer: Option<crate::secrets::Sealer>) -> anyhow::Result<Self> {
         let resources = Resources::load(&db).await?;
+        error::learn_constraint_fields(&db).await?;
         let openapi = Arc::new(openapi::document(&resources));
         Ok(AppState {
             db,

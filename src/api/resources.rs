@@ -161,8 +161,6 @@ pub struct Resource {
     pub stamped: Vec<String>,
     /// Whether the app role may delete rows.
     pub deletable: bool,
-    /// Named constraints -> the columns they constrain, to name the field of a refused write.
-    pub constraints: HashMap<String, Vec<String>>,
 }
 
 impl Resource {
@@ -311,19 +309,7 @@ async fn load_resource(
         .read_catalog("SELECT has_table_privilege('tenantbase_app', $1::text::regclass, 'DELETE')", &[&def.table])
         .await?[0]
         .get(0);
-    let constraints = db
-        .read_catalog(
-            "SELECT k.conname::text, array(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(n, i)
-                                          JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n
-                                          WHERE a.attname <> 'tenant_id' ORDER BY u.i)
-             FROM pg_constraint k WHERE k.conrelid = $1::text::regclass AND k.conkey IS NOT NULL",
-            &[&def.table],
-        )
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    Ok(Resource { def, columns, filters, sorts, stamped, deletable, constraints })
+    Ok(Resource { def, columns, filters, sorts, stamped, deletable })
 }
 
 /// The labels of a vocabulary written as a CHECK on one column, as PostgreSQL
@@ -635,10 +621,7 @@ pub async fn create(
     }
     let sql = insert_sql(resource.def.table, &fields);
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let row = tx
-        .query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()])
-        .await
-        .map_err(|e| named(resource, e))?;
+    let row = tx.query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()]).await?;
     tx.commit().await?;
     let row: Value = row.get(0);
     let location = format!("{}/{}", uri.path().trim_end_matches('/'), row["id"].as_str().unwrap_or_default());
@@ -667,10 +650,7 @@ pub async fn update(
         picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
     );
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let row = tx
-        .query_opt(&sql, &[&t.ctx.tenant_id, &id, &body, &resource.hidden_keys(), &if_match.0])
-        .await
-        .map_err(|e| named(resource, e))?;
+    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id, &body, &resource.hidden_keys(), &if_match.0]).await?;
     let Some(row) = row else { return Err(refusal(&mut tx, resource.def.table, "id", id, &if_match).await) };
     tx.commit().await?;
     Ok(Versioned(row.get(0)))
@@ -713,20 +693,6 @@ fn still_referenced(e: DbError) -> ApiError {
         return ApiError::Conflict(format!("other rows refer to this one{by}; delete or change them first"));
     }
     e.into()
-}
-
-/// A refused write, with the first column of the rule it broke named as the field.
-fn named(resource: &Resource, e: DbError) -> ApiError {
-    let column = e
-        .constraint()
-        .and_then(|constraint| resource.constraints.get(constraint))
-        .and_then(|columns| columns.first().cloned());
-    match (ApiError::from(e), column) {
-        (ApiError::Validation { field: None, message }, Some(column)) => {
-            ApiError::Validation { field: Some(column), message }
-        }
-        (other, _) => other,
-    }
 }
 
 /// The JSON Schema of a resource's rows (`write` None), or of the body of a write:

@@ -321,3 +321,39 @@ async fn the_docs_page_renders_the_reference_with_the_network_disabled() {
         assert!(dom.contains(operation), "{operation} not rendered: {}", &dom[..dom.len().min(2000)]);
     }
 }
+
+#[tokio::test]
+async fn a_broken_rule_names_its_field_and_a_vocabulary_lists_its_values() {
+    let s = Server::start().await;
+    let olivia = s.login("olivia@acme.com").await;
+    let (status, problem) =
+        s.call(Method::PATCH, "/v1/tenants/acme", Some(&olivia), Some(json!({ "domain": "not a domain" }))).await;
+    assert_eq!((status, problem["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("domain")), "{problem}");
+    let (status, problem) = s
+        .call(
+            Method::POST,
+            "/v1/tenants/acme/projects",
+            Some(&olivia),
+            Some(json!({ "name": "p", "budget_allocated": -1 })),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("budget_allocated")),
+        "{problem}"
+    );
+    let (status, problem) = s
+        .call(
+            Method::POST,
+            "/v1/tenants/acme/content",
+            Some(&olivia),
+            Some(json!({ "name": "c", "content_type": "poem" })),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("content_type")),
+        "{problem}"
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("blog_post"), "the values are listed: {problem}");
+}
