@@ -29,7 +29,14 @@ have_pgbouncer() {
     [ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null 2>&1
 }
 
-if have_server && have_headers && have_pgbouncer && command -v psql >/dev/null 2>&1 && command -v pgbench >/dev/null 2>&1; then
+# What the tests use besides PostgreSQL: openapi-spec-validator checks the OpenAPI
+# document (pinned), Chromium renders /docs headless with the network disabled.
+OPENAPI_SPEC_VALIDATOR=0.7.1
+have_test_tools() {
+    python3 -c "import openapi_spec_validator" >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1
+}
+
+if have_server && have_headers && command -v psql >/dev/null 2>&1 && command -v pgbench >/dev/null 2>&1 && have_pgbouncer && have_test_tools; then
     exit 0
 fi
 
@@ -48,3 +55,10 @@ major=$(ls /usr/lib/postgresql | sort -n | tail -1)
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "postgresql-server-dev-$major" >/dev/null
 have_headers || { echo "PostgreSQL $major's server headers still missing after apt-get install" >&2; exit 1; }
 have_pgbouncer || { echo "pgbouncer still missing after apt-get install" >&2; exit 1; }
+
+if ! python3 -c "import openapi_spec_validator" >/dev/null 2>&1; then
+    python3 -m pip install -q "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR"
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::auth::{hash_token, new_session_token, Caller, Meta, Principal};
 use super::error::{ApiError, ApiResult, Problem};
+use super::page::{created, Created};
 use super::{ApiJson, AppState};
 use crate::credentials::hashing::{self, Busy};
 use crate::credentials::{hash_password_in, verify_password_in};
@@ -30,21 +31,26 @@ pub struct SignUp {
     pub full_name: Option<String>,
 }
 
+/// A new account, signed in: its first session comes with it.
 #[derive(Serialize, ToSchema)]
-pub struct UserOut {
+pub struct SignedUp {
     pub id: Uuid,
     pub email: String,
     pub full_name: Option<String>,
+    /// The bearer token of a new session: send it as `Authorization: Bearer <token>`. Shown once.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 #[utoipa::path(post, path = "/v1/auth/signup", tag = "auth", request_body = SignUp,
-    responses((status = 201, body = UserOut), (status = 409, body = Problem), (status = 422, body = Problem),
+    responses((status = 201, body = SignedUp), (status = 409, body = Problem), (status = 422, body = Problem),
         (status = 503, body = Problem, headers(("Retry-After" = u64, description = "Seconds to wait.")),
             description = "Every password hashing place is taken: the server is busy.")))]
 pub async fn signup(
     State(state): State<AppState>,
+    Meta(meta): Meta,
     ApiJson(body): ApiJson<SignUp>,
-) -> ApiResult<(StatusCode, Json<UserOut>)> {
+) -> ApiResult<Created<Json<SignedUp>>> {
     let email = email_address(&body.email)?;
     if body.password.chars().count() < 10 || body.password.len() > 1024 {
         return Err(ApiError::validation("password", "needs 10 to 1024 characters"));
@@ -64,7 +70,9 @@ pub async fn signup(
             other => other,
         })?;
     let id: Uuid = rows[0].get(0);
-    Ok((StatusCode::CREATED, Json(UserOut { id, email, full_name: body.full_name })))
+    let session = start_session(&state, id, &meta).await?;
+    let (token, expires_at) = (session.token, session.expires_at);
+    Ok(created("/v1/me".into(), Json(SignedUp { id, email, full_name: body.full_name, token, expires_at })))
 }
 
 /// An email address as stored: trimmed, lowercase, plausibly shaped (the database checks its form).
@@ -137,8 +145,14 @@ pub async fn login(
         return Err(ApiError::Unauthorized("invalid email or password"));
     };
     attempt.succeeded(clock.now());
+    Ok(Json(start_session(&state, user_id, &meta).await?))
+}
+
+/// A new session of `user_id`: its token is handed out once, only its hash stored.
+async fn start_session(state: &AppState, user_id: Uuid, meta: &crate::db::RequestMeta) -> ApiResult<SessionOut> {
     let token = new_session_token();
     let hash = hash_token(&token);
+    let now = state.accounts.clock().now();
     let rows = state
         .accounts
         .call(
@@ -146,7 +160,7 @@ pub async fn login(
             &[&user_id, &hash.as_slice(), &(SESSION_TTL.as_secs() as f64), &meta.client_ip, &meta.user_agent, &now],
         )
         .await?;
-    Ok(Json(SessionOut { token, user_id, expires_at: rows[0].get(0) }))
+    Ok(SessionOut { token, user_id, expires_at: rows[0].get(0) })
 }
 
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", security(("bearer" = [])),
@@ -163,7 +177,8 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<
 
 #[derive(Serialize, ToSchema)]
 pub struct MembershipOut {
-    pub tenant_id: Uuid,
+    /// The tenant's id.
+    pub id: Uuid,
     pub name: String,
     pub slug: String,
     pub role: String,

@@ -77,6 +77,8 @@ impl Principal {
 pub struct AuthCache {
     tokens: Cache<[u8; 32], Principal>,
     memberships: Cache<(Uuid, Uuid), Option<String>>,
+    /// (user, slug) -> the id of that user's tenant with this slug.
+    slugs: Cache<(Uuid, String), Option<Uuid>>,
 }
 
 impl Default for AuthCache {
@@ -84,6 +86,7 @@ impl Default for AuthCache {
         AuthCache {
             tokens: Cache::builder().time_to_live(CACHE_TTL).max_capacity(100_000).build(),
             memberships: Cache::builder().time_to_live(CACHE_TTL).max_capacity(100_000).build(),
+            slugs: Cache::builder().time_to_live(CACHE_TTL).max_capacity(100_000).build(),
         }
     }
 }
@@ -226,7 +229,30 @@ pub fn request_meta(parts: &Parts) -> RequestMeta {
     }
 }
 
-/// A caller acting in the tenant named by the path's `{tenant}`: authenticated,
+/// The id of the caller's tenant with this slug: only the caller's own tenants are
+/// looked at, so a slug of someone else's tenant answers like one that does not exist.
+async fn tenant_by_slug(app: &AppState, user_id: Uuid, slug: &str) -> ApiResult<Option<Uuid>> {
+    if slug.is_empty() || slug.len() > 100 {
+        return Ok(None);
+    }
+    let key = (user_id, slug.to_string());
+    if let Some(found) = app.auth.slugs.get(&key).await {
+        return Ok(found);
+    }
+    let rows = app
+        .db
+        .tenant_query(
+            &TenantCtx::for_user(user_id),
+            "SELECT tenant_id FROM platform.my_tenants() WHERE slug = $1::text::citext",
+            &[&slug],
+        )
+        .await?;
+    let found = rows.first().map(|r| r.get(0));
+    app.auth.slugs.insert(key, found).await;
+    Ok(found)
+}
+
+/// A caller acting in the tenant named by the path's `{tenant}` (its id or its slug): authenticated,
 /// an active member (else 404, exactly like a tenant that does not exist), and
 /// carrying the context every transaction of this request runs under.
 pub struct InTenant {
@@ -270,11 +296,12 @@ where
         let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::BadRequest("invalid path".into()))?;
-        let tenant_id = params
-            .get("tenant")
-            .and_then(|t| Uuid::parse_str(t).ok())
-            .ok_or_else(|| ApiError::validation("tenant", "is not a UUID"))?;
+        let tenant = params.get("tenant").map(String::as_str).unwrap_or_default();
         let user_id = caller.principal.user_id();
+        let tenant_id = match Uuid::parse_str(tenant) {
+            Ok(id) => id,
+            Err(_) => tenant_by_slug(&app, user_id, tenant).await?.ok_or(ApiError::NotFound)?,
+        };
         if let Principal::ApiKey { tenant_id: key_tenant, .. } = &caller.principal {
             if *key_tenant != tenant_id {
                 return Err(ApiError::NotFound);

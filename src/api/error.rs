@@ -2,6 +2,8 @@
 //! (RFC 9457) with a stable `type`. Nothing internal reaches the client: database
 //! errors are mapped to what the client did wrong, and the rest is logged.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::http::{header, StatusCode};
@@ -23,10 +25,14 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("not found")]
     NotFound,
+    #[error("this path does not answer this method")]
+    MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
     Gone(String),
+    #[error("the row changed since the version you name in If-Match (it is now {current})")]
+    PreconditionFailed { current: String },
     #[error("the body is larger than the server accepts")]
     PayloadTooLarge,
     #[error("too many failed logins; retry later")]
@@ -57,8 +63,12 @@ impl ApiError {
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             ApiError::Gone(_) => (StatusCode::GONE, "gone", "Gone"),
+            ApiError::PreconditionFailed { .. } => {
+                (StatusCode::PRECONDITION_FAILED, "precondition-failed", "The row changed")
+            }
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
             ApiError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled", "Too many attempts"),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Server busy"),
@@ -120,12 +130,38 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(header::RETRY_AFTER, 2.into());
         }
         if let ApiError::Throttled(wait) | ApiError::Busy(wait) = self {
-            // Whole seconds, never 0: "retry at once" is what the answer says not to do.
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            response.headers_mut().insert(header::RETRY_AFTER, seconds.max(1).into());
+            set_retry_after(&mut response, wait);
+        }
+        if let ApiError::PreconditionFailed { current } = &self {
+            if let Ok(value) = current.parse() {
+                response.headers_mut().insert(header::ETAG, value);
+            }
         }
         response
     }
+}
+
+/// How long a client is asked to wait after a 503 or 429 that names no wait of its own.
+pub const RETRY_AFTER_DEFAULT: Duration = Duration::from_secs(1);
+
+fn set_retry_after(response: &mut Response, wait: Duration) {
+    // Whole seconds, never 0: "retry at once" is what the answer says not to do.
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    response.headers_mut().insert(header::RETRY_AFTER, seconds.max(1).into());
+}
+
+/// Every 503 and 429 the server sends carries `Retry-After`, whoever produced it
+/// (a handler, a timeout, a load shedder, the readiness probe): the outermost layer
+/// adds [`RETRY_AFTER_DEFAULT`] where an answer has none.
+pub async fn ensure_retry_after(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if (status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS)
+        && !response.headers().contains_key(header::RETRY_AFTER)
+    {
+        set_retry_after(&mut response, RETRY_AFTER_DEFAULT);
+    }
+    response
 }
 
 impl From<DbError> for ApiError {
@@ -141,6 +177,7 @@ impl From<DbError> for ApiError {
             return ApiError::Unavailable;
         };
         let rule = db.constraint().map(short_rule);
+        let field = || db.column().map(str::to_string).or_else(|| db.constraint().and_then(constraint_field));
         match db.code() {
             c if *c == SqlState::INSUFFICIENT_PRIVILEGE => ApiError::Forbidden("your role does not allow this"),
             c if *c == SqlState::UNIQUE_VIOLATION => {
@@ -150,15 +187,15 @@ impl From<DbError> for ApiError {
                 ApiError::Validation { field: db.column().map(str::to_string), message: "is required".into() }
             }
             c if *c == SqlState::FOREIGN_KEY_VIOLATION => ApiError::Validation {
-                field: None,
+                field: field(),
                 message: format!("refers to a row that does not exist ({})", rule.unwrap_or_default()),
             },
             c if *c == SqlState::CHECK_VIOLATION || *c == SqlState::EXCLUSION_VIOLATION => ApiError::Validation {
-                field: None,
+                field: field(),
                 message: format!("breaks the rule {}", rule.unwrap_or_else(|| db.message().to_string())),
             },
             c if *c == SqlState::RAISE_EXCEPTION => {
-                ApiError::Validation { field: None, message: db.message().to_string() }
+                ApiError::Validation { field: field(), message: db.message().to_string() }
             }
             // Class 22, data exceptions: a value the database cannot take (NUL in text,
             // an offset out of range, a number too large...). The input's fault, not ours.
@@ -181,6 +218,39 @@ impl From<DbError> for ApiError {
             _ => ApiError::Internal(e.into()),
         }
     }
+}
+
+/// Named constraints of the schema -> the first column each constrains (tenant_id
+/// aside), read from the catalog at start-up: a refused write names its field.
+static CONSTRAINT_FIELDS: OnceLock<HashMap<String, String>> = OnceLock::new();
+
+/// Reads which column each named constraint of the tenant schemas constrains.
+pub async fn learn_constraint_fields(db: &crate::db::Db) -> Result<(), DbError> {
+    if CONSTRAINT_FIELDS.get().is_some() {
+        return Ok(());
+    }
+    let rows = db
+        .read_catalog(
+            "SELECT k.conname::text, a.attname::text
+             FROM pg_constraint k
+             JOIN LATERAL unnest(k.conkey) WITH ORDINALITY u(n, i) ON true
+             JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n AND a.attname <> 'tenant_id'
+             JOIN pg_namespace s ON s.oid = k.connamespace
+             WHERE s.nspname NOT IN ('pg_catalog', 'information_schema')
+             ORDER BY k.conname, u.i",
+            &[],
+        )
+        .await?;
+    let mut fields = HashMap::new();
+    for row in &rows {
+        fields.entry(row.get(0)).or_insert_with(|| row.get(1));
+    }
+    let _ = CONSTRAINT_FIELDS.set(fields);
+    Ok(())
+}
+
+fn constraint_field(constraint: &str) -> Option<String> {
+    CONSTRAINT_FIELDS.get()?.get(constraint).cloned()
 }
 
 /// `orders_valid_total_amount` -> `valid_total_amount`: the rule, without the table.

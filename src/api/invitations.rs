@@ -13,8 +13,9 @@ use uuid::Uuid;
 use super::account::{email_address, MembershipOut};
 use super::auth::{hash_token, new_invitation_token, Caller, InTenant, Principal, Scope};
 use super::error::{ApiError, ApiResult, Problem};
+use super::page::{created, Created, Page, PageQuery};
 use super::tenants::member_role;
-use super::{ApiJson, ApiPath, AppState};
+use super::{ApiJson, ApiPath, ApiQuery, AppState};
 use crate::db::{DbError, TenantCtx};
 
 /// How long an invitation stays open.
@@ -65,7 +66,7 @@ pub async fn invite(
     State(state): State<AppState>,
     t: InTenant,
     ApiJson(body): ApiJson<NewInvitation>,
-) -> ApiResult<(StatusCode, Json<InvitationOut>)> {
+) -> ApiResult<Created<Json<InvitationOut>>> {
     t.require(Scope::Admin)?;
     let email = email_address(&body.email)?;
     let role = member_role(&body.role)?;
@@ -88,12 +89,19 @@ pub async fn invite(
             _ => e.into(),
         })?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(invitation(&row, Some(token)))))
+    let invitation = invitation(&row, Some(token));
+    Ok(created(format!("/v1/tenants/{}/invitations/{}", t.ctx.tenant_id, invitation.id), Json(invitation)))
 }
 
 #[utoipa::path(get, path = "/v1/tenants/{tenant}/invitations", tag = "invitations", security(("bearer" = [])),
-    params(("tenant" = Uuid, Path)), responses((status = 200, body = Vec<InvitationOut>), (status = 404, body = Problem)))]
-pub async fn list_invitations(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Vec<InvitationOut>>> {
+    params(("tenant" = String, Path), PageQuery),
+    responses((status = 200, body = Page<InvitationOut>), (status = 404, body = Problem)))]
+pub async fn list_invitations(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<InvitationOut>>> {
+    let (limit, (after_time, after_id)) = (page.limit()?, page.after("created_at", false)?);
     let now = state.db.clock().now();
     let rows = state
         .db
@@ -102,12 +110,16 @@ pub async fn list_invitations(State(state): State<AppState>, t: InTenant) -> Api
             &format!(
                 "SELECT {INVITATION_COLUMNS} FROM tenancy.invitations
                  WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
-                 ORDER BY created_at, id"
+                   AND ($3::text IS NULL OR (created_at, id) > ($3::text::timestamptz, $4))
+                 ORDER BY created_at, id LIMIT $5"
             ),
-            &[&t.ctx.tenant_id, &now],
+            &[&t.ctx.tenant_id, &now, &after_time, &after_id, &(limit + 1)],
         )
         .await?;
-    Ok(Json(rows.iter().map(|r| invitation(r, None)).collect()))
+    let invitations = rows.iter().map(|r| invitation(r, None)).collect();
+    Ok(Json(Page::of(invitations, limit, "created_at", false, |i: &InvitationOut| {
+        (i.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), i.id)
+    })))
 }
 
 #[utoipa::path(delete, path = "/v1/tenants/{tenant}/invitations/{invitation_id}", tag = "invitations",
@@ -165,7 +177,7 @@ pub async fn accept_invitation(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<AcceptInvitation>,
-) -> ApiResult<(StatusCode, Json<MembershipOut>)> {
+) -> ApiResult<Created<Json<MembershipOut>>> {
     // An API key acts inside its own tenant; joining another is the user's own act.
     let Principal::Session { user_id, .. } = caller.principal else {
         return Err(ApiError::Forbidden("an invitation is accepted by a signed-in user, not an API key"));
@@ -182,10 +194,10 @@ pub async fn accept_invitation(
         .await
         .map_err(refused)?;
     let row = rows.first().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("accept_invitation returned no row")))?;
-    let joined = MembershipOut { tenant_id: row.get(0), name: row.get(1), slug: row.get(2), role: row.get(3) };
+    let joined = MembershipOut { id: row.get(0), name: row.get(1), slug: row.get(2), role: row.get(3) };
     // A request made before accepting may have cached "not a member".
-    state.auth.forget_membership(joined.tenant_id, user_id).await;
-    Ok((StatusCode::CREATED, Json(joined)))
+    state.auth.forget_membership(joined.id, user_id).await;
+    Ok(created(format!("/v1/tenants/{}", joined.id), Json(joined)))
 }
 
 /// Why an acceptance was refused, as the accepting function says it.

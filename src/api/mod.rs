@@ -6,15 +6,18 @@ pub mod account;
 pub mod actions;
 pub mod auth;
 pub mod client_address;
+pub mod docs;
 pub mod error;
 pub mod invitations;
 pub mod metrics;
 pub mod openapi;
+pub mod page;
 pub mod resources;
 pub mod server;
 pub mod shutdown;
 pub mod tenants;
 pub mod throttle;
+pub mod versions;
 
 use std::sync::Arc;
 
@@ -74,6 +77,7 @@ impl AppState {
     /// Reads the resources from the catalog: the database must be up and migrated.
     pub async fn new(db: Db, accounts: AccountDb, sealer: Option<crate::secrets::Sealer>) -> anyhow::Result<Self> {
         let resources = Resources::load(&db).await?;
+        error::learn_constraint_fields(&db).await?;
         let openapi = Arc::new(openapi::document(&resources));
         Ok(AppState {
             db,
@@ -149,9 +153,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/openapi.json", get(openapi_json))
+        .route("/", get(docs::home))
+        .route("/docs", get(docs::docs))
+        .route("/docs/redoc.standalone.js", get(docs::redoc))
         .nest("/v1", v1)
         .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { (StatusCode::METHOD_NOT_ALLOWED, Json(json!({ "type": format!("{}method-not-allowed", error::PROBLEM_BASE), "title": "Method not allowed", "status": 405 }))) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .route_layer(middleware::from_fn(metrics::tag_route))
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
@@ -165,6 +172,7 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(middleware::from_fn(drop_unusable_request_id))
+        .layer(middleware::from_fn(error::ensure_retry_after))
 }
 
 /// A client's request id is kept when it is a plain token; anything else is

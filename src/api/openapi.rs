@@ -7,7 +7,8 @@ use serde_json::{json, Map, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::resources::{row_schema, Resources, MAX_LIMIT};
+use super::page::{DEFAULT_LIMIT, MAX_LIMIT};
+use super::resources::{row_schema, Resources, Write};
 use super::{account, actions, invitations, tenants};
 
 #[derive(OpenApi)]
@@ -44,66 +45,152 @@ impl Modify for BearerAuth {
 pub fn document(resources: &Resources) -> Value {
     let mut doc = serde_json::to_value(Described::openapi()).expect("the OpenAPI document serializes");
     doc["info"]["version"] = json!(env!("CARGO_PKG_VERSION"));
-    let problem = |description: &str| json!({ "description": description, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } });
-    let tenant =
-        json!({ "name": "tenant", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } });
+    let tenant = json!({ "name": "tenant", "in": "path", "required": true, "schema": { "type": "string" } });
     let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } });
+    let if_match = json!({ "name": "If-Match", "in": "header", "required": false, "schema": { "type": "string" },
+        "description": "The ETag of the version read: the write happens only if the row is still that version (else 412). `*`: any." });
     let security = json!([{ "bearer": [] }]);
+    let etag = json!({ "ETag": { "description": "The row's version", "schema": { "type": "string" } } });
     for (name, resource) in resources.0.iter() {
         let row = format!("#/components/schemas/{name}");
-        let write = format!("#/components/schemas/{name}_write");
-        doc["components"]["schemas"][name.to_string()] = row_schema(resource, false);
-        doc["components"]["schemas"][format!("{name}_write")] = row_schema(resource, true);
+        doc["components"]["schemas"][name.to_string()] = row_schema(resource, None);
         let mut list_params = vec![tenant.clone()];
-        list_params.push(json!({ "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50 } }));
-        list_params.push(json!({ "name": "cursor", "in": "query", "schema": { "type": "string" } }));
-        let mut sorts: Vec<String> = vec!["id".into()];
+        list_params.push(json!({ "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT } }));
+        list_params.push(json!({ "name": "cursor", "in": "query", "description": "the next_cursor of the previous page, with the same sort", "schema": { "type": "string" } }));
+        let mut sorts: Vec<String> = vec!["id".into(), "-id".into()];
         sorts.extend(resource.sorts.iter().flat_map(|s| [s.clone(), format!("-{s}")]));
         list_params.push(json!({ "name": "sort", "in": "query", "schema": { "type": "string", "enum": sorts } }));
         if resource.def.search.is_some() {
             list_params.push(json!({ "name": "q", "in": "query", "description": "full-text search", "schema": { "type": "string" } }));
         }
-        for filter in &resource.filters {
-            list_params.push(json!({ "name": filter, "in": "query", "description": "equality filter", "schema": { "type": "string" } }));
+        for filter in resource.filters.iter().filter_map(|f| resource.column(f)) {
+            let mut schema = row_schema_of(resource, &filter.name);
+            if let Some(object) = schema.as_object_mut() {
+                object.remove("maxLength");
+            }
+            list_params.push(
+                json!({ "name": filter.name, "in": "query", "description": "equality filter", "schema": schema }),
+            );
         }
-        let page = json!({ "type": "object", "properties": {
-            "items": { "type": "array", "items": { "$ref": row } },
-            "next_cursor": { "type": "string", "nullable": true } } });
-        let ok =
-            |schema: Value| json!({ "description": "OK", "content": { "application/json": { "schema": schema } } });
-        let body = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": write } } } });
-        let patch_body =
-            json!({ "required": true, "content": { "application/json": { "schema": { "$ref": write } } } });
-        let mut errors = Map::new();
-        for (status, text) in [
-            ("400", "Bad request"),
-            ("401", "Authentication required"),
-            ("403", "Forbidden"),
-            ("404", "Not found"),
-            ("422", "Invalid value"),
-            ("503", "Unavailable"),
-        ] {
-            errors.insert(status.into(), problem(text));
-        }
-        let with = |mut responses: Map<String, Value>| {
-            responses.extend(errors.clone());
-            Value::Object(responses)
-        };
+        let ok = |schema: Value, headers: &Value| json!({ "description": "OK", "headers": headers, "content": { "application/json": { "schema": schema } } });
+        let body = |schema: String| json!({ "required": true, "content": { "application/json": { "schema": { "$ref": schema } } } });
         let tag = json!([name]);
-        doc["paths"][format!("/v1/tenants/{{tenant}}/{name}")] = json!({
-            "get": { "tags": tag, "summary": format!("List {name}"), "parameters": list_params, "security": security,
-                     "responses": with(Map::from_iter([("200".into(), ok(page))])) },
-            "post": { "tags": tag, "summary": format!("Create a {name} row"), "parameters": [tenant], "security": security, "requestBody": body,
-                      "responses": with(Map::from_iter([("201".into(), ok(json!({ "$ref": row }))), ("409".into(), problem("Conflict"))])) },
-        });
-        doc["paths"][format!("/v1/tenants/{{tenant}}/{name}/{{id}}")] = json!({
-            "get": { "tags": tag, "summary": format!("Get a {name} row"), "parameters": [tenant, id], "security": security,
-                     "responses": with(Map::from_iter([("200".into(), ok(json!({ "$ref": row })))])) },
-            "patch": { "tags": tag, "summary": format!("Change a {name} row"), "parameters": [tenant, id], "security": security, "requestBody": patch_body,
-                       "responses": with(Map::from_iter([("200".into(), ok(json!({ "$ref": row }))), ("409".into(), problem("Conflict"))])) },
-            "delete": { "tags": tag, "summary": format!("Delete a {name} row"), "parameters": [tenant, id], "security": security,
-                        "responses": with(Map::from_iter([("204".into(), json!({ "description": "Deleted" }))])) },
-        });
+        let mut collection = Map::new();
+        collection.insert(
+            "get".into(),
+            json!({ "tags": tag, "operationId": format!("list-{name}"), "summary": format!("List {name}"),
+            "parameters": list_params, "security": security,
+            "responses": { "200": ok(page_schema(&row), &json!({})) } }),
+        );
+        if resource.allows(Write::Create) {
+            doc["components"]["schemas"][format!("{name}_create")] = row_schema(resource, Some(Write::Create));
+            let mut created = ok(json!({ "$ref": row }), &etag);
+            created["description"] = json!("Created");
+            created["headers"]["Location"] = json!({ "description": "The new row", "schema": { "type": "string" } });
+            collection.insert("post".into(), json!({ "tags": tag, "operationId": format!("create-{name}"), "summary": format!("Create a {name} row"),
+                "parameters": [tenant], "security": security, "requestBody": body(format!("#/components/schemas/{name}_create")),
+                "responses": { "201": created, "409": problem("Conflict") } }));
+        }
+        doc["paths"][format!("/v1/tenants/{{tenant}}/{name}")] = Value::Object(collection);
+        let mut item = Map::new();
+        item.insert(
+            "get".into(),
+            json!({ "tags": tag, "operationId": format!("get-{name}"), "summary": format!("Get a {name} row"),
+            "parameters": [tenant, id], "security": security,
+            "responses": { "200": ok(json!({ "$ref": row }), &etag) } }),
+        );
+        if resource.allows(Write::Change) {
+            doc["components"]["schemas"][format!("{name}_patch")] = row_schema(resource, Some(Write::Change));
+            item.insert("patch".into(), json!({ "tags": tag, "operationId": format!("change-{name}"), "summary": format!("Change a {name} row"),
+                "parameters": [tenant, id, if_match], "security": security, "requestBody": body(format!("#/components/schemas/{name}_patch")),
+                "responses": { "200": ok(json!({ "$ref": row }), &etag), "409": problem("Conflict"), "412": problem("The row changed since the version named in If-Match") } }));
+        }
+        if resource.deletable {
+            item.insert("delete".into(), json!({ "tags": tag, "operationId": format!("delete-{name}"), "summary": format!("Delete a {name} row"),
+                "parameters": [tenant, id, if_match], "security": security,
+                "responses": { "204": { "description": "Deleted" }, "409": problem("Other rows refer to this one"), "412": problem("The row changed since the version named in If-Match") } }));
+        }
+        doc["paths"][format!("/v1/tenants/{{tenant}}/{name}/{{id}}")] = Value::Object(item);
     }
+    complete(&mut doc);
     doc
+}
+
+/// The schema of one column, as in its row.
+fn row_schema_of(resource: &super::resources::Resource, column: &str) -> Value {
+    row_schema(resource, None)["properties"][column].clone()
+}
+
+/// The list envelope of items of `item` (a schema reference).
+pub fn page_schema(item: &str) -> Value {
+    json!({ "type": "object", "required": ["items", "next_cursor"], "properties": {
+        "items": { "type": "array", "items": { "$ref": item } },
+        "next_cursor": { "type": ["string", "null"], "description": "Pass as `cursor` for the next page; null on the last page." } } })
+}
+
+fn problem(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } })
+}
+
+/// What every operation may answer besides its own statuses, added where an
+/// operation does not say it: the document lists every status and content type
+/// the server sends (the seeded fuzz run checks it).
+fn complete(doc: &mut Value) {
+    let retry_after =
+        json!({ "Retry-After": { "description": "Seconds to wait before retrying", "schema": { "type": "integer" } } });
+    let Some(paths) = doc["paths"].as_object_mut() else { return };
+    for (template, operations) in paths.iter_mut() {
+        let Some(operations) = operations.as_object_mut() else { continue };
+        for operation in operations.values_mut() {
+            let secured = operation.get("security").is_some_and(|s| s.as_array().is_some_and(|s| !s.is_empty()));
+            let has_body = operation.get("requestBody").is_some();
+            let has_params = template.contains('{')
+                || operation["parameters"].as_array().is_some_and(|p| p.iter().any(|p| p["in"] == "query"));
+            // Path parameters: a tenant is named by its id or its slug.
+            if let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) {
+                for parameter in parameters.iter_mut().filter(|p| p["name"] == "tenant" && p["in"] == "path") {
+                    parameter["schema"] = json!({ "type": "string" });
+                    parameter["description"] = json!("The tenant's id or slug.");
+                }
+            }
+            let responses = operation["responses"].as_object_mut().expect("an operation has responses");
+            for response in responses.values_mut() {
+                // Errors are sent as application/problem+json, whatever utoipa assumed.
+                let content = response.get_mut("content").and_then(Value::as_object_mut);
+                if let Some(content) = content {
+                    if let Some(schema) = content.get("application/json").map(|c| c["schema"].clone()) {
+                        if schema["$ref"] == "#/components/schemas/Problem" {
+                            content.remove("application/json");
+                            content.insert("application/problem+json".into(), json!({ "schema": schema }));
+                        }
+                    }
+                }
+            }
+            let mut add = |status: &str, description: &str| {
+                responses.entry(status.to_string()).or_insert_with(|| problem(description));
+            };
+            add("500", "Internal error");
+            add("503", "Unavailable: the database or the server is busy");
+            if has_body || has_params {
+                add("400", "Bad request");
+                add("422", "Invalid value: the problem's `field` names it");
+            }
+            if has_body {
+                add("408", "The body did not arrive in time");
+                add("413", "The body is larger than the server accepts");
+            }
+            if secured {
+                add("401", "Authentication required");
+                add("403", "Forbidden");
+            }
+            if template.contains('{') {
+                add("404", "Not found");
+            }
+            for (status, response) in responses.iter_mut() {
+                if status == "503" || status == "429" {
+                    response["headers"] = retry_after.clone();
+                }
+            }
+        }
+    }
 }

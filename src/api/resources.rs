@@ -6,16 +6,19 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use axum::extract::OriginalUri;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderName, StatusCode};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
+use tokio_postgres::error::SqlState;
 use uuid::Uuid;
 
 use super::auth::InTenant;
 use super::error::{ApiError, ApiResult};
-use super::tenants::denied_or_missing;
+use super::page::{parse_limit, Cursor, Page};
+use super::versions::{refusal, IfMatch, Versioned};
 use super::{ApiJson, ApiPath, ApiQuery, AppState};
 use crate::db::{Db, DbError};
 
@@ -118,7 +121,7 @@ pub const RESOURCES: &[ResourceDef] = &[
 ];
 
 /// Columns the server always owns.
-const SERVER_COLUMNS: &[&str] = &["tenant_id", "id", "created_at", "updated_at"];
+const SERVER_COLUMNS: &[&str] = &["tenant_id", "id", "created_at", "updated_at", "row_version"];
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Column {
@@ -134,6 +137,16 @@ pub struct Column {
     pub generated: bool,
     /// varchar(n)'s n.
     pub max_length: Option<i32>,
+    /// Whether the app role may set it in an INSERT / an UPDATE (its privileges).
+    pub insertable: bool,
+    pub updatable: bool,
+}
+
+/// What a write does: the columns it may carry differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Write {
+    Create,
+    Change,
 }
 
 #[derive(Clone, Debug)]
@@ -146,6 +159,8 @@ pub struct Resource {
     pub sorts: Vec<String>,
     /// Columns the database sets to the acting user (`tenancy.acting_user_columns()`).
     pub stamped: Vec<String>,
+    /// Whether the app role may delete rows.
+    pub deletable: bool,
 }
 
 impl Resource {
@@ -153,7 +168,22 @@ impl Resource {
         self.columns.iter().find(|c| c.name == name)
     }
 
-    pub fn writable(&self, column: &Column) -> bool {
+    /// Whether a client may send `column` in a write of this kind: the app role's
+    /// privileges decide, less what the server or the database's rules set.
+    pub fn writable_in(&self, column: &Column, write: Write) -> bool {
+        self.writable(column)
+            && match write {
+                Write::Create => column.insertable,
+                Write::Change => column.updatable,
+            }
+    }
+
+    /// Whether a write of this kind exists at all for the app role.
+    pub fn allows(&self, write: Write) -> bool {
+        self.columns.iter().any(|c| self.writable_in(c, write))
+    }
+
+    fn writable(&self, column: &Column) -> bool {
         !column.generated
             && !SERVER_COLUMNS.contains(&column.name.as_str())
             && !self.stamped.contains(&column.name)
@@ -215,7 +245,11 @@ async fn load_resource(
                          THEN array(SELECT enumlabel::text FROM pg_enum WHERE enumtypid = coalesce(et.oid, t.oid) ORDER BY enumsortorder)
                     END,
                     a.attnotnull, a.atthasdef, a.attgenerated <> '',
-                    CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4 END
+                    CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4 END,
+                    has_column_privilege('tenantbase_app', a.attrelid, a.attnum, 'INSERT'),
+                    has_column_privilege('tenantbase_app', a.attrelid, a.attnum, 'UPDATE'),
+                    array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k
+                          WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND k.conkey = ARRAY[a.attnum])
              FROM pg_attribute a
              JOIN pg_type t ON t.oid = a.atttypid
              LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
@@ -236,6 +270,13 @@ async fn load_resource(
             has_default: r.get(6),
             generated: r.get(7),
             max_length: r.get(8),
+            insertable: r.get(9),
+            updatable: r.get(10),
+        })
+        .zip(rows.iter().map(|r| r.get::<_, Vec<String>>(11)))
+        .map(|(column, checks)| Column {
+            enum_labels: column.enum_labels.or_else(|| checks.iter().find_map(|c| vocabulary(c))),
+            ..column
         })
         .collect();
     let filters: Vec<String> = db
@@ -264,7 +305,24 @@ async fn load_resource(
         .map(|c| c.name.clone())
         .collect();
     let stamped = columns.iter().map(|c| c.name.clone()).filter(|c| acting_user_columns.contains(c)).collect();
-    Ok(Resource { def, columns, filters, sorts, stamped })
+    let deletable = db
+        .read_catalog("SELECT has_table_privilege('tenantbase_app', $1::text::regclass, 'DELETE')", &[&def.table])
+        .await?[0]
+        .get(0);
+    Ok(Resource { def, columns, filters, sorts, stamped, deletable })
+}
+
+/// The labels of a vocabulary written as a CHECK on one column, as PostgreSQL
+/// prints it: `CHECK ((kind = ANY (ARRAY['charge'::text, 'top_up'::text])))`.
+fn vocabulary(check: &str) -> Option<Vec<String>> {
+    let list = check.split_once(" = ANY (ARRAY[")?.1.strip_suffix("])))")?;
+    list.split(", ")
+        .map(|item| {
+            let (quoted, _cast) = item.rsplit_once("::")?;
+            let label = quoted.strip_prefix('\'')?.strip_suffix('\'')?;
+            (!label.contains('\'')).then(|| label.to_string())
+        })
+        .collect()
 }
 
 /// Checks one JSON value against a column, naming the field when it does not fit.
@@ -338,7 +396,11 @@ fn is_inet(s: &str) -> bool {
 }
 
 /// A write body: an object of writable columns only, each value of its column's type.
-fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Vec<String>> {
+fn check_body(resource: &Resource, body: &Value, write: Write) -> ApiResult<Vec<String>> {
+    if !resource.allows(write) {
+        return Err(ApiError::MethodNotAllowed);
+    }
+    let creating = write == Write::Create;
     let Value::Object(fields) = body else { return Err(ApiError::BadRequest("the body must be a JSON object".into())) };
     let sealed_field = resource.def.sealed.as_ref().map(|s| s.field);
     for (name, value) in fields {
@@ -352,8 +414,9 @@ fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Ve
             .column(name)
             .filter(|c| resource.visible(c))
             .ok_or_else(|| ApiError::validation(name, "is not a field of this resource"))?;
-        if !resource.writable(column) {
-            return Err(ApiError::validation(name, "is set by the server"));
+        if !resource.writable_in(column, write) {
+            let why = if resource.writable(column) { "cannot be changed" } else { "is set by the server" };
+            return Err(ApiError::validation(name, why));
         }
         check_value(column, value)?;
     }
@@ -361,7 +424,7 @@ fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Ve
         if let Some(missing) = resource
             .columns
             .iter()
-            .find(|c| resource.writable(c) && c.not_null && !c.has_default && !fields.contains_key(&c.name))
+            .find(|c| resource.writable_in(c, write) && c.not_null && !c.has_default && !fields.contains_key(&c.name))
         {
             return Err(ApiError::validation(&missing.name, "is required"));
         }
@@ -399,35 +462,6 @@ fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-/// Where a page ended: the sort column's value and the id of its last row, opaque to the client (hex of JSON).
-#[derive(Debug, Deserialize, PartialEq, Serialize)]
-struct Cursor {
-    sort: String,
-    value: String,
-    id: Uuid,
-}
-
-impl Cursor {
-    fn encode(&self) -> String {
-        hex::encode(serde_json::to_vec(self).expect("a cursor serializes"))
-    }
-
-    /// The cursor `text` encodes, when it is one of a listing sorted by `sort`.
-    fn decode(text: &str, sort: &str) -> Option<Cursor> {
-        let bytes = hex::decode(text).ok()?;
-        serde_json::from_slice(&bytes).ok().filter(|c: &Cursor| c.sort == sort)
-    }
-}
-
-#[derive(Serialize)]
-pub struct Page {
-    pub items: Vec<Value>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-}
-
-pub const MAX_LIMIT: i64 = 200;
-
 /// GET /v1/tenants/{tenant}/{resource}: filters on indexed columns (`?status=active`),
 /// `sort` (`-created_at` for descending), `limit`, `cursor`, and `q` where searchable.
 pub async fn list(
@@ -435,15 +469,11 @@ pub async fn list(
     t: InTenant,
     ApiPath((_, name)): ApiPath<(String, String)>,
     ApiQuery(params): ApiQuery<HashMap<String, String>>,
-) -> ApiResult<Json<Page>> {
+) -> ApiResult<Json<Page<Value>>> {
     let resource = state.resources.get(&name)?;
-    let limit: i64 = match params.get("limit") {
-        Some(l) => l
-            .parse()
-            .ok()
-            .filter(|l| (1..=MAX_LIMIT).contains(l))
-            .ok_or_else(|| ApiError::validation("limit", format!("must be 1 to {MAX_LIMIT}")))?,
-        None => 50,
+    let limit = match params.get("limit") {
+        Some(l) => parse_limit(Some(l.parse().map_err(|_| ApiError::validation("limit", "must be a whole number"))?))?,
+        None => parse_limit(None)?,
     };
     let (sort, descending) = match params.get("sort").map(String::as_str) {
         Some(s) => {
@@ -488,8 +518,7 @@ pub async fn list(
         conditions.push_str(&format!(" AND t.id = ANY (ARRAY(SELECT s.id FROM {search}({p}::text, 1000) s))"));
     }
     if let Some(cursor) = params.get("cursor") {
-        let cursor = Cursor::decode(cursor, &sort)
-            .ok_or_else(|| ApiError::validation("cursor", "is not a cursor of this listing"))?;
+        let cursor = Cursor::decode(cursor, &sort, descending)?;
         let pv = placeholder(&mut values, Some(cursor.value));
         let pid = placeholder(&mut values, Some(cursor.id.to_string()));
         let op = if descending { "<" } else { ">" };
@@ -508,13 +537,9 @@ pub async fn list(
     }
     args.push(&fetch);
     let rows = state.db.tenant_query(&t.ctx, &sql, &args).await?;
-    let more = rows.len() as i64 > limit;
-    let rows = &rows[..rows.len().min(limit as usize)];
-    let next_cursor = match (more, rows.last()) {
-        (true, Some(last)) => Some(Cursor { sort: sort.clone(), value: last.get(1), id: last.get(2) }.encode()),
-        _ => None,
-    };
-    Ok(Json(Page { items: rows.iter().map(|r| r.get(0)).collect(), next_cursor }))
+    let rows: Vec<(Value, String, Uuid)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    let page = Page::of(rows, limit, &sort, descending, |(_, value, id)| (value.clone(), *id));
+    Ok(Json(Page { items: page.items.into_iter().map(|(item, _, _)| item).collect(), next_cursor: page.next_cursor }))
 }
 
 /// A page of a list: `$1` the tenant, `$2` the hidden keys, then the parameters of
@@ -561,22 +586,23 @@ pub async fn get(
     State(state): State<AppState>,
     t: InTenant,
     ApiPath((_, name, id)): ApiPath<(String, String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Versioned> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
     let sql = get_sql(resource.def.table);
     let rows = state.db.tenant_query(&t.ctx, &sql, &[&t.ctx.tenant_id, &id, &resource.hidden_keys()]).await?;
-    rows.first().map(|r| Json(r.get(0))).ok_or(ApiError::NotFound)
+    rows.first().map(|r| Versioned(r.get(0))).ok_or(ApiError::NotFound)
 }
 
 pub async fn create(
     State(state): State<AppState>,
     t: InTenant,
     ApiPath((_, name)): ApiPath<(String, String)>,
+    OriginalUri(uri): OriginalUri,
     ApiJson(body): ApiJson<Value>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, [(HeaderName, String); 1], Versioned)> {
     let resource = state.resources.get(&name)?;
-    let mut fields = check_body(resource, &body, true)?;
+    let mut fields = check_body(resource, &body, Write::Create)?;
     let mut body = body;
     if resource.def.sealed.is_some() {
         let id = Uuid::new_v4();
@@ -586,55 +612,63 @@ pub async fn create(
     }
     let sql = insert_sql(resource.def.table, &fields);
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let row = tx
-        .query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()])
-        .await
-        .map_err(|e| named(resource, e))?;
+    let row = tx.query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()]).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(row.get(0))))
+    let row: Value = row.get(0);
+    let location = format!("{}/{}", uri.path().trim_end_matches('/'), row["id"].as_str().unwrap_or_default());
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Versioned(row)))
 }
 
 pub async fn update(
     State(state): State<AppState>,
     t: InTenant,
+    if_match: IfMatch,
     ApiPath((_, name, id)): ApiPath<(String, String, String)>,
     ApiJson(body): ApiJson<Value>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Versioned> {
     let resource = state.resources.get(&name)?;
     let id = parse_id(&id)?;
-    let mut fields = check_body(resource, &body, false)?;
+    let mut fields = check_body(resource, &body, Write::Change)?;
     let mut body = body;
     fields.extend(seal_secret(&state, resource, t.ctx.tenant_id, id, &mut body)?);
     let columns: Vec<String> = fields.iter().map(|f| quote(f)).collect();
     let sql = format!(
         "UPDATE {table} t SET ({cols}) = (SELECT {picked} FROM jsonb_populate_record(t, $3::jsonb) p)
-         WHERE t.tenant_id = $1 AND t.id = $2 RETURNING to_jsonb(t) - $4::text[]",
+         WHERE t.tenant_id = $1 AND t.id = $2 AND ($5::int8[] IS NULL OR t.row_version = ANY ($5))
+         RETURNING to_jsonb(t) - $4::text[]",
         table = resource.def.table,
         cols = columns.join(", "),
         picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
     );
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let row = tx
-        .query_opt(&sql, &[&t.ctx.tenant_id, &id, &body, &resource.hidden_keys()])
-        .await
-        .map_err(|e| named(resource, e))?;
-    let row = denied_or_missing(&mut tx, row, resource.def.table, "id", id).await?;
+    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id, &body, &resource.hidden_keys(), &if_match.0]).await?;
+    let Some(row) = row else { return Err(refusal(&mut tx, resource.def.table, "id", id, &if_match).await) };
     tx.commit().await?;
-    Ok(Json(row.get(0)))
+    Ok(Versioned(row.get(0)))
 }
 
 pub async fn delete(
     State(state): State<AppState>,
     t: InTenant,
+    if_match: IfMatch,
     ApiPath((_, name, id)): ApiPath<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     let resource = state.resources.get(&name)?;
+    if !resource.deletable {
+        return Err(ApiError::MethodNotAllowed);
+    }
     let id = parse_id(&id)?;
-    let sql = format!("DELETE FROM {} WHERE tenant_id = $1 AND id = $2 RETURNING 1", resource.def.table);
+    let sql = format!(
+        "DELETE FROM {} WHERE tenant_id = $1 AND id = $2 AND ($3::int8[] IS NULL OR row_version = ANY ($3)) RETURNING 1",
+        resource.def.table
+    );
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id]).await?;
-    denied_or_missing(&mut tx, row, resource.def.table, "id", id).await?;
-    tx.commit().await?;
+    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id, &if_match.0]).await.map_err(still_referenced)?;
+    if row.is_none() {
+        return Err(refusal(&mut tx, resource.def.table, "id", id, &if_match).await);
+    }
+    // Deferred references are checked at commit.
+    tx.commit().await.map_err(still_referenced)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -642,48 +676,47 @@ pub fn parse_id(id: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| ApiError::validation("id", "is not a UUID"))
 }
 
-/// A refused write, with the column of a single-column rule named as the field.
-fn named(resource: &Resource, e: DbError) -> ApiError {
-    let column = e.constraint().and_then(|constraint| {
-        resource
-            .columns
-            .iter()
-            .map(|c| c.name.as_str())
-            .filter(|c| constraint.contains(c))
-            .max_by_key(|c| c.len())
-            .map(str::to_string)
-    });
-    match (ApiError::from(e), column) {
-        (ApiError::Validation { field: None, message }, Some(column)) => {
-            ApiError::Validation { field: Some(column), message }
-        }
-        (other, _) => other,
+/// A delete that other rows still refer to is a conflict with them (409), not bad input.
+fn still_referenced(e: DbError) -> ApiError {
+    let referenced = matches!(&e, DbError::Postgres(pg) if pg.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION));
+    if referenced {
+        let by = e.constraint().map(|c| format!(" ({c})")).unwrap_or_default();
+        return ApiError::Conflict(format!("other rows refer to this one{by}; delete or change them first"));
     }
+    e.into()
 }
 
-/// The JSON Schema of a resource's rows, for OpenAPI.
-pub fn row_schema(resource: &Resource, writable_only: bool) -> Value {
+/// The JSON Schema of a resource's rows (`write` None), or of the body of a write:
+/// a create requires what the database requires; a change requires nothing.
+pub fn row_schema(resource: &Resource, write: Option<Write>) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
-    for column in resource.columns.iter().filter(|c| resource.visible(c) && (!writable_only || resource.writable(c))) {
+    let shown = |c: &&Column| resource.visible(c) && write.is_none_or(|w| resource.writable_in(c, w));
+    for column in resource.columns.iter().filter(shown) {
         properties.insert(column.name.clone(), column_schema(column));
-        if writable_only && column.not_null && !column.has_default {
+        if write == Some(Write::Create) && column.not_null && !column.has_default {
             required.push(Value::String(column.name.clone()));
         }
     }
-    if let (true, Some(sealed)) = (writable_only, &resource.def.sealed) {
+    if let (Some(_), Some(sealed)) = (write, &resource.def.sealed) {
         properties.insert(
             sealed.field.into(),
             serde_json::json!({ "type": "object", "description": "sealed by the server; never returned" }),
         );
-        required.push(Value::String(sealed.field.into()));
+        if write == Some(Write::Create) {
+            required.push(Value::String(sealed.field.into()));
+        }
     }
     let mut schema = serde_json::json!({ "type": "object", "properties": properties });
-    if writable_only {
+    if write.is_some() {
         schema["additionalProperties"] = Value::Bool(false);
-        if !required.is_empty() {
-            schema["required"] = Value::Array(required);
-        }
+    } else {
+        // A row always carries every visible column.
+        required =
+            resource.columns.iter().filter(|c| resource.visible(c)).map(|c| Value::String(c.name.clone())).collect();
+    }
+    if !required.is_empty() {
+        schema["required"] = Value::Array(required);
     }
     schema
 }
@@ -709,8 +742,16 @@ fn column_schema(column: &Column) -> Value {
     if column.is_array {
         base = serde_json::json!({ "type": "array", "items": base });
     }
+    // OpenAPI 3.1 is JSON Schema: a nullable value is a type array (or a oneOf with null).
     if !column.not_null {
-        base["nullable"] = Value::Bool(true);
+        base = match base.get("type").cloned() {
+            Some(Value::String(kind)) if base.get("enum").is_none() => {
+                base["type"] = serde_json::json!([kind, "null"]);
+                base
+            }
+            None => base,
+            Some(_) => serde_json::json!({ "oneOf": [base, { "type": "null" }] }),
+        };
     }
     base
 }

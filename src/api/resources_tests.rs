@@ -16,6 +16,8 @@ fn column(name: &str, type_name: &str) -> Column {
         has_default: false,
         generated: false,
         max_length: None,
+        insertable: true,
+        updatable: true,
     }
 }
 
@@ -68,13 +70,20 @@ fn times_and_addresses_take_what_postgresql_takes() {
 
 #[test]
 fn a_cursor_round_trips_and_belongs_to_its_sort() {
-    let cursor = Cursor { sort: "created_at".into(), value: "2026-01-01 00:00:00+00".into(), id: Uuid::from_u128(7) };
+    let cursor = Cursor {
+        sort: "created_at".into(),
+        descending: false,
+        value: "2026-01-01 00:00:00+00".into(),
+        id: Uuid::from_u128(7),
+    };
     let text = cursor.encode();
     assert!(text.bytes().all(|b| b.is_ascii_hexdigit()), "safe in a URL as is: {text}");
-    assert_eq!(Cursor::decode(&text, "created_at"), Some(cursor));
-    assert_eq!(Cursor::decode(&text, "name"), None, "another sort's cursor");
-    assert_eq!(Cursor::decode("zz", "created_at"), None);
-    assert_eq!(Cursor::decode(&hex::encode("{\"sort\":\"created_at\"}"), "created_at"), None);
+    let back = Cursor::decode(&text, "created_at", false).ok().expect("its own sort");
+    assert_eq!((back.value.as_str(), back.id), ("2026-01-01 00:00:00+00", Uuid::from_u128(7)));
+    assert!(Cursor::decode(&text, "name", false).is_err(), "another sort's cursor");
+    assert!(Cursor::decode(&text, "created_at", true).is_err(), "the other direction's cursor");
+    assert!(Cursor::decode("zz", "created_at", false).is_err());
+    assert!(Cursor::decode(&hex::encode("{\"sort\":\"created_at\"}"), "created_at", false).is_err());
 }
 
 #[test]

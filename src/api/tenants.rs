@@ -15,7 +15,9 @@ use uuid::Uuid;
 use super::account::MembershipOut;
 use super::auth::{new_api_key, Caller, InTenant, Principal, Scope};
 use super::error::{ApiError, ApiResult, Problem};
-use super::{ApiJson, ApiPath, AppState};
+use super::page::{created, Created, Page, PageQuery};
+use super::versions::{refusal, IfMatch, Versioned};
+use super::{ApiJson, ApiPath, ApiQuery, AppState};
 use crate::db::{TenantCtx, TenantTx};
 
 #[derive(Deserialize, ToSchema)]
@@ -33,7 +35,7 @@ pub async fn create_tenant(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<NewTenant>,
-) -> ApiResult<(StatusCode, Json<MembershipOut>)> {
+) -> ApiResult<Created<Json<MembershipOut>>> {
     if matches!(caller.principal, Principal::ApiKey { .. }) {
         return Err(ApiError::Forbidden("an API key acts only inside its own tenant"));
     }
@@ -52,33 +54,49 @@ pub async fn create_tenant(
         })?
         .get(0);
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(MembershipOut {
-            tenant_id: id,
-            name: body.name.trim().to_string(),
-            slug: body.slug,
-            role: "owner".into(),
-        }),
-    ))
+    let tenant = MembershipOut { id, name: body.name.trim().to_string(), slug: body.slug, role: "owner".into() };
+    Ok(created(format!("/v1/tenants/{id}"), Json(tenant)))
 }
 
-#[utoipa::path(get, path = "/v1/tenants", tag = "tenants", security(("bearer" = [])),
-    responses((status = 200, body = Vec<MembershipOut>), (status = 401, body = Problem)))]
-pub async fn my_tenants(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<MembershipOut>>> {
+#[utoipa::path(get, path = "/v1/tenants", tag = "tenants", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<MembershipOut>), (status = 401, body = Problem)))]
+pub async fn my_tenants(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<MembershipOut>>> {
+    let (limit, (after_slug, after_id)) = (page.limit()?, page.after("slug", false)?);
+    let only = caller_only_tenant(&caller);
     let ctx = TenantCtx::for_user(caller.principal.user_id()).with_meta(caller.meta.clone());
-    let mut tx = state.db.tenant_tx(&ctx).await?;
-    let tenants = caller_tenants(&mut tx, &caller).await?;
-    tx.commit().await?;
-    Ok(Json(tenants))
+    let rows = state
+        .db
+        .tenant_query(
+            &ctx,
+            "SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants()
+             WHERE ($1::uuid IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR (slug::text, tenant_id) > ($2, $3))
+             ORDER BY slug::text, tenant_id LIMIT $4",
+            &[&only, &after_slug, &after_id, &(limit + 1)],
+        )
+        .await?;
+    let tenants = rows.iter().map(membership).collect();
+    Ok(Json(Page::of(tenants, limit, "slug", false, |t: &MembershipOut| (t.slug.clone(), t.id))))
+}
+
+/// An API key acts in its own tenant only; a session in all of its user's.
+fn caller_only_tenant(caller: &Caller) -> Option<Uuid> {
+    match &caller.principal {
+        Principal::ApiKey { tenant_id, .. } => Some(*tenant_id),
+        Principal::Session { .. } => None,
+    }
+}
+
+fn membership(r: &tokio_postgres::Row) -> MembershipOut {
+    MembershipOut { id: r.get(0), name: r.get(1), slug: r.get(2), role: r.get(3) }
 }
 
 /// The tenants the caller may act in: a session's user's, or an API key's own one.
 pub async fn caller_tenants(tx: &mut crate::db::TenantTx, caller: &Caller) -> ApiResult<Vec<MembershipOut>> {
-    let only: Option<Uuid> = match &caller.principal {
-        Principal::ApiKey { tenant_id, .. } => Some(*tenant_id),
-        Principal::Session { .. } => None,
-    };
+    let only = caller_only_tenant(caller);
     let rows = tx
         .query(
             "SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants()
@@ -86,10 +104,7 @@ pub async fn caller_tenants(tx: &mut crate::db::TenantTx, caller: &Caller) -> Ap
             &[&only],
         )
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| MembershipOut { tenant_id: r.get(0), name: r.get(1), slug: r.get(2), role: r.get(3) })
-        .collect())
+    Ok(rows.iter().map(membership).collect())
 }
 
 /// The tenant profile as JSON; bookkeeping columns stay inside.
@@ -97,7 +112,7 @@ const TENANT_JSON: &str = "to_jsonb(t) - 'deleted_at' - 'created_by'";
 
 #[utoipa::path(get, path = "/v1/tenants/{tenant}", tag = "tenants", security(("bearer" = [])),
     params(("tenant" = Uuid, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
-pub async fn get_tenant(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Value>> {
+pub async fn get_tenant(State(state): State<AppState>, t: InTenant) -> ApiResult<Versioned> {
     let rows = state
         .db
         .tenant_query(
@@ -106,7 +121,7 @@ pub async fn get_tenant(State(state): State<AppState>, t: InTenant) -> ApiResult
             &[&t.ctx.tenant_id],
         )
         .await?;
-    rows.first().map(|r| Json(r.get(0))).ok_or(ApiError::NotFound)
+    rows.first().map(|r| Versioned(r.get(0))).ok_or(ApiError::NotFound)
 }
 
 /// The profile fields a tenant's admins may change (credits belong to business rules).
@@ -131,8 +146,9 @@ pub struct TenantPatch {
 pub async fn patch_tenant(
     State(state): State<AppState>,
     t: InTenant,
+    if_match: IfMatch,
     ApiJson(patch): ApiJson<Value>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Versioned> {
     t.require(Scope::Admin)?;
     // The typed form validates names and types; the JSON form says which fields were sent.
     serde_json::from_value::<TenantPatch>(patch.clone())
@@ -144,12 +160,14 @@ pub async fn patch_tenant(
            (SELECT p.name, p.description, p.website_url, p.domain, p.timezone, p.currency, p.branding_config, p.settings,
                    p.ai_preferences, p.billing_email, p.billing_address
             FROM jsonb_populate_record(t, $2::jsonb) p)
-         WHERE id = $1 RETURNING {TENANT_JSON}"
+         WHERE id = $1 AND ($3::int8[] IS NULL OR row_version = ANY ($3)) RETURNING {TENANT_JSON}"
     );
-    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &patch]).await?;
-    let row = denied_or_missing(&mut tx, row, "tenancy.tenants", "id", t.ctx.tenant_id).await?;
+    let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &patch, &if_match.0]).await?;
+    let Some(row) = row else {
+        return Err(refusal(&mut tx, "tenancy.tenants", "id", t.ctx.tenant_id, &if_match).await);
+    };
     tx.commit().await?;
-    Ok(Json(row.get(0)))
+    Ok(Versioned(row.get(0)))
 }
 
 /// A write that touched no row: visible means the policy refused it (403),
@@ -166,7 +184,8 @@ pub async fn denied_or_missing<T>(tx: &mut TenantTx, row: Option<T>, table: &str
 
 #[derive(Serialize, ToSchema)]
 pub struct MemberOut {
-    pub user_id: Uuid,
+    /// The member's user id.
+    pub id: Uuid,
     pub email: String,
     pub full_name: Option<String>,
     pub role: String,
@@ -182,7 +201,7 @@ const MEMBER_SELECT: &str = "SELECT m.user_id, u.email::text, u.full_name, m.rol
 
 fn member(r: &tokio_postgres::Row) -> MemberOut {
     MemberOut {
-        user_id: r.get(0),
+        id: r.get(0),
         email: r.get(1),
         full_name: r.get(2),
         role: r.get(3),
@@ -192,13 +211,26 @@ fn member(r: &tokio_postgres::Row) -> MemberOut {
 }
 
 #[utoipa::path(get, path = "/v1/tenants/{tenant}/members", tag = "members", security(("bearer" = [])),
-    params(("tenant" = Uuid, Path)), responses((status = 200, body = Vec<MemberOut>), (status = 404, body = Problem)))]
-pub async fn list_members(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Vec<MemberOut>>> {
+    params(("tenant" = String, Path), PageQuery), responses((status = 200, body = Page<MemberOut>), (status = 404, body = Problem)))]
+pub async fn list_members(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<MemberOut>>> {
+    let (limit, (after_email, after_id)) = (page.limit()?, page.after("email", false)?);
     let rows = state
         .db
-        .tenant_query(&t.ctx, &format!("{MEMBER_SELECT} AND m.status <> 'left' ORDER BY u.email"), &[&t.ctx.tenant_id])
+        .tenant_query(
+            &t.ctx,
+            &format!(
+                "{MEMBER_SELECT} AND m.status <> 'left' AND ($2::text IS NULL OR (u.email::text, m.user_id) > ($2, $3))
+                 ORDER BY u.email::text, m.user_id LIMIT $4"
+            ),
+            &[&t.ctx.tenant_id, &after_email, &after_id, &(limit + 1)],
+        )
         .await?;
-    Ok(Json(rows.iter().map(member).collect()))
+    let members = rows.iter().map(member).collect();
+    Ok(Json(Page::of(members, limit, "email", false, |m: &MemberOut| (m.email.clone(), m.id))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -351,22 +383,38 @@ async fn role_exists(tx: &mut TenantTx, role_id: Uuid) -> ApiResult<()> {
 
 #[derive(Serialize, ToSchema)]
 pub struct PermissionOut {
+    pub id: Uuid,
     pub resource: String,
     pub action: String,
     pub description: Option<String>,
 }
 
-#[utoipa::path(get, path = "/v1/permissions", tag = "roles", security(("bearer" = [])),
-    responses((status = 200, body = Vec<PermissionOut>)))]
-pub async fn permissions(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<PermissionOut>>> {
+#[utoipa::path(get, path = "/v1/permissions", tag = "roles", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<PermissionOut>), (status = 401, body = Problem)))]
+pub async fn permissions(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<PermissionOut>>> {
+    let (limit, (after_name, after_id)) = (page.limit()?, page.after("name", false)?);
     let ctx = TenantCtx::for_user(caller.principal.user_id());
     let rows = state
         .db
-        .tenant_query(&ctx, "SELECT resource, action, description FROM tenancy.permissions ORDER BY 1, 2", &[])
+        .tenant_query(
+            &ctx,
+            "SELECT id, resource, action, description FROM tenancy.permissions
+             WHERE $1::text IS NULL OR (resource || ':' || action, id) > ($1, $2)
+             ORDER BY resource || ':' || action, id LIMIT $3",
+            &[&after_name, &after_id, &(limit + 1)],
+        )
         .await?;
-    Ok(Json(
-        rows.iter().map(|r| PermissionOut { resource: r.get(0), action: r.get(1), description: r.get(2) }).collect(),
-    ))
+    let permissions = rows
+        .iter()
+        .map(|r| PermissionOut { id: r.get(0), resource: r.get(1), action: r.get(2), description: r.get(3) })
+        .collect();
+    Ok(Json(Page::of(permissions, limit, "name", false, |p: &PermissionOut| {
+        (format!("{}:{}", p.resource, p.action), p.id)
+    })))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -410,18 +458,31 @@ fn api_key(r: &tokio_postgres::Row, token: Option<String>) -> ApiKeyOut {
 }
 
 #[utoipa::path(get, path = "/v1/tenants/{tenant}/api-keys", tag = "api keys", security(("bearer" = [])),
-    params(("tenant" = Uuid, Path)), responses((status = 200, body = Vec<ApiKeyOut>)))]
-pub async fn list_api_keys(State(state): State<AppState>, t: InTenant) -> ApiResult<Json<Vec<ApiKeyOut>>> {
+    params(("tenant" = String, Path), PageQuery),
+    responses((status = 200, body = Page<ApiKeyOut>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_api_keys(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<ApiKeyOut>>> {
     t.require(Scope::Admin)?;
+    let (limit, (after_time, after_id)) = (page.limit()?, page.after("-created_at", true)?);
     let rows = state
         .db
         .tenant_query(
             &t.ctx,
-            &format!("SELECT {KEY_COLUMNS} FROM tenancy.api_keys WHERE tenant_id = $1 ORDER BY created_at DESC"),
-            &[&t.ctx.tenant_id],
+            &format!(
+                "SELECT {KEY_COLUMNS} FROM tenancy.api_keys
+                 WHERE tenant_id = $1 AND ($2::text IS NULL OR (created_at, id) < ($2::text::timestamptz, $3))
+                 ORDER BY created_at DESC, id DESC LIMIT $4"
+            ),
+            &[&t.ctx.tenant_id, &after_time, &after_id, &(limit + 1)],
         )
         .await?;
-    Ok(Json(rows.iter().map(|r| api_key(r, None)).collect()))
+    let keys = rows.iter().map(|r| api_key(r, None)).collect();
+    Ok(Json(Page::of(keys, limit, "-created_at", true, |k: &ApiKeyOut| {
+        (k.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), k.id)
+    })))
 }
 
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/api-keys", tag = "api keys", request_body = NewApiKey, security(("bearer" = [])),
@@ -430,7 +491,7 @@ pub async fn create_api_key(
     State(state): State<AppState>,
     t: InTenant,
     ApiJson(body): ApiJson<NewApiKey>,
-) -> ApiResult<(StatusCode, Json<ApiKeyOut>)> {
+) -> ApiResult<Created<Json<ApiKeyOut>>> {
     t.require(Scope::Admin)?;
     if body.scopes.is_empty() || body.scopes.iter().any(|s| !matches!(s.as_str(), "read" | "write" | "admin")) {
         return Err(ApiError::validation("scopes", "must be a non-empty list of read, write, admin"));
@@ -448,7 +509,8 @@ pub async fn create_api_key(
         )
         .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(api_key(&row, Some(token)))))
+    let key = api_key(&row, Some(token));
+    Ok(created(format!("/v1/tenants/{}/api-keys/{}", t.ctx.tenant_id, key.id), Json(key)))
 }
 
 #[utoipa::path(delete, path = "/v1/tenants/{tenant}/api-keys/{key_id}", tag = "api keys", security(("bearer" = [])),

@@ -32,13 +32,13 @@ async fn an_api_key_acts_only_inside_its_tenant() {
         for path in ["/v1/me", "/v1/tenants"] {
             let (status, body) = s.call(Method::GET, path, Some(&key), None).await;
             assert_eq!(status, StatusCode::OK);
-            let tenants = if path == "/v1/me" { &body["tenants"] } else { &body };
-            let ids: Vec<&str> = tenants.as_array().unwrap().iter().map(|t| t["tenant_id"].as_str().unwrap()).collect();
+            let tenants = if path == "/v1/me" { &body["tenants"] } else { &body["items"] };
+            let ids: Vec<&str> = tenants.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
             assert_eq!(ids, [s.tenant("acme").to_string().as_str()], "{path} with a key: its own tenant only");
         }
     }
     let (_, mine) = s.call(Method::GET, "/v1/tenants", Some(&olivia), None).await;
-    assert!(!mine.as_array().unwrap().is_empty(), "a session lists every tenant of its user");
+    assert!(!mine["items"].as_array().unwrap().is_empty(), "a session lists every tenant of its user");
 }
 
 #[tokio::test]
@@ -78,7 +78,7 @@ async fn only_an_owner_changes_or_removes_an_owner() {
         "an admin removing an owner: {body}"
     );
     let (_, members) = s.call(Method::GET, &format!("/v1/tenants/{acme}/members"), Some(&olivia), None).await;
-    let bob = members.as_array().unwrap().iter().find(|m| m["user_id"] == bob_id.to_string()).unwrap().clone();
+    let bob = members["items"].as_array().unwrap().iter().find(|m| m["id"] == bob_id.to_string()).unwrap().clone();
     assert_eq!((bob["role"].as_str(), bob["status"].as_str()), (Some("owner"), Some("active")));
     let (status, _) = s
         .call(

@@ -318,15 +318,15 @@ async fn an_update_records_what_changed_and_where_the_request_came_from() {
     let e = &rows[0];
     assert_eq!(e.get::<_, String>(0), "authorization", "a role granted is an authorization event");
     assert_eq!(e.get::<_, String>(1), "memberships.updated");
-    assert_eq!(e.get::<_, Option<String>>(2).as_deref(), Some("changed: role, updated_at"));
+    assert_eq!(e.get::<_, Option<String>>(2).as_deref(), Some("changed: role, row_version, updated_at"));
     assert_eq!(e.get::<_, Option<String>>(3).as_deref(), Some("memberships"));
     assert_eq!(e.get::<_, Option<Uuid>>(4), Some(membership));
     let (old, new): (Value, Value) = (e.get(5), e.get(6));
     assert_eq!(old["role"], json!("member"));
     assert_eq!(new["role"], json!("admin"));
     let changed = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(changed(&old), ["role", "updated_at"], "only what changed: {old}");
-    assert_eq!(changed(&new), ["role", "updated_at"]);
+    assert_eq!(changed(&old), ["role", "row_version", "updated_at"], "only what changed: {old}");
+    assert_eq!(changed(&new), ["role", "row_version", "updated_at"]);
     assert_eq!(e.get::<_, Option<Uuid>>(7), Some(olivia));
     assert_eq!(e.get::<_, Option<Uuid>>(8), Some(support));
     assert_eq!(e.get::<_, Option<Uuid>>(9), Some(api_key));

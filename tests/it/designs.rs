@@ -39,7 +39,7 @@ async fn a_tenant_created_with_the_designs_defaults_is_on_the_starter_plan() {
     let (status, created) =
         s.call(Method::POST, "/v1/tenants", Some(&bob), Some(json!({ "name": "Bob Labs", "slug": "bob-labs" }))).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    let labs = created["tenant_id"].as_str().unwrap();
+    let labs = created["id"].as_str().unwrap();
     let (status, tenant) = s.call(Method::GET, &format!("/v1/tenants/{labs}"), Some(&bob), None).await;
     assert_eq!(status, StatusCode::OK, "{tenant}");
     assert_eq!((tenant["plan"].as_str(), tenant["credits_balance"].as_i64()), (Some("starter"), Some(100)));

@@ -1,7 +1,9 @@
 //! A seeded fuzz run driven by the server's own /openapi.json: for every operation,
 //! request bodies, query strings and path values drawn from the schemas (valid
 //! values, the edges PostgreSQL refuses, hostile text, wrong types, unknown
-//! fields), as the owner, as a viewer and with no token. No answer may be a 5xx.
+//! fields), as the owner, as a viewer and with no token. No answer may be a 5xx,
+//! and every answer's status and content type must be documented for its
+//! operation, with a body that matches the documented schema.
 //! The seed is fixed (TENANTBASE_FUZZ_SEED overrides it): a failure replays.
 
 use rand::rngs::StdRng;
@@ -129,6 +131,115 @@ impl Fuzzer {
     }
 }
 
+/// A call answering its status, content type (without parameters; empty when
+/// there is no body) and body.
+async fn send(
+    s: &Server,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (reqwest::StatusCode, String, Value) {
+    let mut request = s.http.request(method, format!("{}{path}", s.base));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_string())
+        .unwrap_or_default();
+    let text = response.text().await.unwrap();
+    let content_type = if text.is_empty() { String::new() } else { content_type };
+    (status, content_type, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+impl Fuzzer {
+    /// Where `value` breaks `schema` (the JSON Schema the document uses: $ref,
+    /// type or type arrays, enum, properties, required, additionalProperties,
+    /// items, oneOf, maxLength, formats uuid and date-time), if it does.
+    fn violation(&self, schema: &Value, value: &Value, at: &str) -> Option<String> {
+        let schema = self.resolve(schema);
+        let fail = |what: String| Some(format!("{at}: {what} in {value}"));
+        if let Some(options) = schema.get("oneOf").and_then(Value::as_array) {
+            let fits = options.iter().filter(|o| self.violation(o, value, at).is_none()).count();
+            return if fits == 1 { None } else { fail(format!("fits {fits} of oneOf")) };
+        }
+        if let Some(kinds) = schema.get("type") {
+            let kinds: Vec<&str> = match kinds {
+                Value::String(kind) => vec![kind.as_str()],
+                Value::Array(kinds) => kinds.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            let fits = |kind: &str| match kind {
+                "null" => value.is_null(),
+                "boolean" => value.is_boolean(),
+                "integer" => value.is_i64() || value.is_u64(),
+                "number" => value.is_number(),
+                "string" => value.is_string(),
+                "array" => value.is_array(),
+                "object" => value.is_object(),
+                _ => true,
+            };
+            if !kinds.iter().any(|k| fits(k)) {
+                return fail(format!("not of type {kinds:?}"));
+            }
+        }
+        if let Some(labels) = schema.get("enum").and_then(Value::as_array) {
+            if !value.is_null() && !labels.contains(value) {
+                return fail("not in its enum".into());
+            }
+        }
+        if let Value::String(text) = value {
+            if schema.get("maxLength").and_then(Value::as_u64).is_some_and(|max| text.chars().count() as u64 > max) {
+                return fail("longer than its maxLength".into());
+            }
+            let format_ok = match schema.get("format").and_then(Value::as_str) {
+                Some("uuid") => uuid::Uuid::parse_str(text).is_ok(),
+                Some("date-time") => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+                _ => true,
+            };
+            if !format_ok {
+                return fail("not of its format".into());
+            }
+        }
+        if let Value::Array(items) = value {
+            if let Some(item) = schema.get("items") {
+                return items.iter().enumerate().find_map(|(i, v)| self.violation(item, v, &format!("{at}[{i}]")));
+            }
+        }
+        if let Value::Object(fields) = value {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            for name in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str)
+            {
+                if !fields.contains_key(name) {
+                    return fail(format!("{name} missing"));
+                }
+            }
+            for (name, field) in fields {
+                match properties.and_then(|p| p.get(name)) {
+                    Some(property) => {
+                        if let Some(why) = self.violation(property, field, &format!("{at}.{name}")) {
+                            return Some(why);
+                        }
+                    }
+                    None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                        return fail(format!("{name} is not a property"));
+                    }
+                    None => {}
+                }
+            }
+        }
+        None
+    }
+}
+
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| {
@@ -152,8 +263,16 @@ async fn a_seeded_fuzz_run_from_the_openapi_document_meets_no_server_error() {
         rng: StdRng::seed_from_u64(seed),
         schemas: document["components"]["schemas"].as_object().unwrap().clone(),
     };
+    // The checker itself catches a body that breaks its schema.
+    let problem = json!({ "$ref": "#/components/schemas/Problem" });
+    assert!(fuzzer
+        .violation(&problem, &json!({ "type": 1, "title": "t", "status": 400, "detail": "d" }), "")
+        .is_some());
+    assert!(fuzzer
+        .violation(&problem, &json!({ "type": "t", "title": "t", "status": 400, "detail": "d" }), "")
+        .is_none());
     let mut failures = Vec::new();
-    let mut sent = 0;
+    let (mut sent, mut bodies) = (0, 0);
     for (template, operations) in document["paths"].as_object().unwrap() {
         // Logout would end the sessions the run uses; it takes no input.
         if template == "/v1/auth/logout" {
@@ -179,19 +298,36 @@ async fn a_seeded_fuzz_run_from_the_openapi_document_meets_no_server_error() {
                         .join("/");
                     let path = format!("{path}{}", fuzzer.query(&parameters));
                     let body = (!body_schema.is_null()).then(|| fuzzer.value(&body_schema, 0));
-                    let (status, answer) = s.call(method.clone(), &path, token.as_deref(), body.clone()).await;
+                    let (status, content_type, answer) =
+                        send(&s, method.clone(), &path, token.as_deref(), body.clone()).await;
                     sent += 1;
-                    if status.is_server_error() {
-                        failures.push(format!("{method} {path} {body:?} -> {status} {answer}"));
+                    let documented = &operation["responses"][status.as_str()];
+                    let schema = &documented["content"][content_type.as_str()]["schema"];
+                    let why = if status.is_server_error() {
+                        Some("a server error".to_string())
+                    } else if documented.is_null() {
+                        Some("an undocumented status".to_string())
+                    } else if documented.get("content").is_none() != content_type.is_empty()
+                        || (!content_type.is_empty() && schema.is_null())
+                    {
+                        Some(format!("an undocumented content type {content_type:?}"))
+                    } else if content_type.is_empty() {
+                        None
+                    } else {
+                        bodies += 1;
+                        fuzzer.violation(schema, &answer, "")
+                    };
+                    if let Some(why) = why {
+                        failures.push(format!("{why}: {method} {path} {body:?} -> {status} {content_type} {answer}"));
                     }
                 }
             }
         }
     }
-    assert!(sent > 1000, "{sent} requests");
+    assert!(sent > 1000 && bodies > 1000, "{sent} requests, {bodies} bodies checked");
     assert!(
         failures.is_empty(),
-        "seed {seed}: {} of {sent} requests answered 5xx:\n{}",
+        "seed {seed}: {} of {sent} answers broke the document:\n{}",
         failures.len(),
         failures.join("\n")
     );

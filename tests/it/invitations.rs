@@ -161,7 +161,7 @@ async fn only_the_tokens_holder_joins_and_only_once() {
     let holder = s.sign_up_and_log_in("sam@example.com").await;
     let (status, joined) = s.accept(&holder, &token).await;
     assert_eq!(status, StatusCode::CREATED, "{joined}");
-    assert_eq!(joined, json!({ "tenant_id": acme, "name": "Acme Corporation", "slug": "acme", "role": "member" }));
+    assert_eq!(joined, json!({ "id": acme, "name": "Acme Corporation", "slug": "acme", "role": "member" }));
     let (_, me) = s.call(Method::GET, "/v1/me", Some(&holder), None).await;
     assert_eq!(me["tenants"][0]["role"], "member", "{me}");
 
@@ -176,7 +176,7 @@ async fn only_the_tokens_holder_joins_and_only_once() {
         s.call(Method::DELETE, &format!("/v1/tenants/{acme}/invitations/{id}"), Some(&olivia), None).await;
     assert_eq!(status, StatusCode::CONFLICT, "an accepted invitation is not revoked");
     let (_, open) = s.call(Method::GET, &format!("/v1/tenants/{acme}/invitations"), Some(&olivia), None).await;
-    let open = open.as_array().unwrap();
+    let open = open["items"].as_array().unwrap();
     assert!(open.iter().all(|i| i["id"] != id.as_str()), "accepted: no longer listed");
     assert!(open.iter().all(|i| i.get("token").is_none() && i.get("token_hash").is_none()), "{open:?}");
 
@@ -244,7 +244,7 @@ async fn expired_and_revoked_invitations_are_refused() {
     assert_eq!((status, body["detail"].as_str()), (StatusCode::GONE, Some("this invitation was revoked")));
 
     let listed = |body: Value| -> Vec<String> {
-        body.as_array().unwrap().iter().map(|i| i["email"].as_str().unwrap().to_string()).collect()
+        body["items"].as_array().unwrap().iter().map(|i| i["email"].as_str().unwrap().to_string()).collect()
     };
     let (_, open) = s.call(Method::GET, &format!("/v1/tenants/{acme}/invitations"), Some(&alice), None).await;
     assert!(listed(open.clone()).contains(&"late@example.com".to_string()), "{open}");

@@ -11,6 +11,7 @@ mod check;
 mod cluster_cli;
 mod common;
 mod context;
+mod contract;
 mod designs;
 mod docs;
 mod fuzz;
