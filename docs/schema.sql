@@ -2100,6 +2100,23 @@ CREATE FUNCTION tenancy.acting_user_columns() RETURNS text[]
 
 ALTER FUNCTION tenancy.acting_user_columns() OWNER TO tenantbase_owner;
 
+-- Name: bump_version(); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE FUNCTION tenancy.bump_version() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.row_version := OLD.row_version + 1;
+    RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION tenancy.bump_version() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION bump_version(); Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION tenancy.bump_version() IS 'Trigger: the row''s version is one more than the version it replaces, whatever the UPDATE set.';
+
 -- Name: current_member_role(); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE FUNCTION tenancy.current_member_role() RETURNS tenancy.member_role
@@ -2394,6 +2411,12 @@ BEGIN
                         FOR EACH ROW EXECUTE FUNCTION tenancy.touch_updated_at()', tbl);
     END IF;
 
+    -- The audit log is append-only and its entries are hashed whole: no version there.
+    IF NOT is_partition AND (SELECT n.nspname <> 'audit' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                             WHERE c.oid = tbl) THEN
+        PERFORM tenancy.keep_row_version(tbl);
+    END IF;
+
     -- Every change is recorded in the audit log (not the log's own, nor a partition's twice).
     PERFORM audit.track_changes(tbl, resource, tenant_column);
 
@@ -2408,7 +2431,25 @@ ALTER FUNCTION tenancy.isolate(tbl regclass, resource text, tenant_column name) 
 
 -- Name: FUNCTION isolate(tbl regclass, resource text, tenant_column name); Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
 --
-COMMENT ON FUNCTION tenancy.isolate(tbl regclass, resource text, tenant_column name) IS 'Applies tenant isolation to a table: forced RLS, one policy per command, updated_at trigger, grants.';
+COMMENT ON FUNCTION tenancy.isolate(tbl regclass, resource text, tenant_column name) IS 'Applies tenant isolation to a table: forced RLS, one policy per command, updated_at trigger, row version, grants.';
+
+-- Name: keep_row_version(regclass); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE FUNCTION tenancy.keep_row_version(tbl regclass) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE %s ADD COLUMN IF NOT EXISTS row_version bigint NOT NULL DEFAULT 1', tbl);
+    EXECUTE format('CREATE OR REPLACE TRIGGER bump_version BEFORE UPDATE ON %s
+                    FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version()', tbl);
+END
+$$;
+
+ALTER FUNCTION tenancy.keep_row_version(tbl regclass) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION keep_row_version(tbl regclass); Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION tenancy.keep_row_version(tbl regclass) IS 'Gives a table the row_version column the database maintains (tenancy.bump_version); called by tenancy.isolate.';
 
 -- Name: lock_tenant(uuid); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_platform
 --
@@ -2835,6 +2876,7 @@ CREATE TABLE agents.conversations (
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT conversations_channel_format CHECK ((channel ~ '^[a-z_]+$'::text)),
     CONSTRAINT conversations_closed_needs_time CHECK (((status <> 'closed'::text) OR (closed_at IS NOT NULL))),
     CONSTRAINT conversations_context_vocabulary CHECK ((context = ANY (ARRAY['support'::text, 'sales'::text]))),
@@ -2861,6 +2903,7 @@ CREATE TABLE agents.credit_ledger (
     period date,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT credit_ledger_amount_sign CHECK (
 CASE kind
     WHEN 'charge'::text THEN (amount <= 0)
@@ -2897,6 +2940,7 @@ CREATE TABLE agents.messages (
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT messages_ai_has_no_user CHECK (((author_type <> 'ai'::text) OR (author_user_id IS NULL))),
     CONSTRAINT messages_author_type_vocabulary CHECK ((author_type = ANY (ARRAY['ai'::text, 'human'::text, 'system'::text]))),
     CONSTRAINT messages_human_has_author CHECK (((author_type <> 'human'::text) OR (author_user_id IS NOT NULL))),
@@ -2916,6 +2960,7 @@ CREATE TABLE agents.task_dependencies (
     depends_on_id uuid NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT task_dependencies_not_self CHECK ((task_id <> depends_on_id))
 );
 
@@ -2947,6 +2992,7 @@ CREATE TABLE agents.task_results (
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT task_results_failure_explained CHECK (((status = 'succeeded'::text) OR (error_details IS NOT NULL))),
     CONSTRAINT task_results_status_vocabulary CHECK ((status = ANY (ARRAY['succeeded'::text, 'failed'::text, 'timed_out'::text, 'cancelled'::text]))),
     CONSTRAINT task_results_valid_attempt CHECK ((attempt >= 1)),
@@ -2999,6 +3045,7 @@ CREATE TABLE agents.tasks (
     tags text[] DEFAULT '{}'::text[] NOT NULL,
     quality_score numeric(3,2),
     user_feedback jsonb,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT tasks_category_vocabulary CHECK ((category = ANY (ARRAY['content'::text, 'ecommerce'::text, 'customer_service'::text, 'analytics'::text]))),
     CONSTRAINT tasks_context_object CHECK ((jsonb_typeof(context) = 'object'::text)),
     CONSTRAINT tasks_name_not_blank CHECK ((btrim(name) <> ''::text)),
@@ -3042,6 +3089,7 @@ CREATE TABLE analytics.analytics_events (
     occurred_at timestamp with time zone DEFAULT now() NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT analytics_events_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT analytics_events_event_name_not_blank CHECK ((btrim(event_name) <> ''::text)),
     CONSTRAINT analytics_events_event_type_format CHECK ((event_type ~ '^[a-z][a-z0-9_.]*$'::text)),
@@ -3073,6 +3121,7 @@ CREATE TABLE analytics.analytics_events_default (
     occurred_at timestamp with time zone DEFAULT now() NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT analytics_events_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT analytics_events_event_name_not_blank CHECK ((btrim(event_name) <> ''::text)),
     CONSTRAINT analytics_events_event_type_format CHECK ((event_type ~ '^[a-z][a-z0-9_.]*$'::text)),
@@ -3104,6 +3153,7 @@ CREATE TABLE analytics.project_analytics (
     custom_metrics jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT project_analytics_task_counts CHECK ((((completed_tasks + in_progress_tasks) + blocked_tasks) <= total_tasks)),
     CONSTRAINT project_analytics_valid_actual_hours CHECK ((total_actual_hours >= (0)::numeric)),
     CONSTRAINT project_analytics_valid_blocked_tasks CHECK ((blocked_tasks >= 0)),
@@ -3143,6 +3193,7 @@ CREATE TABLE work.projects (
     settings jsonb DEFAULT '{}'::jsonb NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     search_vector tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, (COALESCE(name, ''::character varying))::text), 'A'::"char") || setweight(to_tsvector('english'::regconfig, COALESCE(description, ''::text)), 'B'::"char"))) STORED,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT projects_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT projects_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT projects_name_not_blank CHECK ((btrim((name)::text) <> ''::text)),
@@ -3234,6 +3285,7 @@ CREATE TABLE work.approval_requests (
     context_data jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT approval_requests_decision_matches_status CHECK (
 CASE status
     WHEN 'approved'::text THEN ((final_decision = ANY (ARRAY['approve'::text, 'approve_with_conditions'::text])) AND (completed_at IS NOT NULL))
@@ -3290,6 +3342,7 @@ END)::numeric)) STORED,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by uuid NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT project_risks_category_vocabulary CHECK ((category = ANY (ARRAY['technical'::text, 'business'::text, 'security'::text, 'performance'::text, 'resource'::text, 'schedule'::text, 'quality'::text, 'external'::text]))),
     CONSTRAINT project_risks_status_vocabulary CHECK ((status = ANY (ARRAY['identified'::text, 'assessed'::text, 'mitigated'::text, 'monitoring'::text, 'closed'::text, 'occurred'::text]))),
     CONSTRAINT project_risks_title_not_blank CHECK ((btrim((title)::text) <> ''::text)),
@@ -3329,6 +3382,7 @@ CREATE TABLE work.requirements (
     custom_attributes jsonb DEFAULT '{}'::jsonb NOT NULL,
     attachments jsonb DEFAULT '[]'::jsonb NOT NULL,
     search_vector tsvector GENERATED ALWAYS AS (((setweight(to_tsvector('english'::regconfig, (COALESCE(title, ''::character varying))::text), 'A'::"char") || setweight(to_tsvector('english'::regconfig, COALESCE(description, ''::text)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, (((COALESCE(category, ''::character varying))::text || ' '::text) || (COALESCE(source, ''::character varying))::text)), 'C'::"char"))) STORED,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT requirements_acceptance_criteria_array CHECK ((jsonb_typeof(acceptance_criteria) = 'array'::text)),
     CONSTRAINT requirements_attachments_array CHECK ((jsonb_typeof(attachments) = 'array'::text)),
     CONSTRAINT requirements_custom_attributes_object CHECK ((jsonb_typeof(custom_attributes) = 'object'::text)),
@@ -3376,6 +3430,7 @@ CREATE TABLE work.tasks (
     attachments jsonb DEFAULT '[]'::jsonb NOT NULL,
     tags text[] DEFAULT '{}'::text[] NOT NULL,
     search_vector tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, (COALESCE(title, ''::character varying))::text), 'A'::"char") || setweight(to_tsvector('english'::regconfig, COALESCE(description, ''::text)), 'B'::"char"))) STORED,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT tasks_attachments_array CHECK ((jsonb_typeof(attachments) = 'array'::text)),
     CONSTRAINT tasks_custom_fields_object CHECK ((jsonb_typeof(custom_fields) = 'object'::text)),
     CONSTRAINT tasks_no_self_reference CHECK ((id <> parent_task_id)),
@@ -3507,6 +3562,7 @@ CREATE TABLE commerce.orders (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     synced_at timestamp with time zone,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT orders_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT orders_discount_codes_array CHECK ((jsonb_typeof(discount_codes) = 'array'::text)),
     CONSTRAINT orders_fulfillment_status_vocabulary CHECK ((fulfillment_status = ANY (ARRAY['pending'::text, 'processing'::text, 'shipped'::text, 'delivered'::text, 'cancelled'::text]))),
@@ -3567,6 +3623,7 @@ CREATE TABLE commerce.products (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     synced_at timestamp with time zone,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT products_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT products_handle_format CHECK ((handle ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text)),
     CONSTRAINT products_images_array CHECK ((jsonb_typeof(images) = 'array'::text)),
@@ -3611,6 +3668,7 @@ CREATE TABLE tenancy.tenants (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT tenants_ai_preferences_check CHECK ((jsonb_typeof(ai_preferences) = 'object'::text)),
     CONSTRAINT tenants_branding_config_check CHECK ((jsonb_typeof(branding_config) = 'object'::text)),
     CONSTRAINT tenants_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -3690,6 +3748,7 @@ CREATE TABLE analytics.user_activities (
     session_id character varying(255),
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT user_activities_action_not_blank CHECK ((btrim((action)::text) <> ''::text)),
     CONSTRAINT user_activities_activity_type_vocabulary CHECK ((activity_type = ANY (ARRAY['create'::text, 'update'::text, 'delete'::text, 'view'::text, 'approve'::text, 'reject'::text, 'assign'::text, 'unassign'::text, 'comment'::text, 'collaborate'::text]))),
     CONSTRAINT user_activities_entity_pair CHECK (((entity_type IS NULL) = (entity_id IS NULL))),
@@ -3720,6 +3779,7 @@ CREATE TABLE analytics.user_activities_default (
     session_id character varying(255),
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT user_activities_action_not_blank CHECK ((btrim((action)::text) <> ''::text)),
     CONSTRAINT user_activities_activity_type_vocabulary CHECK ((activity_type = ANY (ARRAY['create'::text, 'update'::text, 'delete'::text, 'view'::text, 'approve'::text, 'reject'::text, 'assign'::text, 'unassign'::text, 'comment'::text, 'collaborate'::text]))),
     CONSTRAINT user_activities_entity_pair CHECK (((entity_type IS NULL) = (entity_id IS NULL))),
@@ -3892,6 +3952,7 @@ END) STORED,
     external_customer_ids jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT customers_addresses_array CHECK ((jsonb_typeof(addresses) = 'array'::text)),
     CONSTRAINT customers_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT customers_email_format CHECK ((email OPERATOR(public.~) '^[^@\s]+@[^@\s]+\.[^@\s]+$'::public.citext)),
@@ -3918,7 +3979,8 @@ CREATE TABLE commerce.product_content (
     product_id uuid NOT NULL,
     content_id uuid NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL
 );
 
 ALTER TABLE ONLY commerce.product_content FORCE ROW LEVEL SECURITY;
@@ -3951,6 +4013,7 @@ CREATE TABLE commerce.product_variants (
     image_url text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT product_variants_valid_compare_at_price CHECK ((compare_at_price >= (0)::numeric)),
     CONSTRAINT product_variants_valid_cost_price CHECK ((cost_price >= (0)::numeric)),
     CONSTRAINT product_variants_valid_variant_inventory CHECK ((inventory_quantity >= 0)),
@@ -3981,6 +4044,7 @@ CREATE TABLE commerce.stores (
     sync_settings jsonb DEFAULT '{"auto_sync": true, "sync_orders": true, "sync_products": true, "sync_customers": true, "sync_frequency": "hourly"}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT stores_credentials_key_id_format CHECK ((credentials_key_id ~ '^[a-z0-9-]{1,64}$'::text)),
     CONSTRAINT stores_credentials_sealed CHECK ((length(credentials_sealed) > 28)),
     CONSTRAINT stores_error_explained CHECK (((sync_status <> 'error'::text) OR (sync_error IS NOT NULL))),
@@ -4029,6 +4093,7 @@ CREATE TABLE content.content_projects (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     search_vector tsvector GENERATED ALWAYS AS (((setweight(to_tsvector('english'::regconfig, ((COALESCE(name, ''::text) || ' '::text) || COALESCE(title, ''::text))), 'A'::"char") || setweight(to_tsvector('english'::regconfig, ((((COALESCE(excerpt, ''::text) || ' '::text) || COALESCE(meta_description, ''::text)) || ' '::text) || COALESCE(description, ''::text))), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(content, ''::text)), 'C'::"char"))) STORED,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT content_projects_content_type_vocabulary CHECK ((content_type = ANY (ARRAY['blog_post'::text, 'product_description'::text, 'email_campaign'::text, 'social_post'::text, 'video_script'::text, 'ad_copy'::text, 'newsletter'::text, 'landing_page'::text, 'article'::text]))),
     CONSTRAINT content_projects_engagement_object CHECK ((jsonb_typeof(engagement_metrics) = 'object'::text)),
     CONSTRAINT content_projects_media_assets_array CHECK ((jsonb_typeof(media_assets) = 'array'::text)),
@@ -4098,6 +4163,7 @@ CREATE TABLE tenancy.api_keys (
     expires_at timestamp with time zone,
     revoked_at timestamp with time zone,
     revoked_by uuid,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT api_keys_key_hash_check CHECK ((length(key_hash) = 32)),
     CONSTRAINT api_keys_known_scopes CHECK (((scopes <@ ARRAY['read'::text, 'write'::text, 'admin'::text]) AND (cardinality(scopes) > 0))),
     CONSTRAINT api_keys_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
@@ -4124,6 +4190,7 @@ CREATE TABLE tenancy.invitations (
     accepted_by uuid,
     revoked_at timestamp with time zone,
     revoked_by uuid,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT invitations_accepted_before_expiry CHECK (((accepted_at IS NULL) OR (accepted_at < expires_at))),
     CONSTRAINT invitations_accepted_by_someone CHECK (((accepted_at IS NULL) = (accepted_by IS NULL))),
     CONSTRAINT invitations_accepted_or_revoked CHECK (((accepted_at IS NULL) OR (revoked_at IS NULL))),
@@ -4155,6 +4222,7 @@ CREATE TABLE tenancy.memberships (
     left_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT memberships_left_needs_time CHECK (((status <> 'left'::tenancy.membership_status) OR (left_at IS NOT NULL))),
     CONSTRAINT memberships_valid_dates CHECK (((left_at IS NULL) OR (joined_at IS NULL) OR (left_at >= joined_at)))
 );
@@ -4186,7 +4254,8 @@ CREATE TABLE tenancy.role_permissions (
     tenant_id uuid NOT NULL,
     role_id uuid NOT NULL,
     permission_id uuid NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL
 );
 
 ALTER TABLE ONLY tenancy.role_permissions FORCE ROW LEVEL SECURITY;
@@ -4202,6 +4271,7 @@ CREATE TABLE tenancy.roles (
     description text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT roles_name_check CHECK ((name ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
     CONSTRAINT roles_not_a_system_role CHECK ((name <> ALL (ARRAY['owner'::text, 'admin'::text, 'member'::text, 'viewer'::text])))
 );
@@ -4253,7 +4323,8 @@ CREATE TABLE tenancy.user_roles (
     user_id uuid NOT NULL,
     role_id uuid NOT NULL,
     granted_by uuid,
-    granted_at timestamp with time zone DEFAULT now() NOT NULL
+    granted_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL
 );
 
 ALTER TABLE ONLY tenancy.user_roles FORCE ROW LEVEL SECURITY;
@@ -4358,6 +4429,7 @@ CREATE TABLE work.approval_responses (
     approval_data jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT approval_responses_conditions_given CHECK (((decision <> 'approve_with_conditions'::text) OR (conditions IS NOT NULL))),
     CONSTRAINT approval_responses_decision_vocabulary CHECK ((decision = ANY (ARRAY['approve'::text, 'reject'::text, 'approve_with_conditions'::text, 'delegate'::text])))
 );
@@ -4376,6 +4448,7 @@ CREATE TABLE work.approval_workflow_approvers (
     "position" integer NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT approval_workflow_approvers_valid_position CHECK (("position" >= 1))
 );
 
@@ -4400,6 +4473,7 @@ CREATE TABLE work.approval_workflows (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by uuid NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT approval_workflows_name_not_blank CHECK ((btrim((name)::text) <> ''::text)),
     CONSTRAINT approval_workflows_valid_required_approvals CHECK ((required_approvals >= 1)),
     CONSTRAINT approval_workflows_workflow_type_vocabulary CHECK ((workflow_type = ANY (ARRAY['requirement_approval'::text, 'architecture_approval'::text, 'design_approval'::text, 'implementation_approval'::text, 'release_approval'::text, 'change_request'::text])))
@@ -4435,6 +4509,7 @@ CREATE TABLE work.architecture_decisions (
     created_by uuid NOT NULL,
     version integer DEFAULT 1 NOT NULL,
     search_vector tsvector GENERATED ALWAYS AS (((setweight(to_tsvector('english'::regconfig, (COALESCE(title, ''::character varying))::text), 'A'::"char") || setweight(to_tsvector('english'::regconfig, COALESCE(decision, ''::text)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, ((((COALESCE(description, ''::text) || ' '::text) || COALESCE(context, ''::text)) || ' '::text) || COALESCE(consequences, ''::text))), 'C'::"char"))) STORED,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT architecture_decisions_category_vocabulary CHECK ((category = ANY (ARRAY['system'::text, 'component'::text, 'deployment'::text, 'security'::text, 'integration'::text, 'data'::text, 'ui_ux'::text, 'performance'::text]))),
     CONSTRAINT architecture_decisions_not_self_superseded CHECK ((id <> superseded_by)),
     CONSTRAINT architecture_decisions_options_array CHECK ((jsonb_typeof(options_considered) = 'array'::text)),
@@ -4470,6 +4545,7 @@ CREATE TABLE work.collaboration_sessions (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by uuid NOT NULL,
     settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT collaboration_sessions_session_type_vocabulary CHECK ((session_type = ANY (ARRAY['requirements_review'::text, 'architecture_review'::text, 'planning'::text, 'standup'::text, 'retrospective'::text, 'design_session'::text, 'approval_meeting'::text]))),
     CONSTRAINT collaboration_sessions_settings_object CHECK ((jsonb_typeof(settings) = 'object'::text)),
     CONSTRAINT collaboration_sessions_status_vocabulary CHECK ((status = ANY (ARRAY['scheduled'::text, 'in_progress'::text, 'completed'::text, 'cancelled'::text, 'postponed'::text]))),
@@ -4491,6 +4567,7 @@ CREATE TABLE work.requirement_links (
     related_requirement_id uuid NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT requirement_links_not_self CHECK ((requirement_id <> related_requirement_id))
 );
 
@@ -4514,6 +4591,7 @@ CREATE TABLE work.session_participants (
     can_moderate boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT session_participants_role_vocabulary CHECK ((role = ANY (ARRAY['facilitator'::text, 'presenter'::text, 'participant'::text, 'observer'::text]))),
     CONSTRAINT session_participants_status_vocabulary CHECK ((status = ANY (ARRAY['invited'::text, 'accepted'::text, 'declined'::text, 'joined'::text, 'left'::text]))),
     CONSTRAINT session_participants_valid_times CHECK (((left_at IS NULL) OR (joined_at IS NULL) OR (left_at >= joined_at)))
@@ -5566,6 +5644,30 @@ CREATE TRIGGER audit_truncate AFTER TRUNCATE ON agents.tasks FOR EACH STATEMENT 
 
 ALTER TABLE agents.tasks ENABLE ALWAYS TRIGGER audit_truncate;
 
+-- Name: conversations bump_version; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON agents.conversations FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: credit_ledger bump_version; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON agents.credit_ledger FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: messages bump_version; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON agents.messages FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: task_dependencies bump_version; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON agents.task_dependencies FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: task_results bump_version; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON agents.task_results FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: tasks bump_version; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON agents.tasks FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
 -- Name: tasks charge_completed_task; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
 CREATE TRIGGER charge_completed_task BEFORE INSERT OR UPDATE OF status ON agents.tasks FOR EACH ROW WHEN ((new.status = 'completed'::text)) EXECUTE FUNCTION agents.charge_completed_task();
@@ -5645,6 +5747,18 @@ ALTER TABLE analytics.project_analytics ENABLE ALWAYS TRIGGER audit_truncate;
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON analytics.user_activities FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate('analytics.user_activities');
 
 ALTER TABLE analytics.user_activities ENABLE ALWAYS TRIGGER audit_truncate;
+
+-- Name: analytics_events bump_version; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON analytics.analytics_events FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: project_analytics bump_version; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON analytics.project_analytics FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: user_activities bump_version; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON analytics.user_activities FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
 
 -- Name: analytics_events touch_updated_at; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
 --
@@ -5746,6 +5860,30 @@ CREATE TRIGGER audit_truncate AFTER TRUNCATE ON commerce.stores FOR EACH STATEME
 
 ALTER TABLE commerce.stores ENABLE ALWAYS TRIGGER audit_truncate;
 
+-- Name: customers bump_version; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON commerce.customers FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: orders bump_version; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON commerce.orders FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: product_content bump_version; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON commerce.product_content FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: product_variants bump_version; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON commerce.product_variants FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: products bump_version; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON commerce.products FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: stores bump_version; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON commerce.stores FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
 -- Name: orders maintain_customer_metrics_delete; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
 --
 CREATE TRIGGER maintain_customer_metrics_delete AFTER DELETE ON commerce.orders REFERENCING OLD TABLE AS old_orders FOR EACH STATEMENT EXECUTE FUNCTION commerce.maintain_customer_metrics();
@@ -5797,6 +5935,10 @@ ALTER TABLE content.content_projects ENABLE ALWAYS TRIGGER audit_change;
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON content.content_projects FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate('content.content_projects');
 
 ALTER TABLE content.content_projects ENABLE ALWAYS TRIGGER audit_truncate;
+
+-- Name: content_projects bump_version; Type: TRIGGER; Schema: content; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON content.content_projects FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
 
 -- Name: content_projects stamp_acting_user; Type: TRIGGER; Schema: content; Owner: tenantbase_owner
 --
@@ -5893,6 +6035,34 @@ ALTER TABLE tenancy.tenants ENABLE ALWAYS TRIGGER audit_truncate;
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON tenancy.user_roles FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate('tenancy.user_roles');
 
 ALTER TABLE tenancy.user_roles ENABLE ALWAYS TRIGGER audit_truncate;
+
+-- Name: api_keys bump_version; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON tenancy.api_keys FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: invitations bump_version; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON tenancy.invitations FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: memberships bump_version; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON tenancy.memberships FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: role_permissions bump_version; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON tenancy.role_permissions FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: roles bump_version; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON tenancy.roles FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: tenants bump_version; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON tenancy.tenants FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: user_roles bump_version; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON tenancy.user_roles FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
 
 -- Name: tenants defer_member_references; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -6093,6 +6263,54 @@ ALTER TABLE work.session_participants ENABLE ALWAYS TRIGGER audit_truncate;
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON work.tasks FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate('work.tasks');
 
 ALTER TABLE work.tasks ENABLE ALWAYS TRIGGER audit_truncate;
+
+-- Name: approval_requests bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.approval_requests FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: approval_responses bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.approval_responses FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: approval_workflow_approvers bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.approval_workflow_approvers FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: approval_workflows bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.approval_workflows FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: architecture_decisions bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.architecture_decisions FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: collaboration_sessions bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.collaboration_sessions FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: project_risks bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.project_risks FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: projects bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.projects FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: requirement_links bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.requirement_links FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: requirements bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.requirements FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: session_participants bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.session_participants FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: tasks bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON work.tasks FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
 
 -- Name: requirements parent_requirement_id_acyclic; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
@@ -8482,6 +8700,10 @@ GRANT ALL ON FUNCTION tenancy.acting_user_columns() TO tenantbase_platform;
 GRANT ALL ON FUNCTION tenancy.acting_user_columns() TO tenantbase_app;
 GRANT ALL ON FUNCTION tenancy.acting_user_columns() TO tenantbase_readonly;
 
+-- Name: FUNCTION bump_version(); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION tenancy.bump_version() FROM PUBLIC;
+
 -- Name: FUNCTION current_member_role(); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
 --
 REVOKE ALL ON FUNCTION tenancy.current_member_role() FROM PUBLIC;
@@ -8539,6 +8761,10 @@ GRANT ALL ON FUNCTION tenancy.has_permission(p_resource text, p_action text) TO 
 -- Name: FUNCTION isolate(tbl regclass, resource text, tenant_column name); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
 --
 REVOKE ALL ON FUNCTION tenancy.isolate(tbl regclass, resource text, tenant_column name) FROM PUBLIC;
+
+-- Name: FUNCTION keep_row_version(tbl regclass); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION tenancy.keep_row_version(tbl regclass) FROM PUBLIC;
 
 -- Name: FUNCTION lock_tenant(p_tenant uuid); Type: ACL; Schema: tenancy; Owner: tenantbase_platform
 --
