@@ -1,8 +1,10 @@
 //! Walking the hash chains. Each entry's hash must be sha256(previous entry's hash
 //! || its content), where the content is what `audit.entry_content` renders (the
-//! same function the trigger hashes) and the hashing is done again here; ids must
-//! run 1, 2, 3... in time order from where retention left the chain; and the chain must reach the
-//! head its lock row recorded. The first link that fails is reported with its entry.
+//! same function the sealer hashes) and the hashing is done again here; a sealed
+//! entry's payload must match the digest its content carries; ids must run 1, 2,
+//! 3... in time order from where retention left the chain; and the chain must end at
+//! the head the sealer recorded. The first link that fails is reported with its entry.
+//! Entries not sealed yet are counted (the sealing lag), not walked.
 
 use std::fmt;
 
@@ -15,7 +17,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, IsolationLevel, Row};
 use uuid::Uuid;
 
-use super::{ensure_partitions, PLATFORM_CHAIN};
+use super::{ensure_partitions, SealLag, PLATFORM_CHAIN};
 
 /// The hash a chain starts from when nothing precedes its first entry.
 const GENESIS: [u8; 32] = [0; 32];
@@ -23,11 +25,12 @@ const GENESIS: [u8; 32] = [0; 32];
 /// In the primary key's order, which is the chain's order: each entry is chained no
 /// earlier than the one before it.
 const TENANT_ENTRIES: &str =
-    "SELECT id, occurred_at, table_name, operation::text, event_action, hash, audit.entry_content(l)
-                              FROM audit.log l WHERE tenant_id = $1 ORDER BY occurred_at, id";
+    "SELECT id, occurred_at, table_name, operation::text, event_action, hash, audit.entry_content(l),
+            payload_digest, CASE WHEN payload_digest IS NOT NULL THEN jsonb_build_array(old_values, new_values)::text END
+     FROM audit.log l WHERE tenant_id = $1 ORDER BY occurred_at, id";
 const PLATFORM_ENTRIES: &str =
-    "SELECT id, occurred_at, NULL::text, NULL::text, event_action, hash, audit.entry_content(l)
-                                FROM audit.platform_log l ORDER BY id";
+    "SELECT id, occurred_at, NULL::text, NULL::text, event_action, hash, audit.entry_content(l), NULL::bytea, NULL::text
+     FROM audit.platform_log l ORDER BY id";
 
 /// One hash chain: a tenant's, or the platform's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +68,8 @@ pub struct BrokenLink {
 #[derive(Clone, Debug)]
 pub struct VerifyReport {
     pub chains: Vec<ChainReport>,
+    /// The entries written and not sealed yet (they join their chains at the next seal).
+    pub lag: SealLag,
 }
 
 impl VerifyReport {
@@ -123,7 +128,8 @@ pub async fn verify(
         progress.set_message(chain.label.clone());
         reports.push(walk(client, chain, progress).await?);
     }
-    Ok(VerifyReport { chains: reports })
+    let lag = super::lag(client).await?;
+    Ok(VerifyReport { chains: reports, lag })
 }
 
 async fn find_tenant(client: &Client, tenant: &str) -> Result<Chain> {
@@ -162,6 +168,8 @@ struct Entry {
     event_action: String,
     hash: Vec<u8>,
     content: String,
+    /// A sealed entry's payload digest, and the payload it must match.
+    payload: Option<(Vec<u8>, String)>,
 }
 
 impl From<Row> for Entry {
@@ -174,6 +182,7 @@ impl From<Row> for Entry {
             event_action: row.get(4),
             hash: row.get(5),
             content: row.get(6),
+            payload: row.get::<_, Option<Vec<u8>>>(7).zip(row.get::<_, Option<String>>(8)),
         }
     }
 }
@@ -212,6 +221,8 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
                 "the entry's content does not match its hash: it was edited, or moved from elsewhere in the chain"
                     .to_string(),
             )
+        } else if entry.payload.as_ref().is_some_and(|(digest, payload)| Sha256::digest(payload).as_slice() != digest) {
+            Some("the entry's old or new values do not match their digest: they were edited".to_string())
         } else {
             None
         };
@@ -234,11 +245,15 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
         progress.inc(1);
     }
     if broken.is_none() {
-        if let Some((head_id, head_hash)) = recorded_head.filter(|(head_id, _)| *head_id > last_id) {
+        if let Some((head_id, head_hash)) = recorded_head
+            .filter(|(head_id, head_hash)| *head_id > last_id || (*head_id == last_id && *head_hash != previous))
+        {
             broken = Some(BrokenLink {
-                reason: format!(
-                    "the chain ends at #{last_id} but reached #{head_id} before: entries were removed from its end"
-                ),
+                reason: if head_id > last_id {
+                    format!("the chain ends at #{last_id} but the sealer sealed up to #{head_id}: entries were removed from its end")
+                } else {
+                    format!("the chain's head #{last_id} is not the entry the sealer sealed: the chain was rewritten")
+                },
                 entry_id: last_id,
                 occurred_at: None,
                 table: None,

@@ -1,5 +1,7 @@
 //! The command line: one binary for the database, the schema, the demo and the server.
 
+mod audit_seal;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -173,6 +175,9 @@ pub struct ServerArgs {
     /// Seconds a kept-alive connection may wait for its next request.
     #[arg(long, env = "TENANTBASE_IDLE_TIMEOUT", value_parser = seconds, default_value = "60")]
     pub idle_timeout: Duration,
+    /// Seconds between two rounds of the audit sealer, which chains the entries written meanwhile.
+    #[arg(long, env = "TENANTBASE_AUDIT_SEAL_INTERVAL", value_parser = seconds, default_value = "0.2")]
+    pub audit_seal_interval: Duration,
 }
 
 impl ServerArgs {
@@ -242,6 +247,8 @@ pub enum AuditAction {
         #[arg(long)]
         tenant: Option<String>,
     },
+    /// Seal the entries written so far into their hash chains (`serve` does it continuously).
+    Seal,
     /// Create the coming months' partitions; export (if asked) and drop those older than the retention.
     Prune {
         /// Keep entries this many days at least (never fewer than 90).
@@ -371,6 +378,7 @@ impl Cli {
                 let db = target.app_db(*pool_size).await?;
                 let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
                 daily_maintenance(accounts.clone());
+                audit::spawn_sealer(accounts.clone(), server.audit_seal_interval);
                 api::serve(listener, server.apply(AppState::new(db, accounts, self.sealer()?).await?)).await
             }
             Command::Credits { action } => self.credits(action).await,
@@ -540,12 +548,14 @@ Report, JSON and plots in {}",
                 for chain in &report.chains {
                     println!("{chain}");
                 }
+                println!("{}", audit_seal::describe_lag(&report.lag, target.clock.now()));
                 let broken = report.broken().count();
                 if broken > 0 {
                     bail!("{broken} audit chain(s) broken");
                 }
                 Ok(())
             }
+            AuditAction::Seal => audit_seal::run(&admin, &target.clock).await,
             AuditAction::Prune { retention_days, export_dir } => {
                 let options = audit::PruneOptions { retention_days: *retention_days, export_dir: export_dir.clone() };
                 let progress = progress_bar(Some(0), "{bar:30} {pos}/{len} partitions {msg}");
@@ -681,6 +691,7 @@ Report, JSON and plots in {}",
         let app_db = target.app_db(16).await?;
         let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
         daily_maintenance(accounts.clone());
+        audit::spawn_sealer(accounts.clone(), server.audit_seal_interval);
         let seeded = demo::seed(&target, &app_db).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;

@@ -1,7 +1,8 @@
 //! The audit trail: every write on every tenant table (the catalog's list) is
 //! recorded with its actor and request; the app cannot alter the log; tampering by
-//! a superuser is found; concurrent writers keep one valid chain per tenant while
-//! different tenants never wait for each other; retention keeps the chains valid.
+//! a superuser is found; writers never wait for each other's chain, and the sealer
+//! keeps one valid chain per tenant in transaction order, a long transaction in its
+//! place; existing chains upgrade in place; retention keeps the chains valid.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use sha2::Digest;
 use tenantbase::audit::{self, PruneOptions, VerifyReport, PLATFORM_CHAIN};
 use tenantbase::clock::Clock;
 use tenantbase::db::context::CONTEXT_TTL;
-use tenantbase::db::{connect, url_of, RequestMeta, TenantCtx, TenantTx};
+use tenantbase::db::{connect, migrate, url_of, RequestMeta, TenantCtx, TenantTx};
 use tenantbase::isolation::catalog::{self, TenantTable};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Client;
@@ -26,7 +27,9 @@ fn acting(tenant: Uuid, user: Uuid, request_id: &str) -> TenantCtx {
         .with_meta(RequestMeta { request_id: Some(request_id.to_string()), ..Default::default() })
 }
 
+/// Seals what has been written, then walks the chains.
 async fn verify(admin: &mut Client, tenant: Option<&str>) -> VerifyReport {
+    audit::seal(admin).await.unwrap();
     audit::verify(admin, tenant, Clock::system().today(), &ProgressBar::hidden()).await.unwrap()
 }
 
@@ -248,9 +251,10 @@ async fn every_write_on_every_tenant_table_is_recorded_with_its_actor_and_reques
             let deletes_the_tenant = target.table.tenant_column == "id" && write == Write::Delete;
             let entries = if deletes_the_tenant {
                 // The tenant's trail goes with it; its deletion is a platform event.
+                // Before they are sealed, the writer reads its own transaction's entries.
                 writer
                     .query(
-                        "SELECT user_id, request_id, db_role, jsonb_build_object('id', target_id) FROM audit.platform_log
+                        "SELECT user_id, request_id, db_role, jsonb_build_object('id', target_id) FROM audit.platform_pending
                          WHERE request_id = $1 AND event_action = 'tenant.deleted'",
                         &[&request_id],
                     )
@@ -260,7 +264,7 @@ async fn every_write_on_every_tenant_table_is_recorded_with_its_actor_and_reques
                     // A delete may cascade to other rows of the table (subtasks): each has
                     // its own entry; this one is the written row's.
                     .query(
-                        "SELECT user_id, request_id, db_role, row_key FROM audit.log
+                        "SELECT user_id, request_id, db_role, row_key FROM audit.log_pending
                          WHERE request_id = $1 AND table_name = $2 AND operation = $3::text::audit.operation
                            AND row_key = $4::jsonb",
                         &[&request_id, &target.table.name, &write.operation(), &target.key_of(&row)],
@@ -303,6 +307,7 @@ async fn an_update_records_what_changed_and_where_the_request_came_from() {
         .await
         .unwrap();
     let membership: Uuid = promoted[0].get(0);
+    audit::seal(&db.admin().await).await.unwrap();
 
     let rows = pool
         .tenant_query(
@@ -362,7 +367,10 @@ async fn the_app_cannot_alter_the_log_and_reads_only_its_own_tenants_entries() {
         "SELECT audit.record_platform_event('system_event', 'forged', NULL)".to_string(),
         "SELECT audit.ensure_partitions(current_date)".to_string(),
         "SELECT audit.set_auditing(false)".to_string(),
-        "ALTER TABLE tenancy.roles DISABLE TRIGGER audit_change".to_string(),
+        "ALTER TABLE tenancy.roles DISABLE TRIGGER audit_insert".to_string(),
+        "SELECT audit.seal()".to_string(),
+        "DELETE FROM audit.log_pending".to_string(),
+        "SELECT count(*) FROM audit.platform_pending".to_string(),
     ];
     for sql in &attempts {
         let mut tx = pool.tenant_tx(&owner).await.unwrap();
@@ -522,6 +530,7 @@ async fn concurrent_writers_of_one_tenant_keep_one_valid_chain() {
         task.await.unwrap();
     }
 
+    audit::seal(&admin).await.unwrap();
     let after: i64 = admin.query_one(count, &[&acme]).await.unwrap().get(0);
     assert_eq!(after - before, (TASKS * WRITES) as i64, "one entry per write");
     let recorded: i64 = admin
@@ -549,65 +558,117 @@ async fn app_session(db: &TestDb, tenant: Uuid, user: Uuid, isolation: &str) -> 
 
 const ADD_ROLE: &str = "INSERT INTO tenancy.roles (tenant_id, name) VALUES ($1, $2)";
 
-#[tokio::test]
-async fn writers_of_different_tenants_never_wait_for_each_other() {
-    let db = TestDb::new().await;
-    let seeded = db.seeded().await;
-    let (acme, techstartup) = (seeded.tenant("acme"), seeded.tenant("tech-startup"));
-    let admin = db.admin().await;
-
-    // Olivia's transaction writes in acme and stays open: it holds acme's chain.
-    let olivia = app_session(&db, acme, seeded.user("olivia@acme.com"), "READ COMMITTED").await;
-    olivia.execute(ADD_ROLE, &[&acme, &"held_open"]).await.unwrap();
-    let olivia_pid: i32 = olivia.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
-
-    // Tom writes in tech-startup meanwhile. The lock timeout only turns a wrong
-    // design (a wait on acme's chain) into an error instead of a hang.
-    let tom = app_session(&db, techstartup, seeded.user("tom@techstartup.io"), "READ COMMITTED").await;
-    tom.batch_execute("SET LOCAL lock_timeout = '30s'").await.unwrap();
-    tom.execute(ADD_ROLE, &[&techstartup, &"in_parallel"])
-        .await
-        .expect("tech-startup writes while acme's chain is held");
-    tom.batch_execute("COMMIT").await.unwrap();
-
-    // Alice, in acme too, does wait for Olivia's chain, and continues it once Olivia commits.
-    let alice = app_session(&db, acme, seeded.user("alice@acme.com"), "READ COMMITTED").await;
-    let alice_pid: i32 = alice.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
-    let alice_writes = tokio::spawn(async move {
-        alice.execute(ADD_ROLE, &[&acme, &"after_olivia"]).await.unwrap();
-        alice.batch_execute("COMMIT").await.unwrap();
-    });
-    let mut blocked_by_olivia = false;
-    for _ in 0..600 {
-        let blockers: Vec<i32> = admin.query_one("SELECT pg_blocking_pids($1)", &[&alice_pid]).await.unwrap().get(0);
-        if blockers.contains(&olivia_pid) {
-            blocked_by_olivia = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(blocked_by_olivia, "a second writer of acme waits for the first");
-    olivia.batch_execute("COMMIT").await.unwrap();
-    alice_writes.await.unwrap();
-
-    let order: Vec<String> = admin
+/// The names of the roles `names` in `tenant`'s chain, in chain order.
+async fn chained_roles(admin: &Client, tenant: Uuid, names: &[&str]) -> Vec<String> {
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    admin
         .query(
             "SELECT new_values ->> 'name' FROM audit.log WHERE tenant_id = $1 AND table_name = 'tenancy.roles'
-             AND new_values ->> 'name' IN ('held_open', 'after_olivia') ORDER BY id",
-            &[&acme],
+             AND operation = 'insert' AND new_values ->> 'name' = ANY ($2) ORDER BY id",
+            &[&tenant, &names],
         )
         .await
         .unwrap()
         .iter()
         .map(|r| r.get(0))
-        .collect();
-    assert_eq!(order, ["held_open", "after_olivia"]);
-    let mut admin = admin;
+        .collect()
+}
+
+#[tokio::test]
+async fn writers_never_wait_for_a_chain_and_a_long_transaction_is_sealed_in_its_place() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, techstartup) = (seeded.tenant("acme"), seeded.tenant("tech-startup"));
+    let mut admin = db.admin().await;
+
+    // Olivia's transaction writes in acme and stays open.
+    let olivia = app_session(&db, acme, seeded.user("olivia@acme.com"), "READ COMMITTED").await;
+    olivia.execute(ADD_ROLE, &[&acme, &"held_open"]).await.unwrap();
+
+    // Alice in acme and Tom in tech-startup write and commit meanwhile, waiting for
+    // nobody: a lock timeout of 1 ms turns any wait into an error.
+    for (tenant, user, name) in
+        [(acme, "alice@acme.com", "after_olivia"), (techstartup, "tom@techstartup.io", "in_parallel")]
+    {
+        let writer = app_session(&db, tenant, seeded.user(user), "READ COMMITTED").await;
+        writer.batch_execute("SET LOCAL lock_timeout = '1ms'").await.unwrap();
+        writer.execute(ADD_ROLE, &[&tenant, &name]).await.expect("no writer waits for another's chain");
+        writer.batch_execute("COMMIT").await.unwrap();
+    }
+
+    // Nothing is sealed past Olivia's transaction while it runs: the entries
+    // committed after it started wait, and the lag says so.
+    audit::seal(&admin).await.unwrap();
+    assert!(chained_roles(&admin, acme, &["held_open", "after_olivia"]).await.is_empty());
+    assert!(chained_roles(&admin, techstartup, &["in_parallel"]).await.is_empty());
+    let lag = audit::lag(&admin).await.unwrap();
+    assert_eq!(lag.unsealed, 2, "{lag:?}");
+    let report = audit::verify(&mut admin, None, Clock::system().today(), &ProgressBar::hidden()).await.unwrap();
+    assert_intact(&report);
+    assert_eq!(report.lag.unsealed, 2, "verify reports the unsealed entries");
+
+    // Once it commits, it is sealed in its place: before the transactions that
+    // started after it, though they committed first.
+    olivia.batch_execute("COMMIT").await.unwrap();
+    audit::seal(&admin).await.unwrap();
+    assert_eq!(chained_roles(&admin, acme, &["held_open", "after_olivia"]).await, ["held_open", "after_olivia"]);
+    assert_eq!(chained_roles(&admin, techstartup, &["in_parallel"]).await, ["in_parallel"]);
+    assert_eq!(audit::lag(&admin).await.unwrap(), audit::SealLag::default());
     assert_intact(&verify(&mut admin, None).await);
 }
 
 #[tokio::test]
-async fn a_repeatable_read_writer_that_missed_the_previous_entry_must_retry() {
+async fn a_statement_writing_many_rows_gives_an_entry_per_row() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, olivia) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let pool = db.app_pool(1);
+    let ctx = acting(acme, olivia, "req-bulk");
+    pool.tenant_query(
+        &ctx,
+        "INSERT INTO tenancy.roles (tenant_id, name) SELECT $1, 'bulk_' || i FROM generate_series(1, 300) AS i",
+        &[&acme],
+    )
+    .await
+    .unwrap();
+    pool.tenant_query(&ctx, "UPDATE tenancy.roles SET description = 'renamed ' || name WHERE name LIKE 'bulk_%'", &[])
+        .await
+        .unwrap();
+    pool.tenant_query(&ctx, "DELETE FROM tenancy.roles WHERE name LIKE 'bulk_%'", &[]).await.unwrap();
+    let mut admin = db.admin().await;
+    assert_intact(&verify(&mut admin, Some("acme")).await);
+    let per_operation: Vec<(String, i64)> = admin
+        .query(
+            "SELECT operation::text, count(*) FROM audit.log WHERE tenant_id = $1 AND request_id = 'req-bulk'
+             GROUP BY 1 ORDER BY 1",
+            &[&acme],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let expected = [("delete", 300), ("insert", 300), ("update", 300)].map(|(op, n)| (op.to_string(), n));
+    assert_eq!(per_operation, expected);
+    // Each update's entry pairs its own row's old and new values.
+    let paired: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM audit.log u
+             JOIN audit.log i ON i.tenant_id = u.tenant_id AND i.row_key = u.row_key AND i.operation = 'insert'
+                             AND i.request_id = 'req-bulk'
+             WHERE u.tenant_id = $1 AND u.request_id = 'req-bulk' AND u.operation = 'update'
+               AND u.new_values ->> 'description' = 'renamed ' || (i.new_values ->> 'name')
+               AND u.old_values -> 'description' = 'null'::jsonb",
+            &[&acme],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(paired, 300);
+}
+
+#[tokio::test]
+async fn a_repeatable_read_writer_that_started_before_another_commits_need_not_retry() {
     let db = TestDb::new().await;
     let seeded = db.seeded().await;
     let acme = seeded.tenant("acme");
@@ -616,10 +677,11 @@ async fn a_repeatable_read_writer_that_missed_the_previous_entry_must_retry() {
     late.query_one("SELECT count(*) FROM tenancy.roles", &[]).await.unwrap();
     let pool = db.app_pool(1);
     pool.tenant_query(&acting(acme, olivia, "req-first"), ADD_ROLE, &[&acme, &"first"]).await.unwrap();
-    // Its snapshot predates that entry: chaining after what it sees would fork the chain.
-    assert_eq!(sqlstate(late.execute(ADD_ROLE, &[&acme, &"late"]).await), "40001");
+    late.execute(ADD_ROLE, &[&acme, &"late"]).await.expect("the writer no longer reads the chain");
+    late.batch_execute("COMMIT").await.unwrap();
     let mut admin = db.admin().await;
     assert_intact(&verify(&mut admin, Some("acme")).await);
+    assert_eq!(chained_roles(&admin, acme, &["first", "late"]).await, ["first", "late"]);
 }
 
 #[tokio::test]
@@ -634,6 +696,7 @@ async fn tenant_creation_and_deletion_are_platform_events() {
             .get(0);
 
     let mut admin = db.admin().await;
+    audit::seal(&admin).await.unwrap();
     let event = admin
         .query_one(
             "SELECT user_id, request_id, db_role, metadata ->> 'slug' FROM audit.platform_log
@@ -665,6 +728,7 @@ async fn tenant_creation_and_deletion_are_platform_events() {
         .unwrap()
         .get(0);
     admin.execute("DELETE FROM tenancy.tenants WHERE id = $1", &[&created]).await.unwrap();
+    audit::seal(&admin).await.unwrap();
     let deleted = admin
         .query_one(
             "SELECT metadata FROM audit.platform_log WHERE event_action = 'tenant.deleted' AND subject_tenant_id = $1",
@@ -715,6 +779,7 @@ async fn backdate(admin: &Client, tenant: Uuid, ids: std::ops::RangeInclusive<i6
                      UPDATE audit.log SET hash = e.hash WHERE tenant_id = e.tenant_id AND id = e.id AND occurred_at = e.occurred_at;
                      previous := e.hash;
                  END LOOP;
+                 UPDATE audit.chains SET head_hash = e.hash, head_at = e.occurred_at WHERE chain_id = e.tenant_id;
              END
              $$"
         ))
@@ -806,6 +871,7 @@ async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid(clock: Clo
     };
     assert!(!exists(format!("audit.{old}")).await, "the expired month is dropped");
     assert!(exists(format!("audit.{kept}")).await, "the month the cut-off falls in is kept");
+    audit::seal(&admin).await.unwrap();
     let recorded: Value = admin
         .query_one("SELECT metadata FROM audit.platform_log WHERE event_action = 'audit.partition_pruned'", &[])
         .await
@@ -830,6 +896,7 @@ async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid(clock: Clo
     )
     .await
     .unwrap();
+    audit::seal(&admin).await.unwrap();
     let first_after: i64 =
         admin.query_one("SELECT min(id) FROM audit.log WHERE tenant_id = $1", &[&techstartup]).await.unwrap().get(0);
     assert_eq!(first_after, techstartup_entries + 1, "a chain pruned to nothing continues after its last entry");
@@ -911,6 +978,7 @@ async fn auditing_can_be_switched_off_for_a_benchmark_and_that_is_recorded() {
     pool.tenant_query(&acting(acme, olivia, "req-unaudited"), ADD_ROLE, &[&acme, &"unaudited"]).await.unwrap();
     assert_eq!(admin.query_one(count, &[]).await.unwrap().get::<_, i64>(0), 0);
     admin.query_one("SELECT audit.set_auditing(true)", &[]).await.unwrap();
+    audit::seal(&admin).await.unwrap();
     let switches: Vec<String> = admin
         .query("SELECT event_action FROM audit.platform_log WHERE event_action LIKE 'audit.%abled' ORDER BY id", &[])
         .await
@@ -933,6 +1001,15 @@ async fn the_verify_command_exits_with_status_1_on_a_broken_chain() {
             .output()
             .unwrap()
     };
+    let pool = db.app_pool(1);
+    let ctx = acting(seeded.tenant("acme"), seeded.user("olivia@acme.com"), "req-cli");
+    pool.tenant_query(&ctx, ADD_ROLE, &[&seeded.tenant("acme"), &"from_the_cli_test"]).await.unwrap();
+    let unsealed = run(&["audit", "verify"]);
+    let out = String::from_utf8_lossy(&unsealed.stdout);
+    assert!(out.contains("unsealed: 1 entries"), "{out}");
+    let sealed = run(&["audit", "seal"]);
+    let out = String::from_utf8_lossy(&sealed.stdout);
+    assert!(sealed.status.success() && out.contains("sealed 1 entries") && out.contains("unsealed: none"), "{out}");
     let ok = run(&["audit", "verify"]);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("tenant acme: intact"));
@@ -958,6 +1035,7 @@ async fn a_truncate_of_a_tenant_table_is_a_platform_event() {
     db.seeded().await;
     let admin = db.admin().await;
     admin.batch_execute("TRUNCATE tenancy.api_keys").await.unwrap();
+    audit::seal(&admin).await.unwrap();
     let tables: Vec<Value> = admin
         .query("SELECT metadata -> 'table' FROM audit.platform_log WHERE event_action = 'table.truncated'", &[])
         .await
@@ -989,6 +1067,7 @@ async fn the_audit_trail_records_the_signed_facts_whatever_tenant_sql_sets() {
     tx.execute(ADD_ROLE, &[&acme, &"blame_game"]).await.unwrap();
     tx.commit().await.unwrap();
     let admin = db.admin().await;
+    audit::seal(&admin).await.unwrap();
     let row = admin
         .query_one(
             "SELECT user_id, impersonated_by, request_id, host(ip_address) FROM audit.log
@@ -1001,4 +1080,45 @@ async fn the_audit_trail_records_the_signed_facts_whatever_tenant_sql_sets() {
     assert_eq!(row.get::<_, Option<Uuid>>(1), None, "no impersonator was signed");
     assert_eq!(row.get::<_, Option<String>>(2).as_deref(), Some("req-signed"));
     assert_eq!(row.get::<_, Option<String>>(3), None, "no address was signed");
+}
+
+/// A database whose chains the first version wrote (the writer locking each chain,
+/// its recorded head a transaction behind) upgrades in place: its chains still
+/// verify, and go on from their last entries.
+#[tokio::test]
+async fn chains_of_the_first_version_upgrade_in_place_and_go_on() {
+    let db = TestDb::empty().await;
+    migrate::migrate_through(&db.target, 279).await.unwrap();
+    let seeded = tenantbase::seed::demo::seed(&db.target, &db.app_pool(2)).await.unwrap();
+    let (acme, olivia) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let mut admin = db.admin().await;
+    let heads = "SELECT DISTINCT ON (tenant_id) tenant_id, id, hash FROM audit.log ORDER BY tenant_id, id DESC";
+    let before: Vec<(Uuid, i64, Vec<u8>)> =
+        admin.query(heads, &[]).await.unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert!(before.len() >= 2, "{before:?}");
+
+    migrate::migrate(&db.target).await.unwrap();
+    let after: Vec<(Uuid, i64, Vec<u8>)> =
+        admin.query(heads, &[]).await.unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert_eq!(after, before, "no entry changes");
+    let report = verify(&mut admin, None).await;
+    assert_intact(&report);
+    for (tenant, id, hash) in &before {
+        assert_eq!(report.chain(*tenant).unwrap().head, Some((*id, hex::encode(hash))));
+    }
+
+    let pool = db.app_pool(1);
+    pool.tenant_query(&acting(acme, olivia, "req-upgraded"), ADD_ROLE, &[&acme, &"after_upgrade"]).await.unwrap();
+    let report = verify(&mut admin, None).await;
+    assert_intact(&report);
+    let acme_head = before.iter().find(|(t, _, _)| *t == acme).unwrap().1;
+    let next = admin
+        .query_one(
+            "SELECT id, written_at IS NOT NULL, payload_digest IS NOT NULL FROM audit.log
+             WHERE tenant_id = $1 AND request_id = 'req-upgraded'",
+            &[&acme],
+        )
+        .await
+        .unwrap();
+    assert_eq!((next.get::<_, i64>(0), next.get::<_, bool>(1), next.get::<_, bool>(2)), (acme_head + 1, true, true));
 }
