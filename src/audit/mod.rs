@@ -6,16 +6,18 @@
 //! tampering ([`verify`]), and retention ([`prune`], [`ensure_partitions`]). Verify
 //! and retention run as the admin (a superuser), which reads every chain. See docs/audit.md.
 
+pub mod checkpoints;
 mod retention;
 mod seal;
 mod verify;
 
 use uuid::Uuid;
 
+pub use checkpoints::Checkpointer;
 pub use retention::{
     ensure_partitions, prune, PruneOptions, PruneReport, PrunedPartition, DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS,
 };
-pub use seal::{lag, lag_via, seal, spawn_sealer, SealLag, SEAL_BATCH};
+pub use seal::{lag, lag_via, seal, spawn_sealer, SealLag, CHECKPOINT_EVERY, SEAL_BATCH};
 pub use verify::{verify, BrokenLink, Chain, ChainReport, VerifyReport};
 
 /// The platform chain's id (`audit.platform_chain()`); a tenant's chain has its tenant's id.

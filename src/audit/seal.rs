@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use tokio_postgres::Client;
 
+use super::Checkpointer;
 use crate::db::AccountDb;
 
 /// Entries sealed per call of `audit.seal`, each call its own transaction.
@@ -56,15 +57,30 @@ pub async fn lag_via(db: &AccountDb) -> Result<SealLag> {
     Ok(SealLag { unsealed: row.get(0), oldest_written_at: row.get(1) })
 }
 
+/// How often the server's sealer writes checkpoints of the chains that moved.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(10);
+
 /// Runs the sealer every `interval` for as long as the server runs, through its
-/// account pool. A failed round (a tenant deleted while its entries were being
-/// sealed, a lost connection) is logged and the next one seals the rest.
-pub fn spawn_sealer(db: AccountDb, interval: Duration) -> tokio::task::JoinHandle<()> {
+/// account pool, and with `checkpoints` writes signed checkpoints every
+/// [`CHECKPOINT_EVERY`]. A failed round (a tenant deleted while its entries were
+/// being sealed, a lost connection) is logged and the next one seals the rest.
+pub fn spawn_sealer(
+    db: AccountDb,
+    interval: Duration,
+    mut checkpoints: Option<Checkpointer>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut checkpointed = tokio::time::Instant::now();
         loop {
             tick.tick().await;
+            if let Some(checkpointer) = checkpoints.as_mut().filter(|_| checkpointed.elapsed() >= CHECKPOINT_EVERY) {
+                checkpointed = tokio::time::Instant::now();
+                if let Err(e) = checkpointer.write_via(&db).await {
+                    tracing::warn!(error = %e, "writing the audit checkpoints failed; trying again next time");
+                }
+            }
             loop {
                 match db.call("SELECT audit.seal($1)", &[&SEAL_BATCH]).await {
                     Ok(rows) if rows.first().map_or(0, |r| r.get::<_, i32>(0)) >= SEAL_BATCH => continue,

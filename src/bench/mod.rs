@@ -252,6 +252,8 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         api: api_rows,
         server_peak_rss_mb,
         writes: writes.rows,
+        bulk_insert: writes.bulk,
+        seal_lag: writes.seal_lag,
         login,
         slow_clients,
         growth: growth_rows,

@@ -178,6 +178,9 @@ pub struct ServerArgs {
     /// Seconds between two rounds of the audit sealer, which chains the entries written meanwhile.
     #[arg(long, env = "TENANTBASE_AUDIT_SEAL_INTERVAL", value_parser = seconds, default_value = "0.2")]
     pub audit_seal_interval: Duration,
+    /// Where the sealer writes signed checkpoints of the audit chains (with the operator key), every 10 s.
+    #[arg(long, env = "TENANTBASE_AUDIT_CHECKPOINTS", value_name = "DIR")]
+    pub audit_checkpoints: Option<PathBuf>,
 }
 
 impl ServerArgs {
@@ -246,9 +249,16 @@ pub enum AuditAction {
         /// Only this tenant's chain (its slug or id).
         #[arg(long)]
         tenant: Option<String>,
+        /// Also check each chain against its newest signed checkpoint in DIR (the operator's public key verifies them).
+        #[arg(long, value_name = "DIR")]
+        checkpoints: Option<PathBuf>,
     },
     /// Seal the entries written so far into their hash chains (`serve` does it continuously).
-    Seal,
+    Seal {
+        /// Then write signed checkpoints of the chains that moved to DIR (with the operator key).
+        #[arg(long, value_name = "DIR")]
+        checkpoints: Option<PathBuf>,
+    },
     /// Create the coming months' partitions; export (if asked) and drop those older than the retention.
     Prune {
         /// Keep entries this many days at least (never fewer than 90).
@@ -378,7 +388,12 @@ impl Cli {
                 let db = target.app_db(*pool_size).await?;
                 let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
                 daily_maintenance(accounts.clone());
-                audit::spawn_sealer(accounts.clone(), server.audit_seal_interval);
+                let checkpoints = audit_seal::checkpointer(
+                    server.audit_checkpoints.as_deref(),
+                    &self.operator_key_path(),
+                    &target.clock,
+                )?;
+                audit::spawn_sealer(accounts.clone(), server.audit_seal_interval, checkpoints);
                 api::serve(listener, server.apply(AppState::new(db, accounts, self.sealer()?).await?)).await
             }
             Command::Credits { action } => self.credits(action).await,
@@ -541,10 +556,13 @@ Report, JSON and plots in {}",
         let target = self.target()?;
         let mut admin = target.connect_admin().await?;
         match action {
-            AuditAction::Verify { tenant } => {
+            AuditAction::Verify { tenant, checkpoints } => {
                 let progress = progress_bar(None, "{spinner} {pos} entries verified ({per_sec}) {msg}");
-                let report = audit::verify(&mut admin, tenant.as_deref(), target.clock.today(), &progress).await?;
+                let mut report = audit::verify(&mut admin, tenant.as_deref(), target.clock.today(), &progress).await?;
                 progress.finish_and_clear();
+                if let Some(dir) = checkpoints {
+                    audit_seal::check_checkpoints(&admin, &mut report, dir, &self.operator_key_path()).await?;
+                }
                 for chain in &report.chains {
                     println!("{chain}");
                 }
@@ -555,7 +573,11 @@ Report, JSON and plots in {}",
                 }
                 Ok(())
             }
-            AuditAction::Seal => audit_seal::run(&admin, &target.clock).await,
+            AuditAction::Seal { checkpoints } => {
+                let checkpointer =
+                    audit_seal::checkpointer(checkpoints.as_deref(), &self.operator_key_path(), &target.clock)?;
+                audit_seal::run(&admin, &target.clock, checkpointer).await
+            }
             AuditAction::Prune { retention_days, export_dir } => {
                 let options = audit::PruneOptions { retention_days: *retention_days, export_dir: export_dir.clone() };
                 let progress = progress_bar(Some(0), "{bar:30} {pos}/{len} partitions {msg}");
@@ -691,7 +713,9 @@ Report, JSON and plots in {}",
         let app_db = target.app_db(16).await?;
         let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
         daily_maintenance(accounts.clone());
-        audit::spawn_sealer(accounts.clone(), server.audit_seal_interval);
+        let checkpoints =
+            audit_seal::checkpointer(server.audit_checkpoints.as_deref(), &self.operator_key_path(), &target.clock)?;
+        audit::spawn_sealer(accounts.clone(), server.audit_seal_interval, checkpoints);
         let seeded = demo::seed(&target, &app_db).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;

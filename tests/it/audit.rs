@@ -11,11 +11,12 @@ use chrono::{Datelike, NaiveDate};
 use indicatif::ProgressBar;
 use serde_json::{json, Value};
 use sha2::Digest;
-use tenantbase::audit::{self, PruneOptions, VerifyReport, PLATFORM_CHAIN};
+use tenantbase::audit::{self, checkpoints, Checkpointer, PruneOptions, VerifyReport, PLATFORM_CHAIN};
 use tenantbase::clock::Clock;
 use tenantbase::db::context::CONTEXT_TTL;
 use tenantbase::db::{connect, migrate, url_of, RequestMeta, TenantCtx, TenantTx};
 use tenantbase::isolation::catalog::{self, TenantTable};
+use tenantbase::signing::{OperatorKey, PublicKey};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Client;
 use uuid::Uuid;
@@ -1121,4 +1122,109 @@ async fn chains_of_the_first_version_upgrade_in_place_and_go_on() {
         .await
         .unwrap();
     assert_eq!((next.get::<_, i64>(0), next.get::<_, bool>(1), next.get::<_, bool>(2)), (acme_head + 1, true, true));
+}
+
+/// Verifies every chain, then against the checkpoints in `dir`.
+async fn verify_against(admin: &mut Client, dir: &std::path::Path, key: &PublicKey) -> VerifyReport {
+    let mut report = verify(admin, None).await;
+    checkpoints::check(admin, &mut report, dir, key).await.unwrap();
+    report
+}
+
+/// Rechains `tenant`'s whole log from its first entry and records the new head, as a
+/// superuser covering up an edit would: the database alone cannot tell.
+async fn recompute(admin: &Client, tenant: Uuid) {
+    let sql = format!(
+        "DO $$
+         DECLARE
+             previous bytea := decode(repeat('00', 32), 'hex');
+             e audit.log;
+         BEGIN
+             FOR e IN SELECT * FROM audit.log WHERE tenant_id = '{tenant}' ORDER BY id LOOP
+                 e.hash := audit.entry_hash(previous, e);
+                 UPDATE audit.log SET hash = e.hash WHERE tenant_id = e.tenant_id AND id = e.id;
+                 previous := e.hash;
+             END LOOP;
+             UPDATE audit.chains SET head_id = e.id, head_hash = e.hash WHERE chain_id = e.tenant_id;
+         END
+         $$"
+    );
+    tamper(admin, &sql, &[]).await;
+}
+
+#[tokio::test]
+async fn signed_checkpoints_find_what_a_superuser_covers_up() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let acme = seeded.tenant("acme");
+    let mut admin = db.admin().await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = OperatorKey::generate();
+    let public = key.public();
+    let mut checkpointer = Checkpointer::open(dir.path(), key, Clock::system()).unwrap();
+    let written = checkpointer.write(&admin).await.unwrap();
+    assert!(written >= 3, "a checkpoint per chain: {written}");
+    assert_eq!(checkpointer.write(&admin).await.unwrap(), 0, "none while no head moves");
+    assert_intact(&verify_against(&mut admin, dir.path(), &public).await);
+    let broken_at = |report: VerifyReport| {
+        let chain = report.chain(acme).expect("acme's chain is walked").clone();
+        chain.broken.clone().unwrap_or_else(|| panic!("tampering not found: {chain}"))
+    };
+    let head: i64 =
+        admin.query_one("SELECT head_id FROM audit.chains WHERE chain_id = $1", &[&acme]).await.unwrap().get(0);
+
+    // A checkpoint altered in its file.
+    let file = dir.path().join(format!("{acme}.jsonl"));
+    let original_file = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, original_file.replace(&format!("\"position\":{head},"), "\"position\":1,")).unwrap();
+    let b = broken_at(verify_against(&mut admin, dir.path(), &public).await);
+    assert!(b.reason.contains("does not verify"), "{}", b.reason);
+    std::fs::write(&file, &original_file).unwrap();
+
+    // The newest entries cut off, the recorded head moved back to match: the
+    // database alone finds nothing; the checkpoint does.
+    let (last, before_last) = (saved(&admin, acme, head).await, saved(&admin, acme, head - 1).await);
+    let new_head = saved(&admin, acme, head - 2).await;
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id >= $2", &[&acme, &(head - 1)]).await;
+    tamper(
+        &admin,
+        "UPDATE audit.chains SET head_id = $2, head_hash = $3 WHERE chain_id = $1",
+        &[&acme, &(head - 2), &hex_bytes(&new_head["hash"])],
+    )
+    .await;
+    assert_intact(&verify(&mut admin, None).await);
+    let b = broken_at(verify_against(&mut admin, dir.path(), &public).await);
+    assert!(b.reason.contains("no longer reaches"), "{}", b.reason);
+    for entry in [&before_last, &last] {
+        tamper(&admin, RESTORE, &[entry]).await;
+    }
+    tamper(
+        &admin,
+        "UPDATE audit.chains SET head_id = $2, head_hash = $3 WHERE chain_id = $1",
+        &[&acme, &head, &hex_bytes(&last["hash"])],
+    )
+    .await;
+    assert_intact(&verify_against(&mut admin, dir.path(), &public).await);
+
+    // An edited, a deleted, and two swapped entries: each found, then undone.
+    let (third, fourth) = (saved(&admin, acme, 3).await, saved(&admin, acme, 4).await);
+    let swap = "UPDATE audit.log SET id = CASE id WHEN 5 THEN 6 ELSE 5 END WHERE tenant_id = $1 AND id IN (5, 6)";
+    tamper(&admin, "UPDATE audit.log SET request_id = 'forged' WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    assert_eq!(broken_at(verify_against(&mut admin, dir.path(), &public).await).entry_id, 3);
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    tamper(&admin, RESTORE, &[&third]).await;
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id = 4", &[&acme]).await;
+    assert_eq!(broken_at(verify_against(&mut admin, dir.path(), &public).await).entry_id, 5);
+    tamper(&admin, RESTORE, &[&fourth]).await;
+    tamper(&admin, swap, &[&acme]).await;
+    assert_eq!(broken_at(verify_against(&mut admin, dir.path(), &public).await).entry_id, 6);
+    tamper(&admin, swap, &[&acme]).await;
+    assert_intact(&verify_against(&mut admin, dir.path(), &public).await);
+
+    // The whole chain recomputed around an edit, its recorded head included.
+    tamper(&admin, "UPDATE audit.log SET request_id = 'forged' WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    recompute(&admin, acme).await;
+    assert_intact(&verify(&mut admin, None).await);
+    let b = broken_at(verify_against(&mut admin, dir.path(), &public).await);
+    assert!(b.reason.contains("does not have the hash"), "{}", b.reason);
 }
