@@ -8,7 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::resources::{row_schema, Resources, MAX_LIMIT};
-use super::{account, actions, invitations, tenants};
+use super::{account, actions, audit, invitations, tenants};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,7 @@ use super::{account, actions, invitations, tenants};
         tenants::list_api_keys, tenants::create_api_key, tenants::revoke_api_key,
         actions::complete_ai_task, actions::fail_ai_task, actions::cancel_order, actions::refund_order,
         actions::publish_content, actions::respond_to_approval,
+        audit::list_entries,
     ),
     components(schemas(super::error::Problem)),
     modifiers(&BearerAuth),

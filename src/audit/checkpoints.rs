@@ -194,6 +194,7 @@ pub async fn check(client: &Client, report: &mut VerifyReport, dir: &Path, key: 
             None => report.chains.push(ChainReport {
                 chain: Chain { id: chain, label: format!("checkpointed chain {chain}") },
                 entries: 0,
+                erased: 0,
                 head: None,
                 broken: Some(finding),
             }),

@@ -7,6 +7,7 @@
 //! and retention run as the admin (a superuser), which reads every chain. See docs/audit.md.
 
 pub mod checkpoints;
+mod erase;
 mod retention;
 mod seal;
 mod verify;
@@ -14,6 +15,7 @@ mod verify;
 use uuid::Uuid;
 
 pub use checkpoints::Checkpointer;
+pub use erase::{erase_tenant_payloads, erase_user_payloads};
 pub use retention::{
     ensure_partitions, prune, PruneOptions, PruneReport, PrunedPartition, DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS,
 };

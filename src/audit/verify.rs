@@ -26,11 +26,19 @@ const GENESIS: [u8; 32] = [0; 32];
 /// earlier than the one before it.
 const TENANT_ENTRIES: &str =
     "SELECT id, occurred_at, table_name, operation::text, event_action, hash, audit.entry_content(l),
-            payload_digest, CASE WHEN payload_digest IS NOT NULL THEN jsonb_build_array(old_values, new_values)::text END
+            payload_digest, CASE WHEN payload_digest IS NOT NULL THEN jsonb_build_array(old_values, new_values)::text END,
+            coalesce(old_values, new_values) IS NOT NULL
+              AND coalesce(old_values, '{\"erased\": true}') = '{\"erased\": true}'
+              AND coalesce(new_values, '{\"erased\": true}') = '{\"erased\": true}',
+            CASE WHEN event_action = 'audit.payloads_erased' THEN metadata -> 'entries' END
      FROM audit.log l WHERE tenant_id = $1 ORDER BY occurred_at, id";
 const PLATFORM_ENTRIES: &str =
-    "SELECT id, occurred_at, NULL::text, NULL::text, event_action, hash, audit.entry_content(l), NULL::bytea, NULL::text
+    "SELECT id, occurred_at, NULL::text, NULL::text, event_action, hash, audit.entry_content(l), NULL::bytea, NULL::text,
+            false, NULL::jsonb
      FROM audit.platform_log l ORDER BY id";
+/// Erasures recorded but not sealed yet: they account for tombstones too.
+const PENDING_ERASURES: &str = "SELECT metadata -> 'entries' FROM audit.log_pending
+                                WHERE chain_id = $1 AND event_action = 'audit.payloads_erased'";
 
 /// One hash chain: a tenant's, or the platform's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +54,8 @@ pub struct ChainReport {
     pub chain: Chain,
     /// Entries found correctly linked, from the chain's start.
     pub entries: u64,
+    /// Of those, entries whose payload was erased (each listed by an erasure entry).
+    pub erased: u64,
     /// The last correctly linked entry (id, hash in hex): worth keeping outside the database.
     pub head: Option<(i64, String)>,
     pub broken: Option<BrokenLink>,
@@ -90,6 +100,11 @@ impl VerifyReport {
 impl fmt::Display for ChainReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.broken, &self.head) {
+            (None, Some((id, hash))) if self.erased > 0 => write!(
+                f,
+                "{}: intact, {} entries ({} payloads erased), head #{id} {hash}",
+                self.chain.label, self.entries, self.erased
+            ),
             (None, Some((id, hash))) => {
                 write!(f, "{}: intact, {} entries, head #{id} {hash}", self.chain.label, self.entries)
             }
@@ -170,6 +185,10 @@ struct Entry {
     content: String,
     /// A sealed entry's payload digest, and the payload it must match.
     payload: Option<(Vec<u8>, String)>,
+    /// Its payload is a tombstone.
+    tombstoned: bool,
+    /// An erasure entry's list of the entries it erased.
+    erasure: Option<serde_json::Value>,
 }
 
 impl From<Row> for Entry {
@@ -183,6 +202,8 @@ impl From<Row> for Entry {
             hash: row.get(5),
             content: row.get(6),
             payload: row.get::<_, Option<Vec<u8>>>(7).zip(row.get::<_, Option<String>>(8)),
+            tombstoned: row.get(9),
+            erasure: row.get(10),
         }
     }
 }
@@ -210,9 +231,15 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
     let mut rows =
         Box::pin(tx.query_raw(sql, params).await.with_context(|| format!("reading the entries of {}", chain.label))?);
     let mut entries = 0u64;
+    let mut erased = 0u64;
+    // Tombstones not yet accounted for by an erasure entry, which comes after them.
+    let mut unexplained = std::collections::BTreeSet::new();
     let mut broken = None;
     while let Some(row) = rows.try_next().await? {
         let entry = Entry::from(row);
+        for id in listed(entry.erasure.as_ref()) {
+            unexplained.remove(&id);
+        }
         let expected = link_hash(&previous, &entry.content);
         let reason = if entry.id != last_id + 1 {
             Some(format!("#{} was expected next, not #{}: entries were removed or reordered", last_id + 1, entry.id))
@@ -222,7 +249,13 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
                     .to_string(),
             )
         } else if entry.payload.as_ref().is_some_and(|(digest, payload)| Sha256::digest(payload).as_slice() != digest) {
-            Some("the entry's old or new values do not match their digest: they were edited".to_string())
+            if entry.tombstoned {
+                unexplained.insert(entry.id);
+                erased += 1;
+                None
+            } else {
+                Some("the entry's old or new values do not match their digest: they were edited".to_string())
+            }
         } else {
             None
         };
@@ -266,7 +299,31 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
     }
     // The rest of a broken chain is not needed: drop its rows before ending the transaction.
     drop(rows);
+    if chain.id != PLATFORM_CHAIN {
+        for row in tx.query(PENDING_ERASURES, &[&chain.id]).await? {
+            for id in listed(row.get::<_, Option<serde_json::Value>>(0).as_ref()) {
+                unexplained.remove(&id);
+            }
+        }
+    }
+    if let Some(id) = unexplained.first().filter(|_| broken.is_none()) {
+        broken = Some(BrokenLink {
+            reason: "the entry's payload was replaced by a tombstone that no erasure entry records".to_string(),
+            entry_id: *id,
+            occurred_at: None,
+            table: None,
+            operation: None,
+            event_action: None,
+            expected_hash: "-".into(),
+            stored_hash: "-".into(),
+        });
+    }
     tx.commit().await?;
     let head = (last_id > 0).then(|| (last_id, hex::encode(&previous)));
-    Ok(ChainReport { chain, entries, head, broken })
+    Ok(ChainReport { chain, entries, erased, head, broken })
+}
+
+/// The entry ids an erasure entry lists.
+fn listed(entries: Option<&serde_json::Value>) -> Vec<i64> {
+    entries.and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default()
 }

@@ -259,6 +259,13 @@ pub enum AuditAction {
         #[arg(long, value_name = "DIR")]
         checkpoints: Option<PathBuf>,
     },
+    /// Erase a user's personal data from the trail: every payload naming them becomes a tombstone,
+    /// the chains stay intact, and each erasure is itself an entry.
+    Erase {
+        /// The user's email.
+        #[arg(long, value_name = "EMAIL")]
+        user: String,
+    },
     /// Create the coming months' partitions; export (if asked) and drop those older than the retention.
     Prune {
         /// Keep entries this many days at least (never fewer than 90).
@@ -577,6 +584,10 @@ Report, JSON and plots in {}",
                 let checkpointer =
                     audit_seal::checkpointer(checkpoints.as_deref(), &self.operator_key_path(), &target.clock)?;
                 audit_seal::run(&admin, &target.clock, checkpointer).await
+            }
+            AuditAction::Erase { user } => {
+                println!("erased the payloads of {} entries", audit::erase_user_payloads(&admin, user).await?);
+                Ok(())
             }
             AuditAction::Prune { retention_days, export_dir } => {
                 let options = audit::PruneOptions { retention_days: *retention_days, export_dir: export_dir.clone() };

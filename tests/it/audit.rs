@@ -1228,3 +1228,127 @@ async fn signed_checkpoints_find_what_a_superuser_covers_up() {
     let b = broken_at(verify_against(&mut admin, dir.path(), &public).await);
     assert!(b.reason.contains("does not have the hash"), "{}", b.reason);
 }
+
+#[tokio::test]
+async fn erasing_a_users_data_leaves_tombstones_and_intact_chains() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, bob) = (seeded.tenant("acme"), seeded.user("bob@acme.com"));
+    let mut admin = db.admin().await;
+    let naming_bob = "SELECT count(*) FROM audit.log
+                      WHERE payload_digest IS NOT NULL AND concat(old_values::text, new_values::text) ILIKE '%' || $1 || '%'";
+    let before: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM audit.log WHERE payload_digest IS NOT NULL
+             AND (concat(old_values::text, new_values::text) ILIKE '%' || $1 || '%'
+                  OR concat(old_values::text, new_values::text) ILIKE '%bob@acme.com%')",
+            &[&bob.to_string()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(before > 0, "the seed's entries name bob");
+
+    let erased = audit::erase_user_payloads(&admin, "bob@acme.com").await.unwrap();
+    assert_eq!(erased, before);
+    for term in [bob.to_string(), "bob@acme.com".to_string()] {
+        assert_eq!(admin.query_one(naming_bob, &[&term]).await.unwrap().get::<_, i64>(0), 0, "{term}: payloads gone");
+    }
+    let report = verify(&mut admin, None).await;
+    assert_intact(&report);
+    assert_eq!(report.chains.iter().map(|c| c.erased as i64).sum::<i64>(), erased);
+    let recorded: Value = admin
+        .query_one(
+            "SELECT metadata -> 'entries' FROM audit.log WHERE tenant_id = $1 AND event_action = 'audit.payloads_erased'",
+            &[&acme],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        recorded.as_array().unwrap().len() as u64,
+        report.chain(acme).unwrap().erased,
+        "the erasure is an entry"
+    );
+    assert!(audit::erase_user_payloads(&admin, "nobody@example.com")
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("no user"));
+
+    // A tombstone that no erasure recorded is a payload removed behind the trail's back.
+    tamper(
+        &admin,
+        "UPDATE audit.log SET new_values = '{\"erased\": true}' WHERE tenant_id = $1
+         AND id = (SELECT min(id) FROM audit.log WHERE tenant_id = $1 AND payload_digest IS NOT NULL AND new_values <> '{\"erased\": true}')",
+        &[&acme],
+    )
+    .await;
+    let report = verify(&mut admin, Some("acme")).await;
+    let broken = report.chain(acme).unwrap().broken.clone().expect("an unrecorded tombstone is found");
+    assert!(broken.reason.contains("no erasure entry records"), "{}", broken.reason);
+}
+
+#[tokio::test]
+async fn the_trail_is_read_through_the_api_with_filters_and_cursors() {
+    use reqwest::{Method, StatusCode};
+    let s = crate::api::Server::start().await;
+    let (acme, olivia_id) = (s.tenant("acme"), s.seeded.user("olivia@acme.com"));
+    let olivia = s.login("olivia@acme.com").await;
+    let admin = s.db.admin().await;
+    let total: i64 =
+        admin.query_one("SELECT count(*) FROM audit.log WHERE tenant_id = $1", &[&acme]).await.unwrap().get(0);
+    let get = |query: String| {
+        let (s, olivia) = (&s, &olivia);
+        async move { s.call(Method::GET, &format!("/v1/tenants/{acme}/audit{query}"), Some(olivia), None).await }
+    };
+
+    // Every sealed entry, newest first, page after page.
+    let mut positions = Vec::new();
+    let mut query = "?limit=7".to_string();
+    loop {
+        let (status, page) = get(query.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for item in page["items"].as_array().unwrap() {
+            assert_eq!(item["sealed"], json!(true));
+            assert_eq!(item["hash"].as_str().unwrap().len(), 64);
+            positions.push(item["position"].as_i64().unwrap());
+        }
+        match page["next_cursor"].as_str() {
+            Some(cursor) => query = format!("?limit=7&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(positions, (1..=total).rev().collect::<Vec<_>>());
+
+    // Filters.
+    let (status, page) = get(format!("?table=tenancy.memberships&operation=insert&actor={olivia_id}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let items = page["items"].as_array().unwrap();
+    let expected: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM audit.log WHERE tenant_id = $1 AND table_name = 'tenancy.memberships'
+               AND operation = 'insert' AND user_id = $2",
+            &[&acme, &olivia_id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(items.len() as i64, expected);
+    assert!(items.iter().all(|i| i["table_name"] == json!("tenancy.memberships") && i["operation"] == json!("insert")));
+    let (status, page) = get("?since=2999-01-01T00:00:00Z".to_string()).await;
+    assert_eq!((status, page["items"].as_array().unwrap().len()), (StatusCode::OK, 0));
+    let (status, page) = get("?until=2999-01-01T00:00:00Z&limit=200".to_string()).await;
+    assert_eq!((status, page["items"].as_array().unwrap().len() as i64), (StatusCode::OK, total.min(200)));
+
+    // Bad input: a validation problem each.
+    for bad in ["?operation=drop", "?actor=nobody", "?since=yesterday", "?limit=0", "?cursor=-3", "?colour=red"] {
+        let (status, body) = get(bad.to_string()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+        assert_eq!(crate::api::problem_type(&body), "validation", "{bad}: {body}");
+    }
+    // Another tenant's trail is not found.
+    let tom = s.login("tom@techstartup.io").await;
+    let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{acme}/audit"), Some(&tom), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
