@@ -10,7 +10,7 @@ pub mod checkpoints;
 mod erase;
 mod retention;
 mod seal;
-mod verify;
+pub mod verify;
 
 use uuid::Uuid;
 

@@ -1352,3 +1352,44 @@ async fn the_trail_is_read_through_the_api_with_filters_and_cursors() {
     let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{acme}/audit"), Some(&tom), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn sign_ups_logins_session_ends_and_lockouts_are_on_the_platform_chain() {
+    use reqwest::{Method, StatusCode};
+    let s = crate::api::Server::start().await;
+    let credentials = json!({ "email": "ava@example.com", "password": "correct horse battery" });
+    let (status, _) = s.call(Method::POST, "/v1/auth/signup", None, Some(credentials.clone())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, session) = s.call(Method::POST, "/v1/auth/login", None, Some(credentials)).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = session["token"].as_str().unwrap();
+    assert_eq!(s.call(Method::GET, "/v1/me", Some(token), None).await.0, StatusCode::OK);
+    assert_eq!(s.call(Method::POST, "/v1/auth/logout", Some(token), None).await.0, StatusCode::NO_CONTENT);
+    let mut admin = s.db.admin().await;
+    let ava: Uuid =
+        admin.query_one("SELECT id FROM tenancy.users WHERE email = 'ava@example.com'", &[]).await.unwrap().get(0);
+    admin
+        .execute("UPDATE tenancy.users SET locked_until = now() + interval '1 hour' WHERE id = $1", &[&ava])
+        .await
+        .unwrap();
+
+    audit::seal(&admin).await.unwrap();
+    let events: Vec<String> = admin
+        .query("SELECT event_action FROM audit.platform_log WHERE user_id = $1 ORDER BY id", &[&ava])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(events, ["account.signed_up", "session.started", "session.ended", "account.locked"]);
+    let emails: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM audit.platform_log WHERE to_jsonb(platform_log)::text ILIKE '%ava@example.com%'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(emails, 0, "ids only: no email on the chain");
+    assert_intact(&verify(&mut admin, None).await);
+}
