@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod actions;
+pub mod audit;
 pub mod auth;
 pub mod client_address;
 pub mod docs;
@@ -124,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tenants/{tenant}", get(tenants::get_tenant).patch(tenants::patch_tenant))
         .route("/invitations/accept", post(invitations::accept_invitation))
         .route("/tenants/{tenant}/members", get(tenants::list_members))
+        .route("/tenants/{tenant}/audit", get(audit::list_entries))
         .route(
             "/tenants/{tenant}/members/{user_id}",
             axum::routing::patch(tenants::change_member).delete(tenants::remove_member),

@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::page::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::resources::{row_schema, Resources, Write};
-use super::{account, actions, invitations, tenants};
+use super::{account, actions, audit, invitations, tenants};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,7 @@ use super::{account, actions, invitations, tenants};
         tenants::list_api_keys, tenants::create_api_key, tenants::revoke_api_key,
         actions::complete_ai_task, actions::fail_ai_task, actions::cancel_order, actions::refund_order,
         actions::publish_content, actions::respond_to_approval,
+        audit::list_entries,
     ),
     components(schemas(super::error::Problem)),
     modifiers(&BearerAuth),

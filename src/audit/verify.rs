@@ -1,8 +1,10 @@
 //! Walking the hash chains. Each entry's hash must be sha256(previous entry's hash
 //! || its content), where the content is what `audit.entry_content` renders (the
-//! same function the trigger hashes) and the hashing is done again here; ids must
-//! run 1, 2, 3... in time order from where retention left the chain; and the chain must reach the
-//! head its lock row recorded. The first link that fails is reported with its entry.
+//! same function the sealer hashes) and the hashing is done again here; a sealed
+//! entry's payload must match the digest its content carries; ids must run 1, 2,
+//! 3... in time order from where retention left the chain; and the chain must end at
+//! the head the sealer recorded. The first link that fails is reported with its entry.
+//! Entries not sealed yet are counted (the sealing lag), not walked.
 
 use std::fmt;
 
@@ -15,7 +17,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, IsolationLevel, Row};
 use uuid::Uuid;
 
-use super::{ensure_partitions, PLATFORM_CHAIN};
+use super::{ensure_partitions, SealLag, PLATFORM_CHAIN};
 
 /// The hash a chain starts from when nothing precedes its first entry.
 const GENESIS: [u8; 32] = [0; 32];
@@ -23,11 +25,20 @@ const GENESIS: [u8; 32] = [0; 32];
 /// In the primary key's order, which is the chain's order: each entry is chained no
 /// earlier than the one before it.
 const TENANT_ENTRIES: &str =
-    "SELECT id, occurred_at, table_name, operation::text, event_action, hash, audit.entry_content(l)
-                              FROM audit.log l WHERE tenant_id = $1 ORDER BY occurred_at, id";
+    "SELECT id, occurred_at, table_name, operation::text, event_action, hash, audit.entry_content(l),
+            payload_digest, CASE WHEN payload_digest IS NOT NULL THEN jsonb_build_array(old_values, new_values)::text END,
+            coalesce(old_values, new_values) IS NOT NULL
+              AND coalesce(old_values, '{\"erased\": true}') = '{\"erased\": true}'
+              AND coalesce(new_values, '{\"erased\": true}') = '{\"erased\": true}',
+            CASE WHEN event_action = 'audit.payloads_erased' THEN metadata -> 'entries' END
+     FROM audit.log l WHERE tenant_id = $1 ORDER BY occurred_at, id";
 const PLATFORM_ENTRIES: &str =
-    "SELECT id, occurred_at, NULL::text, NULL::text, event_action, hash, audit.entry_content(l)
-                                FROM audit.platform_log l ORDER BY id";
+    "SELECT id, occurred_at, NULL::text, NULL::text, event_action, hash, audit.entry_content(l), NULL::bytea, NULL::text,
+            false, NULL::jsonb
+     FROM audit.platform_log l ORDER BY id";
+/// Erasures recorded but not sealed yet: they account for tombstones too.
+const PENDING_ERASURES: &str = "SELECT metadata -> 'entries' FROM audit.log_pending
+                                WHERE chain_id = $1 AND event_action = 'audit.payloads_erased'";
 
 /// One hash chain: a tenant's, or the platform's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +54,8 @@ pub struct ChainReport {
     pub chain: Chain,
     /// Entries found correctly linked, from the chain's start.
     pub entries: u64,
+    /// Of those, entries whose payload was erased (each listed by an erasure entry).
+    pub erased: u64,
     /// The last correctly linked entry (id, hash in hex): worth keeping outside the database.
     pub head: Option<(i64, String)>,
     pub broken: Option<BrokenLink>,
@@ -65,6 +78,8 @@ pub struct BrokenLink {
 #[derive(Clone, Debug)]
 pub struct VerifyReport {
     pub chains: Vec<ChainReport>,
+    /// The entries written and not sealed yet (they join their chains at the next seal).
+    pub lag: SealLag,
 }
 
 impl VerifyReport {
@@ -85,6 +100,11 @@ impl VerifyReport {
 impl fmt::Display for ChainReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.broken, &self.head) {
+            (None, Some((id, hash))) if self.erased > 0 => write!(
+                f,
+                "{}: intact, {} entries ({} payloads erased), head #{id} {hash}",
+                self.chain.label, self.entries, self.erased
+            ),
             (None, Some((id, hash))) => {
                 write!(f, "{}: intact, {} entries, head #{id} {hash}", self.chain.label, self.entries)
             }
@@ -123,7 +143,8 @@ pub async fn verify(
         progress.set_message(chain.label.clone());
         reports.push(walk(client, chain, progress).await?);
     }
-    Ok(VerifyReport { chains: reports })
+    let lag = super::lag(client).await?;
+    Ok(VerifyReport { chains: reports, lag })
 }
 
 async fn find_tenant(client: &Client, tenant: &str) -> Result<Chain> {
@@ -162,6 +183,12 @@ struct Entry {
     event_action: String,
     hash: Vec<u8>,
     content: String,
+    /// A sealed entry's payload digest, and the payload it must match.
+    payload: Option<(Vec<u8>, String)>,
+    /// Its payload is a tombstone.
+    tombstoned: bool,
+    /// An erasure entry's list of the entries it erased.
+    erasure: Option<serde_json::Value>,
 }
 
 impl From<Row> for Entry {
@@ -174,6 +201,9 @@ impl From<Row> for Entry {
             event_action: row.get(4),
             hash: row.get(5),
             content: row.get(6),
+            payload: row.get::<_, Option<Vec<u8>>>(7).zip(row.get::<_, Option<String>>(8)),
+            tombstoned: row.get(9),
+            erasure: row.get(10),
         }
     }
 }
@@ -201,9 +231,15 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
     let mut rows =
         Box::pin(tx.query_raw(sql, params).await.with_context(|| format!("reading the entries of {}", chain.label))?);
     let mut entries = 0u64;
+    let mut erased = 0u64;
+    // Tombstones not yet accounted for by an erasure entry, which comes after them.
+    let mut unexplained = std::collections::BTreeSet::new();
     let mut broken = None;
     while let Some(row) = rows.try_next().await? {
         let entry = Entry::from(row);
+        for id in listed(entry.erasure.as_ref()) {
+            unexplained.remove(&id);
+        }
         let expected = link_hash(&previous, &entry.content);
         let reason = if entry.id != last_id + 1 {
             Some(format!("#{} was expected next, not #{}: entries were removed or reordered", last_id + 1, entry.id))
@@ -212,6 +248,14 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
                 "the entry's content does not match its hash: it was edited, or moved from elsewhere in the chain"
                     .to_string(),
             )
+        } else if entry.payload.as_ref().is_some_and(|(digest, payload)| Sha256::digest(payload).as_slice() != digest) {
+            if entry.tombstoned {
+                unexplained.insert(entry.id);
+                erased += 1;
+                None
+            } else {
+                Some("the entry's old or new values do not match their digest: they were edited".to_string())
+            }
         } else {
             None
         };
@@ -234,11 +278,15 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
         progress.inc(1);
     }
     if broken.is_none() {
-        if let Some((head_id, head_hash)) = recorded_head.filter(|(head_id, _)| *head_id > last_id) {
+        if let Some((head_id, head_hash)) = recorded_head
+            .filter(|(head_id, head_hash)| *head_id > last_id || (*head_id == last_id && *head_hash != previous))
+        {
             broken = Some(BrokenLink {
-                reason: format!(
-                    "the chain ends at #{last_id} but reached #{head_id} before: entries were removed from its end"
-                ),
+                reason: if head_id > last_id {
+                    format!("the chain ends at #{last_id} but the sealer sealed up to #{head_id}: entries were removed from its end")
+                } else {
+                    format!("the chain's head #{last_id} is not the entry the sealer sealed: the chain was rewritten")
+                },
                 entry_id: last_id,
                 occurred_at: None,
                 table: None,
@@ -251,7 +299,31 @@ async fn walk(client: &mut Client, chain: Chain, progress: &ProgressBar) -> Resu
     }
     // The rest of a broken chain is not needed: drop its rows before ending the transaction.
     drop(rows);
+    if chain.id != PLATFORM_CHAIN {
+        for row in tx.query(PENDING_ERASURES, &[&chain.id]).await? {
+            for id in listed(row.get::<_, Option<serde_json::Value>>(0).as_ref()) {
+                unexplained.remove(&id);
+            }
+        }
+    }
+    if let Some(id) = unexplained.first().filter(|_| broken.is_none()) {
+        broken = Some(BrokenLink {
+            reason: "the entry's payload was replaced by a tombstone that no erasure entry records".to_string(),
+            entry_id: *id,
+            occurred_at: None,
+            table: None,
+            operation: None,
+            event_action: None,
+            expected_hash: "-".into(),
+            stored_hash: "-".into(),
+        });
+    }
     tx.commit().await?;
     let head = (last_id > 0).then(|| (last_id, hex::encode(&previous)));
-    Ok(ChainReport { chain, entries, head, broken })
+    Ok(ChainReport { chain, entries, erased, head, broken })
+}
+
+/// The entry ids an erasure entry lists.
+fn listed(entries: Option<&serde_json::Value>) -> Vec<i64> {
+    entries.and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default()
 }

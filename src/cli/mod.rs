@@ -1,5 +1,6 @@
 //! The command line: one binary for the database, the schema, the demo and the server.
 
+mod audit_seal;
 mod backup;
 mod keys;
 mod output;
@@ -205,6 +206,12 @@ pub struct ServerArgs {
     /// Seconds from SIGTERM to the exit, whatever is still in flight.
     #[arg(long, env = "TENANTBASE_SHUTDOWN_DEADLINE", value_parser = seconds, default_value = "30")]
     pub shutdown_deadline: Duration,
+    /// Seconds between two rounds of the audit sealer, which chains the entries written meanwhile.
+    #[arg(long, env = "TENANTBASE_AUDIT_SEAL_INTERVAL", value_parser = seconds, default_value = "0.2")]
+    pub audit_seal_interval: Duration,
+    /// Where the sealer writes signed checkpoints of the audit chains (with the operator key), every 10 s.
+    #[arg(long, env = "TENANTBASE_AUDIT_CHECKPOINTS", value_name = "DIR")]
+    pub audit_checkpoints: Option<PathBuf>,
 }
 
 impl ServerArgs {
@@ -281,6 +288,22 @@ pub enum AuditAction {
         /// Only this tenant's chain (its slug or id).
         #[arg(long)]
         tenant: Option<String>,
+        /// Also check each chain against its newest signed checkpoint in DIR (the operator's public key verifies them).
+        #[arg(long, value_name = "DIR")]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Seal the entries written so far into their hash chains (`serve` does it continuously).
+    Seal {
+        /// Then write signed checkpoints of the chains that moved to DIR (with the operator key).
+        #[arg(long, value_name = "DIR")]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Erase a user's personal data from the trail: every payload naming them becomes a tombstone,
+    /// the chains stay intact, and each erasure is itself an entry.
+    Erase {
+        /// The user's email.
+        #[arg(long, value_name = "EMAIL")]
+        user: String,
     },
     /// Create the coming months' partitions; export (if asked) and drop those older than the retention.
     Prune {
@@ -411,6 +434,12 @@ impl Cli {
                 let db = target.app_db((*pool_size).into()).await?;
                 let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
                 daily_maintenance(accounts.clone());
+                let checkpoints = audit_seal::checkpointer(
+                    server.audit_checkpoints.as_deref(),
+                    &self.operator_key_path(),
+                    &target.clock,
+                )?;
+                audit::spawn_sealer(accounts.clone(), server.audit_seal_interval, checkpoints);
                 let state = server.apply(AppState::new(db, accounts, self.sealer()?).await?);
                 if let Some(address) = metrics_listen {
                     let metrics = bind(address).await?;
@@ -563,17 +592,30 @@ impl Cli {
         let target = self.target()?;
         let mut admin = target.connect_admin().await?;
         match action {
-            AuditAction::Verify { tenant } => {
+            AuditAction::Verify { tenant, checkpoints } => {
                 let progress = progress_bar(None, "{spinner} {pos} entries verified ({per_sec}) {msg}");
-                let report = audit::verify(&mut admin, tenant.as_deref(), target.clock.today(), &progress).await?;
+                let mut report = audit::verify(&mut admin, tenant.as_deref(), target.clock.today(), &progress).await?;
                 progress.finish_and_clear();
+                if let Some(dir) = checkpoints {
+                    audit_seal::check_checkpoints(&admin, &mut report, dir, &self.operator_key_path()).await?;
+                }
                 for chain in &report.chains {
                     println!("{chain}");
                 }
+                println!("{}", audit_seal::describe_lag(&report.lag, target.clock.now()));
                 let broken = report.broken().count();
                 if broken > 0 {
                     bail!("{broken} audit chain(s) broken");
                 }
+                Ok(())
+            }
+            AuditAction::Seal { checkpoints } => {
+                let checkpointer =
+                    audit_seal::checkpointer(checkpoints.as_deref(), &self.operator_key_path(), &target.clock)?;
+                audit_seal::run(&admin, &target.clock, checkpointer).await
+            }
+            AuditAction::Erase { user } => {
+                println!("erased the payloads of {} entries", audit::erase_user_payloads(&admin, user).await?);
                 Ok(())
             }
             AuditAction::Prune { retention_days, export_dir } => {
@@ -752,6 +794,9 @@ impl Cli {
         let app_db = target.app_db(16).await?;
         let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
         daily_maintenance(accounts.clone());
+        let checkpoints =
+            audit_seal::checkpointer(server.audit_checkpoints.as_deref(), &self.operator_key_path(), &target.clock)?;
+        audit::spawn_sealer(accounts.clone(), server.audit_seal_interval, checkpoints);
         let seeded = demo::seed(&target, &app_db).await?;
         let addr = listener.local_addr()?;
         let app_url = db::url_of(&target.app);

@@ -33,10 +33,21 @@ pub fn embedded_migrations() -> Vec<Migration> {
 /// migrations, installs the context key (the configured one, else a new one
 /// when there is none) and the compiled context verifier where the server can load it.
 pub async fn migrate(target: &Target) -> Result<Report> {
+    migrate_these(target, &embedded_migrations()).await
+}
+
+/// `migrate`, stopping after version `last`: a database as an older release left it,
+/// to test upgrades.
+pub async fn migrate_through(target: &Target, last: u32) -> Result<Report> {
+    let migrations: Vec<Migration> = embedded_migrations().into_iter().filter(|m| m.version() <= last).collect();
+    migrate_these(target, &migrations).await
+}
+
+async fn migrate_these(target: &Target, migrations: &[Migration]) -> Result<Report> {
     ensure_database(target).await?;
     let mut client = target.connect_admin().await?;
     bootstrap(&client, target.database_name()).await?;
-    let report = run(&mut client, &embedded_migrations()).await?;
+    let report = run(&mut client, migrations).await?;
     ContextKey::provision(&client, target.context_key.as_ref()).await?;
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
     let verifier = verifier::install(&mut client, target).await;

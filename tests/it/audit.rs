@@ -1,7 +1,8 @@
 //! The audit trail: every write on every tenant table (the catalog's list) is
 //! recorded with its actor and request; the app cannot alter the log; tampering by
-//! a superuser is found; concurrent writers keep one valid chain per tenant while
-//! different tenants never wait for each other; retention keeps the chains valid.
+//! a superuser is found; writers never wait for each other's chain, and the sealer
+//! keeps one valid chain per tenant in transaction order, a long transaction in its
+//! place; existing chains upgrade in place; retention keeps the chains valid.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -10,11 +11,12 @@ use chrono::{Datelike, NaiveDate};
 use indicatif::ProgressBar;
 use serde_json::{json, Value};
 use sha2::Digest;
-use tenantbase::audit::{self, PruneOptions, VerifyReport, PLATFORM_CHAIN};
+use tenantbase::audit::{self, checkpoints, Checkpointer, PruneOptions, VerifyReport, PLATFORM_CHAIN};
 use tenantbase::clock::Clock;
 use tenantbase::db::context::CONTEXT_TTL;
-use tenantbase::db::{connect, url_of, RequestMeta, TenantCtx, TenantTx};
+use tenantbase::db::{connect, migrate, url_of, RequestMeta, TenantCtx, TenantTx};
 use tenantbase::isolation::catalog::{self, TenantTable};
+use tenantbase::signing::{OperatorKey, PublicKey};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Client;
 use uuid::Uuid;
@@ -26,7 +28,9 @@ fn acting(tenant: Uuid, user: Uuid, request_id: &str) -> TenantCtx {
         .with_meta(RequestMeta { request_id: Some(request_id.to_string()), ..Default::default() })
 }
 
+/// Seals what has been written, then walks the chains.
 async fn verify(admin: &mut Client, tenant: Option<&str>) -> VerifyReport {
+    audit::seal(admin).await.unwrap();
     audit::verify(admin, tenant, Clock::system().today(), &ProgressBar::hidden()).await.unwrap()
 }
 
@@ -248,9 +252,10 @@ async fn every_write_on_every_tenant_table_is_recorded_with_its_actor_and_reques
             let deletes_the_tenant = target.table.tenant_column == "id" && write == Write::Delete;
             let entries = if deletes_the_tenant {
                 // The tenant's trail goes with it; its deletion is a platform event.
+                // Before they are sealed, the writer reads its own transaction's entries.
                 writer
                     .query(
-                        "SELECT user_id, request_id, db_role, jsonb_build_object('id', target_id) FROM audit.platform_log
+                        "SELECT user_id, request_id, db_role, jsonb_build_object('id', target_id) FROM audit.platform_pending
                          WHERE request_id = $1 AND event_action = 'tenant.deleted'",
                         &[&request_id],
                     )
@@ -260,7 +265,7 @@ async fn every_write_on_every_tenant_table_is_recorded_with_its_actor_and_reques
                     // A delete may cascade to other rows of the table (subtasks): each has
                     // its own entry; this one is the written row's.
                     .query(
-                        "SELECT user_id, request_id, db_role, row_key FROM audit.log
+                        "SELECT user_id, request_id, db_role, row_key FROM audit.log_pending
                          WHERE request_id = $1 AND table_name = $2 AND operation = $3::text::audit.operation
                            AND row_key = $4::jsonb",
                         &[&request_id, &target.table.name, &write.operation(), &target.key_of(&row)],
@@ -303,6 +308,7 @@ async fn an_update_records_what_changed_and_where_the_request_came_from() {
         .await
         .unwrap();
     let membership: Uuid = promoted[0].get(0);
+    audit::seal(&db.admin().await).await.unwrap();
 
     let rows = pool
         .tenant_query(
@@ -362,7 +368,10 @@ async fn the_app_cannot_alter_the_log_and_reads_only_its_own_tenants_entries() {
         "SELECT audit.record_platform_event('system_event', 'forged', NULL)".to_string(),
         "SELECT audit.ensure_partitions(current_date)".to_string(),
         "SELECT audit.set_auditing(false)".to_string(),
-        "ALTER TABLE tenancy.roles DISABLE TRIGGER audit_change".to_string(),
+        "ALTER TABLE tenancy.roles DISABLE TRIGGER audit_insert".to_string(),
+        "SELECT audit.seal()".to_string(),
+        "DELETE FROM audit.log_pending".to_string(),
+        "SELECT count(*) FROM audit.platform_pending".to_string(),
     ];
     for sql in &attempts {
         let mut tx = pool.tenant_tx(&owner).await.unwrap();
@@ -522,6 +531,7 @@ async fn concurrent_writers_of_one_tenant_keep_one_valid_chain() {
         task.await.unwrap();
     }
 
+    audit::seal(&admin).await.unwrap();
     let after: i64 = admin.query_one(count, &[&acme]).await.unwrap().get(0);
     assert_eq!(after - before, (TASKS * WRITES) as i64, "one entry per write");
     let recorded: i64 = admin
@@ -549,65 +559,117 @@ async fn app_session(db: &TestDb, tenant: Uuid, user: Uuid, isolation: &str) -> 
 
 const ADD_ROLE: &str = "INSERT INTO tenancy.roles (tenant_id, name) VALUES ($1, $2)";
 
-#[tokio::test]
-async fn writers_of_different_tenants_never_wait_for_each_other() {
-    let db = TestDb::new().await;
-    let seeded = db.seeded().await;
-    let (acme, techstartup) = (seeded.tenant("acme"), seeded.tenant("tech-startup"));
-    let admin = db.admin().await;
-
-    // Olivia's transaction writes in acme and stays open: it holds acme's chain.
-    let olivia = app_session(&db, acme, seeded.user("olivia@acme.com"), "READ COMMITTED").await;
-    olivia.execute(ADD_ROLE, &[&acme, &"held_open"]).await.unwrap();
-    let olivia_pid: i32 = olivia.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
-
-    // Tom writes in tech-startup meanwhile. The lock timeout only turns a wrong
-    // design (a wait on acme's chain) into an error instead of a hang.
-    let tom = app_session(&db, techstartup, seeded.user("tom@techstartup.io"), "READ COMMITTED").await;
-    tom.batch_execute("SET LOCAL lock_timeout = '30s'").await.unwrap();
-    tom.execute(ADD_ROLE, &[&techstartup, &"in_parallel"])
-        .await
-        .expect("tech-startup writes while acme's chain is held");
-    tom.batch_execute("COMMIT").await.unwrap();
-
-    // Alice, in acme too, does wait for Olivia's chain, and continues it once Olivia commits.
-    let alice = app_session(&db, acme, seeded.user("alice@acme.com"), "READ COMMITTED").await;
-    let alice_pid: i32 = alice.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
-    let alice_writes = tokio::spawn(async move {
-        alice.execute(ADD_ROLE, &[&acme, &"after_olivia"]).await.unwrap();
-        alice.batch_execute("COMMIT").await.unwrap();
-    });
-    let mut blocked_by_olivia = false;
-    for _ in 0..600 {
-        let blockers: Vec<i32> = admin.query_one("SELECT pg_blocking_pids($1)", &[&alice_pid]).await.unwrap().get(0);
-        if blockers.contains(&olivia_pid) {
-            blocked_by_olivia = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(blocked_by_olivia, "a second writer of acme waits for the first");
-    olivia.batch_execute("COMMIT").await.unwrap();
-    alice_writes.await.unwrap();
-
-    let order: Vec<String> = admin
+/// The names of the roles `names` in `tenant`'s chain, in chain order.
+async fn chained_roles(admin: &Client, tenant: Uuid, names: &[&str]) -> Vec<String> {
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    admin
         .query(
             "SELECT new_values ->> 'name' FROM audit.log WHERE tenant_id = $1 AND table_name = 'tenancy.roles'
-             AND new_values ->> 'name' IN ('held_open', 'after_olivia') ORDER BY id",
-            &[&acme],
+             AND operation = 'insert' AND new_values ->> 'name' = ANY ($2) ORDER BY id",
+            &[&tenant, &names],
         )
         .await
         .unwrap()
         .iter()
         .map(|r| r.get(0))
-        .collect();
-    assert_eq!(order, ["held_open", "after_olivia"]);
-    let mut admin = admin;
+        .collect()
+}
+
+#[tokio::test]
+async fn writers_never_wait_for_a_chain_and_a_long_transaction_is_sealed_in_its_place() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, techstartup) = (seeded.tenant("acme"), seeded.tenant("tech-startup"));
+    let mut admin = db.admin().await;
+
+    // Olivia's transaction writes in acme and stays open.
+    let olivia = app_session(&db, acme, seeded.user("olivia@acme.com"), "READ COMMITTED").await;
+    olivia.execute(ADD_ROLE, &[&acme, &"held_open"]).await.unwrap();
+
+    // Alice in acme and Tom in tech-startup write and commit meanwhile, waiting for
+    // nobody: a lock timeout of 1 ms turns any wait into an error.
+    for (tenant, user, name) in
+        [(acme, "alice@acme.com", "after_olivia"), (techstartup, "tom@techstartup.io", "in_parallel")]
+    {
+        let writer = app_session(&db, tenant, seeded.user(user), "READ COMMITTED").await;
+        writer.batch_execute("SET LOCAL lock_timeout = '1ms'").await.unwrap();
+        writer.execute(ADD_ROLE, &[&tenant, &name]).await.expect("no writer waits for another's chain");
+        writer.batch_execute("COMMIT").await.unwrap();
+    }
+
+    // Nothing is sealed past Olivia's transaction while it runs: the entries
+    // committed after it started wait, and the lag says so.
+    audit::seal(&admin).await.unwrap();
+    assert!(chained_roles(&admin, acme, &["held_open", "after_olivia"]).await.is_empty());
+    assert!(chained_roles(&admin, techstartup, &["in_parallel"]).await.is_empty());
+    let lag = audit::lag(&admin).await.unwrap();
+    assert_eq!(lag.unsealed, 2, "{lag:?}");
+    let report = audit::verify(&mut admin, None, Clock::system().today(), &ProgressBar::hidden()).await.unwrap();
+    assert_intact(&report);
+    assert_eq!(report.lag.unsealed, 2, "verify reports the unsealed entries");
+
+    // Once it commits, it is sealed in its place: before the transactions that
+    // started after it, though they committed first.
+    olivia.batch_execute("COMMIT").await.unwrap();
+    audit::seal(&admin).await.unwrap();
+    assert_eq!(chained_roles(&admin, acme, &["held_open", "after_olivia"]).await, ["held_open", "after_olivia"]);
+    assert_eq!(chained_roles(&admin, techstartup, &["in_parallel"]).await, ["in_parallel"]);
+    assert_eq!(audit::lag(&admin).await.unwrap(), audit::SealLag::default());
     assert_intact(&verify(&mut admin, None).await);
 }
 
 #[tokio::test]
-async fn a_repeatable_read_writer_that_missed_the_previous_entry_must_retry() {
+async fn a_statement_writing_many_rows_gives_an_entry_per_row() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, olivia) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let pool = db.app_pool(1);
+    let ctx = acting(acme, olivia, "req-bulk");
+    pool.tenant_query(
+        &ctx,
+        "INSERT INTO tenancy.roles (tenant_id, name) SELECT $1, 'bulk_' || i FROM generate_series(1, 300) AS i",
+        &[&acme],
+    )
+    .await
+    .unwrap();
+    pool.tenant_query(&ctx, "UPDATE tenancy.roles SET description = 'renamed ' || name WHERE name LIKE 'bulk_%'", &[])
+        .await
+        .unwrap();
+    pool.tenant_query(&ctx, "DELETE FROM tenancy.roles WHERE name LIKE 'bulk_%'", &[]).await.unwrap();
+    let mut admin = db.admin().await;
+    assert_intact(&verify(&mut admin, Some("acme")).await);
+    let per_operation: Vec<(String, i64)> = admin
+        .query(
+            "SELECT operation::text, count(*) FROM audit.log WHERE tenant_id = $1 AND request_id = 'req-bulk'
+             GROUP BY 1 ORDER BY 1",
+            &[&acme],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let expected = [("delete", 300), ("insert", 300), ("update", 300)].map(|(op, n)| (op.to_string(), n));
+    assert_eq!(per_operation, expected);
+    // Each update's entry pairs its own row's old and new values.
+    let paired: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM audit.log u
+             JOIN audit.log i ON i.tenant_id = u.tenant_id AND i.row_key = u.row_key AND i.operation = 'insert'
+                             AND i.request_id = 'req-bulk'
+             WHERE u.tenant_id = $1 AND u.request_id = 'req-bulk' AND u.operation = 'update'
+               AND u.new_values ->> 'description' = 'renamed ' || (i.new_values ->> 'name')
+               AND u.old_values -> 'description' = 'null'::jsonb",
+            &[&acme],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(paired, 300);
+}
+
+#[tokio::test]
+async fn a_repeatable_read_writer_that_started_before_another_commits_need_not_retry() {
     let db = TestDb::new().await;
     let seeded = db.seeded().await;
     let acme = seeded.tenant("acme");
@@ -616,10 +678,11 @@ async fn a_repeatable_read_writer_that_missed_the_previous_entry_must_retry() {
     late.query_one("SELECT count(*) FROM tenancy.roles", &[]).await.unwrap();
     let pool = db.app_pool(1);
     pool.tenant_query(&acting(acme, olivia, "req-first"), ADD_ROLE, &[&acme, &"first"]).await.unwrap();
-    // Its snapshot predates that entry: chaining after what it sees would fork the chain.
-    assert_eq!(sqlstate(late.execute(ADD_ROLE, &[&acme, &"late"]).await), "40001");
+    late.execute(ADD_ROLE, &[&acme, &"late"]).await.expect("the writer no longer reads the chain");
+    late.batch_execute("COMMIT").await.unwrap();
     let mut admin = db.admin().await;
     assert_intact(&verify(&mut admin, Some("acme")).await);
+    assert_eq!(chained_roles(&admin, acme, &["first", "late"]).await, ["first", "late"]);
 }
 
 #[tokio::test]
@@ -634,6 +697,7 @@ async fn tenant_creation_and_deletion_are_platform_events() {
             .get(0);
 
     let mut admin = db.admin().await;
+    audit::seal(&admin).await.unwrap();
     let event = admin
         .query_one(
             "SELECT user_id, request_id, db_role, metadata ->> 'slug' FROM audit.platform_log
@@ -665,6 +729,7 @@ async fn tenant_creation_and_deletion_are_platform_events() {
         .unwrap()
         .get(0);
     admin.execute("DELETE FROM tenancy.tenants WHERE id = $1", &[&created]).await.unwrap();
+    audit::seal(&admin).await.unwrap();
     let deleted = admin
         .query_one(
             "SELECT metadata FROM audit.platform_log WHERE event_action = 'tenant.deleted' AND subject_tenant_id = $1",
@@ -715,6 +780,7 @@ async fn backdate(admin: &Client, tenant: Uuid, ids: std::ops::RangeInclusive<i6
                      UPDATE audit.log SET hash = e.hash WHERE tenant_id = e.tenant_id AND id = e.id AND occurred_at = e.occurred_at;
                      previous := e.hash;
                  END LOOP;
+                 UPDATE audit.chains SET head_hash = e.hash, head_at = e.occurred_at WHERE chain_id = e.tenant_id;
              END
              $$"
         ))
@@ -806,6 +872,7 @@ async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid(clock: Clo
     };
     assert!(!exists(format!("audit.{old}")).await, "the expired month is dropped");
     assert!(exists(format!("audit.{kept}")).await, "the month the cut-off falls in is kept");
+    audit::seal(&admin).await.unwrap();
     let recorded: Value = admin
         .query_one("SELECT metadata FROM audit.platform_log WHERE event_action = 'audit.partition_pruned'", &[])
         .await
@@ -830,6 +897,7 @@ async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid(clock: Clo
     )
     .await
     .unwrap();
+    audit::seal(&admin).await.unwrap();
     let first_after: i64 =
         admin.query_one("SELECT min(id) FROM audit.log WHERE tenant_id = $1", &[&techstartup]).await.unwrap().get(0);
     assert_eq!(first_after, techstartup_entries + 1, "a chain pruned to nothing continues after its last entry");
@@ -911,6 +979,7 @@ async fn auditing_can_be_switched_off_for_a_benchmark_and_that_is_recorded() {
     pool.tenant_query(&acting(acme, olivia, "req-unaudited"), ADD_ROLE, &[&acme, &"unaudited"]).await.unwrap();
     assert_eq!(admin.query_one(count, &[]).await.unwrap().get::<_, i64>(0), 0);
     admin.query_one("SELECT audit.set_auditing(true)", &[]).await.unwrap();
+    audit::seal(&admin).await.unwrap();
     let switches: Vec<String> = admin
         .query("SELECT event_action FROM audit.platform_log WHERE event_action LIKE 'audit.%abled' ORDER BY id", &[])
         .await
@@ -933,6 +1002,15 @@ async fn the_verify_command_exits_with_status_1_on_a_broken_chain() {
             .output()
             .unwrap()
     };
+    let pool = db.app_pool(1);
+    let ctx = acting(seeded.tenant("acme"), seeded.user("olivia@acme.com"), "req-cli");
+    pool.tenant_query(&ctx, ADD_ROLE, &[&seeded.tenant("acme"), &"from_the_cli_test"]).await.unwrap();
+    let unsealed = run(&["audit", "verify"]);
+    let out = String::from_utf8_lossy(&unsealed.stdout);
+    assert!(out.contains("unsealed: 1 entries"), "{out}");
+    let sealed = run(&["audit", "seal"]);
+    let out = String::from_utf8_lossy(&sealed.stdout);
+    assert!(sealed.status.success() && out.contains("sealed 1 entries") && out.contains("unsealed: none"), "{out}");
     let ok = run(&["audit", "verify"]);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("tenant acme: intact"));
@@ -958,6 +1036,7 @@ async fn a_truncate_of_a_tenant_table_is_a_platform_event() {
     db.seeded().await;
     let admin = db.admin().await;
     admin.batch_execute("TRUNCATE tenancy.api_keys").await.unwrap();
+    audit::seal(&admin).await.unwrap();
     let tables: Vec<Value> = admin
         .query("SELECT metadata -> 'table' FROM audit.platform_log WHERE event_action = 'table.truncated'", &[])
         .await
@@ -989,6 +1068,7 @@ async fn the_audit_trail_records_the_signed_facts_whatever_tenant_sql_sets() {
     tx.execute(ADD_ROLE, &[&acme, &"blame_game"]).await.unwrap();
     tx.commit().await.unwrap();
     let admin = db.admin().await;
+    audit::seal(&admin).await.unwrap();
     let row = admin
         .query_one(
             "SELECT user_id, impersonated_by, request_id, host(ip_address) FROM audit.log
@@ -1001,4 +1081,315 @@ async fn the_audit_trail_records_the_signed_facts_whatever_tenant_sql_sets() {
     assert_eq!(row.get::<_, Option<Uuid>>(1), None, "no impersonator was signed");
     assert_eq!(row.get::<_, Option<String>>(2).as_deref(), Some("req-signed"));
     assert_eq!(row.get::<_, Option<String>>(3), None, "no address was signed");
+}
+
+/// A database whose chains the first version wrote (the writer locking each chain,
+/// its recorded head a transaction behind) upgrades in place: its chains still
+/// verify, and go on from their last entries.
+#[tokio::test]
+async fn chains_of_the_first_version_upgrade_in_place_and_go_on() {
+    let db = TestDb::empty().await;
+    migrate::migrate_through(&db.target, 279).await.unwrap();
+    let seeded = tenantbase::seed::demo::seed(&db.target, &db.app_pool(2)).await.unwrap();
+    let (acme, olivia) = (seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let mut admin = db.admin().await;
+    let heads = "SELECT DISTINCT ON (tenant_id) tenant_id, id, hash FROM audit.log ORDER BY tenant_id, id DESC";
+    let before: Vec<(Uuid, i64, Vec<u8>)> =
+        admin.query(heads, &[]).await.unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert!(before.len() >= 2, "{before:?}");
+
+    migrate::migrate(&db.target).await.unwrap();
+    let after: Vec<(Uuid, i64, Vec<u8>)> =
+        admin.query(heads, &[]).await.unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert_eq!(after, before, "no entry changes");
+    let report = verify(&mut admin, None).await;
+    assert_intact(&report);
+    for (tenant, id, hash) in &before {
+        assert_eq!(report.chain(*tenant).unwrap().head, Some((*id, hex::encode(hash))));
+    }
+
+    let pool = db.app_pool(1);
+    pool.tenant_query(&acting(acme, olivia, "req-upgraded"), ADD_ROLE, &[&acme, &"after_upgrade"]).await.unwrap();
+    let report = verify(&mut admin, None).await;
+    assert_intact(&report);
+    let acme_head = before.iter().find(|(t, _, _)| *t == acme).unwrap().1;
+    let next = admin
+        .query_one(
+            "SELECT id, written_at IS NOT NULL, payload_digest IS NOT NULL FROM audit.log
+             WHERE tenant_id = $1 AND request_id = 'req-upgraded'",
+            &[&acme],
+        )
+        .await
+        .unwrap();
+    assert_eq!((next.get::<_, i64>(0), next.get::<_, bool>(1), next.get::<_, bool>(2)), (acme_head + 1, true, true));
+}
+
+/// Verifies every chain, then against the checkpoints in `dir`.
+async fn verify_against(admin: &mut Client, dir: &std::path::Path, key: &PublicKey) -> VerifyReport {
+    let mut report = verify(admin, None).await;
+    checkpoints::check(admin, &mut report, dir, key).await.unwrap();
+    report
+}
+
+/// Rechains `tenant`'s whole log from its first entry and records the new head, as a
+/// superuser covering up an edit would: the database alone cannot tell.
+async fn recompute(admin: &Client, tenant: Uuid) {
+    let sql = format!(
+        "DO $$
+         DECLARE
+             previous bytea := decode(repeat('00', 32), 'hex');
+             e audit.log;
+         BEGIN
+             FOR e IN SELECT * FROM audit.log WHERE tenant_id = '{tenant}' ORDER BY id LOOP
+                 e.hash := audit.entry_hash(previous, e);
+                 UPDATE audit.log SET hash = e.hash WHERE tenant_id = e.tenant_id AND id = e.id;
+                 previous := e.hash;
+             END LOOP;
+             UPDATE audit.chains SET head_id = e.id, head_hash = e.hash WHERE chain_id = e.tenant_id;
+         END
+         $$"
+    );
+    tamper(admin, &sql, &[]).await;
+}
+
+#[tokio::test]
+async fn signed_checkpoints_find_what_a_superuser_covers_up() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let acme = seeded.tenant("acme");
+    let mut admin = db.admin().await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = OperatorKey::generate();
+    let public = key.public();
+    let mut checkpointer = Checkpointer::open(dir.path(), key, Clock::system()).unwrap();
+    let written = checkpointer.write(&admin).await.unwrap();
+    assert!(written >= 3, "a checkpoint per chain: {written}");
+    assert_eq!(checkpointer.write(&admin).await.unwrap(), 0, "none while no head moves");
+    assert_intact(&verify_against(&mut admin, dir.path(), &public).await);
+    let broken_at = |report: VerifyReport| {
+        let chain = report.chain(acme).expect("acme's chain is walked").clone();
+        chain.broken.clone().unwrap_or_else(|| panic!("tampering not found: {chain}"))
+    };
+    let head: i64 =
+        admin.query_one("SELECT head_id FROM audit.chains WHERE chain_id = $1", &[&acme]).await.unwrap().get(0);
+
+    // A checkpoint altered in its file.
+    let file = dir.path().join(format!("{acme}.jsonl"));
+    let original_file = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, original_file.replace(&format!("\"position\":{head},"), "\"position\":1,")).unwrap();
+    let b = broken_at(verify_against(&mut admin, dir.path(), &public).await);
+    assert!(b.reason.contains("does not verify"), "{}", b.reason);
+    std::fs::write(&file, &original_file).unwrap();
+
+    // The newest entries cut off, the recorded head moved back to match: the
+    // database alone finds nothing; the checkpoint does.
+    let (last, before_last) = (saved(&admin, acme, head).await, saved(&admin, acme, head - 1).await);
+    let new_head = saved(&admin, acme, head - 2).await;
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id >= $2", &[&acme, &(head - 1)]).await;
+    tamper(
+        &admin,
+        "UPDATE audit.chains SET head_id = $2, head_hash = $3 WHERE chain_id = $1",
+        &[&acme, &(head - 2), &hex_bytes(&new_head["hash"])],
+    )
+    .await;
+    assert_intact(&verify(&mut admin, None).await);
+    let b = broken_at(verify_against(&mut admin, dir.path(), &public).await);
+    assert!(b.reason.contains("no longer reaches"), "{}", b.reason);
+    for entry in [&before_last, &last] {
+        tamper(&admin, RESTORE, &[entry]).await;
+    }
+    tamper(
+        &admin,
+        "UPDATE audit.chains SET head_id = $2, head_hash = $3 WHERE chain_id = $1",
+        &[&acme, &head, &hex_bytes(&last["hash"])],
+    )
+    .await;
+    assert_intact(&verify_against(&mut admin, dir.path(), &public).await);
+
+    // An edited, a deleted, and two swapped entries: each found, then undone.
+    let (third, fourth) = (saved(&admin, acme, 3).await, saved(&admin, acme, 4).await);
+    let swap = "UPDATE audit.log SET id = CASE id WHEN 5 THEN 6 ELSE 5 END WHERE tenant_id = $1 AND id IN (5, 6)";
+    tamper(&admin, "UPDATE audit.log SET request_id = 'forged' WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    assert_eq!(broken_at(verify_against(&mut admin, dir.path(), &public).await).entry_id, 3);
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    tamper(&admin, RESTORE, &[&third]).await;
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id = 4", &[&acme]).await;
+    assert_eq!(broken_at(verify_against(&mut admin, dir.path(), &public).await).entry_id, 5);
+    tamper(&admin, RESTORE, &[&fourth]).await;
+    tamper(&admin, swap, &[&acme]).await;
+    assert_eq!(broken_at(verify_against(&mut admin, dir.path(), &public).await).entry_id, 6);
+    tamper(&admin, swap, &[&acme]).await;
+    assert_intact(&verify_against(&mut admin, dir.path(), &public).await);
+
+    // The whole chain recomputed around an edit, its recorded head included.
+    tamper(&admin, "UPDATE audit.log SET request_id = 'forged' WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    recompute(&admin, acme).await;
+    assert_intact(&verify(&mut admin, None).await);
+    let b = broken_at(verify_against(&mut admin, dir.path(), &public).await);
+    assert!(b.reason.contains("does not have the hash"), "{}", b.reason);
+}
+
+#[tokio::test]
+async fn erasing_a_users_data_leaves_tombstones_and_intact_chains() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (acme, bob) = (seeded.tenant("acme"), seeded.user("bob@acme.com"));
+    let mut admin = db.admin().await;
+    let naming_bob = "SELECT count(*) FROM audit.log
+                      WHERE payload_digest IS NOT NULL AND concat(old_values::text, new_values::text) ILIKE '%' || $1 || '%'";
+    let before: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM audit.log WHERE payload_digest IS NOT NULL
+             AND (concat(old_values::text, new_values::text) ILIKE '%' || $1 || '%'
+                  OR concat(old_values::text, new_values::text) ILIKE '%bob@acme.com%')",
+            &[&bob.to_string()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(before > 0, "the seed's entries name bob");
+
+    let erased = audit::erase_user_payloads(&admin, "bob@acme.com").await.unwrap();
+    assert_eq!(erased, before);
+    for term in [bob.to_string(), "bob@acme.com".to_string()] {
+        assert_eq!(admin.query_one(naming_bob, &[&term]).await.unwrap().get::<_, i64>(0), 0, "{term}: payloads gone");
+    }
+    let report = verify(&mut admin, None).await;
+    assert_intact(&report);
+    assert_eq!(report.chains.iter().map(|c| c.erased as i64).sum::<i64>(), erased);
+    let recorded: Value = admin
+        .query_one(
+            "SELECT metadata -> 'entries' FROM audit.log WHERE tenant_id = $1 AND event_action = 'audit.payloads_erased'",
+            &[&acme],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        recorded.as_array().unwrap().len() as u64,
+        report.chain(acme).unwrap().erased,
+        "the erasure is an entry"
+    );
+    assert!(audit::erase_user_payloads(&admin, "nobody@example.com")
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("no user"));
+
+    // A tombstone that no erasure recorded is a payload removed behind the trail's back.
+    tamper(
+        &admin,
+        "UPDATE audit.log SET new_values = '{\"erased\": true}' WHERE tenant_id = $1
+         AND id = (SELECT min(id) FROM audit.log WHERE tenant_id = $1 AND payload_digest IS NOT NULL AND new_values <> '{\"erased\": true}')",
+        &[&acme],
+    )
+    .await;
+    let report = verify(&mut admin, Some("acme")).await;
+    let broken = report.chain(acme).unwrap().broken.clone().expect("an unrecorded tombstone is found");
+    assert!(broken.reason.contains("no erasure entry records"), "{}", broken.reason);
+}
+
+#[tokio::test]
+async fn the_trail_is_read_through_the_api_with_filters_and_cursors() {
+    use reqwest::{Method, StatusCode};
+    let s = crate::api::Server::start().await;
+    let (acme, olivia_id) = (s.tenant("acme"), s.seeded.user("olivia@acme.com"));
+    let olivia = s.login("olivia@acme.com").await;
+    let admin = s.db.admin().await;
+    let total: i64 =
+        admin.query_one("SELECT count(*) FROM audit.log WHERE tenant_id = $1", &[&acme]).await.unwrap().get(0);
+    let get = |query: String| {
+        let (s, olivia) = (&s, &olivia);
+        async move { s.call(Method::GET, &format!("/v1/tenants/{acme}/audit{query}"), Some(olivia), None).await }
+    };
+
+    // Every sealed entry, newest first, page after page.
+    let mut positions = Vec::new();
+    let mut query = "?limit=7".to_string();
+    loop {
+        let (status, page) = get(query.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for item in page["items"].as_array().unwrap() {
+            assert_eq!(item["sealed"], json!(true));
+            assert_eq!(item["hash"].as_str().unwrap().len(), 64);
+            positions.push(item["position"].as_i64().unwrap());
+        }
+        match page["next_cursor"].as_str() {
+            Some(cursor) => query = format!("?limit=7&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(positions, (1..=total).rev().collect::<Vec<_>>());
+
+    // Filters.
+    let (status, page) = get(format!("?table=tenancy.memberships&operation=insert&actor={olivia_id}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let items = page["items"].as_array().unwrap();
+    let expected: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM audit.log WHERE tenant_id = $1 AND table_name = 'tenancy.memberships'
+               AND operation = 'insert' AND user_id = $2",
+            &[&acme, &olivia_id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(items.len() as i64, expected);
+    assert!(items.iter().all(|i| i["table_name"] == json!("tenancy.memberships") && i["operation"] == json!("insert")));
+    let (status, page) = get("?since=2999-01-01T00:00:00Z".to_string()).await;
+    assert_eq!((status, page["items"].as_array().unwrap().len()), (StatusCode::OK, 0));
+    let (status, page) = get("?until=2999-01-01T00:00:00Z&limit=200".to_string()).await;
+    assert_eq!((status, page["items"].as_array().unwrap().len() as i64), (StatusCode::OK, total.min(200)));
+
+    // Bad input: a validation problem each.
+    for bad in ["?operation=drop", "?actor=nobody", "?since=yesterday", "?limit=0", "?cursor=-3", "?colour=red"] {
+        let (status, body) = get(bad.to_string()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+        assert_eq!(crate::api::problem_type(&body), "validation", "{bad}: {body}");
+    }
+    // Another tenant's trail is not found.
+    let tom = s.login("tom@techstartup.io").await;
+    let (status, _) = s.call(Method::GET, &format!("/v1/tenants/{acme}/audit"), Some(&tom), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn sign_ups_logins_session_ends_and_lockouts_are_on_the_platform_chain() {
+    use reqwest::{Method, StatusCode};
+    let s = crate::api::Server::start().await;
+    let credentials = json!({ "email": "ava@example.com", "password": "correct horse battery" });
+    let (status, _) = s.call(Method::POST, "/v1/auth/signup", None, Some(credentials.clone())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, session) = s.call(Method::POST, "/v1/auth/login", None, Some(credentials)).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = session["token"].as_str().unwrap();
+    assert_eq!(s.call(Method::GET, "/v1/me", Some(token), None).await.0, StatusCode::OK);
+    assert_eq!(s.call(Method::POST, "/v1/auth/logout", Some(token), None).await.0, StatusCode::NO_CONTENT);
+    let mut admin = s.db.admin().await;
+    let ava: Uuid =
+        admin.query_one("SELECT id FROM tenancy.users WHERE email = 'ava@example.com'", &[]).await.unwrap().get(0);
+    admin
+        .execute("UPDATE tenancy.users SET locked_until = now() + interval '1 hour' WHERE id = $1", &[&ava])
+        .await
+        .unwrap();
+
+    audit::seal(&admin).await.unwrap();
+    let events: Vec<String> = admin
+        .query("SELECT event_action FROM audit.platform_log WHERE user_id = $1 ORDER BY id", &[&ava])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(events, ["account.signed_up", "session.started", "session.ended", "account.locked"]);
+    let emails: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM audit.platform_log WHERE to_jsonb(platform_log)::text ILIKE '%ava@example.com%'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(emails, 0, "ids only: no email on the chain");
+    assert_intact(&verify(&mut admin, None).await);
 }

@@ -100,8 +100,11 @@ impl TestDb {
         self.target.connect_admin().await.unwrap()
     }
 
+    /// The demo seed, its audit entries sealed.
     pub async fn seeded(&self) -> Seeded {
-        demo::seed(&self.target, &self.app_pool(2)).await.expect("demo seed")
+        let seeded = demo::seed(&self.target, &self.app_pool(2)).await.expect("demo seed");
+        tenantbase::audit::seal(&self.admin().await).await.expect("sealing the seed's audit entries");
+        seeded
     }
 }
 

@@ -105,16 +105,16 @@ async fn no_request_value_reaches_sql_text_even_with_standard_conforming_strings
     assert!(texts.len() > 20, "the proxy saw the server's statements: {}", texts.len());
     let carrying: Vec<&String> = texts.iter().filter(|t| t.contains(&marker)).collect();
     assert!(carrying.is_empty(), "request values written into SQL text:\n{carrying:#?}");
-    let stored: i64 =
-        s.db.admin()
-            .await
-            .query_one(
-                "SELECT count(*) FROM audit.log WHERE request_id = $1 AND user_agent = $2",
-                &[&format!("{marker}-request"), &hostile],
-            )
-            .await
-            .unwrap()
-            .get(0);
+    let admin = s.db.admin().await;
+    tenantbase::audit::seal(&admin).await.unwrap();
+    let stored: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM audit.log WHERE request_id = $1 AND user_agent = $2",
+            &[&format!("{marker}-request"), &hostile],
+        )
+        .await
+        .unwrap()
+        .get(0);
     assert!(stored >= 2, "the audit trail recorded the request's facts as data: {stored}");
 }
 

@@ -267,6 +267,8 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         server_peak_rss_mb,
         writes: writes.rows,
         pooler,
+        bulk_insert: writes.bulk,
+        seal_lag: writes.seal_lag,
         login,
         slow_clients,
         growth: growth_rows,

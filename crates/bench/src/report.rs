@@ -16,7 +16,7 @@ use super::http::{ApiRow, RSS_TARGET_MB};
 use super::login::{self, LoginReport};
 use super::rls::{PlanPair, RlsRow};
 use super::slow::SlowClientsReport;
-use super::writes::WriteRow;
+use super::writes::{BulkInsert, SealLagReport, WriteRow};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Machine {
@@ -52,6 +52,8 @@ pub struct Report {
     pub server_peak_rss_mb: f64,
     pub writes: Vec<WriteRow>,
     pub pooler: super::pooler::PoolerReport,
+    pub bulk_insert: BulkInsert,
+    pub seal_lag: SealLagReport,
     pub login: LoginReport,
     pub slow_clients: SlowClientsReport,
     pub growth: Vec<GrowthRow>,
@@ -276,6 +278,7 @@ impl Report {
             .iter()
             .map(|w| {
                 vec![
+                    w.tenants.clone(),
                     w.auditing.clone(),
                     format!("{:.0}", w.api.requests_per_s),
                     format!("{:.0}", w.db.requests_per_s),
@@ -286,10 +289,59 @@ impl Report {
             })
             .collect();
         out += &table(
-            &["auditing", "API inserts/s", "TenantTx inserts/s", "API / db", "API p50 / p99", "db p50 / p99"],
+            &[
+                "clients in",
+                "auditing",
+                "API inserts/s",
+                "TenantTx inserts/s",
+                "API / db",
+                "API p50 / p99",
+                "db p50 / p99",
+            ],
             &rows,
             markdown,
         );
+        // The trail's cost: inserts/s with it over without it, per side (target >= 0.8).
+        for tenants in self.writes.iter().map(|w| &w.tenants).collect::<std::collections::BTreeSet<_>>() {
+            let side = |auditing: &str| self.writes.iter().find(|w| &w.tenants == tenants && w.auditing == auditing);
+            if let (Some(with), Some(without)) = (side("with audit"), side("without audit")) {
+                let (api, db) = (
+                    with.api.requests_per_s / without.api.requests_per_s,
+                    with.db.requests_per_s / without.db.requests_per_s,
+                );
+                let _ = writeln!(
+                    out,
+                    "\nWith the trail / without it, clients in {tenants}: API {api:.2}, TenantTx {db:.2} (target >= 0.8: {})",
+                    verdict(api >= 0.8 && db >= 0.8)
+                );
+            }
+        }
+        let b = &self.bulk_insert;
+        if let (Some(with), Some(without)) = (&b.with_audit, &b.without_audit) {
+            let _ = writeln!(
+                out,
+                "\nOne INSERT of {} rows (median of {}): {} with the trail, {} without: {:.2}x (target <= 2: {})",
+                b.rows,
+                with.samples,
+                us(with.median_us),
+                us(without.median_us),
+                b.ratio,
+                verdict(b.ratio <= 2.0)
+            );
+        }
+        let lag = &self.seal_lag;
+        if lag.samples > 0 {
+            let _ = writeln!(
+                out,
+                "\nSealing lag (age of the oldest unsealed entry, {} samples while the audited writes ran): \
+                 p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms (target p99 <= 1000 ms: {})",
+                lag.samples,
+                lag.p50_ms,
+                lag.p99_ms,
+                lag.max_ms,
+                verdict(lag.p99_ms <= 1000.0)
+            );
+        }
 
         let l = &self.login;
         h(
