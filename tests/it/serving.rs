@@ -93,7 +93,7 @@ async fn a_migration_meeting_a_held_lock_times_out_and_retries_until_it_applies(
     let mut migrator = db.admin().await;
     let mut migrations = migrate::embedded_migrations();
     migrations.push(
-        Migration::unapplied("V309__lock_timeout_probe", "ALTER TABLE work.projects ADD COLUMN probe int").unwrap(),
+        Migration::unapplied("V9999__lock_timeout_probe", "ALTER TABLE work.projects ADD COLUMN probe int").unwrap(),
     );
     let migrating = tokio::spawn(async move {
         migrate::run_with_lock_timeout(&mut migrator, &migrations, Duration::from_millis(100)).await.unwrap().1
@@ -119,7 +119,7 @@ async fn a_migration_meeting_a_held_lock_times_out_and_retries_until_it_applies(
         .get(0);
     assert_eq!(probe, 1, "and applied");
     let applied =
-        observer.query_one("SELECT count(*) FROM refinery_schema_history WHERE version = 309", &[]).await.unwrap();
+        observer.query_one("SELECT count(*) FROM refinery_schema_history WHERE version = 9999", &[]).await.unwrap();
     assert_eq!(applied.get::<_, i64>(0), 1);
 }
 
@@ -166,7 +166,7 @@ async fn a_marked_index_is_built_concurrently_while_writers_go_on() {
         "{}\nCREATE INDEX IF NOT EXISTS projects_probe_idx ON work.projects (tenant_id, updated_at);",
         migrate::CONCURRENTLY_MARK
     );
-    migrations.push(Migration::unapplied("V309__concurrent_probe", &sql).unwrap());
+    migrations.push(Migration::unapplied("V9999__concurrent_probe", &sql).unwrap());
     let migrating = tokio::spawn(async move {
         migrate::run_with_lock_timeout(&mut migrator, &migrations, Duration::from_secs(60)).await.unwrap()
     });
@@ -189,6 +189,6 @@ async fn a_marked_index_is_built_concurrently_while_writers_go_on() {
     .await;
     assert_eq!(valid, [true]);
     let applied =
-        observer.query_one("SELECT count(*) FROM refinery_schema_history WHERE version = 309", &[]).await.unwrap();
+        observer.query_one("SELECT count(*) FROM refinery_schema_history WHERE version = 9999", &[]).await.unwrap();
     assert_eq!(applied.get::<_, i64>(0), 1);
 }
