@@ -149,6 +149,10 @@ impl From<DbError> for ApiError {
                 field: None,
                 message: format!("refers to a row that does not exist ({})", rule.unwrap_or_default()),
             },
+            // A lifecycle's refusal (tenancy.refuse_illegal_transition): the row's state, not the input, is at odds.
+            c if *c == SqlState::CHECK_VIOLATION && db.constraint().is_some_and(|c| c.ends_with("_lifecycle")) => {
+                ApiError::Conflict(db.message().to_string())
+            }
             c if *c == SqlState::CHECK_VIOLATION || *c == SqlState::EXCLUSION_VIOLATION => ApiError::Validation {
                 field: None,
                 message: format!("breaks the rule {}", rule.unwrap_or_else(|| db.message().to_string())),

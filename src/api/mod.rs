@@ -8,6 +8,7 @@ pub mod auth;
 pub mod client_address;
 pub mod error;
 pub mod invitations;
+pub mod lifecycle;
 pub mod openapi;
 pub mod resources;
 pub mod server;
@@ -124,10 +125,9 @@ pub fn router(state: AppState) -> Router {
         .route("/tenants/{tenant}/api-keys/{key_id}", axum::routing::delete(tenants::revoke_api_key))
         .route("/tenants/{tenant}/ai-tasks/{id}/complete", post(actions::complete_ai_task))
         .route("/tenants/{tenant}/ai-tasks/{id}/fail", post(actions::fail_ai_task))
-        .route("/tenants/{tenant}/orders/{id}/cancel", post(actions::cancel_order))
-        .route("/tenants/{tenant}/orders/{id}/refund", post(actions::refund_order))
         .route("/tenants/{tenant}/content/{id}/publish", post(actions::publish_content))
         .route("/tenants/{tenant}/approval-requests/{id}/responses", post(actions::respond_to_approval))
+        .merge(lifecycle::routes())
         .route("/tenants/{tenant}/{resource}", get(resources::list).post(resources::create))
         .route(
             "/tenants/{tenant}/{resource}/{id}",

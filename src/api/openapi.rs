@@ -20,7 +20,7 @@ use super::{account, actions, invitations, tenants};
         invitations::invite, invitations::list_invitations, invitations::revoke_invitation, invitations::accept_invitation,
         tenants::grant_permission, tenants::assign_role, tenants::permissions,
         tenants::list_api_keys, tenants::create_api_key, tenants::revoke_api_key,
-        actions::complete_ai_task, actions::fail_ai_task, actions::cancel_order, actions::refund_order,
+        actions::complete_ai_task, actions::fail_ai_task,
         actions::publish_content, actions::respond_to_approval,
     ),
     components(schemas(super::error::Problem)),
@@ -105,5 +105,6 @@ pub fn document(resources: &Resources) -> Value {
                         "responses": with(Map::from_iter([("204".into(), json!({ "description": "Deleted" }))])) },
         });
     }
+    super::lifecycle::describe(&mut doc);
     doc
 }

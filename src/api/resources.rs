@@ -355,6 +355,9 @@ fn check_body(resource: &Resource, body: &Value, creating: bool) -> ApiResult<Ve
         if !resource.writable(column) {
             return Err(ApiError::validation(name, "is set by the server"));
         }
+        if !creating && super::lifecycle::action_owned(resource.def.name).contains(&name.as_str()) {
+            return Err(ApiError::validation(name, "changes only through this resource's actions"));
+        }
         check_value(column, value)?;
     }
     if creating {

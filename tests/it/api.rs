@@ -711,6 +711,7 @@ async fn business_actions_run_the_databases_rules() {
     let mut placed = writable_copy(&template, &openapi, "orders");
     placed["external_id"] = json!("api-order-1");
     placed["status"] = json!("pending");
+    placed["fulfillment_status"] = json!(null);
     placed["total_amount"] = json!(40.5);
     let customer_id = template["customer_id"].as_str().unwrap().to_string();
     let orders_of = |c: Value| c["total_orders"].as_i64().unwrap();

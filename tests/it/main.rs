@@ -16,6 +16,7 @@ mod indexes;
 mod injection;
 mod invitations;
 mod isolation;
+mod lifecycles;
 mod login;
 mod migrations;
 mod partitions;
