@@ -7,6 +7,7 @@ pub mod actions;
 pub mod auth;
 pub mod client_address;
 pub mod error;
+pub mod idempotency;
 pub mod invitations;
 pub mod lifecycle;
 pub mod openapi;
@@ -63,6 +64,8 @@ pub struct AppState {
     /// Seals secrets (store credentials) before they reach the database; None
     /// when `TENANTBASE_SECRET_KEY` is not set, and then secrets are refused.
     pub sealer: Option<Arc<crate::secrets::Sealer>>,
+    /// The Idempotency-Keys in use on this server.
+    pub idempotency: idempotency::Keys,
 }
 
 impl AppState {
@@ -83,6 +86,7 @@ impl AppState {
             openapi,
             body_limit: DEFAULT_BODY_LIMIT,
             sealer: sealer.map(Arc::new),
+            idempotency: idempotency::Keys::default(),
         })
     }
 }
@@ -132,7 +136,8 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/tenants/{tenant}/{resource}/{id}",
             get(resources::get).patch(resources::update).delete(resources::delete),
-        );
+        )
+        .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::guard));
     let body_limit = state.body_limit;
     let request_timeout = state.limits.request_timeout;
     let trusted_proxies = state.trusted_proxies.clone();

@@ -106,5 +106,6 @@ pub fn document(resources: &Resources) -> Value {
         });
     }
     super::lifecycle::describe(&mut doc);
+    super::idempotency::describe(&mut doc);
     doc
 }

@@ -12,6 +12,7 @@ mod common;
 mod context;
 mod designs;
 mod fuzz;
+mod idempotency;
 mod indexes;
 mod injection;
 mod invitations;
