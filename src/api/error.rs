@@ -166,8 +166,17 @@ impl From<DbError> for ApiError {
                 field: db.column().map(str::to_string),
                 message: "a value has the wrong form".into(),
             },
-            c if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED => {
+            c if *c == SqlState::T_R_SERIALIZATION_FAILURE => {
                 ApiError::Conflict("a concurrent change interfered; retry".into())
+            }
+            // Logged inside the request's span, so with its request id: a deadlock left is a lock order to fix.
+            c if *c == SqlState::T_R_DEADLOCK_DETECTED => {
+                tracing::warn!(detail = db.detail().unwrap_or_default(), "deadlock detected");
+                ApiError::Conflict("a concurrent change interfered; retry".into())
+            }
+            // lock_timeout (the app role's setting): the row stayed held by another write.
+            c if *c == SqlState::LOCK_NOT_AVAILABLE => {
+                ApiError::Conflict("another change holds this row; retry".into())
             }
             c if c.code().starts_with("08") || c.code().starts_with("57P") => ApiError::Unavailable,
             _ => ApiError::Internal(e.into()),
