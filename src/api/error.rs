@@ -33,6 +33,8 @@ pub enum ApiError {
     Throttled(Duration),
     #[error("the server is busy; retry later")]
     Busy(Duration),
+    #[error("this tenant has as many requests in flight as its plan allows; retry later")]
+    TenantBusy(Duration),
     #[error("the body did not arrive in time")]
     BodyTimeout,
     #[error("the request took longer than the server allows")]
@@ -62,6 +64,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
             ApiError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled", "Too many attempts"),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Server busy"),
+            ApiError::TenantBusy(_) => (StatusCode::TOO_MANY_REQUESTS, "tenant-busy", "Too many requests in flight"),
             ApiError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body-timeout", "Request body too slow"),
             ApiError::RequestTimeout => (StatusCode::SERVICE_UNAVAILABLE, "request-timeout", "Request too slow"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
@@ -115,7 +118,7 @@ impl IntoResponse for ApiError {
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("a valid header"));
         }
-        if let ApiError::Throttled(wait) | ApiError::Busy(wait) = self {
+        if let ApiError::Throttled(wait) | ApiError::Busy(wait) | ApiError::TenantBusy(wait) = self {
             // Whole seconds, never 0: "retry at once" is what the answer says not to do.
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             response.headers_mut().insert(header::RETRY_AFTER, seconds.max(1).into());

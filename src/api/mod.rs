@@ -7,6 +7,7 @@ pub mod actions;
 pub mod auth;
 pub mod client_address;
 pub mod error;
+pub mod fair_share;
 pub mod idempotency;
 pub mod invitations;
 pub mod lifecycle;
@@ -66,6 +67,8 @@ pub struct AppState {
     pub sealer: Option<Arc<crate::secrets::Sealer>>,
     /// The Idempotency-Keys in use on this server.
     pub idempotency: idempotency::Keys,
+    /// Each tenant's share of this server's requests in flight.
+    pub fair_share: fair_share::FairShare,
 }
 
 impl AppState {
@@ -73,6 +76,7 @@ impl AppState {
     pub async fn new(db: Db, accounts: AccountDb, sealer: Option<crate::secrets::Sealer>) -> anyhow::Result<Self> {
         let resources = Resources::load(&db).await?;
         let openapi = Arc::new(openapi::document(&resources));
+        let fair_share = fair_share::FairShare::from_env(db.status().max_size)?;
         Ok(AppState {
             db,
             accounts,
@@ -87,6 +91,7 @@ impl AppState {
             body_limit: DEFAULT_BODY_LIMIT,
             sealer: sealer.map(Arc::new),
             idempotency: idempotency::Keys::default(),
+            fair_share,
         })
     }
 }
@@ -137,7 +142,8 @@ pub fn router(state: AppState) -> Router {
             "/tenants/{tenant}/{resource}/{id}",
             get(resources::get).patch(resources::update).delete(resources::delete),
         )
-        .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::guard));
+        .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::guard))
+        .route_layer(middleware::from_fn_with_state(state.clone(), fair_share::guard));
     let body_limit = state.body_limit;
     let request_timeout = state.limits.request_timeout;
     let trusted_proxies = state.trusted_proxies.clone();

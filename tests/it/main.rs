@@ -11,6 +11,7 @@ mod cluster_cli;
 mod common;
 mod context;
 mod designs;
+mod fair_share;
 mod fuzz;
 mod idempotency;
 mod indexes;
