@@ -40,7 +40,7 @@ pub async fn complete_ai_task(
     }
     let sql = "UPDATE agents.tasks t SET status = 'completed', output = coalesce($3, output),
                    actual_cost = coalesce($4, actual_cost), quality_score = coalesce($5::float8::numeric, quality_score)
-               WHERE tenant_id = $1 AND id = $2 AND status NOT IN ('completed', 'awaiting_credits', 'cancelled')
+               WHERE tenant_id = $1 AND id = $2 AND status NOT IN ('completed', 'awaiting_credits', 'cancelled', 'failed')
                RETURNING to_jsonb(t)";
     one_change(&state, &t, "agents.tasks", id, sql, &[&body.output, &body.actual_cost, &body.quality_score]).await
 }
@@ -61,42 +61,11 @@ pub async fn fail_ai_task(
     ApiJson(body): ApiJson<Failure>,
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
+    // Exclusive: a failed task fails once (then it is retried or cancelled).
     let sql = "UPDATE agents.tasks t SET status = 'failed', error_details = $3
-               WHERE tenant_id = $1 AND id = $2 AND status NOT IN ('completed', 'awaiting_credits', 'cancelled')
+               WHERE tenant_id = $1 AND id = $2 AND status NOT IN ('completed', 'awaiting_credits', 'cancelled', 'failed')
                RETURNING to_jsonb(t)";
     one_change(&state, &t, "agents.tasks", id, sql, &[&body.error_details]).await
-}
-
-/// Cancels an order: it leaves its customer's metrics.
-#[utoipa::path(post, path = "/v1/tenants/{tenant}/orders/{id}/cancel", tag = "actions", security(("bearer" = [])),
-    params(("tenant" = Uuid, Path), ("id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn cancel_order(
-    State(state): State<AppState>,
-    t: InTenant,
-    ApiPath((_, id)): ApiPath<(String, String)>,
-) -> ApiResult<Json<Value>> {
-    let id = parse_id(&id)?;
-    let sql = "UPDATE commerce.orders t SET status = 'cancelled', fulfillment_status = 'cancelled'
-               WHERE tenant_id = $1 AND id = $2 AND status NOT IN ('cancelled', 'refunded', 'shipped', 'delivered')
-               RETURNING to_jsonb(t)";
-    one_change(&state, &t, "commerce.orders", id, sql, &[]).await
-}
-
-/// Refunds an order: it leaves its customer's metrics.
-#[utoipa::path(post, path = "/v1/tenants/{tenant}/orders/{id}/refund", tag = "actions", security(("bearer" = [])),
-    params(("tenant" = Uuid, Path), ("id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn refund_order(
-    State(state): State<AppState>,
-    t: InTenant,
-    ApiPath((_, id)): ApiPath<(String, String)>,
-) -> ApiResult<Json<Value>> {
-    let id = parse_id(&id)?;
-    let sql = "UPDATE commerce.orders t SET status = 'refunded', payment_status = 'refunded'
-               WHERE tenant_id = $1 AND id = $2 AND status NOT IN ('cancelled', 'refunded')
-               RETURNING to_jsonb(t)";
-    one_change(&state, &t, "commerce.orders", id, sql, &[]).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -159,9 +128,14 @@ pub async fn respond_to_approval(
         &[&t.ctx.tenant_id, &id, &t.user_id(), &body.decision, &body.comments, &body.conditions],
     )
     .await
-    .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::Conflict("you have already answered this request".into()),
-        other => other,
+    .map_err(|e| {
+        if e.constraint() == Some("approval_responses_request_open") {
+            return ApiError::Conflict("the request is already decided".into());
+        }
+        match ApiError::from(e) {
+            ApiError::Conflict(_) => ApiError::Conflict("you have already answered this request".into()),
+            other => other,
+        }
     })?;
     let row = tx
         .query_one(
@@ -176,7 +150,7 @@ pub async fn respond_to_approval(
 /// Runs one state-changing UPDATE ($1 tenant, $2 id, then `params`): a row
 /// that did not change is missing (404), refused by the policies (403), or not
 /// in a state that allows the change (409).
-async fn one_change(
+pub(super) async fn one_change(
     state: &AppState,
     t: &InTenant,
     table: &str,
@@ -197,9 +171,14 @@ async fn one_change(
         // FOR UPDATE sees only rows the UPDATE policy lets this user change.
         let changeable =
             tx.query_opt(&format!("SELECT 1 FROM {table} WHERE tenant_id = $1 AND id = $2 FOR UPDATE"), key).await?;
-        return Err(match changeable {
-            Some(_) => ApiError::Conflict("the row is not in a state that allows this".into()),
-            None => ApiError::Forbidden("your role does not allow this"),
+        if changeable.is_some() {
+            return Err(ApiError::Conflict("the row is not in a state that allows this".into()));
+        }
+        // The lock waited for a delete that has committed meanwhile: missing, not forbidden.
+        let still_there = tx.query_opt(&format!("SELECT 1 FROM {table} WHERE tenant_id = $1 AND id = $2"), key).await?;
+        return Err(match still_there {
+            Some(_) => ApiError::Forbidden("your role does not allow this"),
+            None => ApiError::NotFound,
         });
     };
     tx.commit().await?;

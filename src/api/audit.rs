@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::auth::{InTenant, Scope};
 use super::error::{ApiError, ApiResult, Problem};
-use super::resources::MAX_LIMIT;
+use super::page::MAX_LIMIT;
 use super::{ApiQuery, AppState};
 
 /// Every filter is a parameter, NULL when absent: one statement text for every request.

@@ -39,6 +39,8 @@ pub enum ApiError {
     Throttled(Duration),
     #[error("the server is busy; retry later")]
     Busy(Duration),
+    #[error("this tenant has as many requests in flight as its plan allows; retry later")]
+    TenantBusy(Duration),
     #[error("the body did not arrive in time")]
     BodyTimeout,
     #[error("the request took longer than the server allows")]
@@ -72,6 +74,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
             ApiError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled", "Too many attempts"),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Server busy"),
+            ApiError::TenantBusy(_) => (StatusCode::TOO_MANY_REQUESTS, "tenant-busy", "Too many requests in flight"),
             ApiError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body-timeout", "Request body too slow"),
             ApiError::RequestTimeout => (StatusCode::SERVICE_UNAVAILABLE, "request-timeout", "Request too slow"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
@@ -129,7 +132,7 @@ impl IntoResponse for ApiError {
             // A database or pooler that went away usually answers again within seconds.
             response.headers_mut().insert(header::RETRY_AFTER, 2.into());
         }
-        if let ApiError::Throttled(wait) | ApiError::Busy(wait) = self {
+        if let ApiError::Throttled(wait) | ApiError::Busy(wait) | ApiError::TenantBusy(wait) = self {
             set_retry_after(&mut response, wait);
         }
         if let ApiError::PreconditionFailed { current } = &self {
@@ -190,6 +193,10 @@ impl From<DbError> for ApiError {
                 field: field(),
                 message: format!("refers to a row that does not exist ({})", rule.unwrap_or_default()),
             },
+            // A lifecycle's refusal (tenancy.refuse_illegal_transition): the row's state, not the input, is at odds.
+            c if *c == SqlState::CHECK_VIOLATION && db.constraint().is_some_and(|c| c.ends_with("_lifecycle")) => {
+                ApiError::Conflict(db.message().to_string())
+            }
             c if *c == SqlState::CHECK_VIOLATION || *c == SqlState::EXCLUSION_VIOLATION => ApiError::Validation {
                 field: field(),
                 message: format!("breaks the rule {}", rule.unwrap_or_else(|| db.message().to_string())),
@@ -203,8 +210,17 @@ impl From<DbError> for ApiError {
                 field: db.column().map(str::to_string),
                 message: "a value has the wrong form".into(),
             },
-            c if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED => {
+            c if *c == SqlState::T_R_SERIALIZATION_FAILURE => {
                 ApiError::Conflict("a concurrent change interfered; retry".into())
+            }
+            // Logged inside the request's span, so with its request id: a deadlock left is a lock order to fix.
+            c if *c == SqlState::T_R_DEADLOCK_DETECTED => {
+                tracing::warn!(detail = db.detail().unwrap_or_default(), "deadlock detected");
+                ApiError::Conflict("a concurrent change interfered; retry".into())
+            }
+            // lock_timeout (the app role's setting): the row stayed held by another write.
+            c if *c == SqlState::LOCK_NOT_AVAILABLE => {
+                ApiError::Conflict("another change holds this row; retry".into())
             }
             // The connection, a pooler in front of it, the server's resources or its
             // own time limit (57014, statement_timeout): the service, not the request.

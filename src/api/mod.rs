@@ -9,7 +9,10 @@ pub mod auth;
 pub mod client_address;
 pub mod docs;
 pub mod error;
+pub mod fair_share;
+pub mod idempotency;
 pub mod invitations;
+pub mod lifecycle;
 pub mod metrics;
 pub mod openapi;
 pub mod page;
@@ -72,6 +75,10 @@ pub struct AppState {
     /// Seals secrets (store credentials) before they reach the database; None
     /// when `TENANTBASE_SECRET_KEY` is not set, and then secrets are refused.
     pub sealer: Option<Arc<crate::secrets::Sealer>>,
+    /// The Idempotency-Keys in use on this server.
+    pub idempotency: idempotency::Keys,
+    /// Each tenant's share of this server's requests in flight.
+    pub fair_share: fair_share::FairShare,
 }
 
 impl AppState {
@@ -80,6 +87,7 @@ impl AppState {
         let resources = Resources::load(&db).await?;
         error::learn_constraint_fields(&db).await?;
         let openapi = Arc::new(openapi::document(&resources));
+        let fair_share = fair_share::FairShare::from_env(db.status().max_size)?;
         Ok(AppState {
             db,
             accounts,
@@ -95,6 +103,8 @@ impl AppState {
             openapi,
             body_limit: DEFAULT_BODY_LIMIT,
             sealer: sealer.map(Arc::new),
+            idempotency: idempotency::Keys::default(),
+            fair_share,
         })
     }
 }
@@ -138,15 +148,16 @@ pub fn router(state: AppState) -> Router {
         .route("/tenants/{tenant}/api-keys/{key_id}", axum::routing::delete(tenants::revoke_api_key))
         .route("/tenants/{tenant}/ai-tasks/{id}/complete", post(actions::complete_ai_task))
         .route("/tenants/{tenant}/ai-tasks/{id}/fail", post(actions::fail_ai_task))
-        .route("/tenants/{tenant}/orders/{id}/cancel", post(actions::cancel_order))
-        .route("/tenants/{tenant}/orders/{id}/refund", post(actions::refund_order))
         .route("/tenants/{tenant}/content/{id}/publish", post(actions::publish_content))
         .route("/tenants/{tenant}/approval-requests/{id}/responses", post(actions::respond_to_approval))
+        .merge(lifecycle::routes())
         .route("/tenants/{tenant}/{resource}", get(resources::list).post(resources::create))
         .route(
             "/tenants/{tenant}/{resource}/{id}",
             get(resources::get).patch(resources::update).delete(resources::delete),
-        );
+        )
+        .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::guard))
+        .route_layer(middleware::from_fn_with_state(state.clone(), fair_share::guard));
     let body_limit = state.body_limit;
     let request_timeout = state.limits.request_timeout;
     let trusted_proxies = state.trusted_proxies.clone();

@@ -21,7 +21,7 @@ use super::{account, actions, audit, invitations, tenants};
         invitations::invite, invitations::list_invitations, invitations::revoke_invitation, invitations::accept_invitation,
         tenants::grant_permission, tenants::assign_role, tenants::permissions,
         tenants::list_api_keys, tenants::create_api_key, tenants::revoke_api_key,
-        actions::complete_ai_task, actions::fail_ai_task, actions::cancel_order, actions::refund_order,
+        actions::complete_ai_task, actions::fail_ai_task,
         actions::publish_content, actions::respond_to_approval,
         audit::list_entries,
     ),
@@ -113,6 +113,8 @@ pub fn document(resources: &Resources) -> Value {
         }
         doc["paths"][format!("/v1/tenants/{{tenant}}/{name}/{{id}}")] = Value::Object(item);
     }
+    super::lifecycle::describe(&mut doc);
+    super::idempotency::describe(&mut doc);
     complete(&mut doc);
     doc
 }

@@ -418,6 +418,9 @@ fn check_body(resource: &Resource, body: &Value, write: Write) -> ApiResult<Vec<
             let why = if resource.writable(column) { "cannot be changed" } else { "is set by the server" };
             return Err(ApiError::validation(name, why));
         }
+        if !creating && super::lifecycle::action_owned(resource.def.name).contains(&name.as_str()) {
+            return Err(ApiError::validation(name, "changes only through this resource's actions"));
+        }
         check_value(column, value)?;
     }
     if creating {

@@ -49,3 +49,6 @@ ALTER ROLE tenantbase_readonly SET log_min_error_statement = panic;
 -- BENCHMARKS.md: 0.17 against 0.08 ms for the newest 50 orders). Reporting
 -- (tenantbase_readonly) keeps custom plans for its skew-sensitive aggregates.
 ALTER ROLE tenantbase_app SET plan_cache_mode = force_generic_plan;
+-- A write that meets a row another transaction holds waits at most this long,
+-- then fails (the API answers 409): no request queues behind a lock until its deadline.
+ALTER ROLE tenantbase_app SET lock_timeout = '5s';

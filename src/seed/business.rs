@@ -113,6 +113,15 @@ pub async fn seed_tenant(db: &Db, tenant: Uuid, slug: &str, people: &People, sea
     agents(&mut tx, tenant, &theme, &ids, people).await.context("agents")?;
     commerce(&mut tx, tenant, &theme, &ids, sealer).await.context("commerce")?;
     analytics(&mut tx, tenant, &ids, people).await.context("analytics")?;
+    // A kept answer, as a retried request leaves one (every tenant table has demo rows).
+    tx.execute(
+        "INSERT INTO tenancy.idempotency_keys (tenant_id, id, key, request_hash, status_code, locked_until, expires_at)
+         VALUES ($1, $2, 'demo-request', sha256('demo-request'::bytea), 204, now(), now() + interval '1 day')
+         ON CONFLICT DO NOTHING",
+        &[&tenant, &ids.of("idempotency-key")],
+    )
+    .await
+    .context("idempotency key")?;
     tx.commit().await?;
 
     // A response is given by its approver, in the approver's own transaction.

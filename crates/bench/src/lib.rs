@@ -11,6 +11,7 @@ pub mod growth;
 pub mod http;
 pub mod login;
 pub mod measure;
+pub mod neighbours;
 pub mod pooler;
 pub mod report;
 pub mod rls;
@@ -238,6 +239,10 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let slow_clients = slow::measure(&data, if options.quick { 200 } else { 1000 }).await?;
     progress.inc(1);
 
+    progress.set_message("noisy neighbours");
+    let neighbours = neighbours::measure(&data, load.phase.max(Duration::from_secs(2))).await?;
+    progress.inc(1);
+
     let growth_rows = if growth_steps.is_empty() {
         notes.push("growth skipped (--growth-max-rows below the first step)".into());
         Vec::new()
@@ -271,6 +276,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         seal_lag: writes.seal_lag,
         login,
         slow_clients,
+        neighbours,
         growth: growth_rows,
         notes,
         elapsed_seconds: started.elapsed().as_secs_f64(),

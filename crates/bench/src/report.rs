@@ -56,6 +56,7 @@ pub struct Report {
     pub seal_lag: SealLagReport,
     pub login: LoginReport,
     pub slow_clients: SlowClientsReport,
+    pub neighbours: super::neighbours::NeighboursReport,
     pub growth: Vec<GrowthRow>,
     pub notes: Vec<String>,
     pub elapsed_seconds: f64,
@@ -425,6 +426,37 @@ impl Report {
             ],
         ];
         out += &table(&["measure", "value"], &rows, markdown);
+        let n = &self.neighbours;
+        h(
+            &mut out,
+            &format!(
+                "Noisy neighbours: another tenant's list of orders while {} clients of one tenant change one order (pool {})",
+                n.storm_clients, n.pool_size
+            ),
+        );
+        let rows = vec![
+            vec!["alone".into(), us(n.alone.median_us), us(n.alone.p99_us), n.alone.samples.to_string(), String::new()],
+            vec![
+                "under the storm".into(),
+                us(n.under_storm.median_us),
+                us(n.under_storm.p99_us),
+                n.under_storm.samples.to_string(),
+                format!(
+                    "p99 x{:.2} (target <= {}) {}",
+                    n.ratio(),
+                    super::neighbours::TARGET_RATIO,
+                    verdict(n.meets_target())
+                ),
+            ],
+            vec![
+                "the storm's answers".into(),
+                format!("{} done", n.storm_ok),
+                format!("{} x 409", n.storm_conflicts),
+                format!("{} x 429", n.storm_busy),
+                String::new(),
+            ],
+        ];
+        out += &table(&["quiet tenant", "median", "p99", "samples", ""], &rows, markdown);
 
         h(&mut out, "Growth: latency as tenants and rows grow");
         let rows: Vec<Vec<String>> = self

@@ -180,7 +180,10 @@ async fn switch(admin: &Client, table: &str, triggers: &[String], on: bool) -> R
     for trigger in triggers {
         let state = if on { "ENABLE ALWAYS" } else { "DISABLE" };
         admin
-            .batch_execute(&format!("ALTER TABLE {table} {state} TRIGGER {}", tenantbase::db::migrate::quote_ident(trigger)))
+            .batch_execute(&format!(
+                "ALTER TABLE {table} {state} TRIGGER {}",
+                tenantbase::db::migrate::quote_ident(trigger)
+            ))
             .await?;
     }
     Ok(())
