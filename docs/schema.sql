@@ -33,6 +33,12 @@ CREATE SCHEMA content;
 
 ALTER SCHEMA content OWNER TO tenantbase_owner;
 
+-- Name: lifecycle; Type: SCHEMA; Schema: -; Owner: tenantbase_owner
+--
+CREATE SCHEMA lifecycle;
+
+ALTER SCHEMA lifecycle OWNER TO tenantbase_owner;
+
 -- Name: platform; Type: SCHEMA; Schema: -; Owner: tenantbase_owner
 --
 CREATE SCHEMA platform;
@@ -327,6 +333,26 @@ $$;
 
 ALTER FUNCTION agents.number_message() OWNER TO tenantbase_platform;
 
+-- Name: refuse_charged_cost_change(); Type: FUNCTION; Schema: agents; Owner: tenantbase_owner
+--
+CREATE FUNCTION agents.refuse_charged_cost_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'the cost of a % task is final: the charge consumed it', OLD.status
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'tasks_cost_charged_lifecycle',
+              SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION agents.refuse_charged_cost_change() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION refuse_charged_cost_change(); Type: COMMENT; Schema: agents; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION agents.refuse_charged_cost_change() IS 'Trigger: refuses a change to the cost of a task the charge has consumed (completed or awaiting credits).';
+
 -- Name: refuse_dependency_cycle(); Type: FUNCTION; Schema: agents; Owner: tenantbase_platform
 --
 CREATE FUNCTION agents.refuse_dependency_cycle() RETURNS trigger
@@ -444,7 +470,12 @@ BEGIN
         EXECUTE format('LOCK TABLE %s IN SHARE UPDATE EXCLUSIVE MODE', parent.tbl);
         -- The owner reads and moves every tenant's rows of the default: exempt from its
         -- RLS until the FORCE below, under ALTER TABLE's lock, held until commit.
-        EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY, DISABLE TRIGGER audit_change', parent.default_partition);
+        EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', parent.default_partition);
+        -- The audit trail's per-row form (under Citus) is cloned onto the partition; its
+        -- statement-level form is the parent's alone and does not fire for the partition.
+        IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = parent.default_partition AND tgname = 'audit_change') THEN
+            EXECUTE format('ALTER TABLE %s DISABLE TRIGGER audit_change', parent.default_partition);
+        END IF;
         FOR month_start IN EXECUTE format(
             'SELECT $1 + make_interval(months => m) FROM generate_series(-$2, $3) AS m
              UNION
@@ -482,7 +513,10 @@ BEGIN
             END IF;
             RETURN NEXT new_partition;
         END LOOP;
-        EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY, ENABLE ALWAYS TRIGGER audit_change', parent.default_partition);
+        EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', parent.default_partition);
+        IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = parent.default_partition AND tgname = 'audit_change') THEN
+            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER audit_change', parent.default_partition);
+        END IF;
     END LOOP;
 END
 $_$;
@@ -571,63 +605,27 @@ CREATE FUNCTION audit.audited_tables() RETURNS TABLE(table_name regclass, enable
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT t.tgrelid::regclass, t.tgenabled <> 'D'
+    SELECT t.tgrelid::regclass, bool_and(t.tgenabled <> 'D')
     FROM pg_trigger t
-    WHERE t.tgname = 'audit_change' AND t.tgparentid = 0
+    WHERE t.tgname IN ('audit_change', 'audit_insert', 'audit_update', 'audit_delete') AND t.tgparentid = 0
+    GROUP BY t.tgrelid
     ORDER BY t.tgrelid::regclass::text
 $$;
 
 ALTER FUNCTION audit.audited_tables() OWNER TO tenantbase_owner;
 
--- Name: chain_tail(uuid); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
+-- Name: chain_heads(); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
 --
-CREATE FUNCTION audit.chain_tail(p_chain uuid, OUT last_id bigint, OUT last_hash bytea, OUT last_at timestamp with time zone) RETURNS record
-    LANGUAGE plpgsql
-    AS $$
-DECLARE
-    me xid8 := pg_current_xact_id();
-    c audit.chains;
-BEGIN
-    SELECT * INTO c FROM audit.chains WHERE chain_id = p_chain;
-    IF NOT FOUND THEN
-        INSERT INTO audit.chains (chain_id) VALUES (p_chain) ON CONFLICT DO NOTHING;
-    END IF;
-    IF c.holder IS DISTINCT FROM me THEN
-        SELECT * INTO STRICT c FROM audit.chains WHERE chain_id = p_chain FOR UPDATE;
-    END IF;
+CREATE FUNCTION audit.chain_heads(OUT chain_id uuid, OUT head_id bigint, OUT head_hash bytea) RETURNS SETOF record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$ SELECT c.chain_id, c.head_id, c.head_hash FROM audit.chains c WHERE c.head_id > 0 ORDER BY c.chain_id $$;
 
-    -- The newest entry from the recorded head on: the previous holder's last, then this
-    -- transaction's. (A chain's entries are in time order: see audit.log's primary key.)
-    IF p_chain = audit.platform_chain() THEN
-        SELECT l.id, l.hash, l.occurred_at INTO last_id, last_hash, last_at
-        FROM audit.platform_log l
-        WHERE l.id > c.head_id
-        ORDER BY l.id DESC LIMIT 1;
-    ELSE
-        SELECT l.id, l.hash, l.occurred_at INTO last_id, last_hash, last_at
-        FROM audit.log l
-        WHERE l.tenant_id = p_chain AND l.occurred_at >= c.head_at
-        ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1;
-    END IF;
-    IF last_id IS NULL THEN
-        -- Nothing from the head on: retention dropped it, or the chain has no entry yet.
-        SELECT b.last_id, b.last_hash, b.last_at INTO last_id, last_hash, last_at
-        FROM audit.chain_bases b
-        WHERE b.chain_id = p_chain AND b.last_id > c.head_id;
-        IF NOT FOUND THEN
-            SELECT c.head_id, c.head_hash, c.head_at INTO last_id, last_hash, last_at;
-        END IF;
-    END IF;
+ALTER FUNCTION audit.chain_heads(OUT chain_id uuid, OUT head_id bigint, OUT head_hash bytea) OWNER TO tenantbase_audit;
 
-    IF c.holder IS DISTINCT FROM me THEN
-        UPDATE audit.chains
-        SET head_id = last_id, head_hash = last_hash, head_at = last_at, holder = me
-        WHERE chain_id = p_chain;
-    END IF;
-END
-$$;
-
-ALTER FUNCTION audit.chain_tail(p_chain uuid, OUT last_id bigint, OUT last_hash bytea, OUT last_at timestamp with time zone) OWNER TO tenantbase_owner;
+-- Name: FUNCTION chain_heads(OUT chain_id uuid, OUT head_id bigint, OUT head_hash bytea); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
+--
+COMMENT ON FUNCTION audit.chain_heads(OUT chain_id uuid, OUT head_id bigint, OUT head_hash bytea) IS 'tenantbase:platform Every audit chain''s sealed head (id and hash), for signed checkpoints; no tenant data.';
 
 -- Name: create_partition(date); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
 --
@@ -716,8 +714,12 @@ COMMENT ON FUNCTION audit.ensure_partitions(p_today date, months_ahead integer) 
 CREATE FUNCTION audit.entry_content(entry anyelement) RETURNS text
     LANGUAGE sql STABLE
     AS $$
-    SELECT (j - 'hash' || jsonb_build_object('occurred_at', to_char((j ->> 'occurred_at')::timestamptz AT TIME ZONE 'UTC',
-                                                                    'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))::text
+    SELECT (CASE WHEN j ->> 'written_at' IS NULL THEN j - 'hash' - 'written_at' - 'payload_digest'
+                 ELSE j - 'hash' - 'old_values' - 'new_values'
+                      || jsonb_build_object('written_at', to_char((j ->> 'written_at')::timestamptz AT TIME ZONE 'UTC',
+                                                                  'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')) END
+            || jsonb_build_object('occurred_at', to_char((j ->> 'occurred_at')::timestamptz AT TIME ZONE 'UTC',
+                                                         'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))::text
     FROM to_jsonb(entry) AS j
 $$;
 
@@ -730,6 +732,86 @@ CREATE FUNCTION audit.entry_hash(previous bytea, entry anyelement) RETURNS bytea
     AS $$ SELECT public.digest(previous || convert_to(audit.entry_content(entry), 'UTF8'), 'sha256') $$;
 
 ALTER FUNCTION audit.entry_hash(previous bytea, entry anyelement) OWNER TO tenantbase_owner;
+
+-- Name: erase_payloads(uuid, text[], text); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
+--
+CREATE FUNCTION audit.erase_payloads(p_tenant uuid, p_terms text[], p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    erased bigint := 0;
+    chain record;
+BEGIN
+    PERFORM set_config('audit.erasing', 'on', true);
+    FOR chain IN
+        WITH hit AS (
+            UPDATE audit.log l
+            SET old_values = CASE WHEN l.old_values IS NOT NULL THEN audit.tombstone() END,
+                new_values = CASE WHEN l.new_values IS NOT NULL THEN audit.tombstone() END
+            WHERE (p_tenant IS NULL OR l.tenant_id = p_tenant)
+              AND l.payload_digest IS NOT NULL
+              AND (l.old_values IS NOT NULL OR l.new_values IS NOT NULL)
+              AND NOT (coalesce(l.old_values, audit.tombstone()) = audit.tombstone()
+                       AND coalesce(l.new_values, audit.tombstone()) = audit.tombstone())
+              AND (p_terms IS NULL OR EXISTS (SELECT 1 FROM unnest(p_terms) AS t
+                                              WHERE position(lower(t) IN lower(concat(l.old_values::text, l.new_values::text))) > 0))
+            RETURNING l.tenant_id, l.id)
+        SELECT tenant_id, array_agg(id ORDER BY id) AS ids FROM hit GROUP BY tenant_id
+    LOOP
+        INSERT INTO audit.log_pending (xact_id, chain_id, written_at, event_type, event_action, event_description,
+                                       user_id, impersonated_by, api_key_id, request_id, ip_address, user_agent,
+                                       db_role, metadata)
+        SELECT r.xact_id, chain.tenant_id, clock_timestamp(), 'system_event', 'audit.payloads_erased',
+               format('payloads of %s entries erased: %s', cardinality(chain.ids), p_reason),
+               r.user_id, r.impersonated_by, r.api_key_id, r.request_id, r.ip_address, r.user_agent, r.db_role,
+               jsonb_build_object('entries', to_jsonb(chain.ids), 'reason', p_reason)
+        FROM audit.current_request() AS r;
+        erased := erased + cardinality(chain.ids);
+    END LOOP;
+    -- Entries not sealed yet are sealed with their tombstones.
+    UPDATE audit.log_pending p
+    SET old_values = CASE WHEN p.old_values IS NOT NULL THEN audit.tombstone() END,
+        new_values = CASE WHEN p.new_values IS NOT NULL THEN audit.tombstone() END
+    WHERE (p_tenant IS NULL OR p.chain_id = p_tenant) AND p.event_action <> 'audit.payloads_erased'
+      AND (p_terms IS NULL OR EXISTS (SELECT 1 FROM unnest(p_terms) AS t
+                                      WHERE position(lower(t) IN lower(concat(p.old_values::text, p.new_values::text))) > 0));
+    PERFORM set_config('audit.erasing', 'off', true);
+    RETURN erased;
+END
+$$;
+
+ALTER FUNCTION audit.erase_payloads(p_tenant uuid, p_terms text[], p_reason text) OWNER TO tenantbase_audit;
+
+-- Name: FUNCTION erase_payloads(p_tenant uuid, p_terms text[], p_reason text); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
+--
+COMMENT ON FUNCTION audit.erase_payloads(p_tenant uuid, p_terms text[], p_reason text) IS 'tenantbase:platform Erases personal data from audit payloads (tombstones), recording the erasure on each chain; platform only.';
+
+-- Name: erase_tenant_payloads(uuid); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
+--
+CREATE FUNCTION audit.erase_tenant_payloads(p_tenant uuid) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$ SELECT audit.erase_payloads(p_tenant, NULL, 'the tenant''s erasure') $$;
+
+ALTER FUNCTION audit.erase_tenant_payloads(p_tenant uuid) OWNER TO tenantbase_audit;
+
+-- Name: FUNCTION erase_tenant_payloads(p_tenant uuid); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
+--
+COMMENT ON FUNCTION audit.erase_tenant_payloads(p_tenant uuid) IS 'tenantbase:platform Erases every payload of a tenant''s chain; platform only.';
+
+-- Name: erase_user_payloads(uuid, text); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
+--
+CREATE FUNCTION audit.erase_user_payloads(p_user uuid, p_email text) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$ SELECT audit.erase_payloads(NULL, array_remove(ARRAY[p_user::text, nullif(p_email, '')], NULL), 'a user''s erasure') $$;
+
+ALTER FUNCTION audit.erase_user_payloads(p_user uuid, p_email text) OWNER TO tenantbase_audit;
+
+-- Name: FUNCTION erase_user_payloads(p_user uuid, p_email text); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
+--
+COMMENT ON FUNCTION audit.erase_user_payloads(p_user uuid, p_email text) IS 'tenantbase:platform Erases from every chain the payloads naming a user (id or email); platform only.';
 
 -- Name: partitions(); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
 --
@@ -747,6 +829,14 @@ $$;
 
 ALTER FUNCTION audit.partitions() OWNER TO tenantbase_owner;
 
+-- Name: payload_digest(jsonb, jsonb); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
+--
+CREATE FUNCTION audit.payload_digest(old_values jsonb, new_values jsonb) RETURNS bytea
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT public.digest(convert_to(jsonb_build_array(old_values, new_values)::text, 'UTF8'), 'sha256') $$;
+
+ALTER FUNCTION audit.payload_digest(old_values jsonb, new_values jsonb) OWNER TO tenantbase_owner;
+
 -- Name: platform_chain(); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
 --
 CREATE FUNCTION audit.platform_chain() RETURNS uuid
@@ -755,65 +845,82 @@ CREATE FUNCTION audit.platform_chain() RETURNS uuid
 
 ALTER FUNCTION audit.platform_chain() OWNER TO tenantbase_owner;
 
+-- Name: queue_changes(text[], audit.operation, jsonb[], jsonb[]); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
+--
+CREATE FUNCTION audit.queue_changes(args text[], op audit.operation, old_rows jsonb[], new_rows jsonb[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO audit.log_pending (xact_id, chain_id, written_at, event_type, event_action, event_description,
+                                   table_name, operation, row_key, old_values, new_values, target_type, target_id,
+                                   project_id, user_id, impersonated_by, api_key_id, request_id, ip_address,
+                                   user_agent, db_role, metadata)
+    SELECT r.xact_id, c.tenant, clock_timestamp(), args[3]::audit.event_type,
+           args[2] || '.' || CASE op WHEN 'insert' THEN 'created' WHEN 'update' THEN 'updated' ELSE 'deleted' END,
+           CASE WHEN op = 'update' THEN 'changed: ' || coalesce((SELECT string_agg(k, ', ' ORDER BY k)
+                                                                 FROM jsonb_object_keys(d.new_values) AS k), 'nothing') END,
+           args[1], op, (SELECT jsonb_object_agg(k, c.subject -> k) FROM unnest(args[5:]) AS k),
+           d.old_values, d.new_values, args[2],
+           audit.uuid_or_null(c.subject ->> 'id'), audit.uuid_or_null(c.subject ->> 'project_id'),
+           r.user_id, r.impersonated_by, r.api_key_id, r.request_id, r.ip_address, r.user_agent, r.db_role,
+           CASE WHEN pg_trigger_depth() > 1 THEN jsonb_build_object('trigger_depth', pg_trigger_depth()) ELSE '{}' END
+    FROM unnest(old_rows, new_rows) AS u (o, n)
+    CROSS JOIN LATERAL (SELECT coalesce(u.n, u.o) AS subject, (coalesce(u.n, u.o) ->> args[4])::uuid AS tenant) AS c
+    -- For an update, only the changed columns, before and after.
+    CROSS JOIN LATERAL (SELECT CASE WHEN op = 'update'
+                                    THEN (SELECT coalesce(jsonb_object_agg(x.key, u.o -> x.key), '{}')
+                                          FROM jsonb_each(u.n) AS x WHERE x.value IS DISTINCT FROM u.o -> x.key)
+                                    ELSE u.o END,
+                               CASE WHEN op = 'update'
+                                    THEN (SELECT coalesce(jsonb_object_agg(x.key, x.value), '{}')
+                                          FROM jsonb_each(u.n) AS x WHERE x.value IS DISTINCT FROM u.o -> x.key)
+                                    ELSE u.n END) AS d (old_values, new_values)
+    CROSS JOIN audit.current_request() AS r
+    WHERE op <> 'delete' OR EXISTS (SELECT 1 FROM tenancy.tenants t WHERE t.id = c.tenant);
+END
+$$;
+
+ALTER FUNCTION audit.queue_changes(args text[], op audit.operation, old_rows jsonb[], new_rows jsonb[]) OWNER TO tenantbase_owner;
+
+-- Name: record_account_event(); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
+--
+CREATE FUNCTION audit.record_account_event() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    row_json jsonb := to_jsonb(NEW);
+BEGIN
+    INSERT INTO audit.platform_pending (xact_id, written_at, event_type, event_action, event_description, target_type,
+                                        target_id, user_id, impersonated_by, api_key_id, request_id, ip_address,
+                                        user_agent, db_role, metadata)
+    SELECT r.xact_id, clock_timestamp(), 'authentication', TG_ARGV[0], TG_ARGV[1], TG_TABLE_NAME, NEW.id,
+           -- The account's user: the row itself, or the session's.
+           coalesce((row_json ->> 'user_id')::uuid, NEW.id),
+           r.impersonated_by, r.api_key_id, r.request_id,
+           coalesce(r.ip_address, (row_json ->> 'ip_address')::inet),
+           coalesce(r.user_agent, left(row_json ->> 'user_agent', 512)), r.db_role, '{}'
+    FROM audit.current_request() AS r;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION audit.record_account_event() OWNER TO tenantbase_audit;
+
+-- Name: FUNCTION record_account_event(); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
+--
+COMMENT ON FUNCTION audit.record_account_event() IS 'tenantbase:platform Records sign-ups, logins, session ends and lockouts on the platform chain (ids only, no email).';
+
 -- Name: record_change(); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
 --
 CREATE FUNCTION audit.record_change() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-DECLARE
-    old_row jsonb;
-    new_row jsonb;
-    subject jsonb;
-    tail record;
-    e audit.log;
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        old_row := to_jsonb(OLD);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        new_row := to_jsonb(NEW);
-    END IF;
-    subject := coalesce(new_row, old_row);
-    e.tenant_id := (subject ->> TG_ARGV[3])::uuid;
-    -- Deleting a tenant erases its trail with it (the log's foreign key cascades);
-    -- the deletion itself goes on the platform chain (audit.record_tenant_lifecycle).
-    IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT 1 FROM tenancy.tenants WHERE id = e.tenant_id) THEN
-        RETURN NULL;
-    END IF;
-
-    e.table_name := TG_ARGV[0];
-    e.target_type := TG_ARGV[1];
-    e.event_type := TG_ARGV[2]::audit.event_type;
-    e.operation := lower(TG_OP)::audit.operation;
-    e.row_key := (SELECT jsonb_object_agg(k, subject -> k) FROM unnest(TG_ARGV[4:]) AS k);
-    IF TG_OP = 'UPDATE' THEN
-        SELECT coalesce(jsonb_object_agg(n.key, old_row -> n.key), '{}'), coalesce(jsonb_object_agg(n.key, n.value), '{}')
-        INTO e.old_values, e.new_values
-        FROM jsonb_each(new_row) AS n
-        WHERE n.value IS DISTINCT FROM old_row -> n.key;
-        e.event_description := 'changed: '
-            || coalesce((SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(e.new_values) AS k), 'nothing');
-    ELSE
-        e.old_values := old_row;
-        e.new_values := new_row;
-    END IF;
-    e.event_action := e.target_type || '.'
-        || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END;
-    e.target_id := audit.uuid_or_null(subject ->> 'id');
-    e.project_id := audit.uuid_or_null(subject ->> 'project_id');
-    SELECT r.user_id, r.impersonated_by, r.api_key_id, r.request_id, r.ip_address, r.user_agent, r.db_role, r.xact_id
-    INTO e.user_id, e.impersonated_by, e.api_key_id, e.request_id, e.ip_address, e.user_agent, e.db_role, e.xact_id
-    FROM audit.current_request() AS r;
-    -- Changes made by a cascade or another trigger say so.
-    e.metadata := CASE WHEN pg_trigger_depth() > 1 THEN jsonb_build_object('trigger_depth', pg_trigger_depth())
-                       ELSE '{}' END;
-
-    tail := audit.chain_tail(e.tenant_id);
-    e.id := tail.last_id + 1;
-    e.occurred_at := greatest(clock_timestamp(), tail.last_at);
-    e.hash := audit.entry_hash(tail.last_hash, e);
-    INSERT INTO audit.log VALUES (e.*);
+    PERFORM audit.queue_changes(TG_ARGV[0:TG_NARGS - 1], lower(TG_OP)::audit.operation,
+                                CASE WHEN TG_OP <> 'INSERT' THEN ARRAY[to_jsonb(OLD)] END,
+                                CASE WHEN TG_OP <> 'DELETE' THEN ARRAY[to_jsonb(NEW)] END);
     RETURN NULL;
 END
 $$;
@@ -824,6 +931,31 @@ ALTER FUNCTION audit.record_change() OWNER TO tenantbase_audit;
 --
 COMMENT ON FUNCTION audit.record_change() IS 'tenantbase:platform The audit trigger on every tenant table: appends the changed row to its own tenant''s chain. An AFTER trigger, it sees only rows that passed the policies or were written by guarded definer code.';
 
+-- Name: record_changes(); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
+--
+CREATE FUNCTION audit.record_changes() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM audit.queue_changes(TG_ARGV[0:TG_NARGS - 1], 'insert', NULL, ARRAY(SELECT to_jsonb(n) FROM new_rows n));
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM audit.queue_changes(TG_ARGV[0:TG_NARGS - 1], 'update', ARRAY(SELECT to_jsonb(o) FROM old_rows o),
+                                    ARRAY(SELECT to_jsonb(n) FROM new_rows n));
+    ELSE
+        PERFORM audit.queue_changes(TG_ARGV[0:TG_NARGS - 1], 'delete', ARRAY(SELECT to_jsonb(o) FROM old_rows o), NULL);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION audit.record_changes() OWNER TO tenantbase_audit;
+
+-- Name: FUNCTION record_changes(); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
+--
+COMMENT ON FUNCTION audit.record_changes() IS 'tenantbase:platform The audit trigger on every tenant table (per statement): queues each changed row on its own tenant''s chain. An AFTER trigger, it sees only rows that passed the policies or were written by guarded definer code.';
+
 -- Name: record_platform_event(audit.event_type, text, text, uuid, text, uuid, jsonb); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
 --
 CREATE FUNCTION audit.record_platform_event(p_event_type audit.event_type, p_action text, p_description text, p_subject_tenant uuid DEFAULT NULL::uuid, p_target_type text DEFAULT NULL::text, p_target_id uuid DEFAULT NULL::uuid, p_metadata jsonb DEFAULT '{}'::jsonb) RETURNS bigint
@@ -831,26 +963,17 @@ CREATE FUNCTION audit.record_platform_event(p_event_type audit.event_type, p_act
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    tail record;
-    e audit.platform_log;
+    queued bigint;
 BEGIN
-    e.event_type := p_event_type;
-    e.event_action := p_action;
-    e.event_description := p_description;
-    e.subject_tenant_id := p_subject_tenant;
-    e.target_type := p_target_type;
-    e.target_id := p_target_id;
-    e.metadata := coalesce(p_metadata, '{}');
-    SELECT r.user_id, r.impersonated_by, r.api_key_id, r.request_id, r.ip_address, r.user_agent, r.db_role, r.xact_id
-    INTO e.user_id, e.impersonated_by, e.api_key_id, e.request_id, e.ip_address, e.user_agent, e.db_role, e.xact_id
-    FROM audit.current_request() AS r;
-
-    tail := audit.chain_tail(audit.platform_chain());
-    e.id := tail.last_id + 1;
-    e.occurred_at := greatest(clock_timestamp(), tail.last_at);
-    e.hash := audit.entry_hash(tail.last_hash, e);
-    INSERT INTO audit.platform_log VALUES (e.*);
-    RETURN e.id;
+    INSERT INTO audit.platform_pending (xact_id, written_at, event_type, event_action, event_description, subject_tenant_id,
+                                        target_type, target_id, user_id, impersonated_by, api_key_id, request_id,
+                                        ip_address, user_agent, db_role, metadata)
+    SELECT r.xact_id, clock_timestamp(), p_event_type, p_action, p_description, p_subject_tenant, p_target_type, p_target_id,
+           r.user_id, r.impersonated_by, r.api_key_id, r.request_id, r.ip_address, r.user_agent, r.db_role,
+           coalesce(p_metadata, '{}')
+    FROM audit.current_request() AS r
+    RETURNING seq INTO queued;
+    RETURN queued;
 END
 $$;
 
@@ -863,7 +986,8 @@ CREATE FUNCTION audit.record_tenant_lifecycle() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    tail record;
+    head record;
+    unsealed bigint;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM audit.record_platform_event('system_event', 'tenant.created', format('tenant %s created', NEW.slug),
@@ -871,16 +995,16 @@ BEGIN
                                             jsonb_build_object('slug', NEW.slug, 'name', NEW.name, 'plan', NEW.plan));
         RETURN NEW;
     END IF;
-    -- The tenant's chain first (waiting for its writers), then the platform's: the
-    -- order every transaction that touches both takes them in.
-    tail := audit.chain_tail(OLD.id);
+    SELECT c.head_id, c.head_hash INTO head FROM audit.chains c WHERE c.chain_id = OLD.id;
+    SELECT count(*) INTO unsealed FROM audit.log_pending WHERE chain_id = OLD.id;
     DELETE FROM audit.chains WHERE chain_id = OLD.id;
     DELETE FROM audit.chain_bases WHERE chain_id = OLD.id;
     PERFORM audit.record_platform_event('system_event', 'tenant.deleted', format('tenant %s deleted', OLD.slug),
                                         OLD.id, 'tenants', OLD.id,
                                         jsonb_build_object('slug', OLD.slug, 'name', OLD.name,
-                                                           'final_entry', tail.last_id,
-                                                           'final_hash', encode(tail.last_hash, 'hex')));
+                                                           'final_entry', coalesce(head.head_id, 0),
+                                                           'final_hash', encode(coalesce(head.head_hash, decode(repeat('00', 32), 'hex')), 'hex'),
+                                                           'unsealed_entries', unsealed));
     RETURN OLD;
 END
 $$;
@@ -921,9 +1045,17 @@ BEGIN
        AND NOT EXISTS (SELECT 1 FROM tenancy.tenants WHERE id = (to_jsonb(OLD) ->> TG_ARGV[0])::uuid) THEN
         RETURN OLD;
     END IF;
+    -- Nested: NEW is unassigned in a DELETE, and only the tenant log (TG_NARGS = 1) has payload columns.
+    IF TG_OP = 'UPDATE' AND TG_NARGS = 1 AND current_setting('audit.erasing', true) = 'on' THEN
+        IF (to_jsonb(NEW) - 'old_values' - 'new_values') = (to_jsonb(OLD) - 'old_values' - 'new_values')
+           AND coalesce(to_jsonb(NEW) -> 'old_values', 'null') IN ('null', audit.tombstone())
+           AND coalesce(to_jsonb(NEW) -> 'new_values', 'null') IN ('null', audit.tombstone()) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
     RAISE EXCEPTION 'audit entries cannot be changed or removed'
         USING ERRCODE = 'insufficient_privilege',
-              HINT = 'Retention drops whole partitions: tenantbase audit prune.';
+              HINT = 'Retention drops whole partitions: tenantbase audit prune. Payloads are erased with tenantbase audit erase.';
 END
 $$;
 
@@ -933,38 +1065,257 @@ ALTER FUNCTION audit.refuse_change() OWNER TO tenantbase_audit;
 --
 COMMENT ON FUNCTION audit.refuse_change() IS 'tenantbase:platform Refuses any change to the audit log; reads nothing.';
 
+-- Name: seal(integer); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
+--
+CREATE FUNCTION audit.seal(max_entries integer DEFAULT 10000) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    horizon xid8;
+    p record;
+    e audit.log;
+    pe audit.platform_log;
+    entries audit.log[] := '{}';
+    platform_entries audit.platform_log[] := '{}';
+    chain uuid;
+    alive boolean;
+    head_id bigint;
+    head_hash bytea;
+    head_at timestamptz;
+    heads audit.chains[] := '{}';
+    sealed integer := 0;
+BEGIN
+    IF max_entries IS NULL OR max_entries < 1 THEN
+        RAISE EXCEPTION 'max_entries must be positive' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT pg_try_advisory_xact_lock(hashtextextended('audit.seal', 0)) THEN
+        RETURN 0;
+    END IF;
+    horizon := audit.seal_horizon();
+
+    FOR p IN
+        WITH taken AS (
+            DELETE FROM audit.log_pending q
+            USING (SELECT b.xact_id, b.seq FROM audit.log_pending b WHERE b.xact_id < horizon
+                   ORDER BY b.xact_id, b.seq LIMIT max_entries) AS b
+            WHERE (q.xact_id, q.seq) = (b.xact_id, b.seq)
+            RETURNING q.*)
+        SELECT * FROM taken ORDER BY chain_id, xact_id, seq
+    LOOP
+        IF p.chain_id IS DISTINCT FROM chain THEN
+            IF alive THEN
+                heads := heads || ROW(chain, head_id, head_hash, head_at, NULL)::audit.chains;
+            END IF;
+            chain := p.chain_id;
+            alive := EXISTS (SELECT 1 FROM tenancy.tenants t WHERE t.id = chain);
+            SELECT c.head_id, c.head_hash, c.head_at INTO head_id, head_hash, head_at FROM audit.chains c WHERE c.chain_id = chain;
+            IF NOT FOUND THEN
+                head_id := 0; head_hash := decode(repeat('00', 32), 'hex'); head_at := '-infinity';
+            END IF;
+        END IF;
+        -- A deleted tenant's entries go with it.
+        CONTINUE WHEN NOT alive;
+        e.tenant_id := p.chain_id;
+        e.id := head_id + 1;
+        e.occurred_at := greatest(clock_timestamp(), head_at);
+        e.event_type := p.event_type;
+        e.event_action := p.event_action;
+        e.event_description := p.event_description;
+        e.table_name := p.table_name;
+        e.operation := p.operation;
+        e.row_key := p.row_key;
+        e.old_values := p.old_values;
+        e.new_values := p.new_values;
+        e.target_type := p.target_type;
+        e.target_id := p.target_id;
+        e.project_id := p.project_id;
+        e.user_id := p.user_id;
+        e.impersonated_by := p.impersonated_by;
+        e.api_key_id := p.api_key_id;
+        e.request_id := p.request_id;
+        e.ip_address := p.ip_address;
+        e.user_agent := p.user_agent;
+        e.db_role := p.db_role;
+        e.xact_id := p.xact_id;
+        e.metadata := p.metadata;
+        e.written_at := p.written_at;
+        e.payload_digest := audit.payload_digest(p.old_values, p.new_values);
+        e.hash := NULL;
+        e.hash := audit.entry_hash(head_hash, e);
+        entries := entries || e;
+        head_id := e.id; head_hash := e.hash; head_at := e.occurred_at;
+        sealed := sealed + 1;
+    END LOOP;
+    IF alive THEN
+        heads := heads || ROW(chain, head_id, head_hash, head_at, NULL)::audit.chains;
+    END IF;
+    INSERT INTO audit.log SELECT * FROM unnest(entries);
+
+    -- The platform chain, in the same order.
+    SELECT c.head_id, c.head_hash, c.head_at INTO head_id, head_hash, head_at
+    FROM audit.chains c WHERE c.chain_id = audit.platform_chain();
+    IF NOT FOUND THEN
+        head_id := 0; head_hash := decode(repeat('00', 32), 'hex'); head_at := '-infinity';
+    END IF;
+    FOR p IN
+        WITH taken AS (
+            DELETE FROM audit.platform_pending q
+            USING (SELECT b.xact_id, b.seq FROM audit.platform_pending b WHERE b.xact_id < horizon
+                   ORDER BY b.xact_id, b.seq LIMIT max_entries) AS b
+            WHERE (q.xact_id, q.seq) = (b.xact_id, b.seq)
+            RETURNING q.*)
+        SELECT * FROM taken ORDER BY xact_id, seq
+    LOOP
+        pe.id := head_id + 1;
+        pe.occurred_at := greatest(clock_timestamp(), head_at);
+        pe.event_type := p.event_type;
+        pe.event_action := p.event_action;
+        pe.event_description := p.event_description;
+        pe.subject_tenant_id := p.subject_tenant_id;
+        pe.target_type := p.target_type;
+        pe.target_id := p.target_id;
+        pe.user_id := p.user_id;
+        pe.impersonated_by := p.impersonated_by;
+        pe.api_key_id := p.api_key_id;
+        pe.request_id := p.request_id;
+        pe.ip_address := p.ip_address;
+        pe.user_agent := p.user_agent;
+        pe.db_role := p.db_role;
+        pe.xact_id := p.xact_id;
+        pe.metadata := p.metadata;
+        pe.written_at := p.written_at;
+        pe.hash := NULL;
+        pe.hash := audit.entry_hash(head_hash, pe);
+        platform_entries := platform_entries || pe;
+        head_id := pe.id; head_hash := pe.hash; head_at := pe.occurred_at;
+        sealed := sealed + 1;
+    END LOOP;
+    IF cardinality(platform_entries) > 0 THEN
+        INSERT INTO audit.platform_log SELECT * FROM unnest(platform_entries);
+        heads := heads || ROW(audit.platform_chain(), head_id, head_hash, head_at, NULL)::audit.chains;
+    END IF;
+
+    INSERT INTO audit.chains (chain_id, head_id, head_hash, head_at)
+    SELECT h.chain_id, h.head_id, h.head_hash, h.head_at FROM unnest(heads) AS h
+    ON CONFLICT (chain_id) DO UPDATE
+    SET head_id = EXCLUDED.head_id, head_hash = EXCLUDED.head_hash, head_at = EXCLUDED.head_at, holder = NULL;
+    RETURN sealed;
+END
+$$;
+
+ALTER FUNCTION audit.seal(max_entries integer) OWNER TO tenantbase_audit;
+
+-- Name: FUNCTION seal(max_entries integer); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
+--
+COMMENT ON FUNCTION audit.seal(max_entries integer) IS 'tenantbase:platform The sealer: chains the pending audit entries of ended transactions, every tenant''s; answers only a count.';
+
+-- Name: seal_horizon(); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
+--
+CREATE FUNCTION audit.seal_horizon() RETURNS xid8
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    snap pg_snapshot := pg_current_snapshot();
+    here oid := (SELECT d.oid FROM pg_database d WHERE d.datname = current_database());
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_snapshot_xip(snap)) THEN
+        RETURN pg_snapshot_xmax(snap);
+    END IF;
+    RETURN coalesce(
+        (WITH locks AS MATERIALIZED (SELECT pid, locktype, mode, granted, transactionid, database FROM pg_locks),
+              elsewhere AS (
+                  SELECT t.transactionid::text::bigint AS xid32 FROM locks t
+                  WHERE t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
+                    AND EXISTS (SELECT 1 FROM locks o WHERE o.pid = t.pid AND o.database IS NOT NULL)
+                    AND NOT EXISTS (SELECT 1 FROM locks o WHERE o.pid = t.pid AND o.database = here))
+         SELECT x FROM pg_snapshot_xip(snap) AS x
+         WHERE (x::text::numeric % 4294967296)::bigint NOT IN (SELECT xid32 FROM elsewhere)
+         ORDER BY x LIMIT 1),
+        pg_snapshot_xmax(snap));
+END
+$$;
+
+ALTER FUNCTION audit.seal_horizon() OWNER TO tenantbase_owner;
+
+-- Name: seal_lag(); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
+--
+CREATE FUNCTION audit.seal_lag(OUT unsealed bigint, OUT oldest_written_at timestamp with time zone) RETURNS record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT (SELECT count(*) FROM audit.log_pending) + (SELECT count(*) FROM audit.platform_pending),
+           least((SELECT min(written_at) FROM audit.log_pending), (SELECT min(written_at) FROM audit.platform_pending))
+$$;
+
+ALTER FUNCTION audit.seal_lag(OUT unsealed bigint, OUT oldest_written_at timestamp with time zone) OWNER TO tenantbase_audit;
+
+-- Name: FUNCTION seal_lag(OUT unsealed bigint, OUT oldest_written_at timestamp with time zone); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
+--
+COMMENT ON FUNCTION audit.seal_lag(OUT unsealed bigint, OUT oldest_written_at timestamp with time zone) IS 'tenantbase:platform How many audit entries wait to be sealed, and when the oldest was written; no tenant data.';
+
 -- Name: set_auditing(boolean); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
 --
 CREATE FUNCTION audit.set_auditing(enabled boolean) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $_$
+    AS $$
 DECLARE
     tbl regclass;
     switched integer := 0;
 BEGIN
     FOR tbl IN SELECT a.table_name FROM audit.audited_tables() a LOOP
-        EXECUTE format('ALTER TABLE %s %s TRIGGER audit_change, %2$s TRIGGER audit_truncate',
-                       tbl, CASE WHEN enabled THEN 'ENABLE ALWAYS' ELSE 'DISABLE' END);
+        PERFORM audit.switch_triggers(tbl, enabled);
         switched := switched + 1;
     END LOOP;
     PERFORM audit.record_platform_event('security_event', CASE WHEN enabled THEN 'audit.enabled' ELSE 'audit.disabled' END,
                                         format('recording %s on %s tables', CASE WHEN enabled THEN 'on' ELSE 'off' END, switched));
     RETURN switched;
 END
-$_$;
+$$;
 
 ALTER FUNCTION audit.set_auditing(enabled boolean) OWNER TO tenantbase_owner;
+
+-- Name: switch_triggers(regclass, boolean); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
+--
+CREATE FUNCTION audit.switch_triggers(tbl regclass, enabled boolean) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    trigger_name name;
+BEGIN
+    FOR trigger_name IN
+        SELECT t.tgname FROM pg_trigger t
+        WHERE t.tgrelid = tbl AND t.tgparentid = 0
+          AND t.tgname IN ('audit_change', 'audit_insert', 'audit_update', 'audit_delete', 'audit_truncate')
+    LOOP
+        EXECUTE format('ALTER TABLE %s %s TRIGGER %I', tbl, CASE WHEN enabled THEN 'ENABLE ALWAYS' ELSE 'DISABLE' END,
+                       trigger_name);
+    END LOOP;
+END
+$$;
+
+ALTER FUNCTION audit.switch_triggers(tbl regclass, enabled boolean) OWNER TO tenantbase_owner;
+
+-- Name: tombstone(); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
+--
+CREATE FUNCTION audit.tombstone() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT '{"erased": true}'::jsonb $$;
+
+ALTER FUNCTION audit.tombstone() OWNER TO tenantbase_owner;
 
 -- Name: track_changes(regclass, text, name); Type: FUNCTION; Schema: audit; Owner: tenantbase_owner
 --
 CREATE FUNCTION audit.track_changes(tbl regclass, resource text, tenant_column name) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
     rel record;
-    key_columns text;
+    args text;
     event_type audit.event_type := CASE
         WHEN resource IN ('members', 'roles') THEN 'authorization'
         WHEN resource = 'api_keys' THEN 'security_event'
@@ -977,25 +1328,35 @@ BEGIN
     IF rel.nspname = 'audit' OR rel.relispartition THEN
         RETURN;
     END IF;
-    SELECT string_agg(quote_literal(a.attname), ', ' ORDER BY k.ord) INTO key_columns
+    SELECT format('%L, %L, %L, %L, ', format('%I.%I', rel.nspname, rel.relname), rel.relname, event_type, tenant_column)
+           || string_agg(quote_literal(a.attname), ', ' ORDER BY k.ord) INTO args
     FROM pg_constraint con
     CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k (attnum, ord)
     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
     WHERE con.conrelid = tbl AND con.contype = 'p';
-    IF key_columns IS NULL THEN
+    IF args IS NULL THEN
         RAISE EXCEPTION '% has no primary key: audit entries name rows by it', tbl;
     END IF;
-    EXECUTE format('CREATE OR REPLACE TRIGGER audit_change AFTER INSERT OR UPDATE OR DELETE ON %s
-                    FOR EACH ROW EXECUTE FUNCTION audit.record_change(%L, %L, %L, %L, %s)',
-                   tbl, format('%I.%I', rel.nspname, rel.relname), rel.relname, event_type, tenant_column, key_columns);
+    EXECUTE format('DROP TRIGGER IF EXISTS audit_change ON %1$s; DROP TRIGGER IF EXISTS audit_insert ON %1$s;
+                    DROP TRIGGER IF EXISTS audit_update ON %1$s; DROP TRIGGER IF EXISTS audit_delete ON %1$s', tbl);
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        EXECUTE format('CREATE TRIGGER audit_change AFTER INSERT OR UPDATE OR DELETE ON %s
+                        FOR EACH ROW EXECUTE FUNCTION audit.record_change(%s)', tbl, args);
+    ELSE
+        EXECUTE format('CREATE TRIGGER audit_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes(%s)', tbl, args);
+        EXECUTE format('CREATE TRIGGER audit_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes(%s)', tbl, args);
+        EXECUTE format('CREATE TRIGGER audit_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes(%s)', tbl, args);
+    END IF;
     EXECUTE format('CREATE OR REPLACE TRIGGER audit_truncate AFTER TRUNCATE ON %s
                     FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate(%L)',
                    tbl, format('%I.%I', rel.nspname, rel.relname));
-    -- ALWAYS: session_replication_role = replica, which silences ordinary
-    -- triggers and foreign keys, does not silence the audit trail.
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER audit_change, ENABLE ALWAYS TRIGGER audit_truncate', tbl);
+    -- ALWAYS: session_replication_role = replica does not silence the audit trail.
+    PERFORM audit.switch_triggers(tbl, true);
 END
-$$;
+$_$;
 
 ALTER FUNCTION audit.track_changes(tbl regclass, resource text, tenant_column name) OWNER TO tenantbase_owner;
 
@@ -1087,6 +1448,222 @@ END
 $$;
 
 ALTER FUNCTION commerce.start_customer_metrics() OWNER TO tenantbase_owner;
+
+-- Name: ai_task_status(text, text); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.ai_task_status(from_state text, to_state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE((((((((((((((((((((((((((from_state = 'pending'::text) AND (to_state = 'queued'::text)) OR ((from_state = 'pending'::text) AND (to_state = 'processing'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'completed'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'failed'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'escalated'::text))) OR ((from_state = 'queued'::text) AND (to_state = 'pending'::text))) OR ((from_state = 'queued'::text) AND (to_state = 'processing'::text))) OR ((from_state = 'queued'::text) AND (to_state = 'completed'::text))) OR ((from_state = 'queued'::text) AND (to_state = 'failed'::text))) OR ((from_state = 'queued'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'queued'::text) AND (to_state = 'escalated'::text))) OR ((from_state = 'processing'::text) AND (to_state = 'completed'::text))) OR ((from_state = 'processing'::text) AND (to_state = 'failed'::text))) OR ((from_state = 'processing'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'processing'::text) AND (to_state = 'escalated'::text))) OR ((from_state = 'escalated'::text) AND (to_state = 'processing'::text))) OR ((from_state = 'escalated'::text) AND (to_state = 'completed'::text))) OR ((from_state = 'escalated'::text) AND (to_state = 'failed'::text))) OR ((from_state = 'escalated'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'failed'::text) AND (to_state = 'pending'::text))) OR ((from_state = 'failed'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'cancelled'::text) AND (to_state = 'pending'::text))) OR ((from_state = 'awaiting_credits'::text) AND (to_state = 'completed'::text))), false);
+
+ALTER FUNCTION lifecycle.ai_task_status(from_state text, to_state text) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION ai_task_status(from_state text, to_state text); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.ai_task_status(from_state text, to_state text) IS 'Whether ai_task_status may go from from_state to to_state (generated by tenancy.define_lifecycle).';
+
+-- Name: ai_task_status_transitions(); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.ai_task_status_transitions() RETURNS TABLE(from_state text, to_state text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ VALUES ('pending', 'queued'), ('pending', 'processing'), ('pending', 'completed'), ('pending', 'failed'), ('pending', 'cancelled'), ('pending', 'escalated'), ('queued', 'pending'), ('queued', 'processing'), ('queued', 'completed'), ('queued', 'failed'), ('queued', 'cancelled'), ('queued', 'escalated'), ('processing', 'completed'), ('processing', 'failed'), ('processing', 'cancelled'), ('processing', 'escalated'), ('escalated', 'processing'), ('escalated', 'completed'), ('escalated', 'failed'), ('escalated', 'cancelled'), ('failed', 'pending'), ('failed', 'cancelled'), ('cancelled', 'pending'), ('awaiting_credits', 'completed') $$;
+
+ALTER FUNCTION lifecycle.ai_task_status_transitions() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION ai_task_status_transitions(); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.ai_task_status_transitions() IS 'The transition table of ai_task_status (generated by tenancy.define_lifecycle).';
+
+-- Name: approval_request_status(text, text); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.approval_request_status(from_state text, to_state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE(((((((((((from_state = 'pending'::text) AND (to_state = 'in_review'::text)) OR ((from_state = 'pending'::text) AND (to_state = 'approved'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'rejected'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'expired'::text))) OR ((from_state = 'in_review'::text) AND (to_state = 'approved'::text))) OR ((from_state = 'in_review'::text) AND (to_state = 'rejected'::text))) OR ((from_state = 'in_review'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'in_review'::text) AND (to_state = 'expired'::text))), false);
+
+ALTER FUNCTION lifecycle.approval_request_status(from_state text, to_state text) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION approval_request_status(from_state text, to_state text); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.approval_request_status(from_state text, to_state text) IS 'Whether approval_request_status may go from from_state to to_state (generated by tenancy.define_lifecycle).';
+
+-- Name: approval_request_status_transitions(); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.approval_request_status_transitions() RETURNS TABLE(from_state text, to_state text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ VALUES ('pending', 'in_review'), ('pending', 'approved'), ('pending', 'rejected'), ('pending', 'cancelled'), ('pending', 'expired'), ('in_review', 'approved'), ('in_review', 'rejected'), ('in_review', 'cancelled'), ('in_review', 'expired') $$;
+
+ALTER FUNCTION lifecycle.approval_request_status_transitions() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION approval_request_status_transitions(); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.approval_request_status_transitions() IS 'The transition table of approval_request_status (generated by tenancy.define_lifecycle).';
+
+-- Name: content_status(text, text); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.content_status(from_state text, to_state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE(((((((((((((((((((((from_state = 'draft'::text) AND (to_state = 'in_progress'::text)) OR ((from_state = 'draft'::text) AND (to_state = 'review'::text))) OR ((from_state = 'draft'::text) AND (to_state = 'approved'::text))) OR ((from_state = 'draft'::text) AND (to_state = 'published'::text))) OR ((from_state = 'draft'::text) AND (to_state = 'archived'::text))) OR ((from_state = 'in_progress'::text) AND (to_state = 'draft'::text))) OR ((from_state = 'in_progress'::text) AND (to_state = 'review'::text))) OR ((from_state = 'in_progress'::text) AND (to_state = 'published'::text))) OR ((from_state = 'in_progress'::text) AND (to_state = 'archived'::text))) OR ((from_state = 'review'::text) AND (to_state = 'draft'::text))) OR ((from_state = 'review'::text) AND (to_state = 'in_progress'::text))) OR ((from_state = 'review'::text) AND (to_state = 'approved'::text))) OR ((from_state = 'review'::text) AND (to_state = 'published'::text))) OR ((from_state = 'review'::text) AND (to_state = 'archived'::text))) OR ((from_state = 'approved'::text) AND (to_state = 'in_progress'::text))) OR ((from_state = 'approved'::text) AND (to_state = 'published'::text))) OR ((from_state = 'approved'::text) AND (to_state = 'archived'::text))) OR ((from_state = 'published'::text) AND (to_state = 'archived'::text))) OR ((from_state = 'archived'::text) AND (to_state = 'draft'::text))), false);
+
+ALTER FUNCTION lifecycle.content_status(from_state text, to_state text) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION content_status(from_state text, to_state text); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.content_status(from_state text, to_state text) IS 'Whether content_status may go from from_state to to_state (generated by tenancy.define_lifecycle).';
+
+-- Name: content_status_transitions(); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.content_status_transitions() RETURNS TABLE(from_state text, to_state text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ VALUES ('draft', 'in_progress'), ('draft', 'review'), ('draft', 'approved'), ('draft', 'published'), ('draft', 'archived'), ('in_progress', 'draft'), ('in_progress', 'review'), ('in_progress', 'published'), ('in_progress', 'archived'), ('review', 'draft'), ('review', 'in_progress'), ('review', 'approved'), ('review', 'published'), ('review', 'archived'), ('approved', 'in_progress'), ('approved', 'published'), ('approved', 'archived'), ('published', 'archived'), ('archived', 'draft') $$;
+
+ALTER FUNCTION lifecycle.content_status_transitions() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION content_status_transitions(); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.content_status_transitions() IS 'The transition table of content_status (generated by tenancy.define_lifecycle).';
+
+-- Name: order_fulfillment_status(text, text); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.order_fulfillment_status(from_state text, to_state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE((((((((from_state = 'pending'::text) AND (to_state = 'processing'::text)) OR ((from_state = 'pending'::text) AND (to_state = 'shipped'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'processing'::text) AND (to_state = 'shipped'::text))) OR ((from_state = 'processing'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'shipped'::text) AND (to_state = 'delivered'::text))), false);
+
+ALTER FUNCTION lifecycle.order_fulfillment_status(from_state text, to_state text) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION order_fulfillment_status(from_state text, to_state text); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.order_fulfillment_status(from_state text, to_state text) IS 'Whether order_fulfillment_status may go from from_state to to_state (generated by tenancy.define_lifecycle).';
+
+-- Name: order_fulfillment_status_transitions(); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.order_fulfillment_status_transitions() RETURNS TABLE(from_state text, to_state text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ VALUES ('pending', 'processing'), ('pending', 'shipped'), ('pending', 'cancelled'), ('processing', 'shipped'), ('processing', 'cancelled'), ('shipped', 'delivered') $$;
+
+ALTER FUNCTION lifecycle.order_fulfillment_status_transitions() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION order_fulfillment_status_transitions(); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.order_fulfillment_status_transitions() IS 'The transition table of order_fulfillment_status (generated by tenancy.define_lifecycle).';
+
+-- Name: order_payment_status(text, text); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.order_payment_status(from_state text, to_state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE(((((((((from_state = 'pending'::text) AND (to_state = 'paid'::text)) OR ((from_state = 'pending'::text) AND (to_state = 'partially_paid'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'voided'::text))) OR ((from_state = 'partially_paid'::text) AND (to_state = 'paid'::text))) OR ((from_state = 'partially_paid'::text) AND (to_state = 'refunded'::text))) OR ((from_state = 'partially_paid'::text) AND (to_state = 'voided'::text))) OR ((from_state = 'paid'::text) AND (to_state = 'refunded'::text))), false);
+
+ALTER FUNCTION lifecycle.order_payment_status(from_state text, to_state text) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION order_payment_status(from_state text, to_state text); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.order_payment_status(from_state text, to_state text) IS 'Whether order_payment_status may go from from_state to to_state (generated by tenancy.define_lifecycle).';
+
+-- Name: order_payment_status_transitions(); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.order_payment_status_transitions() RETURNS TABLE(from_state text, to_state text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ VALUES ('pending', 'paid'), ('pending', 'partially_paid'), ('pending', 'voided'), ('partially_paid', 'paid'), ('partially_paid', 'refunded'), ('partially_paid', 'voided'), ('paid', 'refunded') $$;
+
+ALTER FUNCTION lifecycle.order_payment_status_transitions() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION order_payment_status_transitions(); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.order_payment_status_transitions() IS 'The transition table of order_payment_status (generated by tenancy.define_lifecycle).';
+
+-- Name: order_status(text, text); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.order_status(from_state text, to_state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE((((((((((((((from_state = 'pending'::text) AND (to_state = 'confirmed'::text)) OR ((from_state = 'pending'::text) AND (to_state = 'processing'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'confirmed'::text) AND (to_state = 'processing'::text))) OR ((from_state = 'confirmed'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'confirmed'::text) AND (to_state = 'refunded'::text))) OR ((from_state = 'processing'::text) AND (to_state = 'shipped'::text))) OR ((from_state = 'processing'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'processing'::text) AND (to_state = 'refunded'::text))) OR ((from_state = 'shipped'::text) AND (to_state = 'delivered'::text))) OR ((from_state = 'shipped'::text) AND (to_state = 'refunded'::text))) OR ((from_state = 'delivered'::text) AND (to_state = 'refunded'::text))), false);
+
+ALTER FUNCTION lifecycle.order_status(from_state text, to_state text) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION order_status(from_state text, to_state text); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.order_status(from_state text, to_state text) IS 'Whether order_status may go from from_state to to_state (generated by tenancy.define_lifecycle).';
+
+-- Name: order_status_transitions(); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.order_status_transitions() RETURNS TABLE(from_state text, to_state text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ VALUES ('pending', 'confirmed'), ('pending', 'processing'), ('pending', 'cancelled'), ('confirmed', 'processing'), ('confirmed', 'cancelled'), ('confirmed', 'refunded'), ('processing', 'shipped'), ('processing', 'cancelled'), ('processing', 'refunded'), ('shipped', 'delivered'), ('shipped', 'refunded'), ('delivered', 'refunded') $$;
+
+ALTER FUNCTION lifecycle.order_status_transitions() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION order_status_transitions(); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.order_status_transitions() IS 'The transition table of order_status (generated by tenancy.define_lifecycle).';
+
+-- Name: project_status(text, text); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.project_status(from_state text, to_state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE(((((((((((((((((((((((((((((from_state = 'initiation'::text) AND (to_state = 'analysis'::text)) OR ((from_state = 'initiation'::text) AND (to_state = 'on_hold'::text))) OR ((from_state = 'initiation'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'analysis'::text) AND (to_state = 'design'::text))) OR ((from_state = 'analysis'::text) AND (to_state = 'initiation'::text))) OR ((from_state = 'analysis'::text) AND (to_state = 'on_hold'::text))) OR ((from_state = 'analysis'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'design'::text) AND (to_state = 'planning'::text))) OR ((from_state = 'design'::text) AND (to_state = 'analysis'::text))) OR ((from_state = 'design'::text) AND (to_state = 'on_hold'::text))) OR ((from_state = 'design'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'planning'::text) AND (to_state = 'execution'::text))) OR ((from_state = 'planning'::text) AND (to_state = 'design'::text))) OR ((from_state = 'planning'::text) AND (to_state = 'on_hold'::text))) OR ((from_state = 'planning'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'execution'::text) AND (to_state = 'completed'::text))) OR ((from_state = 'execution'::text) AND (to_state = 'planning'::text))) OR ((from_state = 'execution'::text) AND (to_state = 'on_hold'::text))) OR ((from_state = 'execution'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'on_hold'::text) AND (to_state = 'initiation'::text))) OR ((from_state = 'on_hold'::text) AND (to_state = 'analysis'::text))) OR ((from_state = 'on_hold'::text) AND (to_state = 'design'::text))) OR ((from_state = 'on_hold'::text) AND (to_state = 'planning'::text))) OR ((from_state = 'on_hold'::text) AND (to_state = 'execution'::text))) OR ((from_state = 'on_hold'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'completed'::text) AND (to_state = 'execution'::text))) OR ((from_state = 'cancelled'::text) AND (to_state = 'initiation'::text))), false);
+
+ALTER FUNCTION lifecycle.project_status(from_state text, to_state text) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION project_status(from_state text, to_state text); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.project_status(from_state text, to_state text) IS 'Whether project_status may go from from_state to to_state (generated by tenancy.define_lifecycle).';
+
+-- Name: project_status_transitions(); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.project_status_transitions() RETURNS TABLE(from_state text, to_state text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ VALUES ('initiation', 'analysis'), ('initiation', 'on_hold'), ('initiation', 'cancelled'), ('analysis', 'design'), ('analysis', 'initiation'), ('analysis', 'on_hold'), ('analysis', 'cancelled'), ('design', 'planning'), ('design', 'analysis'), ('design', 'on_hold'), ('design', 'cancelled'), ('planning', 'execution'), ('planning', 'design'), ('planning', 'on_hold'), ('planning', 'cancelled'), ('execution', 'completed'), ('execution', 'planning'), ('execution', 'on_hold'), ('execution', 'cancelled'), ('on_hold', 'initiation'), ('on_hold', 'analysis'), ('on_hold', 'design'), ('on_hold', 'planning'), ('on_hold', 'execution'), ('on_hold', 'cancelled'), ('completed', 'execution'), ('cancelled', 'initiation') $$;
+
+ALTER FUNCTION lifecycle.project_status_transitions() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION project_status_transitions(); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.project_status_transitions() IS 'The transition table of project_status (generated by tenancy.define_lifecycle).';
+
+-- Name: requirement_status(text, text); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.requirement_status(from_state text, to_state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE((((((((((((((((((from_state = 'draft'::text) AND (to_state = 'review'::text)) OR ((from_state = 'draft'::text) AND (to_state = 'rejected'::text))) OR ((from_state = 'draft'::text) AND (to_state = 'deprecated'::text))) OR ((from_state = 'review'::text) AND (to_state = 'draft'::text))) OR ((from_state = 'review'::text) AND (to_state = 'approved'::text))) OR ((from_state = 'review'::text) AND (to_state = 'rejected'::text))) OR ((from_state = 'approved'::text) AND (to_state = 'review'::text))) OR ((from_state = 'approved'::text) AND (to_state = 'implemented'::text))) OR ((from_state = 'approved'::text) AND (to_state = 'deprecated'::text))) OR ((from_state = 'implemented'::text) AND (to_state = 'tested'::text))) OR ((from_state = 'implemented'::text) AND (to_state = 'deprecated'::text))) OR ((from_state = 'tested'::text) AND (to_state = 'implemented'::text))) OR ((from_state = 'tested'::text) AND (to_state = 'accepted'::text))) OR ((from_state = 'tested'::text) AND (to_state = 'deprecated'::text))) OR ((from_state = 'accepted'::text) AND (to_state = 'deprecated'::text))) OR ((from_state = 'rejected'::text) AND (to_state = 'draft'::text))), false);
+
+ALTER FUNCTION lifecycle.requirement_status(from_state text, to_state text) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION requirement_status(from_state text, to_state text); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.requirement_status(from_state text, to_state text) IS 'Whether requirement_status may go from from_state to to_state (generated by tenancy.define_lifecycle).';
+
+-- Name: requirement_status_transitions(); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.requirement_status_transitions() RETURNS TABLE(from_state text, to_state text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ VALUES ('draft', 'review'), ('draft', 'rejected'), ('draft', 'deprecated'), ('review', 'draft'), ('review', 'approved'), ('review', 'rejected'), ('approved', 'review'), ('approved', 'implemented'), ('approved', 'deprecated'), ('implemented', 'tested'), ('implemented', 'deprecated'), ('tested', 'implemented'), ('tested', 'accepted'), ('tested', 'deprecated'), ('accepted', 'deprecated'), ('rejected', 'draft') $$;
+
+ALTER FUNCTION lifecycle.requirement_status_transitions() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION requirement_status_transitions(); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.requirement_status_transitions() IS 'The transition table of requirement_status (generated by tenancy.define_lifecycle).';
+
+-- Name: work_task_status(text, text); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.work_task_status(from_state text, to_state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE((((((((((((((((((((((from_state = 'pending'::text) AND (to_state = 'in_progress'::text)) OR ((from_state = 'pending'::text) AND (to_state = 'blocked'::text))) OR ((from_state = 'pending'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'in_progress'::text) AND (to_state = 'pending'::text))) OR ((from_state = 'in_progress'::text) AND (to_state = 'blocked'::text))) OR ((from_state = 'in_progress'::text) AND (to_state = 'needs_review'::text))) OR ((from_state = 'in_progress'::text) AND (to_state = 'completed'::text))) OR ((from_state = 'in_progress'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'blocked'::text) AND (to_state = 'pending'::text))) OR ((from_state = 'blocked'::text) AND (to_state = 'in_progress'::text))) OR ((from_state = 'blocked'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'needs_review'::text) AND (to_state = 'in_progress'::text))) OR ((from_state = 'needs_review'::text) AND (to_state = 'approved'::text))) OR ((from_state = 'needs_review'::text) AND (to_state = 'rejected'::text))) OR ((from_state = 'approved'::text) AND (to_state = 'completed'::text))) OR ((from_state = 'approved'::text) AND (to_state = 'in_progress'::text))) OR ((from_state = 'rejected'::text) AND (to_state = 'in_progress'::text))) OR ((from_state = 'rejected'::text) AND (to_state = 'cancelled'::text))) OR ((from_state = 'completed'::text) AND (to_state = 'in_progress'::text))) OR ((from_state = 'cancelled'::text) AND (to_state = 'pending'::text))), false);
+
+ALTER FUNCTION lifecycle.work_task_status(from_state text, to_state text) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION work_task_status(from_state text, to_state text); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.work_task_status(from_state text, to_state text) IS 'Whether work_task_status may go from from_state to to_state (generated by tenancy.define_lifecycle).';
+
+-- Name: work_task_status_transitions(); Type: FUNCTION; Schema: lifecycle; Owner: tenantbase_owner
+--
+CREATE FUNCTION lifecycle.work_task_status_transitions() RETURNS TABLE(from_state text, to_state text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ VALUES ('pending', 'in_progress'), ('pending', 'blocked'), ('pending', 'cancelled'), ('in_progress', 'pending'), ('in_progress', 'blocked'), ('in_progress', 'needs_review'), ('in_progress', 'completed'), ('in_progress', 'cancelled'), ('blocked', 'pending'), ('blocked', 'in_progress'), ('blocked', 'cancelled'), ('needs_review', 'in_progress'), ('needs_review', 'approved'), ('needs_review', 'rejected'), ('approved', 'completed'), ('approved', 'in_progress'), ('rejected', 'in_progress'), ('rejected', 'cancelled'), ('completed', 'in_progress'), ('cancelled', 'pending') $$;
+
+ALTER FUNCTION lifecycle.work_task_status_transitions() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION work_task_status_transitions(); Type: COMMENT; Schema: lifecycle; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION lifecycle.work_task_status_transitions() IS 'The transition table of work_task_status (generated by tenancy.define_lifecycle).';
 
 -- Name: accept_invitation(bytea, uuid, timestamp with time zone); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
@@ -2117,6 +2694,24 @@ ALTER FUNCTION tenancy.bump_version() OWNER TO tenantbase_owner;
 --
 COMMENT ON FUNCTION tenancy.bump_version() IS 'Trigger: the row''s version is one more than the version it replaces, whatever the UPDATE set.';
 
+-- Name: chain_edits_in_order(regclass, name[]); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE FUNCTION tenancy.chain_edits_in_order(tbl regclass, columns name[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    EXECUTE format('CREATE OR REPLACE TRIGGER chain_edits_in_order BEFORE INSERT OR UPDATE OF %s ON %s
+                    FOR EACH STATEMENT EXECUTE FUNCTION tenancy.serialize_chain_edits()',
+                   (SELECT string_agg(quote_ident(c), ', ') FROM unnest(columns) AS c), tbl);
+END
+$$;
+
+ALTER FUNCTION tenancy.chain_edits_in_order(tbl regclass, columns name[]) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION chain_edits_in_order(tbl regclass, columns name[]); Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION tenancy.chain_edits_in_order(tbl regclass, columns name[]) IS 'Makes every INSERT and every UPDATE of the chain columns of a table take the tenant''s chain lock first; call it for each guarded chain.';
+
 -- Name: current_member_role(); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE FUNCTION tenancy.current_member_role() RETURNS tenancy.member_role
@@ -2170,6 +2765,62 @@ END
 $$;
 
 ALTER FUNCTION tenancy.defer_member_references() OWNER TO tenantbase_owner;
+
+-- Name: define_lifecycle(name, text[]); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE FUNCTION tenancy.define_lifecycle(vocabulary name, transitions text[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+    pairs text;
+BEGIN
+    IF array_ndims(transitions) <> 2 OR array_length(transitions, 2) <> 2 THEN
+        RAISE EXCEPTION 'transitions are an array of (from, to) pairs';
+    END IF;
+    SELECT string_agg(format('(%L, %L)', transitions[i][1], transitions[i][2]), ', ' ORDER BY i)
+    INTO pairs FROM generate_subscripts(transitions, 1) AS i;
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION lifecycle.%1$I(from_state text, to_state text) RETURNS boolean
+             LANGUAGE sql IMMUTABLE PARALLEL SAFE
+             RETURN coalesce((from_state, to_state) IN (%2$s), false)', vocabulary, pairs);
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION lifecycle.%1$I() RETURNS TABLE (from_state text, to_state text)
+             LANGUAGE sql IMMUTABLE PARALLEL SAFE
+             AS $$ VALUES %2$s $$', vocabulary || '_transitions', pairs);
+    EXECUTE format('COMMENT ON FUNCTION lifecycle.%I(text, text) IS %L', vocabulary,
+                   format('Whether %s may go from from_state to to_state (generated by tenancy.define_lifecycle).', vocabulary));
+    EXECUTE format('COMMENT ON FUNCTION lifecycle.%I() IS %L', vocabulary || '_transitions',
+                   format('The transition table of %s (generated by tenancy.define_lifecycle).', vocabulary));
+    EXECUTE format('GRANT EXECUTE ON FUNCTION lifecycle.%I(text, text), lifecycle.%I() TO tenantbase_app, tenantbase_readonly, tenantbase_platform',
+                   vocabulary, vocabulary || '_transitions');
+END
+$_$;
+
+ALTER FUNCTION tenancy.define_lifecycle(vocabulary name, transitions text[]) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION define_lifecycle(vocabulary name, transitions text[]); Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION tenancy.define_lifecycle(vocabulary name, transitions text[]) IS 'Compiles a vocabulary''s (from, to) transitions into IMMUTABLE functions lifecycle.<vocabulary>(from, to) and lifecycle.<vocabulary>_transitions().';
+
+-- Name: enforce_lifecycle(regclass, name, name); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE FUNCTION tenancy.enforce_lifecycle(tbl regclass, col name, vocabulary name) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM format('lifecycle.%I(text, text)', vocabulary)::regprocedure;
+    EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE UPDATE OF %I ON %s
+                    FOR EACH ROW WHEN (OLD.%I IS NOT NULL AND OLD.%I IS DISTINCT FROM NEW.%I)
+                    EXECUTE FUNCTION tenancy.refuse_illegal_transition(%L, %L)',
+                   '_lifecycle_' || col, col, tbl, col, col, col, col, vocabulary);
+END
+$$;
+
+ALTER FUNCTION tenancy.enforce_lifecycle(tbl regclass, col name, vocabulary name) OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION enforce_lifecycle(tbl regclass, col name, vocabulary name); Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION tenancy.enforce_lifecycle(tbl regclass, col name, vocabulary name) IS 'Attaches tenancy.refuse_illegal_transition() to a column: its changes follow lifecycle.<vocabulary>.';
 
 -- Name: give_to_platform(regprocedure); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -2536,6 +3187,39 @@ ALTER FUNCTION tenancy.members_only(tbl regclass, tenant_column name) OWNER TO t
 --
 COMMENT ON FUNCTION tenancy.members_only(tbl regclass, tenant_column name) IS 'Makes every user column of a tenant table name a member of the row''s tenant, and the acting-user columns the server''s to set.';
 
+-- Name: refuse_illegal_transition(); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE FUNCTION tenancy.refuse_illegal_transition() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    from_state text := to_jsonb(OLD) ->> TG_ARGV[0];
+    to_state text := to_jsonb(NEW) ->> TG_ARGV[0];
+    allowed boolean;
+BEGIN
+    EXECUTE format('SELECT lifecycle.%I($1, $2)', TG_ARGV[1]) INTO allowed USING from_state, to_state;
+    -- A word outside the vocabulary is its CHECK constraint's to name.
+    IF NOT allowed AND to_state IS NOT NULL THEN
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM lifecycle.%I() WHERE $1 IN (from_state, to_state))', TG_ARGV[1] || '_transitions')
+            INTO allowed USING to_state;
+        allowed := NOT allowed;
+    END IF;
+    IF NOT allowed THEN
+        RAISE EXCEPTION '% of % cannot go from % to %', TG_ARGV[0], TG_TABLE_NAME, from_state, coalesce(to_state, 'null')
+            USING ERRCODE = 'check_violation', CONSTRAINT = TG_TABLE_NAME || '_' || TG_ARGV[0] || '_lifecycle',
+                  SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = TG_ARGV[0];
+    END IF;
+    RETURN NEW;
+END
+$_$;
+
+ALTER FUNCTION tenancy.refuse_illegal_transition() OWNER TO tenantbase_owner;
+
+-- Name: FUNCTION refuse_illegal_transition(); Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
+--
+COMMENT ON FUNCTION tenancy.refuse_illegal_transition() IS 'Trigger: refuses a change of a lifecycle column that its vocabulary''s transition table does not allow (attached by tenancy.enforce_lifecycle).';
+
 -- Name: require_tenant(uuid); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE FUNCTION tenancy.require_tenant(p_tenant uuid) RETURNS void
@@ -2559,6 +3243,26 @@ ALTER FUNCTION tenancy.require_tenant(p_tenant uuid) OWNER TO tenantbase_owner;
 -- Name: FUNCTION require_tenant(p_tenant uuid); Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
 --
 COMMENT ON FUNCTION tenancy.require_tenant(p_tenant uuid) IS 'The guard every SECURITY DEFINER trigger starts with: refuses a row of any tenant but the verified one (and any row without a verified context), unless the session is a platform operator''s.';
+
+-- Name: serialize_chain_edits(); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_platform
+--
+CREATE FUNCTION tenancy.serialize_chain_edits() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    -- Without a tenant (platform maintenance), one lock for the table.
+    PERFORM pg_advisory_xact_lock(hashtextextended(
+        'chain:' || TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME || ':' || coalesce(tenancy.current_tenant_id()::text, ''), 0));
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION tenancy.serialize_chain_edits() OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION serialize_chain_edits(); Type: COMMENT; Schema: tenancy; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION tenancy.serialize_chain_edits() IS 'Statement trigger: takes the acting tenant''s advisory lock for a table''s chain edits before any row is locked (attached by tenancy.chain_edits_in_order).';
 
 -- Name: stamp_acting_user(); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -2801,6 +3505,50 @@ ALTER FUNCTION work.requirements_parent_requirement_id_acyclic() OWNER TO tenant
 -- Name: FUNCTION requirements_parent_requirement_id_acyclic(); Type: COMMENT; Schema: work; Owner: tenantbase_platform
 --
 COMMENT ON FUNCTION work.requirements_parent_requirement_id_acyclic() IS 'Trigger: refuses a work.requirements.parent_requirement_id chain that loops back (generated by tenancy.guard_parent_chain).';
+
+-- Name: requirements_previous_version_id_acyclic(); Type: FUNCTION; Schema: work; Owner: tenantbase_platform
+--
+CREATE FUNCTION work.requirements_previous_version_id_acyclic() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+           DECLARE
+               ancestors uuid[];
+               locked uuid[] := '{}';
+           BEGIN
+               PERFORM tenancy.require_tenant(NEW.tenant_id);
+               LOOP
+                   SELECT array_agg(id) INTO ancestors
+                   FROM (SELECT id FROM work.requirements WHERE tenant_id = NEW.tenant_id AND id = ANY (ARRAY(WITH RECURSIVE up (id) AS (
+             SELECT NEW.previous_version_id
+             UNION
+             SELECT p.previous_version_id FROM up JOIN work.requirements p ON p.tenant_id = NEW.tenant_id AND p.id = up.id
+             WHERE up.id <> NEW.id AND p.previous_version_id IS NOT NULL)
+         SELECT id FROM up))
+                         ORDER BY id FOR SHARE) AS locked_now;
+                   locked := locked || ancestors;
+                   SELECT array_agg(id) INTO ancestors FROM (WITH RECURSIVE up (id) AS (
+             SELECT NEW.previous_version_id
+             UNION
+             SELECT p.previous_version_id FROM up JOIN work.requirements p ON p.tenant_id = NEW.tenant_id AND p.id = up.id
+             WHERE up.id <> NEW.id AND p.previous_version_id IS NOT NULL)
+         SELECT id FROM up) AS read_again;
+                   IF NEW.id = ANY (ancestors) THEN
+                       RAISE EXCEPTION 'a row of work.requirements cannot be its own ancestor'
+                           USING ERRCODE = 'check_violation', CONSTRAINT = 'requirements_no_version_cycle',
+                                 SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = 'previous_version_id';
+                   END IF;
+                   EXIT WHEN ancestors <@ locked;
+               END LOOP;
+               RETURN NULL;
+           END
+           $$;
+
+ALTER FUNCTION work.requirements_previous_version_id_acyclic() OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION requirements_previous_version_id_acyclic(); Type: COMMENT; Schema: work; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION work.requirements_previous_version_id_acyclic() IS 'Trigger: refuses a work.requirements.previous_version_id chain that loops back (generated by tenancy.guard_parent_chain).';
 
 -- Name: retire_previous_version(); Type: FUNCTION; Schema: work; Owner: tenantbase_owner
 --
@@ -3858,11 +4606,14 @@ CREATE TABLE audit.log (
     xact_id xid8 NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     hash bytea NOT NULL,
+    written_at timestamp with time zone,
+    payload_digest bytea,
     CONSTRAINT log_change_names_its_row CHECK ((((operation IS NULL) = (table_name IS NULL)) AND ((operation IS NULL) = (row_key IS NULL)))),
     CONSTRAINT log_event_action_length CHECK (((length(event_action) >= 1) AND (length(event_action) <= 100))),
     CONSTRAINT log_hash_sha256 CHECK ((length(hash) = 32)),
     CONSTRAINT log_id_positive CHECK ((id > 0)),
     CONSTRAINT log_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT log_payload_digest_sha256 CHECK ((length(payload_digest) = 32)),
     CONSTRAINT log_request_id_length CHECK ((length(request_id) <= 200)),
     CONSTRAINT log_user_agent_length CHECK ((length(user_agent) <= 512))
 )
@@ -3875,6 +4626,53 @@ ALTER TABLE audit.log OWNER TO tenantbase_owner;
 -- Name: TABLE log; Type: COMMENT; Schema: audit; Owner: tenantbase_owner
 --
 COMMENT ON TABLE audit.log IS 'Every change to every tenant table: one hash chain per tenant, partitioned by month, append-only.';
+
+-- Name: pending_seq; Type: SEQUENCE; Schema: audit; Owner: tenantbase_owner
+--
+CREATE SEQUENCE audit.pending_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 64;
+
+ALTER TABLE audit.pending_seq OWNER TO tenantbase_owner;
+
+-- Name: log_pending; Type: TABLE; Schema: audit; Owner: tenantbase_owner
+--
+CREATE TABLE audit.log_pending (
+    xact_id xid8 NOT NULL,
+    seq bigint DEFAULT nextval('audit.pending_seq'::regclass) NOT NULL,
+    chain_id uuid NOT NULL,
+    written_at timestamp with time zone NOT NULL,
+    event_type audit.event_type NOT NULL,
+    event_action text NOT NULL,
+    event_description text,
+    table_name text,
+    operation audit.operation,
+    row_key jsonb,
+    old_values jsonb,
+    new_values jsonb,
+    target_type text,
+    target_id uuid,
+    project_id uuid,
+    user_id uuid,
+    impersonated_by uuid,
+    api_key_id uuid,
+    request_id text,
+    ip_address inet,
+    user_agent text,
+    db_role text NOT NULL,
+    metadata jsonb NOT NULL
+);
+
+ALTER TABLE ONLY audit.log_pending FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE audit.log_pending OWNER TO tenantbase_owner;
+
+-- Name: TABLE log_pending; Type: COMMENT; Schema: audit; Owner: tenantbase_owner
+--
+COMMENT ON TABLE audit.log_pending IS 'Tenant audit entries written and not yet sealed into their chain (audit.seal).';
 
 -- Name: platform_log; Type: TABLE; Schema: audit; Owner: tenantbase_owner
 --
@@ -3897,6 +4695,7 @@ CREATE TABLE audit.platform_log (
     xact_id xid8 NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     hash bytea NOT NULL,
+    written_at timestamp with time zone,
     CONSTRAINT platform_log_event_action_length CHECK (((length(event_action) >= 1) AND (length(event_action) <= 100))),
     CONSTRAINT platform_log_hash_sha256 CHECK ((length(hash) = 32)),
     CONSTRAINT platform_log_id_positive CHECK ((id > 0)),
@@ -3912,6 +4711,36 @@ ALTER TABLE audit.platform_log OWNER TO tenantbase_owner;
 -- Name: TABLE platform_log; Type: COMMENT; Schema: audit; Owner: tenantbase_owner
 --
 COMMENT ON TABLE audit.platform_log IS 'Platform events (tenants created and deleted, retention applied) on the platform''s own hash chain.';
+
+-- Name: platform_pending; Type: TABLE; Schema: audit; Owner: tenantbase_owner
+--
+CREATE TABLE audit.platform_pending (
+    xact_id xid8 NOT NULL,
+    seq bigint DEFAULT nextval('audit.pending_seq'::regclass) NOT NULL,
+    written_at timestamp with time zone NOT NULL,
+    event_type audit.event_type NOT NULL,
+    event_action text NOT NULL,
+    event_description text,
+    subject_tenant_id uuid,
+    target_type text,
+    target_id uuid,
+    user_id uuid,
+    impersonated_by uuid,
+    api_key_id uuid,
+    request_id text,
+    ip_address inet,
+    user_agent text,
+    db_role text NOT NULL,
+    metadata jsonb NOT NULL
+);
+
+ALTER TABLE ONLY audit.platform_pending FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE audit.platform_pending OWNER TO tenantbase_owner;
+
+-- Name: TABLE platform_pending; Type: COMMENT; Schema: audit; Owner: tenantbase_owner
+--
+COMMENT ON TABLE audit.platform_pending IS 'Platform audit events written and not yet sealed into the platform chain (audit.seal).';
 
 -- Name: customers; Type: TABLE; Schema: commerce; Owner: tenantbase_owner
 --
@@ -4174,6 +5003,35 @@ CREATE TABLE tenancy.api_keys (
 ALTER TABLE ONLY tenancy.api_keys FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE tenancy.api_keys OWNER TO tenantbase_owner;
+
+-- Name: idempotency_keys; Type: TABLE; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TABLE tenancy.idempotency_keys (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    key text NOT NULL,
+    request_hash bytea NOT NULL,
+    status_code integer,
+    content_type text,
+    response_body bytea,
+    locked_until timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    row_version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT idempotency_keys_key_format CHECK ((key ~ '^[\x21-\x7e]{1,255}$'::text)),
+    CONSTRAINT idempotency_keys_request_hash_length CHECK ((length(request_hash) = 32)),
+    CONSTRAINT idempotency_keys_valid_expiry CHECK ((expires_at >= locked_until)),
+    CONSTRAINT idempotency_keys_valid_status_code CHECK (((status_code >= 100) AND (status_code <= 599)))
+);
+
+ALTER TABLE ONLY tenancy.idempotency_keys FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE tenancy.idempotency_keys OWNER TO tenantbase_owner;
+
+-- Name: TABLE idempotency_keys; Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
+--
+COMMENT ON TABLE tenancy.idempotency_keys IS 'Idempotency-Key reservations and the answers they replay, per tenant, until they expire.';
 
 -- Name: invitations; Type: TABLE; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -4699,6 +5557,11 @@ ALTER TABLE ONLY audit.chain_bases
 ALTER TABLE ONLY audit.chains
     ADD CONSTRAINT chains_pkey PRIMARY KEY (chain_id);
 
+-- Name: log_pending log_pending_pkey; Type: CONSTRAINT; Schema: audit; Owner: tenantbase_owner
+--
+ALTER TABLE ONLY audit.log_pending
+    ADD CONSTRAINT log_pending_pkey PRIMARY KEY (xact_id, seq);
+
 -- Name: log log_pkey; Type: CONSTRAINT; Schema: audit; Owner: tenantbase_owner
 --
 ALTER TABLE ONLY audit.log
@@ -4708,6 +5571,11 @@ ALTER TABLE ONLY audit.log
 --
 ALTER TABLE ONLY audit.platform_log
     ADD CONSTRAINT platform_log_pkey PRIMARY KEY (id);
+
+-- Name: platform_pending platform_pending_pkey; Type: CONSTRAINT; Schema: audit; Owner: tenantbase_owner
+--
+ALTER TABLE ONLY audit.platform_pending
+    ADD CONSTRAINT platform_pending_pkey PRIMARY KEY (xact_id, seq);
 
 -- Name: customers customers_one_per_email; Type: CONSTRAINT; Schema: commerce; Owner: tenantbase_owner
 --
@@ -4783,6 +5651,16 @@ ALTER TABLE ONLY tenancy.api_keys
 --
 ALTER TABLE ONLY tenancy.api_keys
     ADD CONSTRAINT api_keys_prefix_per_tenant UNIQUE (tenant_id, prefix);
+
+-- Name: idempotency_keys idempotency_keys_one_per_key; Type: CONSTRAINT; Schema: tenancy; Owner: tenantbase_owner
+--
+ALTER TABLE ONLY tenancy.idempotency_keys
+    ADD CONSTRAINT idempotency_keys_one_per_key UNIQUE (tenant_id, key);
+
+-- Name: idempotency_keys idempotency_keys_pkey; Type: CONSTRAINT; Schema: tenancy; Owner: tenantbase_owner
+--
+ALTER TABLE ONLY tenancy.idempotency_keys
+    ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (tenant_id, id);
 
 -- Name: invitations invitations_pkey; Type: CONSTRAINT; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -5260,6 +6138,10 @@ CREATE INDEX api_keys_created_by_idx ON tenancy.api_keys USING btree (tenant_id,
 --
 CREATE INDEX api_keys_revoked_by_idx ON tenancy.api_keys USING btree (tenant_id, revoked_by);
 
+-- Name: idempotency_keys_expires_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE INDEX idempotency_keys_expires_idx ON tenancy.idempotency_keys USING btree (tenant_id, expires_at);
+
 -- Name: invitations_accepted_by_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE INDEX invitations_accepted_by_idx ON tenancy.invitations USING btree (tenant_id, accepted_by);
@@ -5572,41 +6454,81 @@ ALTER INDEX analytics.user_activities_project_type_idx ATTACH PARTITION analytic
 --
 ALTER INDEX analytics.user_activities_user_occurred_idx ATTACH PARTITION analytics.user_activities_default_tenant_id_user_id_occurred_at_idx;
 
--- Name: conversations audit_change; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+-- Name: tasks _lifecycle_status; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON agents.conversations FOR EACH ROW EXECUTE FUNCTION audit.record_change('agents.conversations', 'conversations', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER _lifecycle_status BEFORE UPDATE OF status ON agents.tasks FOR EACH ROW WHEN (((old.status IS NOT NULL) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION tenancy.refuse_illegal_transition('status', 'ai_task_status');
 
-ALTER TABLE agents.conversations ENABLE ALWAYS TRIGGER audit_change;
-
--- Name: credit_ledger audit_change; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+-- Name: conversations audit_delete; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON agents.credit_ledger FOR EACH ROW EXECUTE FUNCTION audit.record_change('agents.credit_ledger', 'credit_ledger', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON agents.conversations REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.conversations', 'conversations', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE agents.credit_ledger ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE agents.conversations ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: messages audit_change; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+-- Name: credit_ledger audit_delete; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON agents.messages FOR EACH ROW EXECUTE FUNCTION audit.record_change('agents.messages', 'messages', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON agents.credit_ledger REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.credit_ledger', 'credit_ledger', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE agents.messages ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE agents.credit_ledger ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: task_dependencies audit_change; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+-- Name: messages audit_delete; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON agents.task_dependencies FOR EACH ROW EXECUTE FUNCTION audit.record_change('agents.task_dependencies', 'task_dependencies', 'data_change', 'tenant_id', 'tenant_id', 'task_id', 'depends_on_id');
+CREATE TRIGGER audit_delete AFTER DELETE ON agents.messages REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.messages', 'messages', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE agents.task_dependencies ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE agents.messages ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: task_results audit_change; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+-- Name: task_dependencies audit_delete; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON agents.task_results FOR EACH ROW EXECUTE FUNCTION audit.record_change('agents.task_results', 'task_results', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON agents.task_dependencies REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.task_dependencies', 'task_dependencies', 'data_change', 'tenant_id', 'tenant_id', 'task_id', 'depends_on_id');
 
-ALTER TABLE agents.task_results ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE agents.task_dependencies ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: tasks audit_change; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+-- Name: task_results audit_delete; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON agents.tasks FOR EACH ROW EXECUTE FUNCTION audit.record_change('agents.tasks', 'tasks', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON agents.task_results REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.task_results', 'task_results', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE agents.tasks ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE agents.task_results ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: tasks audit_delete; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_delete AFTER DELETE ON agents.tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.tasks', 'tasks', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.tasks ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: conversations audit_insert; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON agents.conversations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.conversations', 'conversations', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.conversations ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: credit_ledger audit_insert; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON agents.credit_ledger REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.credit_ledger', 'credit_ledger', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.credit_ledger ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: messages audit_insert; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON agents.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.messages', 'messages', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.messages ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: task_dependencies audit_insert; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON agents.task_dependencies REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.task_dependencies', 'task_dependencies', 'data_change', 'tenant_id', 'tenant_id', 'task_id', 'depends_on_id');
+
+ALTER TABLE agents.task_dependencies ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: task_results audit_insert; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON agents.task_results REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.task_results', 'task_results', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.task_results ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: tasks audit_insert; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON agents.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.tasks', 'tasks', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.tasks ENABLE ALWAYS TRIGGER audit_insert;
 
 -- Name: conversations audit_truncate; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
@@ -5644,6 +6566,42 @@ CREATE TRIGGER audit_truncate AFTER TRUNCATE ON agents.tasks FOR EACH STATEMENT 
 
 ALTER TABLE agents.tasks ENABLE ALWAYS TRIGGER audit_truncate;
 
+-- Name: conversations audit_update; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON agents.conversations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.conversations', 'conversations', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.conversations ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: credit_ledger audit_update; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON agents.credit_ledger REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.credit_ledger', 'credit_ledger', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.credit_ledger ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: messages audit_update; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON agents.messages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.messages', 'messages', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.messages ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: task_dependencies audit_update; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON agents.task_dependencies REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.task_dependencies', 'task_dependencies', 'data_change', 'tenant_id', 'tenant_id', 'task_id', 'depends_on_id');
+
+ALTER TABLE agents.task_dependencies ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: task_results audit_update; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON agents.task_results REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.task_results', 'task_results', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.task_results ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: tasks audit_update; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON agents.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('agents.tasks', 'tasks', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE agents.tasks ENABLE ALWAYS TRIGGER audit_update;
+
 -- Name: conversations bump_version; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
 CREATE TRIGGER bump_version BEFORE UPDATE ON agents.conversations FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
@@ -5668,9 +6626,21 @@ CREATE TRIGGER bump_version BEFORE UPDATE ON agents.task_results FOR EACH ROW EX
 --
 CREATE TRIGGER bump_version BEFORE UPDATE ON agents.tasks FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
 
+-- Name: task_dependencies chain_edits_in_order; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER chain_edits_in_order BEFORE INSERT OR UPDATE OF task_id, depends_on_id ON agents.task_dependencies FOR EACH STATEMENT EXECUTE FUNCTION tenancy.serialize_chain_edits();
+
+-- Name: tasks chain_edits_in_order; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER chain_edits_in_order BEFORE INSERT OR UPDATE OF parent_task_id ON agents.tasks FOR EACH STATEMENT EXECUTE FUNCTION tenancy.serialize_chain_edits();
+
 -- Name: tasks charge_completed_task; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
 CREATE TRIGGER charge_completed_task BEFORE INSERT OR UPDATE OF status ON agents.tasks FOR EACH ROW WHEN ((new.status = 'completed'::text)) EXECUTE FUNCTION agents.charge_completed_task();
+
+-- Name: tasks lifecycle_charged_cost; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
+--
+CREATE TRIGGER lifecycle_charged_cost AFTER UPDATE OF actual_cost, estimated_cost ON agents.tasks FOR EACH ROW WHEN (((old.status = ANY (ARRAY['completed'::text, 'awaiting_credits'::text])) AND ((old.actual_cost IS DISTINCT FROM new.actual_cost) OR (old.estimated_cost IS DISTINCT FROM new.estimated_cost)))) EXECUTE FUNCTION agents.refuse_charged_cost_change();
 
 -- Name: messages number_message; Type: TRIGGER; Schema: agents; Owner: tenantbase_owner
 --
@@ -5712,23 +6682,41 @@ CREATE TRIGGER touch_updated_at BEFORE UPDATE ON agents.task_results FOR EACH RO
 --
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON agents.tasks FOR EACH ROW EXECUTE FUNCTION tenancy.touch_updated_at();
 
--- Name: analytics_events audit_change; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+-- Name: analytics_events audit_delete; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON analytics.analytics_events FOR EACH ROW EXECUTE FUNCTION audit.record_change('analytics.analytics_events', 'analytics_events', 'data_change', 'tenant_id', 'tenant_id', 'occurred_at', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON analytics.analytics_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('analytics.analytics_events', 'analytics_events', 'data_change', 'tenant_id', 'tenant_id', 'occurred_at', 'id');
 
-ALTER TABLE analytics.analytics_events ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE analytics.analytics_events ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: project_analytics audit_change; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+-- Name: project_analytics audit_delete; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON analytics.project_analytics FOR EACH ROW EXECUTE FUNCTION audit.record_change('analytics.project_analytics', 'project_analytics', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON analytics.project_analytics REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('analytics.project_analytics', 'project_analytics', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE analytics.project_analytics ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE analytics.project_analytics ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: user_activities audit_change; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+-- Name: user_activities audit_delete; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON analytics.user_activities FOR EACH ROW EXECUTE FUNCTION audit.record_change('analytics.user_activities', 'user_activities', 'data_change', 'tenant_id', 'tenant_id', 'occurred_at', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON analytics.user_activities REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('analytics.user_activities', 'user_activities', 'data_change', 'tenant_id', 'tenant_id', 'occurred_at', 'id');
 
-ALTER TABLE analytics.user_activities ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE analytics.user_activities ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: analytics_events audit_insert; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON analytics.analytics_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('analytics.analytics_events', 'analytics_events', 'data_change', 'tenant_id', 'tenant_id', 'occurred_at', 'id');
+
+ALTER TABLE analytics.analytics_events ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: project_analytics audit_insert; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON analytics.project_analytics REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('analytics.project_analytics', 'project_analytics', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE analytics.project_analytics ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: user_activities audit_insert; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON analytics.user_activities REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('analytics.user_activities', 'user_activities', 'data_change', 'tenant_id', 'tenant_id', 'occurred_at', 'id');
+
+ALTER TABLE analytics.user_activities ENABLE ALWAYS TRIGGER audit_insert;
 
 -- Name: analytics_events audit_truncate; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
 --
@@ -5747,6 +6735,24 @@ ALTER TABLE analytics.project_analytics ENABLE ALWAYS TRIGGER audit_truncate;
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON analytics.user_activities FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate('analytics.user_activities');
 
 ALTER TABLE analytics.user_activities ENABLE ALWAYS TRIGGER audit_truncate;
+
+-- Name: analytics_events audit_update; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON analytics.analytics_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('analytics.analytics_events', 'analytics_events', 'data_change', 'tenant_id', 'tenant_id', 'occurred_at', 'id');
+
+ALTER TABLE analytics.analytics_events ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: project_analytics audit_update; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON analytics.project_analytics REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('analytics.project_analytics', 'project_analytics', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE analytics.project_analytics ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: user_activities audit_update; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON analytics.user_activities REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('analytics.user_activities', 'user_activities', 'data_change', 'tenant_id', 'tenant_id', 'occurred_at', 'id');
+
+ALTER TABLE analytics.user_activities ENABLE ALWAYS TRIGGER audit_update;
 
 -- Name: analytics_events bump_version; Type: TRIGGER; Schema: analytics; Owner: tenantbase_owner
 --
@@ -5788,41 +6794,89 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON audit.log FOR EACH STATEMENT E
 --
 CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON audit.platform_log FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
 
--- Name: customers audit_change; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+-- Name: orders _lifecycle_fulfillment_status; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON commerce.customers FOR EACH ROW EXECUTE FUNCTION audit.record_change('commerce.customers', 'customers', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER _lifecycle_fulfillment_status BEFORE UPDATE OF fulfillment_status ON commerce.orders FOR EACH ROW WHEN (((old.fulfillment_status IS NOT NULL) AND (old.fulfillment_status IS DISTINCT FROM new.fulfillment_status))) EXECUTE FUNCTION tenancy.refuse_illegal_transition('fulfillment_status', 'order_fulfillment_status');
 
-ALTER TABLE commerce.customers ENABLE ALWAYS TRIGGER audit_change;
-
--- Name: orders audit_change; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+-- Name: orders _lifecycle_payment_status; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON commerce.orders FOR EACH ROW EXECUTE FUNCTION audit.record_change('commerce.orders', 'orders', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER _lifecycle_payment_status BEFORE UPDATE OF payment_status ON commerce.orders FOR EACH ROW WHEN (((old.payment_status IS NOT NULL) AND (old.payment_status IS DISTINCT FROM new.payment_status))) EXECUTE FUNCTION tenancy.refuse_illegal_transition('payment_status', 'order_payment_status');
 
-ALTER TABLE commerce.orders ENABLE ALWAYS TRIGGER audit_change;
-
--- Name: product_content audit_change; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+-- Name: orders _lifecycle_status; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON commerce.product_content FOR EACH ROW EXECUTE FUNCTION audit.record_change('commerce.product_content', 'product_content', 'data_change', 'tenant_id', 'tenant_id', 'product_id', 'content_id');
+CREATE TRIGGER _lifecycle_status BEFORE UPDATE OF status ON commerce.orders FOR EACH ROW WHEN (((old.status IS NOT NULL) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION tenancy.refuse_illegal_transition('status', 'order_status');
 
-ALTER TABLE commerce.product_content ENABLE ALWAYS TRIGGER audit_change;
-
--- Name: product_variants audit_change; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+-- Name: customers audit_delete; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON commerce.product_variants FOR EACH ROW EXECUTE FUNCTION audit.record_change('commerce.product_variants', 'product_variants', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON commerce.customers REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.customers', 'customers', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE commerce.product_variants ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE commerce.customers ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: products audit_change; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+-- Name: orders audit_delete; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON commerce.products FOR EACH ROW EXECUTE FUNCTION audit.record_change('commerce.products', 'products', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON commerce.orders REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.orders', 'orders', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE commerce.products ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE commerce.orders ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: stores audit_change; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+-- Name: product_content audit_delete; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON commerce.stores FOR EACH ROW EXECUTE FUNCTION audit.record_change('commerce.stores', 'stores', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON commerce.product_content REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.product_content', 'product_content', 'data_change', 'tenant_id', 'tenant_id', 'product_id', 'content_id');
 
-ALTER TABLE commerce.stores ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE commerce.product_content ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: product_variants audit_delete; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_delete AFTER DELETE ON commerce.product_variants REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.product_variants', 'product_variants', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.product_variants ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: products audit_delete; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_delete AFTER DELETE ON commerce.products REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.products', 'products', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.products ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: stores audit_delete; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_delete AFTER DELETE ON commerce.stores REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.stores', 'stores', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.stores ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: customers audit_insert; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON commerce.customers REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.customers', 'customers', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.customers ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: orders audit_insert; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON commerce.orders REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.orders', 'orders', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.orders ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: product_content audit_insert; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON commerce.product_content REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.product_content', 'product_content', 'data_change', 'tenant_id', 'tenant_id', 'product_id', 'content_id');
+
+ALTER TABLE commerce.product_content ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: product_variants audit_insert; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON commerce.product_variants REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.product_variants', 'product_variants', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.product_variants ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: products audit_insert; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON commerce.products REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.products', 'products', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.products ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: stores audit_insert; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON commerce.stores REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.stores', 'stores', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.stores ENABLE ALWAYS TRIGGER audit_insert;
 
 -- Name: customers audit_truncate; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
 --
@@ -5859,6 +6913,42 @@ ALTER TABLE commerce.products ENABLE ALWAYS TRIGGER audit_truncate;
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON commerce.stores FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate('commerce.stores');
 
 ALTER TABLE commerce.stores ENABLE ALWAYS TRIGGER audit_truncate;
+
+-- Name: customers audit_update; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON commerce.customers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.customers', 'customers', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.customers ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: orders audit_update; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON commerce.orders REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.orders', 'orders', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.orders ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: product_content audit_update; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON commerce.product_content REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.product_content', 'product_content', 'data_change', 'tenant_id', 'tenant_id', 'product_id', 'content_id');
+
+ALTER TABLE commerce.product_content ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: product_variants audit_update; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON commerce.product_variants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.product_variants', 'product_variants', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.product_variants ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: products audit_update; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON commerce.products REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.products', 'products', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.products ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: stores audit_update; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON commerce.stores REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('commerce.stores', 'stores', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE commerce.stores ENABLE ALWAYS TRIGGER audit_update;
 
 -- Name: customers bump_version; Type: TRIGGER; Schema: commerce; Owner: tenantbase_owner
 --
@@ -5924,17 +7014,33 @@ CREATE TRIGGER touch_updated_at BEFORE UPDATE ON commerce.products FOR EACH ROW 
 --
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON commerce.stores FOR EACH ROW EXECUTE FUNCTION tenancy.touch_updated_at();
 
--- Name: content_projects audit_change; Type: TRIGGER; Schema: content; Owner: tenantbase_owner
+-- Name: content_projects _lifecycle_status; Type: TRIGGER; Schema: content; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON content.content_projects FOR EACH ROW EXECUTE FUNCTION audit.record_change('content.content_projects', 'content_projects', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER _lifecycle_status BEFORE UPDATE OF status ON content.content_projects FOR EACH ROW WHEN (((old.status IS NOT NULL) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION tenancy.refuse_illegal_transition('status', 'content_status');
 
-ALTER TABLE content.content_projects ENABLE ALWAYS TRIGGER audit_change;
+-- Name: content_projects audit_delete; Type: TRIGGER; Schema: content; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_delete AFTER DELETE ON content.content_projects REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('content.content_projects', 'content_projects', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE content.content_projects ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: content_projects audit_insert; Type: TRIGGER; Schema: content; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON content.content_projects REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('content.content_projects', 'content_projects', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE content.content_projects ENABLE ALWAYS TRIGGER audit_insert;
 
 -- Name: content_projects audit_truncate; Type: TRIGGER; Schema: content; Owner: tenantbase_owner
 --
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON content.content_projects FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate('content.content_projects');
 
 ALTER TABLE content.content_projects ENABLE ALWAYS TRIGGER audit_truncate;
+
+-- Name: content_projects audit_update; Type: TRIGGER; Schema: content; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON content.content_projects REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('content.content_projects', 'content_projects', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE content.content_projects ENABLE ALWAYS TRIGGER audit_update;
 
 -- Name: content_projects bump_version; Type: TRIGGER; Schema: content; Owner: tenantbase_owner
 --
@@ -5948,47 +7054,125 @@ CREATE TRIGGER stamp_acting_user BEFORE INSERT OR UPDATE ON content.content_proj
 --
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON content.content_projects FOR EACH ROW EXECUTE FUNCTION tenancy.touch_updated_at();
 
--- Name: api_keys audit_change; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+-- Name: api_keys audit_delete; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON tenancy.api_keys FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenancy.api_keys', 'api_keys', 'security_event', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON tenancy.api_keys REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.api_keys', 'api_keys', 'security_event', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE tenancy.api_keys ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE tenancy.api_keys ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: invitations audit_change; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+-- Name: idempotency_keys audit_delete; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON tenancy.invitations FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenancy.invitations', 'invitations', 'authorization', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON tenancy.idempotency_keys REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.idempotency_keys', 'idempotency_keys', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE tenancy.invitations ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE tenancy.idempotency_keys ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: memberships audit_change; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+-- Name: invitations audit_delete; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON tenancy.memberships FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenancy.memberships', 'memberships', 'authorization', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON tenancy.invitations REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.invitations', 'invitations', 'authorization', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE tenancy.memberships ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE tenancy.invitations ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: role_permissions audit_change; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+-- Name: memberships audit_delete; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON tenancy.role_permissions FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenancy.role_permissions', 'role_permissions', 'authorization', 'tenant_id', 'tenant_id', 'role_id', 'permission_id');
+CREATE TRIGGER audit_delete AFTER DELETE ON tenancy.memberships REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.memberships', 'memberships', 'authorization', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE tenancy.role_permissions ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE tenancy.memberships ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: roles audit_change; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+-- Name: role_permissions audit_delete; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON tenancy.roles FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenancy.roles', 'roles', 'authorization', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON tenancy.role_permissions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.role_permissions', 'role_permissions', 'authorization', 'tenant_id', 'tenant_id', 'role_id', 'permission_id');
 
-ALTER TABLE tenancy.roles ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE tenancy.role_permissions ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: tenants audit_change; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+-- Name: roles audit_delete; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON tenancy.tenants FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenancy.tenants', 'tenants', 'configuration_change', 'id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON tenancy.roles REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.roles', 'roles', 'authorization', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE tenancy.tenants ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE tenancy.roles ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: user_roles audit_change; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+-- Name: tenants audit_delete; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON tenancy.user_roles FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenancy.user_roles', 'user_roles', 'authorization', 'tenant_id', 'tenant_id', 'user_id', 'role_id');
+CREATE TRIGGER audit_delete AFTER DELETE ON tenancy.tenants REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.tenants', 'tenants', 'configuration_change', 'id', 'id');
 
-ALTER TABLE tenancy.user_roles ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE tenancy.tenants ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: user_roles audit_delete; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_delete AFTER DELETE ON tenancy.user_roles REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.user_roles', 'user_roles', 'authorization', 'tenant_id', 'tenant_id', 'user_id', 'role_id');
+
+ALTER TABLE tenancy.user_roles ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: api_keys audit_insert; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON tenancy.api_keys REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.api_keys', 'api_keys', 'security_event', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE tenancy.api_keys ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: idempotency_keys audit_insert; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON tenancy.idempotency_keys REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.idempotency_keys', 'idempotency_keys', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE tenancy.idempotency_keys ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: invitations audit_insert; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON tenancy.invitations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.invitations', 'invitations', 'authorization', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE tenancy.invitations ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: memberships audit_insert; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON tenancy.memberships REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.memberships', 'memberships', 'authorization', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE tenancy.memberships ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: role_permissions audit_insert; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON tenancy.role_permissions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.role_permissions', 'role_permissions', 'authorization', 'tenant_id', 'tenant_id', 'role_id', 'permission_id');
+
+ALTER TABLE tenancy.role_permissions ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: roles audit_insert; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON tenancy.roles REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.roles', 'roles', 'authorization', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE tenancy.roles ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: tenants audit_insert; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON tenancy.tenants REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.tenants', 'tenants', 'configuration_change', 'id', 'id');
+
+ALTER TABLE tenancy.tenants ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: user_roles audit_insert; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON tenancy.user_roles REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.user_roles', 'user_roles', 'authorization', 'tenant_id', 'tenant_id', 'user_id', 'role_id');
+
+ALTER TABLE tenancy.user_roles ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: users audit_locked; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_locked AFTER UPDATE OF locked_until ON tenancy.users FOR EACH ROW WHEN (((new.locked_until IS NOT NULL) AND (new.locked_until IS DISTINCT FROM old.locked_until))) EXECUTE FUNCTION audit.record_account_event('account.locked', 'logins refused until a set time');
+
+ALTER TABLE tenancy.users ENABLE ALWAYS TRIGGER audit_locked;
+
+-- Name: sessions audit_session_ended; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_session_ended AFTER UPDATE OF ended_at ON tenancy.sessions FOR EACH ROW WHEN (((old.ended_at IS NULL) AND (new.ended_at IS NOT NULL))) EXECUTE FUNCTION audit.record_account_event('session.ended', 'a session ended');
+
+ALTER TABLE tenancy.sessions ENABLE ALWAYS TRIGGER audit_session_ended;
+
+-- Name: sessions audit_session_started; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_session_started AFTER INSERT ON tenancy.sessions FOR EACH ROW EXECUTE FUNCTION audit.record_account_event('session.started', 'a user logged in');
+
+ALTER TABLE tenancy.sessions ENABLE ALWAYS TRIGGER audit_session_started;
+
+-- Name: users audit_signed_up; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_signed_up AFTER INSERT ON tenancy.users FOR EACH ROW EXECUTE FUNCTION audit.record_account_event('account.signed_up', 'a user signed up');
+
+ALTER TABLE tenancy.users ENABLE ALWAYS TRIGGER audit_signed_up;
 
 -- Name: tenants audit_tenant_lifecycle; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -5999,6 +7183,12 @@ CREATE TRIGGER audit_tenant_lifecycle BEFORE INSERT OR DELETE ON tenancy.tenants
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON tenancy.api_keys FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate('tenancy.api_keys');
 
 ALTER TABLE tenancy.api_keys ENABLE ALWAYS TRIGGER audit_truncate;
+
+-- Name: idempotency_keys audit_truncate; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON tenancy.idempotency_keys FOR EACH STATEMENT EXECUTE FUNCTION audit.record_truncate('tenancy.idempotency_keys');
+
+ALTER TABLE tenancy.idempotency_keys ENABLE ALWAYS TRIGGER audit_truncate;
 
 -- Name: invitations audit_truncate; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -6036,9 +7226,61 @@ CREATE TRIGGER audit_truncate AFTER TRUNCATE ON tenancy.user_roles FOR EACH STAT
 
 ALTER TABLE tenancy.user_roles ENABLE ALWAYS TRIGGER audit_truncate;
 
+-- Name: api_keys audit_update; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON tenancy.api_keys REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.api_keys', 'api_keys', 'security_event', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE tenancy.api_keys ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: idempotency_keys audit_update; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON tenancy.idempotency_keys REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.idempotency_keys', 'idempotency_keys', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE tenancy.idempotency_keys ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: invitations audit_update; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON tenancy.invitations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.invitations', 'invitations', 'authorization', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE tenancy.invitations ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: memberships audit_update; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON tenancy.memberships REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.memberships', 'memberships', 'authorization', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE tenancy.memberships ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: role_permissions audit_update; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON tenancy.role_permissions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.role_permissions', 'role_permissions', 'authorization', 'tenant_id', 'tenant_id', 'role_id', 'permission_id');
+
+ALTER TABLE tenancy.role_permissions ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: roles audit_update; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON tenancy.roles REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.roles', 'roles', 'authorization', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE tenancy.roles ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: tenants audit_update; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON tenancy.tenants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.tenants', 'tenants', 'configuration_change', 'id', 'id');
+
+ALTER TABLE tenancy.tenants ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: user_roles audit_update; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON tenancy.user_roles REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('tenancy.user_roles', 'user_roles', 'authorization', 'tenant_id', 'tenant_id', 'user_id', 'role_id');
+
+ALTER TABLE tenancy.user_roles ENABLE ALWAYS TRIGGER audit_update;
+
 -- Name: api_keys bump_version; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE TRIGGER bump_version BEFORE UPDATE ON tenancy.api_keys FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
+
+-- Name: idempotency_keys bump_version; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER bump_version BEFORE UPDATE ON tenancy.idempotency_keys FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
 
 -- Name: invitations bump_version; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -6096,6 +7338,10 @@ CREATE TRIGGER stamp_acting_user BEFORE INSERT OR UPDATE ON tenancy.user_roles F
 --
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON tenancy.api_keys FOR EACH ROW EXECUTE FUNCTION tenancy.touch_updated_at();
 
+-- Name: idempotency_keys touch_updated_at; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON tenancy.idempotency_keys FOR EACH ROW EXECUTE FUNCTION tenancy.touch_updated_at();
+
 -- Name: memberships touch_updated_at; Type: TRIGGER; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON tenancy.memberships FOR EACH ROW EXECUTE FUNCTION tenancy.touch_updated_at();
@@ -6116,81 +7362,169 @@ CREATE TRIGGER touch_updated_at BEFORE UPDATE ON tenancy.tenants FOR EACH ROW EX
 --
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON tenancy.users FOR EACH ROW EXECUTE FUNCTION tenancy.touch_updated_at();
 
+-- Name: approval_requests _lifecycle_status; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER _lifecycle_status BEFORE UPDATE OF status ON work.approval_requests FOR EACH ROW WHEN (((old.status IS NOT NULL) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION tenancy.refuse_illegal_transition('status', 'approval_request_status');
+
+-- Name: projects _lifecycle_status; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER _lifecycle_status BEFORE UPDATE OF status ON work.projects FOR EACH ROW WHEN (((old.status IS NOT NULL) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION tenancy.refuse_illegal_transition('status', 'project_status');
+
+-- Name: requirements _lifecycle_status; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER _lifecycle_status BEFORE UPDATE OF status ON work.requirements FOR EACH ROW WHEN (((old.status IS NOT NULL) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION tenancy.refuse_illegal_transition('status', 'requirement_status');
+
+-- Name: tasks _lifecycle_status; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER _lifecycle_status BEFORE UPDATE OF status ON work.tasks FOR EACH ROW WHEN (((old.status IS NOT NULL) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION tenancy.refuse_illegal_transition('status', 'work_task_status');
+
 -- Name: approval_responses apply_approval_response; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
 CREATE TRIGGER apply_approval_response AFTER INSERT ON work.approval_responses FOR EACH ROW EXECUTE FUNCTION work.apply_approval_response();
 
--- Name: approval_requests audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: approval_requests audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.approval_requests FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.approval_requests', 'approval_requests', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.approval_requests REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_requests', 'approval_requests', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.approval_requests ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.approval_requests ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: approval_responses audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: approval_responses audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.approval_responses FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.approval_responses', 'approval_responses', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.approval_responses REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_responses', 'approval_responses', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.approval_responses ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.approval_responses ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: approval_workflow_approvers audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: approval_workflow_approvers audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.approval_workflow_approvers FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.approval_workflow_approvers', 'approval_workflow_approvers', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.approval_workflow_approvers REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_workflow_approvers', 'approval_workflow_approvers', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.approval_workflow_approvers ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.approval_workflow_approvers ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: approval_workflows audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: approval_workflows audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.approval_workflows FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.approval_workflows', 'approval_workflows', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.approval_workflows REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_workflows', 'approval_workflows', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.approval_workflows ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.approval_workflows ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: architecture_decisions audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: architecture_decisions audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.architecture_decisions FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.architecture_decisions', 'architecture_decisions', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.architecture_decisions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.architecture_decisions', 'architecture_decisions', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.architecture_decisions ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.architecture_decisions ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: collaboration_sessions audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: collaboration_sessions audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.collaboration_sessions FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.collaboration_sessions', 'collaboration_sessions', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.collaboration_sessions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.collaboration_sessions', 'collaboration_sessions', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.collaboration_sessions ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.collaboration_sessions ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: project_risks audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: project_risks audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.project_risks FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.project_risks', 'project_risks', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.project_risks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.project_risks', 'project_risks', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.project_risks ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.project_risks ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: projects audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: projects audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.projects FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.projects', 'projects', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.projects REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.projects', 'projects', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.projects ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.projects ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: requirement_links audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: requirement_links audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.requirement_links FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.requirement_links', 'requirement_links', 'data_change', 'tenant_id', 'tenant_id', 'requirement_id', 'related_requirement_id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.requirement_links REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.requirement_links', 'requirement_links', 'data_change', 'tenant_id', 'tenant_id', 'requirement_id', 'related_requirement_id');
 
-ALTER TABLE work.requirement_links ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.requirement_links ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: requirements audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: requirements audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.requirements FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.requirements', 'requirements', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.requirements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.requirements', 'requirements', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.requirements ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.requirements ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: session_participants audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: session_participants audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.session_participants FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.session_participants', 'session_participants', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.session_participants REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.session_participants', 'session_participants', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.session_participants ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.session_participants ENABLE ALWAYS TRIGGER audit_delete;
 
--- Name: tasks audit_change; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+-- Name: tasks audit_delete; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
-CREATE TRIGGER audit_change AFTER INSERT OR DELETE OR UPDATE ON work.tasks FOR EACH ROW EXECUTE FUNCTION audit.record_change('work.tasks', 'tasks', 'data_change', 'tenant_id', 'tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON work.tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.tasks', 'tasks', 'data_change', 'tenant_id', 'tenant_id', 'id');
 
-ALTER TABLE work.tasks ENABLE ALWAYS TRIGGER audit_change;
+ALTER TABLE work.tasks ENABLE ALWAYS TRIGGER audit_delete;
+
+-- Name: approval_requests audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.approval_requests REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_requests', 'approval_requests', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.approval_requests ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: approval_responses audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.approval_responses REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_responses', 'approval_responses', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.approval_responses ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: approval_workflow_approvers audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.approval_workflow_approvers REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_workflow_approvers', 'approval_workflow_approvers', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.approval_workflow_approvers ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: approval_workflows audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.approval_workflows REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_workflows', 'approval_workflows', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.approval_workflows ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: architecture_decisions audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.architecture_decisions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.architecture_decisions', 'architecture_decisions', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.architecture_decisions ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: collaboration_sessions audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.collaboration_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.collaboration_sessions', 'collaboration_sessions', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.collaboration_sessions ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: project_risks audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.project_risks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.project_risks', 'project_risks', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.project_risks ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: projects audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.projects REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.projects', 'projects', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.projects ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: requirement_links audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.requirement_links REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.requirement_links', 'requirement_links', 'data_change', 'tenant_id', 'tenant_id', 'requirement_id', 'related_requirement_id');
+
+ALTER TABLE work.requirement_links ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: requirements audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.requirements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.requirements', 'requirements', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.requirements ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: session_participants audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.session_participants REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.session_participants', 'session_participants', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.session_participants ENABLE ALWAYS TRIGGER audit_insert;
+
+-- Name: tasks audit_insert; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_insert AFTER INSERT ON work.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.tasks', 'tasks', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.tasks ENABLE ALWAYS TRIGGER audit_insert;
 
 -- Name: approval_requests audit_truncate; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
@@ -6264,6 +7598,78 @@ CREATE TRIGGER audit_truncate AFTER TRUNCATE ON work.tasks FOR EACH STATEMENT EX
 
 ALTER TABLE work.tasks ENABLE ALWAYS TRIGGER audit_truncate;
 
+-- Name: approval_requests audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.approval_requests REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_requests', 'approval_requests', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.approval_requests ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: approval_responses audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.approval_responses REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_responses', 'approval_responses', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.approval_responses ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: approval_workflow_approvers audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.approval_workflow_approvers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_workflow_approvers', 'approval_workflow_approvers', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.approval_workflow_approvers ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: approval_workflows audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.approval_workflows REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.approval_workflows', 'approval_workflows', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.approval_workflows ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: architecture_decisions audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.architecture_decisions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.architecture_decisions', 'architecture_decisions', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.architecture_decisions ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: collaboration_sessions audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.collaboration_sessions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.collaboration_sessions', 'collaboration_sessions', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.collaboration_sessions ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: project_risks audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.project_risks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.project_risks', 'project_risks', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.project_risks ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: projects audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.projects REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.projects', 'projects', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.projects ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: requirement_links audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.requirement_links REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.requirement_links', 'requirement_links', 'data_change', 'tenant_id', 'tenant_id', 'requirement_id', 'related_requirement_id');
+
+ALTER TABLE work.requirement_links ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: requirements audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.requirements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.requirements', 'requirements', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.requirements ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: session_participants audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.session_participants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.session_participants', 'session_participants', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.session_participants ENABLE ALWAYS TRIGGER audit_update;
+
+-- Name: tasks audit_update; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER audit_update AFTER UPDATE ON work.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.record_changes('work.tasks', 'tasks', 'data_change', 'tenant_id', 'tenant_id', 'id');
+
+ALTER TABLE work.tasks ENABLE ALWAYS TRIGGER audit_update;
+
 -- Name: approval_requests bump_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
 CREATE TRIGGER bump_version BEFORE UPDATE ON work.approval_requests FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
@@ -6312,6 +7718,18 @@ CREATE TRIGGER bump_version BEFORE UPDATE ON work.session_participants FOR EACH 
 --
 CREATE TRIGGER bump_version BEFORE UPDATE ON work.tasks FOR EACH ROW EXECUTE FUNCTION tenancy.bump_version();
 
+-- Name: architecture_decisions chain_edits_in_order; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER chain_edits_in_order BEFORE INSERT OR UPDATE OF superseded_by ON work.architecture_decisions FOR EACH STATEMENT EXECUTE FUNCTION tenancy.serialize_chain_edits();
+
+-- Name: requirements chain_edits_in_order; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER chain_edits_in_order BEFORE INSERT OR UPDATE OF parent_requirement_id, previous_version_id ON work.requirements FOR EACH STATEMENT EXECUTE FUNCTION tenancy.serialize_chain_edits();
+
+-- Name: tasks chain_edits_in_order; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER chain_edits_in_order BEFORE INSERT OR UPDATE OF parent_task_id ON work.tasks FOR EACH STATEMENT EXECUTE FUNCTION tenancy.serialize_chain_edits();
+
 -- Name: requirements parent_requirement_id_acyclic; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
 CREATE TRIGGER parent_requirement_id_acyclic AFTER INSERT OR UPDATE OF parent_requirement_id ON work.requirements FOR EACH ROW WHEN ((new.parent_requirement_id IS NOT NULL)) EXECUTE FUNCTION work.requirements_parent_requirement_id_acyclic();
@@ -6319,6 +7737,10 @@ CREATE TRIGGER parent_requirement_id_acyclic AFTER INSERT OR UPDATE OF parent_re
 -- Name: tasks parent_task_id_acyclic; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
 CREATE TRIGGER parent_task_id_acyclic AFTER INSERT OR UPDATE OF parent_task_id ON work.tasks FOR EACH ROW WHEN ((new.parent_task_id IS NOT NULL)) EXECUTE FUNCTION work.tasks_parent_task_id_acyclic();
+
+-- Name: requirements previous_version_id_acyclic; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
+--
+CREATE TRIGGER previous_version_id_acyclic AFTER INSERT OR UPDATE OF previous_version_id ON work.requirements FOR EACH ROW WHEN ((new.previous_version_id IS NOT NULL)) EXECUTE FUNCTION work.requirements_previous_version_id_acyclic();
 
 -- Name: requirements retire_previous_version; Type: TRIGGER; Schema: work; Owner: tenantbase_owner
 --
@@ -6637,6 +8059,11 @@ ALTER TABLE ONLY tenancy.api_keys
 --
 ALTER TABLE ONLY tenancy.api_keys
     ADD CONSTRAINT api_keys_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenancy.tenants(id) ON DELETE CASCADE;
+
+-- Name: idempotency_keys idempotency_keys_tenant_id_fkey; Type: FK CONSTRAINT; Schema: tenancy; Owner: tenantbase_owner
+--
+ALTER TABLE ONLY tenancy.idempotency_keys
+    ADD CONSTRAINT idempotency_keys_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenancy.tenants(id) ON DELETE CASCADE;
 
 -- Name: invitations invitations_accepted_by_fkey; Type: FK CONSTRAINT; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -7185,9 +8612,21 @@ ALTER TABLE audit.chains ENABLE ROW LEVEL SECURITY;
 --
 ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
 
+-- Name: log_pending; Type: ROW SECURITY; Schema: audit; Owner: tenantbase_owner
+--
+ALTER TABLE audit.log_pending ENABLE ROW LEVEL SECURITY;
+
+-- Name: log_pending own_transaction; Type: POLICY; Schema: audit; Owner: tenantbase_owner
+--
+CREATE POLICY own_transaction ON audit.log_pending FOR SELECT TO tenantbase_app USING (((xact_id = pg_current_xact_id_if_assigned()) AND (chain_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)) AND ( SELECT tenancy.has_permission('audit'::text, 'read'::text) AS has_permission)));
+
 -- Name: platform_log; Type: ROW SECURITY; Schema: audit; Owner: tenantbase_owner
 --
 ALTER TABLE audit.platform_log ENABLE ROW LEVEL SECURITY;
+
+-- Name: platform_pending; Type: ROW SECURITY; Schema: audit; Owner: tenantbase_owner
+--
+ALTER TABLE audit.platform_pending ENABLE ROW LEVEL SECURITY;
 
 -- Name: log tenant_delete; Type: POLICY; Schema: audit; Owner: tenantbase_owner
 --
@@ -7353,6 +8792,10 @@ ALTER TABLE platform.context_keys ENABLE ROW LEVEL SECURITY;
 --
 ALTER TABLE tenancy.api_keys ENABLE ROW LEVEL SECURITY;
 
+-- Name: idempotency_keys; Type: ROW SECURITY; Schema: tenancy; Owner: tenantbase_owner
+--
+ALTER TABLE tenancy.idempotency_keys ENABLE ROW LEVEL SECURITY;
+
 -- Name: invitations; Type: ROW SECURITY; Schema: tenancy; Owner: tenantbase_owner
 --
 ALTER TABLE tenancy.invitations ENABLE ROW LEVEL SECURITY;
@@ -7393,6 +8836,10 @@ CREATE POLICY sessions_update ON tenancy.sessions FOR UPDATE USING ((user_id = (
 --
 CREATE POLICY tenant_delete ON tenancy.api_keys FOR DELETE USING (((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)) AND ( SELECT tenancy.has_permission('api_keys'::text, 'delete'::text) AS has_permission)));
 
+-- Name: idempotency_keys tenant_delete; Type: POLICY; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE POLICY tenant_delete ON tenancy.idempotency_keys FOR DELETE USING (((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)) AND ( SELECT tenancy.has_permission('requests'::text, 'delete'::text) AS has_permission)));
+
 -- Name: invitations tenant_delete; Type: POLICY; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE POLICY tenant_delete ON tenancy.invitations FOR DELETE USING (((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)) AND ( SELECT tenancy.has_permission('members'::text, 'delete'::text) AS has_permission)));
@@ -7420,6 +8867,10 @@ CREATE POLICY tenant_delete ON tenancy.user_roles FOR DELETE USING (((tenant_id 
 -- Name: api_keys tenant_insert; Type: POLICY; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE POLICY tenant_insert ON tenancy.api_keys FOR INSERT WITH CHECK (((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)) AND ( SELECT tenancy.has_permission('api_keys'::text, 'create'::text) AS has_permission)));
+
+-- Name: idempotency_keys tenant_insert; Type: POLICY; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE POLICY tenant_insert ON tenancy.idempotency_keys FOR INSERT WITH CHECK (((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)) AND ( SELECT tenancy.has_permission('requests'::text, 'create'::text) AS has_permission)));
 
 -- Name: invitations tenant_insert; Type: POLICY; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -7449,6 +8900,10 @@ CREATE POLICY tenant_insert ON tenancy.user_roles FOR INSERT WITH CHECK (((tenan
 --
 CREATE POLICY tenant_select ON tenancy.api_keys FOR SELECT USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
 
+-- Name: idempotency_keys tenant_select; Type: POLICY; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE POLICY tenant_select ON tenancy.idempotency_keys FOR SELECT USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+
 -- Name: invitations tenant_select; Type: POLICY; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE POLICY tenant_select ON tenancy.invitations FOR SELECT USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
@@ -7476,6 +8931,10 @@ CREATE POLICY tenant_select ON tenancy.user_roles FOR SELECT USING ((tenant_id =
 -- Name: api_keys tenant_update; Type: POLICY; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE POLICY tenant_update ON tenancy.api_keys FOR UPDATE USING (((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)) AND ( SELECT tenancy.has_permission('api_keys'::text, 'update'::text) AS has_permission))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+
+-- Name: idempotency_keys tenant_update; Type: POLICY; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE POLICY tenant_update ON tenancy.idempotency_keys FOR UPDATE USING (((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)) AND ( SELECT tenancy.has_permission('requests'::text, 'update'::text) AS has_permission))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
 
 -- Name: invitations tenant_update; Type: POLICY; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -7790,6 +9249,7 @@ GRANT USAGE ON SCHEMA audit TO tenantbase_app;
 GRANT USAGE ON SCHEMA audit TO tenantbase_readonly;
 GRANT USAGE ON SCHEMA audit TO tenantbase_platform;
 GRANT USAGE ON SCHEMA audit TO tenantbase_audit;
+GRANT USAGE ON SCHEMA audit TO tenantbase_account;
 
 -- Name: SCHEMA commerce; Type: ACL; Schema: -; Owner: tenantbase_owner
 --
@@ -7802,6 +9262,12 @@ GRANT USAGE ON SCHEMA commerce TO tenantbase_platform;
 GRANT USAGE ON SCHEMA content TO tenantbase_app;
 GRANT USAGE ON SCHEMA content TO tenantbase_readonly;
 GRANT USAGE ON SCHEMA content TO tenantbase_platform;
+
+-- Name: SCHEMA lifecycle; Type: ACL; Schema: -; Owner: tenantbase_owner
+--
+GRANT USAGE ON SCHEMA lifecycle TO tenantbase_app;
+GRANT USAGE ON SCHEMA lifecycle TO tenantbase_readonly;
+GRANT USAGE ON SCHEMA lifecycle TO tenantbase_platform;
 
 -- Name: SCHEMA platform; Type: ACL; Schema: -; Owner: tenantbase_owner
 --
@@ -7843,6 +9309,10 @@ REVOKE ALL ON FUNCTION agents.charge_completed_task() FROM PUBLIC;
 --
 REVOKE ALL ON FUNCTION agents.number_message() FROM PUBLIC;
 
+-- Name: FUNCTION refuse_charged_cost_change(); Type: ACL; Schema: agents; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION agents.refuse_charged_cost_change() FROM PUBLIC;
+
 -- Name: FUNCTION refuse_dependency_cycle(); Type: ACL; Schema: agents; Owner: tenantbase_platform
 --
 REVOKE ALL ON FUNCTION agents.refuse_dependency_cycle() FROM PUBLIC;
@@ -7865,10 +9335,11 @@ GRANT ALL ON FUNCTION analytics.snapshot_projects(p_day date) TO tenantbase_acco
 --
 REVOKE ALL ON FUNCTION audit.audited_tables() FROM PUBLIC;
 
--- Name: FUNCTION chain_tail(p_chain uuid, OUT last_id bigint, OUT last_hash bytea, OUT last_at timestamp with time zone); Type: ACL; Schema: audit; Owner: tenantbase_owner
+-- Name: FUNCTION chain_heads(OUT chain_id uuid, OUT head_id bigint, OUT head_hash bytea); Type: ACL; Schema: audit; Owner: tenantbase_audit
 --
-REVOKE ALL ON FUNCTION audit.chain_tail(p_chain uuid, OUT last_id bigint, OUT last_hash bytea, OUT last_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION audit.chain_tail(p_chain uuid, OUT last_id bigint, OUT last_hash bytea, OUT last_at timestamp with time zone) TO tenantbase_audit;
+REVOKE ALL ON FUNCTION audit.chain_heads(OUT chain_id uuid, OUT head_id bigint, OUT head_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.chain_heads(OUT chain_id uuid, OUT head_id bigint, OUT head_hash bytea) TO tenantbase_platform;
+GRANT ALL ON FUNCTION audit.chain_heads(OUT chain_id uuid, OUT head_id bigint, OUT head_hash bytea) TO tenantbase_account;
 
 -- Name: FUNCTION create_partition(p_month date); Type: ACL; Schema: audit; Owner: tenantbase_owner
 --
@@ -7893,18 +9364,50 @@ GRANT ALL ON FUNCTION audit.entry_content(entry anyelement) TO tenantbase_audit;
 REVOKE ALL ON FUNCTION audit.entry_hash(previous bytea, entry anyelement) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.entry_hash(previous bytea, entry anyelement) TO tenantbase_audit;
 
+-- Name: FUNCTION erase_payloads(p_tenant uuid, p_terms text[], p_reason text); Type: ACL; Schema: audit; Owner: tenantbase_audit
+--
+REVOKE ALL ON FUNCTION audit.erase_payloads(p_tenant uuid, p_terms text[], p_reason text) FROM PUBLIC;
+
+-- Name: FUNCTION erase_tenant_payloads(p_tenant uuid); Type: ACL; Schema: audit; Owner: tenantbase_audit
+--
+REVOKE ALL ON FUNCTION audit.erase_tenant_payloads(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.erase_tenant_payloads(p_tenant uuid) TO tenantbase_platform;
+
+-- Name: FUNCTION erase_user_payloads(p_user uuid, p_email text); Type: ACL; Schema: audit; Owner: tenantbase_audit
+--
+REVOKE ALL ON FUNCTION audit.erase_user_payloads(p_user uuid, p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.erase_user_payloads(p_user uuid, p_email text) TO tenantbase_platform;
+
 -- Name: FUNCTION partitions(); Type: ACL; Schema: audit; Owner: tenantbase_owner
 --
 REVOKE ALL ON FUNCTION audit.partitions() FROM PUBLIC;
+
+-- Name: FUNCTION payload_digest(old_values jsonb, new_values jsonb); Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION audit.payload_digest(old_values jsonb, new_values jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.payload_digest(old_values jsonb, new_values jsonb) TO tenantbase_audit;
 
 -- Name: FUNCTION platform_chain(); Type: ACL; Schema: audit; Owner: tenantbase_owner
 --
 REVOKE ALL ON FUNCTION audit.platform_chain() FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.platform_chain() TO tenantbase_audit;
 
+-- Name: FUNCTION queue_changes(args text[], op audit.operation, old_rows jsonb[], new_rows jsonb[]); Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION audit.queue_changes(args text[], op audit.operation, old_rows jsonb[], new_rows jsonb[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.queue_changes(args text[], op audit.operation, old_rows jsonb[], new_rows jsonb[]) TO tenantbase_audit;
+
+-- Name: FUNCTION record_account_event(); Type: ACL; Schema: audit; Owner: tenantbase_audit
+--
+REVOKE ALL ON FUNCTION audit.record_account_event() FROM PUBLIC;
+
 -- Name: FUNCTION record_change(); Type: ACL; Schema: audit; Owner: tenantbase_audit
 --
 REVOKE ALL ON FUNCTION audit.record_change() FROM PUBLIC;
+
+-- Name: FUNCTION record_changes(); Type: ACL; Schema: audit; Owner: tenantbase_audit
+--
+REVOKE ALL ON FUNCTION audit.record_changes() FROM PUBLIC;
 
 -- Name: FUNCTION record_platform_event(p_event_type audit.event_type, p_action text, p_description text, p_subject_tenant uuid, p_target_type text, p_target_id uuid, p_metadata jsonb); Type: ACL; Schema: audit; Owner: tenantbase_audit
 --
@@ -7923,9 +9426,35 @@ REVOKE ALL ON FUNCTION audit.record_truncate() FROM PUBLIC;
 --
 REVOKE ALL ON FUNCTION audit.refuse_change() FROM PUBLIC;
 
+-- Name: FUNCTION seal(max_entries integer); Type: ACL; Schema: audit; Owner: tenantbase_audit
+--
+REVOKE ALL ON FUNCTION audit.seal(max_entries integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.seal(max_entries integer) TO tenantbase_platform;
+GRANT ALL ON FUNCTION audit.seal(max_entries integer) TO tenantbase_account;
+
+-- Name: FUNCTION seal_horizon(); Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION audit.seal_horizon() FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.seal_horizon() TO tenantbase_audit;
+
+-- Name: FUNCTION seal_lag(OUT unsealed bigint, OUT oldest_written_at timestamp with time zone); Type: ACL; Schema: audit; Owner: tenantbase_audit
+--
+REVOKE ALL ON FUNCTION audit.seal_lag(OUT unsealed bigint, OUT oldest_written_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.seal_lag(OUT unsealed bigint, OUT oldest_written_at timestamp with time zone) TO tenantbase_platform;
+GRANT ALL ON FUNCTION audit.seal_lag(OUT unsealed bigint, OUT oldest_written_at timestamp with time zone) TO tenantbase_account;
+
 -- Name: FUNCTION set_auditing(enabled boolean); Type: ACL; Schema: audit; Owner: tenantbase_owner
 --
 REVOKE ALL ON FUNCTION audit.set_auditing(enabled boolean) FROM PUBLIC;
+
+-- Name: FUNCTION switch_triggers(tbl regclass, enabled boolean); Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION audit.switch_triggers(tbl regclass, enabled boolean) FROM PUBLIC;
+
+-- Name: FUNCTION tombstone(); Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION audit.tombstone() FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.tombstone() TO tenantbase_audit;
 
 -- Name: FUNCTION track_changes(tbl regclass, resource text, tenant_column name); Type: ACL; Schema: audit; Owner: tenantbase_owner
 --
@@ -7943,6 +9472,132 @@ REVOKE ALL ON FUNCTION commerce.maintain_customer_metrics() FROM PUBLIC;
 -- Name: FUNCTION start_customer_metrics(); Type: ACL; Schema: commerce; Owner: tenantbase_owner
 --
 REVOKE ALL ON FUNCTION commerce.start_customer_metrics() FROM PUBLIC;
+
+-- Name: FUNCTION ai_task_status(from_state text, to_state text); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.ai_task_status(from_state text, to_state text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.ai_task_status(from_state text, to_state text) TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.ai_task_status(from_state text, to_state text) TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.ai_task_status(from_state text, to_state text) TO tenantbase_platform;
+
+-- Name: FUNCTION ai_task_status_transitions(); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.ai_task_status_transitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.ai_task_status_transitions() TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.ai_task_status_transitions() TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.ai_task_status_transitions() TO tenantbase_platform;
+
+-- Name: FUNCTION approval_request_status(from_state text, to_state text); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.approval_request_status(from_state text, to_state text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.approval_request_status(from_state text, to_state text) TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.approval_request_status(from_state text, to_state text) TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.approval_request_status(from_state text, to_state text) TO tenantbase_platform;
+
+-- Name: FUNCTION approval_request_status_transitions(); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.approval_request_status_transitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.approval_request_status_transitions() TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.approval_request_status_transitions() TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.approval_request_status_transitions() TO tenantbase_platform;
+
+-- Name: FUNCTION content_status(from_state text, to_state text); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.content_status(from_state text, to_state text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.content_status(from_state text, to_state text) TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.content_status(from_state text, to_state text) TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.content_status(from_state text, to_state text) TO tenantbase_platform;
+
+-- Name: FUNCTION content_status_transitions(); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.content_status_transitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.content_status_transitions() TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.content_status_transitions() TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.content_status_transitions() TO tenantbase_platform;
+
+-- Name: FUNCTION order_fulfillment_status(from_state text, to_state text); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.order_fulfillment_status(from_state text, to_state text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.order_fulfillment_status(from_state text, to_state text) TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.order_fulfillment_status(from_state text, to_state text) TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.order_fulfillment_status(from_state text, to_state text) TO tenantbase_platform;
+
+-- Name: FUNCTION order_fulfillment_status_transitions(); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.order_fulfillment_status_transitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.order_fulfillment_status_transitions() TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.order_fulfillment_status_transitions() TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.order_fulfillment_status_transitions() TO tenantbase_platform;
+
+-- Name: FUNCTION order_payment_status(from_state text, to_state text); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.order_payment_status(from_state text, to_state text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.order_payment_status(from_state text, to_state text) TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.order_payment_status(from_state text, to_state text) TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.order_payment_status(from_state text, to_state text) TO tenantbase_platform;
+
+-- Name: FUNCTION order_payment_status_transitions(); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.order_payment_status_transitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.order_payment_status_transitions() TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.order_payment_status_transitions() TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.order_payment_status_transitions() TO tenantbase_platform;
+
+-- Name: FUNCTION order_status(from_state text, to_state text); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.order_status(from_state text, to_state text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.order_status(from_state text, to_state text) TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.order_status(from_state text, to_state text) TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.order_status(from_state text, to_state text) TO tenantbase_platform;
+
+-- Name: FUNCTION order_status_transitions(); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.order_status_transitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.order_status_transitions() TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.order_status_transitions() TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.order_status_transitions() TO tenantbase_platform;
+
+-- Name: FUNCTION project_status(from_state text, to_state text); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.project_status(from_state text, to_state text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.project_status(from_state text, to_state text) TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.project_status(from_state text, to_state text) TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.project_status(from_state text, to_state text) TO tenantbase_platform;
+
+-- Name: FUNCTION project_status_transitions(); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.project_status_transitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.project_status_transitions() TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.project_status_transitions() TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.project_status_transitions() TO tenantbase_platform;
+
+-- Name: FUNCTION requirement_status(from_state text, to_state text); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.requirement_status(from_state text, to_state text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.requirement_status(from_state text, to_state text) TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.requirement_status(from_state text, to_state text) TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.requirement_status(from_state text, to_state text) TO tenantbase_platform;
+
+-- Name: FUNCTION requirement_status_transitions(); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.requirement_status_transitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.requirement_status_transitions() TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.requirement_status_transitions() TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.requirement_status_transitions() TO tenantbase_platform;
+
+-- Name: FUNCTION work_task_status(from_state text, to_state text); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.work_task_status(from_state text, to_state text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.work_task_status(from_state text, to_state text) TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.work_task_status(from_state text, to_state text) TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.work_task_status(from_state text, to_state text) TO tenantbase_platform;
+
+-- Name: FUNCTION work_task_status_transitions(); Type: ACL; Schema: lifecycle; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION lifecycle.work_task_status_transitions() FROM PUBLIC;
+GRANT ALL ON FUNCTION lifecycle.work_task_status_transitions() TO tenantbase_app;
+GRANT ALL ON FUNCTION lifecycle.work_task_status_transitions() TO tenantbase_readonly;
+GRANT ALL ON FUNCTION lifecycle.work_task_status_transitions() TO tenantbase_platform;
 
 -- Name: FUNCTION lo_close(integer); Type: ACL; Schema: pg_catalog; Owner: postgres
 --
@@ -8704,6 +10359,10 @@ GRANT ALL ON FUNCTION tenancy.acting_user_columns() TO tenantbase_readonly;
 --
 REVOKE ALL ON FUNCTION tenancy.bump_version() FROM PUBLIC;
 
+-- Name: FUNCTION chain_edits_in_order(tbl regclass, columns name[]); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION tenancy.chain_edits_in_order(tbl regclass, columns name[]) FROM PUBLIC;
+
 -- Name: FUNCTION current_member_role(); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
 --
 REVOKE ALL ON FUNCTION tenancy.current_member_role() FROM PUBLIC;
@@ -8729,6 +10388,14 @@ GRANT ALL ON FUNCTION tenancy.current_user_id() TO tenantbase_audit;
 -- Name: FUNCTION defer_member_references(); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
 --
 REVOKE ALL ON FUNCTION tenancy.defer_member_references() FROM PUBLIC;
+
+-- Name: FUNCTION define_lifecycle(vocabulary name, transitions text[]); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION tenancy.define_lifecycle(vocabulary name, transitions text[]) FROM PUBLIC;
+
+-- Name: FUNCTION enforce_lifecycle(tbl regclass, col name, vocabulary name); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION tenancy.enforce_lifecycle(tbl regclass, col name, vocabulary name) FROM PUBLIC;
 
 -- Name: FUNCTION give_to_platform(fn regprocedure); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -8775,11 +10442,21 @@ GRANT ALL ON FUNCTION tenancy.lock_tenant(p_tenant uuid) TO tenantbase_app;
 --
 REVOKE ALL ON FUNCTION tenancy.members_only(tbl regclass, tenant_column name) FROM PUBLIC;
 
+-- Name: FUNCTION refuse_illegal_transition(); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION tenancy.refuse_illegal_transition() FROM PUBLIC;
+
 -- Name: FUNCTION require_tenant(p_tenant uuid); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
 --
 GRANT ALL ON FUNCTION tenancy.require_tenant(p_tenant uuid) TO tenantbase_platform;
 GRANT ALL ON FUNCTION tenancy.require_tenant(p_tenant uuid) TO tenantbase_app;
 GRANT ALL ON FUNCTION tenancy.require_tenant(p_tenant uuid) TO tenantbase_readonly;
+
+-- Name: FUNCTION serialize_chain_edits(); Type: ACL; Schema: tenancy; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION tenancy.serialize_chain_edits() FROM PUBLIC;
+GRANT ALL ON FUNCTION tenancy.serialize_chain_edits() TO tenantbase_app;
+GRANT ALL ON FUNCTION tenancy.serialize_chain_edits() TO tenantbase_readonly;
 
 -- Name: FUNCTION stamp_acting_user(); Type: ACL; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -8813,6 +10490,10 @@ REVOKE ALL ON FUNCTION work.architecture_decisions_superseded_by_acyclic() FROM 
 -- Name: FUNCTION requirements_parent_requirement_id_acyclic(); Type: ACL; Schema: work; Owner: tenantbase_platform
 --
 REVOKE ALL ON FUNCTION work.requirements_parent_requirement_id_acyclic() FROM PUBLIC;
+
+-- Name: FUNCTION requirements_previous_version_id_acyclic(); Type: ACL; Schema: work; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION work.requirements_previous_version_id_acyclic() FROM PUBLIC;
 
 -- Name: FUNCTION retire_previous_version(); Type: ACL; Schema: work; Owner: tenantbase_owner
 --
@@ -9076,9 +10757,38 @@ GRANT SELECT ON TABLE audit.log TO tenantbase_app;
 GRANT SELECT ON TABLE audit.log TO tenantbase_platform;
 GRANT SELECT ON TABLE audit.log TO tenantbase_readonly;
 
+-- Name: COLUMN log.old_values; Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+GRANT UPDATE(old_values) ON TABLE audit.log TO tenantbase_audit;
+
+-- Name: COLUMN log.new_values; Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+GRANT UPDATE(new_values) ON TABLE audit.log TO tenantbase_audit;
+
+-- Name: SEQUENCE pending_seq; Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+GRANT USAGE ON SEQUENCE audit.pending_seq TO tenantbase_audit;
+
+-- Name: TABLE log_pending; Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+GRANT SELECT ON TABLE audit.log_pending TO tenantbase_app;
+GRANT SELECT,INSERT,DELETE ON TABLE audit.log_pending TO tenantbase_audit;
+
+-- Name: COLUMN log_pending.old_values; Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+GRANT UPDATE(old_values) ON TABLE audit.log_pending TO tenantbase_audit;
+
+-- Name: COLUMN log_pending.new_values; Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+GRANT UPDATE(new_values) ON TABLE audit.log_pending TO tenantbase_audit;
+
 -- Name: TABLE platform_log; Type: ACL; Schema: audit; Owner: tenantbase_owner
 --
 GRANT SELECT,INSERT ON TABLE audit.platform_log TO tenantbase_audit;
+
+-- Name: TABLE platform_pending; Type: ACL; Schema: audit; Owner: tenantbase_owner
+--
+GRANT SELECT,INSERT,DELETE ON TABLE audit.platform_pending TO tenantbase_audit;
 
 -- Name: TABLE customers; Type: ACL; Schema: commerce; Owner: tenantbase_owner
 --
@@ -9215,6 +10925,12 @@ GRANT SELECT ON TABLE platform.context_keys TO tenantbase_platform;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tenancy.api_keys TO tenantbase_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tenancy.api_keys TO tenantbase_platform;
 GRANT SELECT ON TABLE tenancy.api_keys TO tenantbase_readonly;
+
+-- Name: TABLE idempotency_keys; Type: ACL; Schema: tenancy; Owner: tenantbase_owner
+--
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tenancy.idempotency_keys TO tenantbase_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tenancy.idempotency_keys TO tenantbase_platform;
+GRANT SELECT ON TABLE tenancy.idempotency_keys TO tenantbase_readonly;
 
 -- Name: TABLE invitations; Type: ACL; Schema: tenancy; Owner: tenantbase_owner
 --
