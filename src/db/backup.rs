@@ -123,6 +123,8 @@ pub async fn backup(
         .with_context(|| format!("creating {}", to.display()))?;
     let mut client = target.connect_admin().await?;
     let verifier = verifier::installed(&client).await?;
+    // The manifest's chain heads then cover every change committed before the backup began.
+    crate::audit::seal(&client).await?;
     let tx = client
         .build_transaction()
         .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)

@@ -1381,7 +1381,8 @@ async fn sign_ups_logins_session_ends_and_lockouts_are_on_the_platform_chain() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(events, ["account.signed_up", "session.started", "session.ended", "account.locked"]);
+    // Sign-up answers with a session of its own, then the login starts another.
+    assert_eq!(events, ["account.signed_up", "session.started", "session.started", "session.ended", "account.locked"]);
     let emails: i64 = admin
         .query_one(
             "SELECT count(*) FROM audit.platform_log WHERE to_jsonb(platform_log)::text ILIKE '%ava@example.com%'",

@@ -32,7 +32,9 @@ pub fn pools_through(db: &TestDb, bouncer: &PgBouncer, size: usize) -> (Db, Acco
 
 /// Starts a server over `pools`; abort the handle to stop it (its pools close).
 async fn serve(pools: (Db, AccountDb)) -> (String, tokio::task::JoinHandle<anyhow::Result<()>>) {
-    let state = AppState::new(pools.0, pools.1, Some(tenantbase::secrets::Sealer::throwaway())).await.unwrap();
+    let mut state = AppState::new(pools.0, pools.1, Some(tenantbase::secrets::Sealer::throwaway())).await.unwrap();
+    // The pooler is under test, not each tenant's share of the server (tests/it/fair_share.rs).
+    state.fair_share = tenantbase::api::fair_share::FairShare::new([("*".to_string(), 1024)].into());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     (base, tokio::spawn(api::serve(listener, state)))

@@ -33,6 +33,8 @@ async fn a_frozen_database_costs_a_request_its_timeout_and_a_shutdown_its_deadli
         shutdown_deadline: Duration::from_millis(1300),
         ..ServerLimits::default()
     };
+    // Six requests of one tenant must reach the frozen database, not its share of the server.
+    state.fair_share = tenantbase::api::fair_share::FairShare::new([("*".to_string(), 1024)].into());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (signal, signalled) = tokio::sync::oneshot::channel::<()>();
