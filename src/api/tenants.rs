@@ -191,11 +191,14 @@ pub struct MemberOut {
     pub role: String,
     pub status: String,
     pub custom_roles: Vec<String>,
+    /// The membership's version: send it back as `If-Match: "<row_version>"` to change or remove it safely.
+    pub row_version: i64,
 }
 
 const MEMBER_SELECT: &str = "SELECT m.user_id, u.email::text, u.full_name, m.role::text, m.status::text,
         coalesce(array(SELECT r.name FROM tenancy.user_roles ur JOIN tenancy.roles r ON (r.tenant_id, r.id) = (ur.tenant_id, ur.role_id)
-                       WHERE ur.tenant_id = m.tenant_id AND ur.user_id = m.user_id ORDER BY r.name), '{}')
+                       WHERE ur.tenant_id = m.tenant_id AND ur.user_id = m.user_id ORDER BY r.name), '{}'),
+        m.row_version
     FROM tenancy.memberships m JOIN tenancy.users u ON u.id = m.user_id
     WHERE m.tenant_id = $1";
 
@@ -207,6 +210,7 @@ fn member(r: &tokio_postgres::Row) -> MemberOut {
         role: r.get(3),
         status: r.get(4),
         custom_roles: r.get(5),
+        row_version: r.get(6),
     }
 }
 
@@ -240,38 +244,48 @@ pub struct MemberPatch {
 }
 
 #[utoipa::path(patch, path = "/v1/tenants/{tenant}/members/{user_id}", tag = "members", request_body = MemberPatch,
-    security(("bearer" = [])), params(("tenant" = Uuid, Path), ("user_id" = Uuid, Path)),
-    responses((status = 200, body = MemberOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    security(("bearer" = [])), params(("tenant" = Uuid, Path), ("user_id" = Uuid, Path),
+        ("If-Match" = Option<String>, Header, description = "The member's `row_version` as read, quoted: the change happens only if it is still that version (else 412)")),
+    responses((status = 200, body = MemberOut, headers(("ETag" = String, description = "The membership's version"))),
+        (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem, description = "The membership changed since the version named in If-Match")))]
 pub async fn change_member(
     State(state): State<AppState>,
     t: InTenant,
     ApiPath((_, user_id)): ApiPath<(String, Uuid)>,
+    if_match: IfMatch,
     ApiJson(body): ApiJson<MemberPatch>,
-) -> ApiResult<Json<MemberOut>> {
+) -> ApiResult<Versioned> {
     t.require(Scope::Admin)?;
     let role = member_role(&body.role)?;
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let changed = tx
         .query_opt(
-            "UPDATE tenancy.memberships SET role = $3::text::tenancy.member_role WHERE tenant_id = $1 AND user_id = $2 RETURNING 1",
-            &[&t.ctx.tenant_id, &user_id, &role],
+            "UPDATE tenancy.memberships SET role = $3::text::tenancy.member_role
+             WHERE tenant_id = $1 AND user_id = $2 AND ($4::int8[] IS NULL OR row_version = ANY ($4)) RETURNING 1",
+            &[&t.ctx.tenant_id, &user_id, &role, &if_match.0],
         )
         .await
         .map_err(owner_rules)?;
-    denied_or_missing(&mut tx, changed, "tenancy.memberships", "user_id", user_id).await?;
+    if changed.is_none() {
+        return Err(refusal(&mut tx, "tenancy.memberships", "user_id", user_id, &if_match).await);
+    }
     let row = tx.query_one(&format!("{MEMBER_SELECT} AND m.user_id = $2"), &[&t.ctx.tenant_id, &user_id]).await?;
     tx.commit().await?;
     state.auth.forget_membership(t.ctx.tenant_id, user_id).await;
-    Ok(Json(member(&row)))
+    Ok(Versioned(serde_json::to_value(member(&row)).map_err(|e| ApiError::Internal(e.into()))?))
 }
 
 #[utoipa::path(delete, path = "/v1/tenants/{tenant}/members/{user_id}", tag = "members", security(("bearer" = [])),
-    params(("tenant" = Uuid, Path), ("user_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    params(("tenant" = Uuid, Path), ("user_id" = Uuid, Path),
+        ("If-Match" = Option<String>, Header, description = "The member's `row_version` as read, quoted: removed only if it is still that version (else 412)")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem, description = "The membership changed since the version named in If-Match")))]
 pub async fn remove_member(
     State(state): State<AppState>,
     t: InTenant,
     ApiPath((_, user_id)): ApiPath<(String, Uuid)>,
+    if_match: IfMatch,
 ) -> ApiResult<StatusCode> {
     t.require(Scope::Admin)?;
     // A member who leaves keeps the membership row (status 'left'): the rows that
@@ -281,15 +295,20 @@ pub async fn remove_member(
         .query_opt(
             "UPDATE tenancy.memberships SET status = 'left', left_at = now()
              WHERE tenant_id = $1 AND user_id = $2 AND status <> 'left' AND tenancy.has_permission('members', 'delete')
+               AND ($3::int8[] IS NULL OR row_version = ANY ($3))
              RETURNING 1",
-            &[&t.ctx.tenant_id, &user_id],
+            &[&t.ctx.tenant_id, &user_id, &if_match.0],
         )
         .await
         .map_err(owner_rules)?;
     if removed.is_none() {
-        let member = "SELECT 1 FROM tenancy.memberships WHERE tenant_id = $1 AND user_id = $2 AND status <> 'left'";
-        let current = tx.query_opt(member, &[&t.ctx.tenant_id, &user_id]).await?.is_some();
-        return Err(if current { ApiError::Forbidden("your role does not allow this") } else { ApiError::NotFound });
+        let member =
+            "SELECT row_version FROM tenancy.memberships WHERE tenant_id = $1 AND user_id = $2 AND status <> 'left'";
+        return Err(match tx.query_opt(member, &[&t.ctx.tenant_id, &user_id]).await? {
+            None => ApiError::NotFound,
+            Some(row) if !if_match.admits(row.get(0)) => IfMatch::stale(row.get(0)),
+            Some(_) => ApiError::Forbidden("your role does not allow this"),
+        });
     }
     tx.execute("DELETE FROM tenancy.user_roles WHERE tenant_id = $1 AND user_id = $2", &[&t.ctx.tenant_id, &user_id])
         .await?;

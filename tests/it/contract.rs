@@ -357,3 +357,58 @@ async fn a_broken_rule_names_its_field_and_a_vocabulary_lists_its_values() {
     );
     assert!(problem["detail"].as_str().unwrap().contains("blog_post"), "the values are listed: {problem}");
 }
+
+#[tokio::test]
+async fn two_admins_changing_one_member_with_their_etags_one_wins_and_the_other_gets_412() {
+    let s = Server::start().await;
+    let acme = s.tenant("acme");
+    let (olivia, alice) = (s.login("olivia@acme.com").await, s.login("alice@acme.com").await);
+    let (status, page) = s.call(Method::GET, &format!("/v1/tenants/{acme}/members"), Some(&olivia), None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let bob = page["items"].as_array().unwrap().iter().find(|m| m["email"] == "bob@acme.com").unwrap().clone();
+    let read = bob["row_version"].as_i64().unwrap();
+    let etag = format!("\"{read}\"");
+    let path = format!("/v1/tenants/{acme}/members/{}", bob["id"].as_str().unwrap());
+
+    let precondition = [("if-match", etag.as_str())];
+    let (a, b) = tokio::join!(
+        send(&s, Method::PATCH, &path, Some(&olivia), &precondition, Some(json!({ "role": "admin" }))),
+        send(&s, Method::PATCH, &path, Some(&alice), &precondition, Some(json!({ "role": "viewer" }))),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::PRECONDITION_FAILED], "{} / {}", a.2, b.2);
+    let (winner, loser) = if a.0 == StatusCode::OK { (&a, &b) } else { (&b, &a) };
+    assert_eq!(problem_type(&loser.2), "precondition-failed");
+    assert_eq!(header(&winner.1, "etag"), format!("\"{}\"", read + 1), "the change answers the new version");
+    assert_eq!(header(&loser.1, "etag"), header(&winner.1, "etag"), "the 412 names the current version");
+
+    let admin = s.db.admin().await;
+    let stored = admin
+        .query_one(
+            "SELECT role::text, row_version FROM tenancy.memberships
+             WHERE tenant_id = $1 AND user_id = $2::text::uuid",
+            &[&acme, &bob["id"].as_str().unwrap()],
+        )
+        .await
+        .unwrap();
+    let (role, version): (String, i64) = (stored.get(0), stored.get(1));
+    assert_eq!(role, winner.2["role"].as_str().unwrap(), "the winner's role is the one stored");
+    assert_eq!(version, read + 1, "one change went through");
+
+    // A removal naming the version read before is stale: refused, the member stays.
+    let (status, _, problem) = send(&s, Method::DELETE, &path, Some(&olivia), &precondition, None).await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{problem}");
+    let status: String = admin
+        .query_one(
+            "SELECT status::text FROM tenancy.memberships WHERE tenant_id = $1 AND user_id = $2::text::uuid",
+            &[&acme, &bob["id"].as_str().unwrap()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "active");
+    let current = header(&winner.1, "etag").to_string();
+    let (status, _, _) = send(&s, Method::DELETE, &path, Some(&olivia), &[("if-match", &current)], None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "the current version removes");
+}
