@@ -30,7 +30,7 @@ fn acting(tenant: Uuid, user: Uuid, request_id: &str) -> TenantCtx {
 
 /// Seals what has been written, then walks the chains.
 async fn verify(admin: &mut Client, tenant: Option<&str>) -> VerifyReport {
-    audit::seal(admin).await.unwrap();
+    crate::common::seal_everything(admin).await;
     audit::verify(admin, tenant, Clock::system().today(), &ProgressBar::hidden()).await.unwrap()
 }
 
@@ -308,7 +308,7 @@ async fn an_update_records_what_changed_and_where_the_request_came_from() {
         .await
         .unwrap();
     let membership: Uuid = promoted[0].get(0);
-    audit::seal(&db.admin().await).await.unwrap();
+    crate::common::seal_everything(&db.admin().await).await;
 
     let rows = pool
         .tenant_query(
@@ -531,7 +531,7 @@ async fn concurrent_writers_of_one_tenant_keep_one_valid_chain() {
         task.await.unwrap();
     }
 
-    audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let after: i64 = admin.query_one(count, &[&acme]).await.unwrap().get(0);
     assert_eq!(after - before, (TASKS * WRITES) as i64, "one entry per write");
     let recorded: i64 = admin
@@ -611,7 +611,7 @@ async fn writers_never_wait_for_a_chain_and_a_long_transaction_is_sealed_in_its_
     // Once it commits, it is sealed in its place: before the transactions that
     // started after it, though they committed first.
     olivia.batch_execute("COMMIT").await.unwrap();
-    audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     assert_eq!(chained_roles(&admin, acme, &["held_open", "after_olivia"]).await, ["held_open", "after_olivia"]);
     assert_eq!(chained_roles(&admin, techstartup, &["in_parallel"]).await, ["in_parallel"]);
     assert_eq!(audit::lag(&admin).await.unwrap(), audit::SealLag::default());
@@ -697,7 +697,7 @@ async fn tenant_creation_and_deletion_are_platform_events() {
             .get(0);
 
     let mut admin = db.admin().await;
-    audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let event = admin
         .query_one(
             "SELECT user_id, request_id, db_role, metadata ->> 'slug' FROM audit.platform_log
@@ -729,7 +729,7 @@ async fn tenant_creation_and_deletion_are_platform_events() {
         .unwrap()
         .get(0);
     admin.execute("DELETE FROM tenancy.tenants WHERE id = $1", &[&created]).await.unwrap();
-    audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let deleted = admin
         .query_one(
             "SELECT metadata FROM audit.platform_log WHERE event_action = 'tenant.deleted' AND subject_tenant_id = $1",
@@ -872,7 +872,7 @@ async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid(clock: Clo
     };
     assert!(!exists(format!("audit.{old}")).await, "the expired month is dropped");
     assert!(exists(format!("audit.{kept}")).await, "the month the cut-off falls in is kept");
-    audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let recorded: Value = admin
         .query_one("SELECT metadata FROM audit.platform_log WHERE event_action = 'audit.partition_pruned'", &[])
         .await
@@ -897,7 +897,7 @@ async fn prune_exports_and_drops_old_months_and_the_chains_stay_valid(clock: Clo
     )
     .await
     .unwrap();
-    audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let first_after: i64 =
         admin.query_one("SELECT min(id) FROM audit.log WHERE tenant_id = $1", &[&techstartup]).await.unwrap().get(0);
     assert_eq!(first_after, techstartup_entries + 1, "a chain pruned to nothing continues after its last entry");
@@ -979,7 +979,7 @@ async fn auditing_can_be_switched_off_for_a_benchmark_and_that_is_recorded() {
     pool.tenant_query(&acting(acme, olivia, "req-unaudited"), ADD_ROLE, &[&acme, &"unaudited"]).await.unwrap();
     assert_eq!(admin.query_one(count, &[]).await.unwrap().get::<_, i64>(0), 0);
     admin.query_one("SELECT audit.set_auditing(true)", &[]).await.unwrap();
-    audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let switches: Vec<String> = admin
         .query("SELECT event_action FROM audit.platform_log WHERE event_action LIKE 'audit.%abled' ORDER BY id", &[])
         .await
@@ -1036,7 +1036,7 @@ async fn a_truncate_of_a_tenant_table_is_a_platform_event() {
     db.seeded().await;
     let admin = db.admin().await;
     admin.batch_execute("TRUNCATE tenancy.api_keys").await.unwrap();
-    audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let tables: Vec<Value> = admin
         .query("SELECT metadata -> 'table' FROM audit.platform_log WHERE event_action = 'table.truncated'", &[])
         .await
@@ -1068,7 +1068,7 @@ async fn the_audit_trail_records_the_signed_facts_whatever_tenant_sql_sets() {
     tx.execute(ADD_ROLE, &[&acme, &"blame_game"]).await.unwrap();
     tx.commit().await.unwrap();
     let admin = db.admin().await;
-    audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let row = admin
         .query_one(
             "SELECT user_id, impersonated_by, request_id, host(ip_address) FROM audit.log
@@ -1373,7 +1373,7 @@ async fn sign_ups_logins_session_ends_and_lockouts_are_on_the_platform_chain() {
         .await
         .unwrap();
 
-    audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let events: Vec<String> = admin
         .query("SELECT event_action FROM audit.platform_log WHERE user_id = $1 ORDER BY id", &[&ava])
         .await

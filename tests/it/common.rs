@@ -103,9 +103,23 @@ impl TestDb {
     /// The demo seed, its audit entries sealed.
     pub async fn seeded(&self) -> Seeded {
         let seeded = demo::seed(&self.target, &self.app_pool(2)).await.expect("demo seed");
-        tenantbase::audit::seal(&self.admin().await).await.expect("sealing the seed's audit entries");
+        seal_everything(&self.admin().await).await;
         seeded
     }
+}
+
+/// Seals every audit entry of the transactions ended so far. The sealer stops below the
+/// oldest transaction that may be this database's, and the tests' shared cluster runs other
+/// tests' transactions that touch only shared catalogs (roles): so it seals until none is left.
+pub async fn seal_everything(admin: &tokio_postgres::Client) {
+    for _ in 0..400 {
+        tenantbase::audit::seal(admin).await.expect("sealing the audit trail");
+        if tenantbase::audit::lag(admin).await.expect("the sealing lag").unsealed == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("audit entries stayed unsealed for 10 s");
 }
 
 /// The SQLSTATE of a failed statement.

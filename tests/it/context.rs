@@ -132,7 +132,7 @@ async fn the_context_command_signs_only_for_members_unless_an_operator_answers_f
         .unwrap();
     app.batch_execute("COMMIT").await.unwrap();
     let admin = db.admin().await;
-    tenantbase::audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let row = admin
         .query_one(
             "SELECT user_id, impersonated_by, request_id FROM audit.log

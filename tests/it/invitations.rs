@@ -370,7 +370,7 @@ async fn accepting_is_on_the_audit_trail_with_the_acceptor_and_the_request() {
     assert_eq!(response.status(), StatusCode::CREATED);
 
     let admin = s.db.admin().await;
-    tenantbase::audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let user: Uuid =
         admin.query_one("SELECT id FROM tenancy.users WHERE email = 'audited@example.com'", &[]).await.unwrap().get(0);
     let entries: Vec<(String, Option<Uuid>, String, Value)> = admin

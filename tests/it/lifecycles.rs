@@ -255,7 +255,17 @@ async fn thirty_two_concurrent_conflicting_transitions_end_in_one_legal_state() 
     let acme = s.tenant("acme");
     let olivia = s.login("olivia@acme.com").await;
     let order = some_row(&admin, "commerce.orders", acme).await;
-    let task = some_row(&admin, "agents.tasks", acme).await;
+    // A task never charged, so the ledger afterwards tells whether this race charged it.
+    let task: Uuid = admin
+        .query_one(
+            "SELECT id FROM agents.tasks t WHERE tenant_id = $1
+               AND NOT EXISTS (SELECT 1 FROM agents.credit_ledger l WHERE l.tenant_id = t.tenant_id AND l.task_id = t.id)
+             ORDER BY id LIMIT 1",
+            &[&acme],
+        )
+        .await
+        .unwrap()
+        .get(0);
     put(&admin, "commerce.orders", "status", order, "confirmed").await;
     admin.execute("UPDATE commerce.orders SET payment_status = 'paid' WHERE id = $1", &[&order]).await.unwrap();
     put(&admin, "agents.tasks", "status", task, "processing").await;

@@ -97,7 +97,7 @@ async fn an_event_two_years_old_is_accepted_and_lands_in_its_month_after_mainten
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Moved, not changed: one entry on the platform chain, none on Acme's.
-    tenantbase::audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let moves: i64 = admin
         .query_one("SELECT count(*) FROM audit.platform_log WHERE event_action = 'analytics.rows_moved'", &[])
         .await

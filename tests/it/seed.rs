@@ -107,7 +107,7 @@ async fn the_scale_seed_without_audit_records_the_switches_not_the_rows_and_turn
     assert!(report.rows > 0);
 
     let admin = db.admin().await;
-    tenantbase::audit::seal(&admin).await.unwrap();
+    crate::common::seal_everything(&admin).await;
     let count = |sql: &'static str| {
         let admin = &admin;
         async move { admin.query_one(sql, &[]).await.unwrap().get::<_, i64>(0) }
