@@ -402,7 +402,13 @@ impl Cli {
             Command::Seed { what: SeedWhat::Demo } => {
                 let target = self.target()?;
                 let seeded = demo::seed(&target, &target.app_db(4).await?).await?;
-                println!("Seeded {} demo tenants and {} users.", seeded.tenants.len(), seeded.users.len());
+                // Chained now, not when a server's sealer next runs: `audit verify` and `attack` read sealed entries.
+                let sealed = audit::seal(&target.connect_admin().await?).await?;
+                println!(
+                    "Seeded {} demo tenants and {} users; {sealed} audit entries sealed.",
+                    seeded.tenants.len(),
+                    seeded.users.len()
+                );
                 Ok(())
             }
             Command::Seed { what: SeedWhat::Scale { tenants, rows_per_tenant, seed, without_audit } } => {

@@ -219,16 +219,9 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     server.stop().await?;
 
     progress.set_message("statements and PgBouncer");
-    let pooler = pooler::measure(
-        &data,
-        &ctx,
-        resource.def.table,
-        ids,
-        if options.quick { 200 } else { 2_000 },
-        load.phase,
-        &options.report_dir.join("pgbouncer"),
-    )
-    .await?;
+    let pooler =
+        pooler::measure(&data, &ctx, resource.def.table, ids, if options.quick { 200 } else { 2_000 }, load.phase)
+            .await?;
     progress.inc(1);
 
     progress.set_message("logins under attack");

@@ -40,7 +40,6 @@ pub async fn measure(
     ids: &[Uuid],
     iterations: usize,
     phase: Duration,
-    work_dir: &std::path::Path,
 ) -> Result<PoolerReport> {
     const CLIENTS: usize = 32;
     const SERVER_CONNECTIONS: usize = 16;
@@ -87,7 +86,10 @@ pub async fn measure(
         anyhow::bail!("the bench's cluster listens on a socket");
     };
     let port = *data.target.app.get_ports().first().context("the cluster's port")?;
-    let bouncer = PgBouncer::start(&socket_dir, port, &[APP_ROLE], SERVER_CONNECTIONS, work_dir)?;
+    // PgBouncer runs as the cluster's owner, who may not enter the report's directory: its files go under
+    // the system's temporary directory instead.
+    let work_dir = tempfile::Builder::new().prefix("tenantbase-pgbouncer-").tempdir()?;
+    let bouncer = PgBouncer::start(&socket_dir, port, &[APP_ROLE], SERVER_CONNECTIONS, work_dir.path())?;
     let name = data.target.app.get_dbname().context("a database name")?;
     let pooled = Db::new(bouncer.config(APP_ROLE, name), data.target.context_key().await?, CLIENTS)
         .with_clock(data.target.clock.clone());
