@@ -57,25 +57,6 @@ fn constraint_of(result: Result<Vec<tokio_postgres::Row>, DbError>) -> String {
     err.constraint().map(str::to_string).unwrap_or_else(|| format!("no constraint: {err:?}"))
 }
 
-/// Waits until `n` backends of this database wait for a lock (the other side holds it).
-async fn until_waiting_for_a_lock(admin: &Client, n: i64) {
-    for _ in 0..500 {
-        let waiting: i64 = admin
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                &[],
-            )
-            .await
-            .unwrap()
-            .get(0);
-        if waiting >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("no backend started waiting for the lock");
-}
-
 // ---------------------------------------------------------------- customer metrics
 
 #[tokio::test]
@@ -544,7 +525,7 @@ async fn two_concurrent_edits_that_together_close_a_loop_never_both_commit() {
             tx.execute(sql, &[&tenant, &x, &y]).await?;
             tx.commit().await
         });
-        until_waiting_for_a_lock(&admin, 1).await;
+        crate::common::until_waiting_for_a_lock(&admin, 1).await;
         first.commit().await.unwrap();
         let err = second.await.unwrap().expect_err("the second edge closes a loop");
         assert_eq!(err.constraint(), Some(rule), "{err:?}");

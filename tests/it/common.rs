@@ -163,3 +163,22 @@ where
 {
     client.query(sql, params).await.unwrap().iter().map(|r| r.get(0)).collect()
 }
+
+/// Waits until `n` backends of this database wait for a lock (the other side holds it).
+pub async fn until_waiting_for_a_lock(admin: &tokio_postgres::Client, n: i64) {
+    for _ in 0..500 {
+        let waiting: i64 = admin
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        if waiting >= n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no backend started waiting for the lock");
+}

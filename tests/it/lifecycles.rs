@@ -5,7 +5,6 @@
 //! state; charges equal the completed tasks' costs.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -227,25 +226,6 @@ async fn every_transition_absent_from_a_table_is_refused_through_patch_actions_a
             }
         }
     }
-}
-
-/// Waits until `n` backends of this database wait for a lock.
-async fn until_waiting_for_a_lock(admin: &Client, n: i64) {
-    for _ in 0..500 {
-        let waiting: i64 = admin
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                &[],
-            )
-            .await
-            .unwrap()
-            .get(0);
-        if waiting >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("no backend started waiting for the lock");
 }
 
 #[tokio::test]
@@ -470,7 +450,7 @@ async fn a_cancel_racing_a_delete_answers_404() {
         let (http, base, token) = (s.http.clone(), s.base.clone(), olivia.clone());
         async move { http.post(format!("{base}{path}")).bearer_auth(token).send().await.unwrap().status() }
     });
-    until_waiting_for_a_lock(&admin, 1).await;
+    crate::common::until_waiting_for_a_lock(&admin, 1).await;
     tx.commit().await.unwrap();
     assert_eq!(cancel.await.unwrap(), StatusCode::NOT_FOUND);
 }
