@@ -46,13 +46,18 @@ async fn the_daily_snapshot_matches_the_projects_and_the_summary_shows_the_actin
     assert_eq!(mismatched, 0);
 
     // A task completed today shows in the next run, and as progress over the week.
-    tx.execute(
-        "UPDATE work.tasks SET status = 'completed', completed_at = now()
-         WHERE id = (SELECT id FROM work.tasks WHERE status <> 'completed' ORDER BY id LIMIT 1)",
-        &[],
-    )
-    .await
-    .unwrap();
+    // Through the lifecycle: a pending task starts before it completes.
+    let task: Uuid = tx
+        .query_one("SELECT id FROM work.tasks WHERE status IN ('pending', 'in_progress') ORDER BY id LIMIT 1", &[])
+        .await
+        .unwrap()
+        .get(0);
+    tx.execute("UPDATE work.tasks SET status = 'in_progress' WHERE id = $1 AND status = 'pending'", &[&task])
+        .await
+        .unwrap();
+    tx.execute("UPDATE work.tasks SET status = 'completed', completed_at = now() WHERE id = $1", &[&task])
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(accounts.snapshot_projects(today).await.unwrap(), 1, "only the changed project");
     let mut tx = pool.tenant_tx(&TenantCtx::new(acme, seeded.user("bob@acme.com"))).await.unwrap();
