@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::auth::InTenant;
 use super::error::{ApiError, ApiResult, Problem};
+use super::idempotency;
 use super::resources::parse_id;
 use super::{ApiJson, ApiPath, AppState};
 
@@ -143,8 +144,7 @@ pub async fn respond_to_approval(
             &[&t.ctx.tenant_id, &id],
         )
         .await?;
-    tx.commit().await?;
-    Ok(Json(row.get(0)))
+    idempotency::commit_answering(tx, row.get(0)).await
 }
 
 /// Runs one state-changing UPDATE ($1 tenant, $2 id, then `params`): a row
@@ -181,6 +181,5 @@ pub(super) async fn one_change(
             None => ApiError::NotFound,
         });
     };
-    tx.commit().await?;
-    Ok(Json(row.get(0)))
+    idempotency::commit_answering(tx, row.get(0)).await
 }

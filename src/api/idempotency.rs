@@ -8,8 +8,15 @@
 //! lock per tenant and key), then replay its answer. On another server
 //! instance they find the key reserved and answer 409 until the first is done.
 //! An answer of 5xx or 429 is not kept: nothing was done, the key is released.
+//!
+//! Work done in one tenant transaction (creates, actions) keeps its answer under
+//! the key in that same transaction ([`commit_answering`]): the work and its
+//! record commit together or not at all, so a crash in between cannot leave
+//! work that a retry would do again once the reservation lapses. Other work has
+//! its answer kept after it, by the middleware.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::{to_bytes, Body};
@@ -17,12 +24,15 @@ use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::auth::InTenant;
-use super::error::ApiError;
+use super::error::{ApiError, ApiResult};
 use super::AppState;
+use crate::db::TenantTx;
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// Set on an answer replayed from a key.
@@ -51,6 +61,48 @@ impl Keys {
             keys.remove(&(tenant, key.to_string()));
         }
     }
+}
+
+/// The key of the request being run, for its work transaction to keep the answer in.
+struct Pending {
+    tenant: Uuid,
+    key: String,
+    /// Set once the work's transaction, holding the answer, was sent its COMMIT.
+    committed: AtomicBool,
+}
+
+tokio::task_local! {
+    static PENDING: Arc<Pending>;
+}
+
+/// Commits the work's transaction, keeping `answer` under the request's
+/// Idempotency-Key in it when there is one; answers 200 with `answer`.
+pub async fn commit_answering(tx: TenantTx, answer: Value) -> ApiResult<Json<Value>> {
+    commit_with_status(tx, StatusCode::OK, &answer).await?;
+    Ok(Json(answer))
+}
+
+/// Commits the work's transaction, keeping the answer (`status`, `body` as JSON,
+/// serialised as the response will be) under the request's key when there is one.
+pub async fn commit_with_status(mut tx: TenantTx, status: StatusCode, body: &Value) -> ApiResult<()> {
+    let pending = PENDING.try_with(Arc::clone).ok().filter(|p| p.tenant == tx.tenant_id());
+    let Some(pending) = pending else { return Ok(tx.commit().await?) };
+    let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.into()))?;
+    let kept = tx
+        .execute(
+            "UPDATE tenancy.idempotency_keys SET status_code = $3, content_type = 'application/json',
+                 response_body = $4
+             WHERE tenant_id = $1 AND key = $2 AND status_code IS NULL",
+            &[&pending.tenant, &pending.key, &i32::from(status.as_u16()), &bytes],
+        )
+        .await?;
+    if kept == 0 {
+        // Another server took the lapsed reservation over and answered first: the work is undone.
+        tx.rollback().await?;
+        return Err(ApiError::Conflict("a request with this Idempotency-Key was answered meanwhile".into()));
+    }
+    pending.committed.store(true, Ordering::SeqCst);
+    Ok(tx.commit().await?)
 }
 
 /// A key is printable ASCII without spaces, 1 to 255 characters (as the table's rule).
@@ -96,8 +148,15 @@ async fn keyed(state: AppState, request: Request, next: Next) -> Result<Response
         match reserve(&state, &t, &key, &hash).await.map_err(IntoResponse::into_response)? {
             Some(replay) => Ok(replay),
             None => {
-                let response = next.run(Request::from_parts(parts, Body::from(body))).await;
-                finish(&state, &t, &key, response).await
+                let pending = Arc::new(Pending { tenant, key: key.clone(), committed: AtomicBool::new(false) });
+                let request = Request::from_parts(parts, Body::from(body));
+                let response = PENDING.scope(pending.clone(), next.run(request)).await;
+                if pending.committed.load(Ordering::SeqCst) {
+                    // Kept with the work, or (a failed COMMIT) reserved until it lapses.
+                    Ok(response)
+                } else {
+                    finish(&state, &t, &key, response).await
+                }
             }
         }
     };
@@ -171,14 +230,14 @@ async fn finish(state: &AppState, t: &InTenant, key: &str, response: Response) -
         let mut tx = state.db.tenant_tx(&t.ctx).await?;
         if transient {
             tx.execute(
-                "DELETE FROM tenancy.idempotency_keys WHERE tenant_id = $1 AND key = $2",
+                "DELETE FROM tenancy.idempotency_keys WHERE tenant_id = $1 AND key = $2 AND status_code IS NULL",
                 &[&t.ctx.tenant_id, &key],
             )
             .await?;
         } else {
             tx.execute(
                 "UPDATE tenancy.idempotency_keys SET status_code = $3, content_type = $4, response_body = $5
-                 WHERE tenant_id = $1 AND key = $2",
+                 WHERE tenant_id = $1 AND key = $2 AND status_code IS NULL",
                 &[&t.ctx.tenant_id, &key, &status, &content_type, &body.to_vec()],
             )
             .await?;

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::auth::InTenant;
 use super::error::{ApiError, ApiResult};
+use super::idempotency;
 use super::page::{parse_limit, Cursor, Page};
 use super::versions::{refusal, IfMatch, Versioned};
 use super::{ApiJson, ApiPath, ApiQuery, AppState};
@@ -615,9 +616,8 @@ pub async fn create(
     }
     let sql = insert_sql(resource.def.table, &fields);
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
-    let row = tx.query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()]).await?;
-    tx.commit().await?;
-    let row: Value = row.get(0);
+    let row: Value = tx.query_one(&sql, &[&t.ctx.tenant_id, &body, &resource.hidden_keys()]).await?.get(0);
+    idempotency::commit_with_status(tx, StatusCode::CREATED, &row).await?;
     let location = format!("{}/{}", uri.path().trim_end_matches('/'), row["id"].as_str().unwrap_or_default());
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Versioned(row)))
 }

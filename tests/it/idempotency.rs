@@ -133,3 +133,35 @@ async fn another_request_under_a_key_is_refused_and_keys_are_per_tenant_and_expi
         2
     );
 }
+
+#[tokio::test]
+async fn the_answer_is_kept_in_the_transaction_of_the_work() {
+    let s = Server::start().await;
+    let acme = s.tenant("acme");
+    let olivia = s.login("olivia@acme.com").await;
+    let create = format!("/v1/tenants/{acme}/ai-tasks");
+    let admin = s.db.admin().await;
+    // A fault between the work and its record: keeping an answer fails.
+    admin
+        .batch_execute(
+            "CREATE FUNCTION pg_temp.fault() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN RAISE EXCEPTION 'fault injected' USING ERRCODE = 'XX000'; END $$;
+             CREATE TRIGGER fault BEFORE UPDATE OF status_code ON tenancy.idempotency_keys
+                 FOR EACH ROW EXECUTE FUNCTION pg_temp.fault();",
+        )
+        .await
+        .unwrap();
+    let (status, _, _) = post(&s, &create, &olivia, "fault-1", &task("faulted")).await;
+    assert!(status.is_server_error(), "{status}");
+    let faulted = "SELECT count(*) FROM agents.tasks WHERE tenant_id = $1 AND name = 'faulted'";
+    assert_eq!(count(&s, faulted, &[&acme]).await, 0, "no work without its record");
+    let keys = "SELECT count(*) FROM tenancy.idempotency_keys WHERE tenant_id = $1 AND key = 'fault-1'";
+    assert_eq!(count(&s, keys, &[&acme]).await, 0, "nothing done: the key is free");
+
+    admin.batch_execute("DROP TRIGGER fault ON tenancy.idempotency_keys").await.unwrap();
+    let (status, first, _) = post(&s, &create, &olivia, "fault-1", &task("faulted")).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, again, replayed) = post(&s, &create, &olivia, "fault-1", &task("faulted")).await;
+    assert_eq!((status, &again, replayed), (StatusCode::CREATED, &first, true));
+    assert_eq!(count(&s, faulted, &[&acme]).await, 1, "one effect");
+}
