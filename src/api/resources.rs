@@ -694,9 +694,20 @@ fn still_referenced(e: DbError) -> ApiError {
 pub fn row_schema(resource: &Resource, write: Option<Write>) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
-    let shown = |c: &&Column| resource.visible(c) && write.is_none_or(|w| resource.writable_in(c, w));
+    let owned = super::lifecycle::action_owned(resource.def.name);
+    let owned = |c: &Column| owned.contains(&c.name.as_str());
+    // Action-owned states are set at creation, then only by the actions (PATCH refuses them).
+    let shown = |c: &&Column| {
+        resource.visible(c)
+            && write.is_none_or(|w| resource.writable_in(c, w))
+            && !(write == Some(Write::Change) && owned(c))
+    };
     for column in resource.columns.iter().filter(shown) {
-        properties.insert(column.name.clone(), column_schema(column));
+        let mut schema = column_schema(column);
+        if write == Some(Write::Create) && owned(column) {
+            schema["description"] = "the initial state; afterwards changed only by this resource's actions".into();
+        }
+        properties.insert(column.name.clone(), schema);
         if write == Some(Write::Create) && column.not_null && !column.has_default {
             required.push(Value::String(column.name.clone()));
         }
