@@ -6,7 +6,10 @@
 //! nobody can spend a tenant's share by naming it.
 //!
 //! Limits per plan come from `TENANTBASE_TENANT_IN_FLIGHT` (`free=2,enterprise=32,*=8`);
-//! without an entry, half the app pool.
+//! without an entry, a quarter of the app pool (at least 1): a storm of one
+//! tenant's conflicting writes, all queuing on one row while holding their
+//! connections, then keeps its wait and its CPU within a few connections and
+//! leaves the rest of the pool to the others.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -51,13 +54,13 @@ impl FairShare {
         FairShare(Arc::new(Inner { limits, tenants: Mutex::default() }))
     }
 
-    /// From `TENANTBASE_TENANT_IN_FLIGHT`, else half of a pool of `pool_size`.
+    /// From `TENANTBASE_TENANT_IN_FLIGHT`, else a quarter of a pool of `pool_size`.
     pub fn from_env(pool_size: usize) -> anyhow::Result<Self> {
         let mut limits = match std::env::var(ENV) {
             Ok(text) => parse(&text)?,
             Err(_) => HashMap::new(),
         };
-        limits.entry("*".into()).or_insert((pool_size / 2).max(1));
+        limits.entry("*".into()).or_insert((pool_size / 4).max(1));
         Ok(FairShare::new(limits))
     }
 

@@ -66,6 +66,9 @@ pub struct BenchOptions {
     /// Build the data set anew even when the scratch database already holds it.
     #[arg(long)]
     pub fresh: bool,
+    /// Only the noisy-neighbour section (for repeats): one line of its figures, no report.
+    #[arg(long)]
+    pub neighbours_only: bool,
 }
 
 impl BenchOptions {
@@ -124,6 +127,12 @@ impl BenchOptions {
             &format!(" --phase-seconds {} --growth-max-rows {}", self.load().phase.as_secs(), self.growth_max_rows());
         cmd
     }
+}
+
+/// Only the noisy-neighbour section, on the same data set as a full run.
+pub async fn neighbours_only(target: &Target, options: &BenchOptions) -> Result<neighbours::NeighboursReport> {
+    let data = dataset::open(target, SCRATCH_DATABASE, options.scale(), options.fresh, &ProgressBar::hidden()).await?;
+    neighbours::measure(&data, options.load().phase.max(Duration::from_secs(2))).await
 }
 
 /// Runs every section against `target`'s server and returns the report.

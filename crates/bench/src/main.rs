@@ -30,6 +30,15 @@ async fn run(cli: Cli) -> Result<()> {
     let data_dir = cli.data_dir.unwrap_or_else(tenantbase::db::cluster::default_data_dir);
     let target = Target::resolve(cli.database_url.as_deref(), &data_dir, false)?;
     let options = &cli.options;
+    if options.neighbours_only {
+        let n = tenantbase_bench::neighbours_only(&target, options).await?;
+        println!(
+            "alone p50 {:.0} us p99 {:.0} us; under the storm p50 {:.0} us p99 {:.0} us; p99 x{:.2}; storm {} done, {} x 409, {} x 429",
+            n.alone.median_us, n.alone.p99_us, n.under_storm.median_us, n.under_storm.p99_us, n.ratio(),
+            n.storm_ok, n.storm_conflicts, n.storm_busy
+        );
+        return Ok(());
+    }
     let report = tenantbase_bench::run(&target, options).await?;
     report.write(&options.report_dir)?;
     if options.json {

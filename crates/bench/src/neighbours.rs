@@ -2,7 +2,7 @@
 //! while one tenant storms the server with conflicting writes (many clients
 //! changing one order, each write queuing on the row), against that other
 //! tenant's p99 alone. Each tenant's share of requests in flight (the default,
-//! half the pool) is what keeps the storm from taking every connection.
+//! a quarter of the pool) is what keeps the storm from taking every connection.
 
 use std::time::{Duration, Instant};
 
