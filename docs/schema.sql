@@ -2092,7 +2092,8 @@ BEGIN
         RAISE EXCEPTION 'this context key is already installed';
     END IF;
     DELETE FROM platform.context_keys WHERE retires_at <= now();
-    UPDATE platform.context_keys SET retires_at = now() + greatest(p_overlap, interval '0') WHERE retires_at IS NULL;
+    UPDATE platform.context_keys SET retires_at = now() + greatest(p_overlap, interval '0')
+    WHERE retires_at IS NULL OR retires_at > now() + greatest(p_overlap, interval '0');
     INSERT INTO platform.context_keys (key, inner_pad, outer_pad)
     VALUES (p_key, platform.context_key_pad(p_key, 54), platform.context_key_pad(p_key, 92));
 END

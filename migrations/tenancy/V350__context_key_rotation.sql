@@ -43,9 +43,10 @@ END
 $$;
 REVOKE EXECUTE ON FUNCTION platform.install_context_key(bytea, boolean) FROM PUBLIC;
 
--- Makes p_key the current key; the current one keeps verifying for p_overlap
--- (servers switch within their refresh interval, contexts live for a
--- transaction), keys whose overlap ended are deleted.
+-- Makes p_key the current key; the keys before it keep verifying for p_overlap
+-- at most (servers switch within their refresh interval, contexts live for a
+-- transaction; 0 after a leak ends every overlap), keys whose overlap ended
+-- are deleted.
 CREATE FUNCTION platform.rotate_context_key(p_key bytea, p_overlap interval) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -55,7 +56,8 @@ BEGIN
         RAISE EXCEPTION 'this context key is already installed';
     END IF;
     DELETE FROM platform.context_keys WHERE retires_at <= now();
-    UPDATE platform.context_keys SET retires_at = now() + greatest(p_overlap, interval '0') WHERE retires_at IS NULL;
+    UPDATE platform.context_keys SET retires_at = now() + greatest(p_overlap, interval '0')
+    WHERE retires_at IS NULL OR retires_at > now() + greatest(p_overlap, interval '0');
     INSERT INTO platform.context_keys (key, inner_pad, outer_pad)
     VALUES (p_key, platform.context_key_pad(p_key, 54), platform.context_key_pad(p_key, 92));
 END

@@ -20,8 +20,8 @@ pub enum KeysAction {
         key: RotatableKey,
         /// Context key only: seconds the replaced key keeps verifying (servers switch within
         /// 10 s); 0 retires it at once, for a leak, at the price of failed requests meanwhile.
-        #[arg(long, value_parser = super::seconds, default_value = "600")]
-        overlap: std::time::Duration,
+        #[arg(long, value_name = "SECONDS", default_value_t = crate::db::context::ROTATION_OVERLAP.as_secs())]
+        overlap: u64,
     },
     /// Seal again, under the current sealing key, what was sealed under a retired one
     /// (after servers that held the retired key restarted).
@@ -54,14 +54,14 @@ impl Cli {
                 }
                 let admin = target.connect_admin().await?;
                 let old = ContextKey::fetch(&admin).await?;
-                let new = ContextKey::rotate(&admin, *overlap).await?;
+                let new = ContextKey::rotate(&admin, std::time::Duration::from_secs(*overlap)).await?;
                 println!(
                     "context key rotated: {} -> {}; {} keeps verifying for {} s. Servers reading the key from the \
                      database sign with {} within {} s (at once on SIGHUP).",
                     old.key_id(),
                     new.key_id(),
                     old.key_id(),
-                    overlap.as_secs(),
+                    overlap,
                     new.key_id(),
                     crate::db::context::KEY_REFRESH.as_secs()
                 );

@@ -358,4 +358,18 @@ async fn a_rotated_out_context_key_verifies_until_it_retires_and_the_app_role_re
     let installed: Vec<String> =
         crate::common::column(&admin, "SELECT encode(key, 'hex') FROM platform.context_keys", &[]).await;
     assert_eq!(installed.len(), 2, "nothing the app role tried installed a key");
+
+    // After a leak, no overlap: every key before the new one stops verifying.
+    let leaked = ContextKey::rotate(&admin, Duration::from_secs(600)).await.unwrap();
+    assert_eq!(ContextKey::retiring(&admin).await.unwrap().len(), 1);
+    let fresh = ContextKey::rotate(&admin, Duration::ZERO).await.unwrap();
+    assert_eq!(
+        ContextKey::retiring(&admin).await.unwrap(),
+        vec![],
+        "{} retired with {}",
+        leaked.key_id(),
+        new.key_id()
+    );
+    assert_eq!(count_after(&app, &begin(&leaked, &olivia), MEMBERSHIPS).await, 0);
+    assert_eq!(count_after(&app, &begin(&fresh, &olivia), MEMBERSHIPS).await, 4);
 }
