@@ -9,19 +9,22 @@
  * <payload> is the base64url text (no padding) of eight fields joined by '\n':
  * tenant, user, expires (unix seconds), API key, impersonator, request id,
  * client address, user agent (any of them may be empty but expires).
- * <signature> is the base64url HMAC-SHA256 of 'v2.<payload>' under the key in
- * platform.context_keys. platform.context_field(n) answers field n while the
+ * <signature> is the base64url HMAC-SHA256 of 'v2.<payload>' under a key of
+ * platform.context_keys not yet retired (the current one, or one it replaced
+ * during the overlap of a rotation). platform.context_field(n) answers field n while the
  * signature verifies and the context had not expired when the transaction
  * started; otherwise NULL. The PL/pgSQL definition in
- * migrations/tenancy/V230__signed_context_v2.sql gives the same answers.
+ * migrations/tenancy/V350__context_key_rotation.sql gives the same answers.
  *
- * The key is read from platform.context_keys by a plain heap scan: no SQL, so no
- * privilege or policy applies (the caller cannot read that table, this code
- * can), and the function needs no SECURITY DEFINER. A backend keeps the key for
- * at most KEY_TTL, so a replaced key takes effect within that time.
+ * The keys are read from platform.context_keys by a plain heap scan: no SQL, so
+ * no privilege or policy applies (the caller cannot read that table, this code
+ * can), and the function needs no SECURITY DEFINER. A backend keeps the keys
+ * for at most KEY_TTL, so a retired key stops verifying within that time; a
+ * context it cannot verify makes it read them again at once, so a new key
+ * verifies as soon as it is committed.
  *
  * It also remembers the last context it found authentic, byte for byte, under
- * the same key: a statement's second table, and later statements of the same
+ * the same keys: a statement's second table, and later statements of the same
  * transaction, then skip the HMAC and the decoding. Expiry is checked every time.
  */
 #include "postgres.h"
@@ -52,14 +55,17 @@ PG_MODULE_MAGIC;
 #define MAX_EXPIRES_DIGITS 12
 #define MAX_TOKEN_LENGTH 4096
 #define KEY_TTL_USECS (1 * USECS_PER_SEC)
+/* The current key and those a rotation keeps for its overlap: a few at most. */
+#define MAX_KEYS 8
 
 static const char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-static uint8 cached_key[KEY_LENGTH];
+static uint8 cached_keys[MAX_KEYS][KEY_LENGTH];
+static int	key_count = 0;
 static bool key_cached = false;
 static TimestampTz key_cached_at = 0;
 
-/* The last authentic context under cached_key: its token and decoded fields. */
+/* The last authentic context under cached_keys: its token and decoded fields. */
 typedef struct VerifiedContext
 {
 	char	   *token;
@@ -81,18 +87,21 @@ forget_verified(void)
 	memset(&verified, 0, sizeof(verified));
 }
 
-/* Reads the one row of platform.context_keys; false when there is none. */
+/*
+ * Reads into cached_keys the keys of platform.context_keys not retired at `now`;
+ * false when there is none.
+ */
 static bool
-load_key(void)
+load_keys(TimestampTz now)
 {
 	Oid			namespace_id = get_namespace_oid("platform", true);
 	Oid			table_id;
 	Relation	table;
 	AttrNumber	key_column;
+	AttrNumber	retires_column;
 	TableScanDesc scan;
 	Snapshot	snapshot;
 	HeapTuple	row;
-	bool		found = false;
 
 	if (!OidIsValid(namespace_id))
 		return false;
@@ -100,49 +109,54 @@ load_key(void)
 	if (!OidIsValid(table_id))
 		return false;
 	key_column = get_attnum(table_id, "key");
-	if (key_column == InvalidAttrNumber)
+	retires_column = get_attnum(table_id, "retires_at");
+	if (key_column == InvalidAttrNumber || retires_column == InvalidAttrNumber)
 		return false;
 
 	table = table_open(table_id, AccessShareLock);
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	scan = table_beginscan(table, snapshot, 0, NULL);
-	row = heap_getnext(scan, ForwardScanDirection);
-	if (row != NULL)
+	key_count = 0;
+	while (key_count < MAX_KEYS && (row = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
 		bool		is_null;
+		bool		retires_null;
 		Datum		value = heap_getattr(row, key_column, RelationGetDescr(table), &is_null);
+		Datum		retires = heap_getattr(row, retires_column, RelationGetDescr(table), &retires_null);
 
+		if (!retires_null && DatumGetTimestampTz(retires) <= now)
+			continue;
 		if (!is_null)
 		{
 			bytea	   *key = DatumGetByteaPP(value);
 
 			if (VARSIZE_ANY_EXHDR(key) == KEY_LENGTH)
-			{
-				memcpy(cached_key, VARDATA_ANY(key), KEY_LENGTH);
-				found = true;
-			}
+				memcpy(cached_keys[key_count++], VARDATA_ANY(key), KEY_LENGTH);
 		}
 	}
 	table_endscan(scan);
 	UnregisterSnapshot(snapshot);
 	table_close(table, AccessShareLock);
-	return found;
+	return key_count > 0;
 }
 
+/* The keys, re-read when older than KEY_TTL or when `reload`. */
 static bool
-current_key(void)
+current_keys(bool reload)
 {
 	TimestampTz now = GetCurrentTimestamp();
 
-	if (!key_cached || now - key_cached_at > KEY_TTL_USECS || now < key_cached_at)
+	if (reload || !key_cached || now - key_cached_at > KEY_TTL_USECS || now < key_cached_at)
 	{
-		uint8		previous[KEY_LENGTH];
+		uint8		previous[MAX_KEYS][KEY_LENGTH];
+		int			previous_count = key_count;
 		bool		had_key = key_cached;
 
-		memcpy(previous, cached_key, KEY_LENGTH);
-		key_cached = load_key();
+		memcpy(previous, cached_keys, sizeof(previous));
+		key_cached = load_keys(now);
 		key_cached_at = now;
-		if (!key_cached || !had_key || memcmp(previous, cached_key, KEY_LENGTH) != 0)
+		if (!key_cached || !had_key || previous_count != key_count
+			|| memcmp(previous, cached_keys, (size_t) key_count * KEY_LENGTH) != 0)
 			forget_verified();
 	}
 	return key_cached;
@@ -224,11 +238,7 @@ verify_and_remember(const char *token)
 	const char *payload;
 	const char *signature;
 	size_t		payload_length;
-	uint8		mac[SIGNATURE_LENGTH];
-	char		expected[SIGNATURE_TEXT_LENGTH + 1];
-	uint8		difference = 0;
-	pg_hmac_ctx *hmac;
-	bool		computed;
+	bool		authentic = false;
 	char	   *decoded;
 	char	   *fields[FIELD_COUNT];
 	char	   *cursor;
@@ -248,20 +258,29 @@ verify_and_remember(const char *token)
 	if (strlen(signature) != SIGNATURE_TEXT_LENGTH || payload_length == 0)
 		return false;
 
-	hmac = pg_hmac_create(PG_SHA256);
-	if (hmac == NULL)
-		elog(ERROR, "out of memory creating an HMAC context");
-	computed = pg_hmac_init(hmac, cached_key, KEY_LENGTH) == 0
-		&& pg_hmac_update(hmac, (const uint8 *) token, 3 + payload_length) == 0
-		&& pg_hmac_final(hmac, mac, SIGNATURE_LENGTH) == 0;
-	pg_hmac_free(hmac);
-	if (!computed)
-		elog(ERROR, "could not compute the context's HMAC");
-	encode_base64url(mac, SIGNATURE_LENGTH, expected);
-	/* Constant time: how much of a guess was right must not show in the timing. */
-	for (int i = 0; i < SIGNATURE_TEXT_LENGTH; i++)
-		difference |= (uint8) (expected[i] ^ signature[i]);
-	if (difference != 0)
+	for (int k = 0; k < key_count; k++)
+	{
+		uint8		mac[SIGNATURE_LENGTH];
+		char		expected[SIGNATURE_TEXT_LENGTH + 1];
+		uint8		difference = 0;
+		pg_hmac_ctx *hmac = pg_hmac_create(PG_SHA256);
+		bool		computed;
+
+		if (hmac == NULL)
+			elog(ERROR, "out of memory creating an HMAC context");
+		computed = pg_hmac_init(hmac, cached_keys[k], KEY_LENGTH) == 0
+			&& pg_hmac_update(hmac, (const uint8 *) token, 3 + payload_length) == 0
+			&& pg_hmac_final(hmac, mac, SIGNATURE_LENGTH) == 0;
+		pg_hmac_free(hmac);
+		if (!computed)
+			elog(ERROR, "could not compute the context's HMAC");
+		encode_base64url(mac, SIGNATURE_LENGTH, expected);
+		/* Constant time: how much of a guess was right must not show in the timing. */
+		for (int i = 0; i < SIGNATURE_TEXT_LENGTH; i++)
+			difference |= (uint8) (expected[i] ^ signature[i]);
+		authentic |= difference == 0;
+	}
+	if (!authentic)
 		return false;
 
 	decoded = decode_base64url(payload, payload_length);
@@ -330,9 +349,15 @@ tenantbase_context_field(PG_FUNCTION_ARGS)
 
 	if (field < 1 || field > FIELD_COUNT || token == NULL || token[0] == '\0')
 		PG_RETURN_NULL();
-	if (!current_key())
+	if (!current_keys(false))
 		PG_RETURN_NULL();
-	if ((verified.token == NULL || strcmp(token, verified.token) != 0) && !verify_and_remember(token))
+	/*
+	 * A context no cached key signed may be signed by a key installed since
+	 * they were read (a rotation: servers sign with it at once): read them
+	 * again, once, before refusing it.
+	 */
+	if ((verified.token == NULL || strcmp(token, verified.token) != 0) && !verify_and_remember(token)
+		&& !(current_keys(true) && verify_and_remember(token)))
 		PG_RETURN_NULL();
 	if (expired(verified.expires))
 		PG_RETURN_NULL();

@@ -12,7 +12,7 @@ use tokio_postgres::Client;
 use uuid::Uuid;
 
 use crate::secrets::{self, Sealer};
-use crate::signing::{self, OperatorKey};
+use crate::signing::{self, OperatorKey, PublicKey};
 
 /// A column pair sealed by the server: `<name>_sealed` bound to the row's tenant
 /// and id, `<name>_key_id` naming the key.
@@ -155,6 +155,33 @@ pub fn rotate_operator(path: &Path) -> Result<(String, String)> {
     let new = OperatorKey::generate();
     new.write(path)?;
     Ok((old_id, new.public().key_id()))
+}
+
+/// The public halves that verify what the operator key at `path` signed: its own
+/// (`<path>.pub`, else the key itself) and those of the keys it retired
+/// (`<path>.retired-<key id>.pub`, kept by [`rotate_operator`]).
+pub fn trusted_operator_keys(path: &Path) -> Result<Vec<PublicKey>> {
+    let current = match PublicKey::load(&signing::public_path(path)) {
+        Ok(public) => public,
+        Err(_) => OperatorKey::load(path)?.public(),
+    };
+    let mut keys = vec![current];
+    let Some(dir) = path.parent() else { return Ok(keys) };
+    let name = path.file_name().context("an operator key file name")?.to_string_lossy();
+    let (prefix, suffix) = (format!("{name}.retired-"), ".pub");
+    let entries = match fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(keys),
+        Err(e) => return Err(e.into()),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if file.starts_with(&prefix) && file.ends_with(suffix) {
+            keys.push(PublicKey::load(&path)?);
+        }
+    }
+    Ok(keys)
 }
 
 /// Who besides superusers may read the context key (`platform.context_keys`).

@@ -49,8 +49,12 @@ impl Checkpoint {
         .into_bytes()
     }
 
-    fn check(&self, key: &PublicKey) -> Result<()> {
-        anyhow::ensure!(self.key_id == key.key_id(), "signed by {}, not by {}", self.key_id, key.key_id());
+    /// Verifies the signature with whichever of `keys` it names (the operator's
+    /// current key, or one it retired).
+    fn check(&self, keys: &[PublicKey]) -> Result<()> {
+        let Some(key) = keys.iter().find(|k| k.key_id() == self.key_id) else {
+            anyhow::bail!("signed by {}, none of the trusted keys", self.key_id);
+        };
         key.verify(&Self::message(self.chain, self.position, &self.head_hash, self.at), &self.signature)
     }
 }
@@ -59,6 +63,8 @@ impl Checkpoint {
 pub struct Checkpointer {
     dir: PathBuf,
     key: OperatorKey,
+    /// Where the key lives, re-read before each round so that a rotation takes effect without a restart.
+    key_file: Option<PathBuf>,
     clock: Clock,
     last: HashMap<Uuid, i64>,
 }
@@ -73,7 +79,14 @@ impl Checkpointer {
                 lines.iter().filter_map(|l| l.as_ref().ok()).map(|c| c.position).max().map(|p| (chain, p))
             })
             .collect();
-        Ok(Checkpointer { dir: dir.to_path_buf(), key, clock, last })
+        Ok(Checkpointer { dir: dir.to_path_buf(), key, key_file: None, clock, last })
+    }
+
+    /// Signs with the key in `path` as it is at each round (`tenantbase keys rotate operator`
+    /// replaces it); while the file cannot be read, with the key it had.
+    pub fn following(mut self, path: &Path) -> Self {
+        self.key_file = Some(path.to_path_buf());
+        self
     }
 
     /// Checkpoints every chain whose head moved, from the heads the admin reads.
@@ -89,6 +102,9 @@ impl Checkpointer {
     }
 
     fn append(&mut self, heads: Vec<(Uuid, i64, Vec<u8>)>) -> Result<usize> {
+        if let Some(key) = self.key_file.as_deref().and_then(|path| OperatorKey::load(path).ok()) {
+            self.key = key;
+        }
         let at = self.clock.now();
         let mut written = 0;
         for (chain, position, hash) in heads {
@@ -158,7 +174,7 @@ fn broken(reason: String, entry_id: i64, expected: &str, stored: &str) -> Broken
 /// whose signature does not verify breaks its chain too (the file was edited). A
 /// checkpointed chain that is gone must have gone with its tenant, on the platform
 /// chain, no shorter than checkpointed.
-pub async fn check(client: &Client, report: &mut VerifyReport, dir: &Path, key: &PublicKey) -> Result<()> {
+pub async fn check(client: &Client, report: &mut VerifyReport, dir: &Path, keys: &[PublicKey]) -> Result<()> {
     // A report of every chain includes the platform's; one of a single tenant does not.
     let every_chain = report.chains.iter().any(|c| c.chain.id == PLATFORM_CHAIN);
     for (chain, lines) in read_dir(dir)? {
@@ -169,7 +185,7 @@ pub async fn check(client: &Client, report: &mut VerifyReport, dir: &Path, key: 
         let mut valid = Vec::new();
         let mut forged = None;
         for (n, line) in lines.iter().enumerate() {
-            match line.as_ref().map_err(|e| anyhow::anyhow!("{e}")).and_then(|c| c.check(key).map(|()| c)) {
+            match line.as_ref().map_err(|e| anyhow::anyhow!("{e}")).and_then(|c| c.check(keys).map(|()| c)) {
                 Ok(c) if c.chain == chain => valid.push(c.clone()),
                 Ok(_) => forged = forged.or(Some(format!("line {} names another chain", n + 1))),
                 Err(e) => forged = forged.or(Some(format!("line {}: {e}", n + 1))),

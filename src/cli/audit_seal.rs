@@ -9,7 +9,8 @@ use tokio_postgres::Client;
 
 use crate::audit::{self, checkpoints, Checkpointer, SealLag, VerifyReport};
 use crate::clock::Clock;
-use crate::signing::{public_path, OperatorKey, PublicKey};
+use crate::keys;
+use crate::signing::OperatorKey;
 
 pub async fn run(admin: &Client, clock: &Clock, checkpointer: Option<Checkpointer>) -> Result<()> {
     let sealed = audit::seal(admin).await?;
@@ -23,17 +24,17 @@ pub async fn run(admin: &Client, clock: &Clock, checkpointer: Option<Checkpointe
 
 /// A checkpointer writing to `dir` with the operator key at `key_path` (created when absent).
 pub fn checkpointer(dir: Option<&Path>, key_path: &Path, clock: &Clock) -> Result<Option<Checkpointer>> {
-    dir.map(|dir| Checkpointer::open(dir, OperatorKey::load_or_create(key_path)?, clock.clone())).transpose()
+    dir.map(|dir| {
+        Ok(Checkpointer::open(dir, OperatorKey::load_or_create(key_path)?, clock.clone())?.following(key_path))
+    })
+    .transpose()
 }
 
 /// Checks `report`'s chains against the checkpoints in `dir`, with the public half
-/// of the operator key (`<key>.pub`, else the key itself).
+/// of the operator key (`<key>.pub`, else the key itself) and of the keys it
+/// retired (`<key>.retired-<id>.pub`, kept by `tenantbase keys rotate operator`).
 pub async fn check_checkpoints(admin: &Client, report: &mut VerifyReport, dir: &Path, key_path: &Path) -> Result<()> {
-    let public = match PublicKey::load(&public_path(key_path)) {
-        Ok(public) => public,
-        Err(_) => OperatorKey::load(key_path)?.public(),
-    };
-    checkpoints::check(admin, report, dir, &public).await
+    checkpoints::check(admin, report, dir, &keys::trusted_operator_keys(key_path)?).await
 }
 
 /// `unsealed: none`, or how many entries wait and since when.

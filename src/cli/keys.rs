@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 
 use super::Cli;
+use crate::db::context::ContextKey;
 use crate::keys;
 use crate::secrets::{self, Sealer};
 use crate::signing::{self, OperatorKey};
@@ -17,6 +18,10 @@ pub enum KeysAction {
     Rotate {
         #[arg(value_enum)]
         key: RotatableKey,
+        /// Context key only: seconds the replaced key keeps verifying (servers switch within
+        /// 10 s); 0 retires it at once, for a leak, at the price of failed requests meanwhile.
+        #[arg(long, value_name = "SECONDS", default_value_t = crate::db::context::ROTATION_OVERLAP.as_secs())]
+        overlap: u64,
     },
     /// Seal again, under the current sealing key, what was sealed under a retired one
     /// (after servers that held the retired key restarted).
@@ -25,6 +30,9 @@ pub enum KeysAction {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum RotatableKey {
+    /// The key signing tenant contexts: a new current key; the old one verifies for the overlap
+    /// while running servers pick up the new one (no restart).
+    Context,
     /// The key sealing store credentials: a new key file, every value re-sealed.
     Sealing,
     /// The operator's ed25519 key: a new pair, the old one kept to verify what it signed
@@ -36,7 +44,30 @@ impl Cli {
     pub(super) async fn keys(&self, action: &KeysAction) -> Result<()> {
         match action {
             KeysAction::Status => self.keys_status().await,
-            KeysAction::Rotate { key: RotatableKey::Operator } if !self.operator_key_path().exists() => {
+            KeysAction::Rotate { key: RotatableKey::Context, overlap } => {
+                let target = self.target()?;
+                if target.context_key.is_some() {
+                    bail!(
+                        "{} is set: the context key comes from the environment; rotate it by hand (docs/keys.md)",
+                        crate::db::context::KEY_ENV
+                    );
+                }
+                let admin = target.connect_admin().await?;
+                let old = ContextKey::fetch(&admin).await?;
+                let new = ContextKey::rotate(&admin, std::time::Duration::from_secs(*overlap)).await?;
+                println!(
+                    "context key rotated: {} -> {}; {} keeps verifying for {} s. Servers reading the key from the \
+                     database sign with {} within {} s (at once on SIGHUP).",
+                    old.key_id(),
+                    new.key_id(),
+                    old.key_id(),
+                    overlap,
+                    new.key_id(),
+                    crate::db::context::KEY_REFRESH.as_secs()
+                );
+                Ok(())
+            }
+            KeysAction::Rotate { key: RotatableKey::Operator, .. } if !self.operator_key_path().exists() => {
                 let key = OperatorKey::load_or_create(&self.operator_key_path())?;
                 println!(
                     "operator key {} created at {} (there was none)",
@@ -45,7 +76,7 @@ impl Cli {
                 );
                 Ok(())
             }
-            KeysAction::Rotate { key: RotatableKey::Operator } => {
+            KeysAction::Rotate { key: RotatableKey::Operator, .. } => {
                 let (old, new) = keys::rotate_operator(&self.operator_key_path())?;
                 println!(
                     "operator key rotated: {old} -> {new}; the old pair is kept beside it as {}.retired-{old}(.pub) \
@@ -54,7 +85,7 @@ impl Cli {
                 );
                 Ok(())
             }
-            KeysAction::Rotate { key: RotatableKey::Sealing } => {
+            KeysAction::Rotate { key: RotatableKey::Sealing, .. } => {
                 let key_file = self.rotatable_sealing_key_file()?;
                 let mut admin = self.target()?.connect_admin().await?;
                 let (old, new, resealed, unknown) = keys::rotate_sealing(&mut admin, &key_file).await?;
@@ -114,7 +145,10 @@ impl Cli {
             "  readable   by superusers and {}",
             if readers.is_empty() { "no other role".into() } else { readers.join(", ") }
         );
-        println!("  rotate     stop the servers, `TENANTBASE_CONTEXT_KEY=<new> tenantbase migrate`, start them (docs/keys.md)");
+        for (id, until) in ContextKey::retiring(&admin).await? {
+            println!("  retiring   {id}, verifies until {until} (unix seconds)");
+        }
+        println!("  rotate     tenantbase keys rotate context (servers pick it up, no restart)");
 
         let key_file = self.sealing_key_file();
         match secrets::current_key(key_file.as_deref())? {

@@ -439,6 +439,14 @@ impl Cli {
                 println!("tenantbase serving on http://{}", listener.local_addr()?);
                 let db = target.app_db((*pool_size).into()).await?;
                 let accounts = target.account_db(ACCOUNT_POOL_SIZE).await?;
+                // A key read from the database follows its rotations; a configured one is the operator's.
+                if target.context_key.is_none() {
+                    crate::db::context::spawn_key_refresh(
+                        target.admin.clone(),
+                        vec![db.signer().clone(), accounts.signer().clone()],
+                        crate::db::context::KEY_REFRESH,
+                    );
+                }
                 daily_maintenance(accounts.clone());
                 let checkpoints = audit_seal::checkpointer(
                     server.audit_checkpoints.as_deref(),

@@ -36,6 +36,10 @@ impl AccountDb {
         self.signer.clock()
     }
 
+    pub fn signer(&self) -> &Signer {
+        &self.signer
+    }
+
     /// One account statement, in no tenant's context. Unnamed, in a transaction
     /// of its own, like the app role's: so it runs behind a transaction-mode pooler.
     pub async fn call(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {

@@ -7,6 +7,7 @@
 //! injected statement would, gets no rows. See docs/threat-model.md.
 
 use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
@@ -25,6 +26,15 @@ use crate::clock::Clock;
 /// between the server and PostgreSQL, short enough that a token leaked through a
 /// log is stale. A transaction that began in time keeps its context.
 pub const CONTEXT_TTL: Duration = Duration::from_secs(300);
+
+/// How often a serving process re-reads the current key (and at once on
+/// SIGHUP): a rotation's overlap must outlast it (docs/keys.md).
+pub const KEY_REFRESH: Duration = Duration::from_secs(10);
+
+/// How long a rotated-out key keeps verifying by default: every server has
+/// re-read the key many times over, and every context signed with the old one
+/// has expired.
+pub const ROTATION_OVERLAP: Duration = Duration::from_secs(600);
 
 /// The configuration variable that gives the key (64 hex digits) instead of
 /// fetching it over the admin connection.
@@ -101,10 +111,10 @@ impl ContextKey {
         format!("{signed}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
     }
 
-    /// Reads the installed key (needs a superuser, or tenantbase_platform).
+    /// Reads the current key (needs a superuser, or tenantbase_platform).
     pub async fn fetch(admin: &Client) -> Result<Self> {
         let row = admin
-            .query_opt("SELECT key FROM platform.context_keys", &[])
+            .query_opt("SELECT key FROM platform.context_keys WHERE retires_at IS NULL", &[])
             .await
             .context("reading the context key (is the database migrated?)")?;
         let Some(row) = row else {
@@ -127,22 +137,104 @@ impl ContextKey {
             .context("installing the context key")?;
         Ok(())
     }
+
+    /// Makes a new key the current one; the current one keeps verifying for
+    /// `overlap`, keys whose overlap ended are dropped. Needs a superuser.
+    /// Returns the new key.
+    pub async fn rotate(admin: &Client, overlap: Duration) -> Result<Self> {
+        let key = Self::generate();
+        let overlap = format!("{} seconds", overlap.as_secs());
+        admin
+            .execute("SELECT platform.rotate_context_key($1, $2::text::interval)", &[&key.0.as_slice(), &overlap])
+            .await
+            .context("rotating the context key")?;
+        Ok(key)
+    }
+
+    /// The ids of the keys a rotation keeps verifying, and until when (unix seconds).
+    pub async fn retiring(admin: &Client) -> Result<Vec<(String, i64)>> {
+        let rows = admin
+            .query(
+                "SELECT key, extract(epoch FROM retires_at)::bigint FROM platform.context_keys
+                 WHERE retires_at > now() ORDER BY retires_at",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let bytes: Vec<u8> = row.get(0);
+                let key = <[u8; 32]>::try_from(bytes.as_slice()).context("a stored context key is not 32 bytes")?;
+                Ok((ContextKey(key).key_id(), row.get(1)))
+            })
+            .collect()
+    }
+}
+
+/// Re-reads the current key every `every` and on SIGHUP, over a fresh admin
+/// connection, and hands it to `signers`: after `tenantbase keys rotate context`
+/// a serving process signs with the new key within `every`, no restart. A
+/// failed read keeps the key it has (the old one verifies for the overlap).
+pub fn spawn_key_refresh(admin: tokio_postgres::Config, signers: Vec<Signer>, every: Duration) {
+    tokio::spawn(async move {
+        let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            match hangup.as_mut() {
+                Some(signal) => tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = signal.recv() => {}
+                },
+                None => {
+                    tick.tick().await;
+                }
+            }
+            let fetched = match super::connect(&admin).await {
+                Ok(client) => ContextKey::fetch(&client).await,
+                Err(err) => Err(err),
+            };
+            match fetched {
+                Ok(key) => {
+                    for signer in &signers {
+                        if signer.set_key(key.clone()) {
+                            tracing::info!(key = %key.key_id(), "now signing contexts with a new key");
+                        }
+                    }
+                }
+                Err(err) => tracing::warn!("re-reading the context key: {err:#}"),
+            }
+        }
+    });
 }
 
 /// Signs tenant contexts with a key, counting their expiry from a clock.
+/// Its clones share the key, so that replacing it reaches every pool.
 #[derive(Clone, Debug)]
 pub struct Signer {
-    key: ContextKey,
+    key: Arc<RwLock<ContextKey>>,
     clock: Clock,
 }
 
 impl Signer {
     pub fn new(key: ContextKey, clock: Clock) -> Self {
-        Signer { key, clock }
+        Signer { key: Arc::new(RwLock::new(key)), clock }
     }
 
-    pub fn key(&self) -> &ContextKey {
-        &self.key
+    /// The same key (shared) with another clock.
+    pub fn with_clock(&self, clock: Clock) -> Self {
+        Signer { key: self.key.clone(), clock }
+    }
+
+    pub fn key(&self) -> ContextKey {
+        self.key.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Signs with `key` from now on; whether it differs from the key it had.
+    pub fn set_key(&self, key: ContextKey) -> bool {
+        let mut current = self.key.write().unwrap_or_else(PoisonError::into_inner);
+        let changed = *current != key;
+        *current = key;
+        changed
     }
 
     pub fn clock(&self) -> &Clock {
@@ -157,7 +249,7 @@ impl Signer {
 
     /// The `SET LOCAL` statements of `ctx`, valid for `ttl` from the clock's now.
     pub fn context_sql(&self, ctx: &TenantCtx, ttl: Duration) -> String {
-        ctx.context_sql(&self.key, self.clock.system_time() + ttl)
+        ctx.context_sql(&self.key(), self.clock.system_time() + ttl)
     }
 }
 

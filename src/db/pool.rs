@@ -385,7 +385,7 @@ impl Db {
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.signer = Signer::new(self.signer.key().clone(), clock);
+        self.signer = self.signer.with_clock(clock);
         self
     }
 

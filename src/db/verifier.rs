@@ -77,8 +77,8 @@ async fn fall_back_from_a_missing_library(client: &Client) -> Result<()> {
     Ok(())
 }
 
-/// The PL/pgSQL verifier of the migrations, as migrations/tenancy/V230 defines
-/// it (its text is taken from the embedded migration, never copied here).
+/// The PL/pgSQL verifier of the migrations, as the last one to define it does
+/// (V350; its text is taken from the embedded migration, never copied here).
 pub fn plpgsql_definition() -> Result<String> {
     let migration = super::migrate::embedded_migrations()
         .into_iter()
@@ -93,12 +93,12 @@ pub fn plpgsql_definition() -> Result<String> {
     let comment_end = comment_start + migration[comment_start..].find("';\n").context("unterminated comment")? + 2;
     Ok(format!(
         "CREATE OR REPLACE {}\n$$;\n{}\n{PLPGSQL_GRANTS}",
-        &migration[start + "CREATE ".len()..start + end],
+        &migration[start..start + end],
         &migration[comment_start..comment_end]
     ))
 }
 
-const PLPGSQL_START: &str = "CREATE FUNCTION platform.context_field(p_field integer)";
+const PLPGSQL_START: &str = "FUNCTION platform.context_field(p_field integer)";
 const PLPGSQL_COMMENT: &str = "COMMENT ON FUNCTION platform.context_field(integer) IS";
 const PLPGSQL_GRANTS: &str = "ALTER FUNCTION platform.context_field(integer) OWNER TO tenantbase_platform;
     REVOKE ALL ON FUNCTION platform.context_field(integer) FROM PUBLIC;

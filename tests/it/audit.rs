@@ -1127,7 +1127,7 @@ async fn chains_of_the_first_version_upgrade_in_place_and_go_on() {
 /// Verifies every chain, then against the checkpoints in `dir`.
 async fn verify_against(admin: &mut Client, dir: &std::path::Path, key: &PublicKey) -> VerifyReport {
     let mut report = verify(admin, None).await;
-    checkpoints::check(admin, &mut report, dir, key).await.unwrap();
+    checkpoints::check(admin, &mut report, dir, std::slice::from_ref(key)).await.unwrap();
     report
 }
 

@@ -170,7 +170,7 @@ async fn migrate_installs_a_configured_key_and_keeps_a_generated_one() {
 }
 
 /// migrate swaps the compiled verifier (pgext/tenantbase_context.c) in for the
-/// PL/pgSQL one of V230 on the private cluster: it must answer exactly what the
+/// PL/pgSQL one of V350 on the private cluster: it must answer exactly what the
 /// PL/pgSQL one answers, field by field, for good tokens and every malformed one.
 #[tokio::test]
 async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
@@ -180,11 +180,11 @@ async fn the_compiled_verifier_answers_what_the_plpgsql_one_answers() {
         matches!(verifier::installed(&admin).await.unwrap(), Verifier::Native(_)),
         "the private cluster runs the compiled verifier"
     );
-    let v230 = include_str!("../../migrations/tenancy/V230__signed_context_v2.sql");
-    let start = v230.find("CREATE FUNCTION platform.context_field(").unwrap();
-    let end = start + v230[start..].find("\n$$;").unwrap() + 4;
+    let v350 = include_str!("../../migrations/tenancy/V350__context_key_rotation.sql");
+    let start = v350.find("CREATE OR REPLACE FUNCTION platform.context_field(").unwrap();
+    let end = start + v350[start..].find("\n$$;").unwrap() + 4;
     admin
-        .batch_execute(&v230[start..end].replace("platform.context_field(", "pg_temp.plpgsql_context_field("))
+        .batch_execute(&v350[start..end].replace("platform.context_field(", "pg_temp.plpgsql_context_field("))
         .await
         .unwrap();
 
@@ -308,4 +308,68 @@ async fn a_rotated_key_takes_over_within_a_second_on_a_connection_that_used_the_
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(count_after(&app, &begin(&old, &olivia), MEMBERSHIPS).await, 0, "the old key no longer signs");
     assert_eq!(count_after(&app, &begin(&rotated, &olivia), MEMBERSHIPS).await, 4, "the new key does");
+}
+
+/// `keys rotate context`: the replaced key verifies during the overlap, so servers
+/// still signing with it keep answering, and stops when it retires; with either
+/// verifier. The app role can neither read a key nor install or rotate one.
+#[tokio::test]
+async fn a_rotated_out_context_key_verifies_until_it_retires_and_the_app_role_reaches_no_key() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let (admin, app) = (db.admin().await, connect(&db.target.app).await.unwrap());
+    let olivia = TenantCtx::new(seeded.tenant("acme"), seeded.user("olivia@acme.com"));
+    let old = db.context_key();
+    let new = ContextKey::rotate(&admin, Duration::from_secs(600)).await.unwrap();
+    assert_eq!(ContextKey::fetch(&admin).await.unwrap(), new, "the new key is the current one");
+    assert_eq!(ContextKey::retiring(&admin).await.unwrap().len(), 1);
+
+    for (verifier, wait) in [("compiled", Duration::from_millis(1100)), ("PL/pgSQL", Duration::ZERO)] {
+        if verifier == "PL/pgSQL" {
+            verifier::install_plpgsql(&admin).await.unwrap();
+        }
+        admin.batch_execute("UPDATE platform.context_keys SET retires_at = now() + interval '10 minutes' WHERE retires_at IS NOT NULL").await.unwrap();
+        tokio::time::sleep(wait).await;
+        assert_eq!(count_after(&app, &begin(&old, &olivia), MEMBERSHIPS).await, 4, "{verifier}: old key, overlap");
+        assert_eq!(count_after(&app, &begin(&new, &olivia), MEMBERSHIPS).await, 4, "{verifier}: new key");
+        admin
+            .batch_execute("UPDATE platform.context_keys SET retires_at = now() WHERE retires_at IS NOT NULL")
+            .await
+            .unwrap();
+        tokio::time::sleep(wait).await;
+        assert_eq!(count_after(&app, &begin(&old, &olivia), MEMBERSHIPS).await, 0, "{verifier}: old key, retired");
+        assert_eq!(count_after(&app, &begin(&new, &olivia), MEMBERSHIPS).await, 4, "{verifier}: new key");
+    }
+
+    let bytes = vec![7u8; 32];
+    for (what, sql) in [
+        ("read the keys", "SELECT key, inner_pad FROM platform.context_keys"),
+        ("rotate", "SELECT platform.rotate_context_key($1, interval '1 hour')"),
+        ("install", "SELECT platform.install_context_key($1, true)"),
+        ("pad", "SELECT platform.context_key_pad($1, 54)"),
+    ] {
+        app.batch_execute(&begin(&new, &olivia)).await.unwrap();
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            if sql.contains("$1") { vec![&bytes] } else { vec![] };
+        let denied = app.query(sql, &params).await.unwrap_err();
+        assert_eq!(denied.code().unwrap().code(), "42501", "the app role cannot {what}");
+        app.batch_execute("ROLLBACK").await.unwrap();
+    }
+    let installed: Vec<String> =
+        crate::common::column(&admin, "SELECT encode(key, 'hex') FROM platform.context_keys", &[]).await;
+    assert_eq!(installed.len(), 2, "nothing the app role tried installed a key");
+
+    // After a leak, no overlap: every key before the new one stops verifying.
+    let leaked = ContextKey::rotate(&admin, Duration::from_secs(600)).await.unwrap();
+    assert_eq!(ContextKey::retiring(&admin).await.unwrap().len(), 1);
+    let fresh = ContextKey::rotate(&admin, Duration::ZERO).await.unwrap();
+    assert_eq!(
+        ContextKey::retiring(&admin).await.unwrap(),
+        vec![],
+        "{} retired with {}",
+        leaked.key_id(),
+        new.key_id()
+    );
+    assert_eq!(count_after(&app, &begin(&leaked, &olivia), MEMBERSHIPS).await, 0);
+    assert_eq!(count_after(&app, &begin(&fresh, &olivia), MEMBERSHIPS).await, 4);
 }

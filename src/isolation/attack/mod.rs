@@ -326,7 +326,7 @@ impl<'a> TableAttack<'a> {
                 ),
             ),
             ("forged_token", as_b(&ContextKey::generate(), now + CONTEXT_TTL)),
-            ("expired_context", as_b(self.signer.key(), now - Duration::from_secs(1))),
+            ("expired_context", as_b(&self.signer.key(), now - Duration::from_secs(1))),
         ];
         for (vector, begin) in attempts {
             let seen =
