@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod db;
 pub mod isolation;
 pub mod keys;
+pub mod lifecycle;
 pub mod progress;
 pub mod secrets;
 pub mod seed;

@@ -236,6 +236,8 @@ pub struct RestoreReport {
     pub chains: usize,
     /// The sealing key, unwrapped, for the caller to put where the server reads it.
     pub sealing_key: Option<[u8; 32]>,
+    /// The erasures done again from the ledger.
+    pub replayed: crate::lifecycle::Replay,
 }
 
 /// Reads and checks a backup's manifest against the operator's public key and its
@@ -258,12 +260,14 @@ pub fn verify_backup(from: &Path, trusted: &PublicKey) -> Result<Manifest> {
 
 /// Restores the backup in `from` into `target`, whose database must be absent
 /// (private cluster) or empty; then proves it: the same rows, `check` clean, the
-/// audit chains intact up to the manifest's heads.
+/// audit chains intact up to the manifest's heads; then erases again what the
+/// erasure ledger (`erasures`, already verified) says was erased since.
 pub async fn restore(
     target: &Target,
     trusted: &PublicKey,
     from: &Path,
     passphrase: Option<&str>,
+    erasures: &[crate::lifecycle::LedgerEntry],
     progress: &ProgressBar,
 ) -> Result<RestoreReport> {
     progress.set_message("verifying the manifest");
@@ -314,7 +318,11 @@ pub async fn restore(
         let broken = report.broken().map(|c| c.to_string()).collect::<Vec<_>>().join("\n");
         bail!("audit chains broken after the restore:\n{broken}");
     }
+    // What was erased after the backup was taken stays erased.
+    progress.set_message("replaying the erasure ledger");
+    let replayed = crate::lifecycle::replay(&client, erasures, target.clock.now()).await?;
     Ok(RestoreReport {
+        replayed,
         tables: restored.len(),
         rows: restored.iter().map(|t| t.rows).sum(),
         chains: report.chains.len(),
