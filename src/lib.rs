@@ -18,3 +18,4 @@ pub mod progress;
 pub mod secrets;
 pub mod seed;
 pub mod signing;
+pub mod transfer;

@@ -158,7 +158,7 @@ pub async fn purge(client: &Client, now: DateTime<Utc>) -> Result<PurgeReport> {
 /// Every tenant table holding rows of one tenant (partitions rather than their
 /// parents; the audit trail aside, which outlives the tenant by design), with its
 /// count and checksum over that tenant's rows, computed as a backup's are.
-pub async fn tenant_sums(client: &Client, tenant: Uuid) -> Result<Vec<TableSum>> {
+pub async fn tenant_sums(client: &impl tokio_postgres::GenericClient, tenant: Uuid) -> Result<Vec<TableSum>> {
     let tables = client
         .query(
             &format!(

@@ -158,7 +158,7 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
-    /// One tenant's life: delete, restore, erase, purge.
+    /// One tenant's life: delete, restore, erase, purge, export, import.
     Tenant {
         #[command(subcommand)]
         action: tenant::TenantAction,

@@ -1,4 +1,4 @@
-//! `tenantbase tenant`: one tenant's life (docs/tenant-lifecycle.md).
+//! `tenantbase tenant`: one tenant's life, export and import (docs/tenant-lifecycle.md).
 
 use std::path::PathBuf;
 
@@ -8,7 +8,8 @@ use clap::Subcommand;
 
 use super::Cli;
 use crate::lifecycle::{self, LedgerEntry, DEFAULT_WINDOW_DAYS};
-use crate::signing::OperatorKey;
+use crate::signing::{self, OperatorKey, PublicKey};
+use crate::transfer;
 
 #[derive(Subcommand, Debug)]
 pub enum TenantAction {
@@ -44,6 +45,30 @@ pub enum TenantAction {
     /// Erase the deleted tenants whose window has passed, and the trails kept 90 days past their
     /// deletion (`serve` runs it daily).
     Purge,
+    /// Export a tenant in one snapshot: one COPY file per table and a manifest signed with the operator key.
+    Export {
+        /// The tenant's slug or id.
+        #[arg(long)]
+        tenant: String,
+        /// The directory to write (created; it must be empty).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Import a signed export into this database (DATABASE_URL picks another), verified first.
+    Import {
+        /// The export's directory.
+        #[arg(long)]
+        from: PathBuf,
+        /// The operator's public key the manifest must be signed with [default: <operator key>.pub].
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// Import as a new tenant with this id (and --slug) instead of the exported id.
+        #[arg(long, requires = "slug")]
+        as_id: Option<uuid::Uuid>,
+        /// The new tenant's slug, with --as-id.
+        #[arg(long, requires = "as_id")]
+        slug: Option<String>,
+    },
 }
 
 impl Cli {
@@ -54,7 +79,7 @@ impl Cli {
 
     pub(super) async fn tenant(&self, action: &TenantAction) -> Result<()> {
         let target = self.target()?;
-        let admin = target.connect_admin().await?;
+        let mut admin = target.connect_admin().await?;
         let now = target.clock.now();
         match action {
             TenantAction::Delete { tenant, confirm, window_days } => {
@@ -92,6 +117,33 @@ impl Cli {
                 if report.erased.is_empty() && report.audit_erased.is_empty() {
                     println!("Nothing is due.");
                 }
+            }
+            TenantAction::Export { tenant, to } => {
+                let (id, slug) = lifecycle::find_tenant(&admin, tenant).await?;
+                let key = OperatorKey::load_or_create(&self.operator_key_path())?;
+                let manifest = transfer::export(&mut admin, &key, id, to).await?;
+                let rows: u64 = manifest.files.iter().map(|f| f.rows).sum();
+                println!(
+                    "Exported {slug} ({id}): {} files, {rows} rows, schema at V{}, into {}; manifest signed with {}.",
+                    manifest.files.len(),
+                    manifest.schema.last_version,
+                    to.display(),
+                    manifest.operator_key_id
+                );
+            }
+            TenantAction::Import { from, trust, as_id, slug } => {
+                let trust = trust.clone().unwrap_or_else(|| signing::public_path(&self.operator_key_path()));
+                let trusted = PublicKey::load(&trust)?;
+                let as_new = as_id.zip(slug.as_deref());
+                let imported = transfer::import(&mut admin, from, &trusted, as_new).await?;
+                println!(
+                    "Imported tenant {}: {} rows in {:.2} s ({:.0} rows/s){}.",
+                    imported.tenant,
+                    imported.rows,
+                    imported.elapsed.as_secs_f64(),
+                    imported.rows as f64 / imported.elapsed.as_secs_f64().max(1e-9),
+                    if as_new.is_none() { ", identical to the manifest's checksums" } else { "" }
+                );
             }
         }
         Ok(())

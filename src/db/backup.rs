@@ -355,7 +355,7 @@ fn compare_tables(expected: &[TableSum], restored: &[TableSum]) -> Result<()> {
     Ok(())
 }
 
-async fn schema_version(client: &impl GenericClient) -> Result<SchemaVersion> {
+pub(crate) async fn schema_version(client: &impl GenericClient) -> Result<SchemaVersion> {
     let row = client
         .query_one(
             "SELECT count(*), max(version), (SELECT name FROM refinery_schema_history ORDER BY version DESC LIMIT 1)
@@ -514,7 +514,7 @@ fn run_tool(cmd: &mut Command, config: &Config) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn file_sum(path: &Path) -> Result<FileSum> {
+pub(crate) fn file_sum(path: &Path) -> Result<FileSum> {
     let mut file = fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];

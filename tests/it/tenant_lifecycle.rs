@@ -8,6 +8,7 @@ use serde_json::json;
 use tenantbase::db::{backup, TenantCtx};
 use tenantbase::lifecycle::{self, LedgerEntry};
 use tenantbase::signing::OperatorKey;
+use tenantbase::transfer;
 use uuid::Uuid;
 
 use crate::api::Server;
@@ -203,4 +204,42 @@ async fn restoring_a_backup_older_than_an_erasure_keeps_the_tenant_erased() {
     let acme: i64 =
         lifecycle::tenant_sums(&restored_admin, seeded.tenant("acme")).await.unwrap().iter().map(|t| t.rows).sum();
     assert!(acme > 0, "the other tenants are restored");
+}
+
+#[tokio::test]
+async fn export_erase_import_gives_identical_checksums_and_an_import_elsewhere_takes_a_new_id() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let mut admin = db.admin().await;
+    let tenant = seeded.tenant("acme");
+    let dir = tempfile::tempdir().unwrap();
+    let key = OperatorKey::generate();
+    let exported = dir.path().join("acme");
+    let manifest = transfer::export(&mut admin, &key, tenant, &exported).await.unwrap();
+    assert!(manifest.tables.iter().map(|t| t.rows).sum::<i64>() > 10);
+    assert!(manifest.chain_head.is_some());
+    assert!(transfer::verify(&exported, &OperatorKey::generate().public()).is_err(), "another key's manifest");
+
+    let erasure = lifecycle::erase(&admin, tenant, at("2026-06-01T00:00:00Z")).await.unwrap();
+    assert_eq!(rows_left(&admin, tenant, &erasure.users).await, 0, "the erase leaves no row of it");
+    let imported = transfer::import(&mut admin, &exported, &key.public(), None).await.unwrap();
+    assert_eq!(imported.tenant, tenant);
+    assert_eq!(lifecycle::tenant_sums(&admin, tenant).await.unwrap(), manifest.tables, "identical per-table checksums");
+
+    // Into another database, as a new tenant.
+    let other = TestDb::new().await;
+    let mut other_admin = other.admin().await;
+    let new_id = Uuid::new_v4();
+    let moved =
+        transfer::import(&mut other_admin, &exported, &key.public(), Some((new_id, "acme-copy"))).await.unwrap();
+    let counts = |sums: Vec<tenantbase::db::backup::TableSum>| -> Vec<(String, i64)> {
+        sums.into_iter().map(|t| (t.table, t.rows)).collect()
+    };
+    assert_eq!(counts(lifecycle::tenant_sums(&other_admin, new_id).await.unwrap()), counts(manifest.tables.clone()));
+    assert_eq!(moved.rows, imported.rows);
+
+    // A file altered after signing is refused before any database is touched.
+    let file = exported.join(&manifest.files[1].sum.name);
+    std::fs::write(&file, b"").unwrap();
+    assert!(transfer::import(&mut other_admin, &exported, &key.public(), Some((Uuid::new_v4(), "x"))).await.is_err());
 }
