@@ -214,6 +214,12 @@ pub async fn import(
     // counters): those triggers must not fire twice. Constraints, keys and the audit
     // trigger (ENABLE ALWAYS) still apply; the foreign keys held in the snapshot exported.
     tx.batch_execute("SET LOCAL session_replication_role = replica").await?;
+    // The rows' history is the source's trail: the import is one entry naming the signed
+    // manifest, not one per row. Switched off inside this transaction only; a concurrent
+    // writer to the same tables waits for its commit, when recording is on again.
+    for file in manifest.files.iter().filter(|f| f.table != USERS) {
+        tx.execute("SELECT audit.switch_triggers(to_regclass($1), false)", &[&file.table]).await?;
+    }
     let tables: BTreeSet<String> = tables_in_load_order(tx.client()).await?.into_iter().map(|(t, _)| t).collect();
     let mut rows = 0;
     for file in &manifest.files {
@@ -250,6 +256,9 @@ pub async fn import(
         }
     }
     tx.batch_execute("SET LOCAL session_replication_role = origin").await?;
+    for file in manifest.files.iter().filter(|f| f.table != USERS) {
+        tx.execute("SELECT audit.switch_triggers(to_regclass($1), true)", &[&file.table]).await?;
+    }
     let head = manifest.chain_head.as_ref().map(|(id, hash)| serde_json::json!({ "entry": id, "hash": hash }));
     tx.execute(
         "SELECT audit.record_platform_event('system_event', 'tenant.imported', 'a tenant imported from a signed export',
