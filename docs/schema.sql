@@ -988,6 +988,7 @@ CREATE FUNCTION audit.record_tenant_lifecycle() RETURNS trigger
 DECLARE
     head record;
     unsealed bigint;
+    erasure record;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM audit.record_platform_event('system_event', 'tenant.created', format('tenant %s created', NEW.slug),
@@ -997,8 +998,18 @@ BEGIN
     END IF;
     SELECT c.head_id, c.head_hash INTO head FROM audit.chains c WHERE c.chain_id = OLD.id;
     SELECT count(*) INTO unsealed FROM audit.log_pending WHERE chain_id = OLD.id;
-    DELETE FROM audit.chains WHERE chain_id = OLD.id;
-    DELETE FROM audit.chain_bases WHERE chain_id = OLD.id;
+    SELECT * INTO erasure FROM platform.erasures WHERE erased_tenant = OLD.id;
+    IF FOUND THEN
+        PERFORM audit.record_platform_event('system_event', 'tenant.erased', 'a tenant erased',
+                                            OLD.id, 'tenants', OLD.id,
+                                            jsonb_build_object('deleted_at', erasure.deleted_at,
+                                                               'erased_at', erasure.erased_at,
+                                                               'users_erased', cardinality(erasure.users),
+                                                               'audit_kept_until', erasure.audit_kept_until,
+                                                               'final_entry', coalesce(head.head_id, 0),
+                                                               'final_hash', encode(coalesce(head.head_hash, decode(repeat('00', 32), 'hex')), 'hex')));
+        RETURN OLD;
+    END IF;
     PERFORM audit.record_platform_event('system_event', 'tenant.deleted', format('tenant %s deleted', OLD.slug),
                                         OLD.id, 'tenants', OLD.id,
                                         jsonb_build_object('slug', OLD.slug, 'name', OLD.name,
@@ -1042,7 +1053,9 @@ CREATE FUNCTION audit.refuse_change() RETURNS trigger
     AS $$
 BEGIN
     IF TG_OP = 'DELETE' AND TG_NARGS = 1
-       AND NOT EXISTS (SELECT 1 FROM tenancy.tenants WHERE id = (to_jsonb(OLD) ->> TG_ARGV[0])::uuid) THEN
+       AND NOT EXISTS (SELECT 1 FROM tenancy.tenants WHERE id = (to_jsonb(OLD) ->> TG_ARGV[0])::uuid)
+       AND EXISTS (SELECT 1 FROM platform.erasures
+                   WHERE erased_tenant = (to_jsonb(OLD) ->> TG_ARGV[0])::uuid AND audit_erased_at IS NOT NULL) THEN
         RETURN OLD;
     END IF;
     -- Nested: NEW is unassigned in a DELETE, and only the tenant log (TG_NARGS = 1) has payload columns.
@@ -1792,6 +1805,41 @@ ALTER FUNCTION platform.authenticate_session(p_token_hash bytea, p_now timestamp
 --
 COMMENT ON FUNCTION platform.authenticate_session(p_token_hash bytea, p_now timestamp with time zone) IS 'tenantbase:platform Request path (account role): the live session a token hash names, if any; records when it was last seen.';
 
+-- Name: begin_erasure(uuid, timestamp with time zone); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
+--
+CREATE FUNCTION platform.begin_erasure(p_tenant uuid, p_now timestamp with time zone) RETURNS uuid[]
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    t record;
+    alone uuid[];
+BEGIN
+    SELECT id, slug, deleted_at INTO t FROM tenancy.tenants WHERE id = p_tenant FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no such tenant' USING ERRCODE = 'no_data_found';
+    END IF;
+    IF t.deleted_at IS NULL THEN
+        PERFORM platform.delete_tenant(p_tenant, t.slug, p_now, interval '0');
+        t.deleted_at := p_now;
+    END IF;
+    SELECT coalesce(array_agg(m.user_id ORDER BY m.user_id), '{}') INTO alone
+    FROM tenancy.memberships m
+    WHERE m.tenant_id = p_tenant
+      AND NOT EXISTS (SELECT 1 FROM tenancy.memberships o WHERE o.user_id = m.user_id AND o.tenant_id <> p_tenant);
+    INSERT INTO platform.erasures (erased_tenant, deleted_at, audit_kept_until, users)
+    VALUES (p_tenant, t.deleted_at, t.deleted_at + interval '90 days', alone)
+    ON CONFLICT (erased_tenant) DO UPDATE SET users = EXCLUDED.users;
+    RETURN alone;
+END
+$$;
+
+ALTER FUNCTION platform.begin_erasure(p_tenant uuid, p_now timestamp with time zone) OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION begin_erasure(p_tenant uuid, p_now timestamp with time zone); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.begin_erasure(p_tenant uuid, p_now timestamp with time zone) IS 'tenantbase:platform Platform operators only: a tenant''s erasure begins (deleted, in the ledger); returns the users of no other tenant.';
+
 -- Name: context_field(integer); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
 CREATE FUNCTION platform.context_field(p_field integer) RETURNS text
@@ -1817,18 +1865,21 @@ ALTER FUNCTION platform.context_is_signed() OWNER TO tenantbase_platform;
 --
 COMMENT ON FUNCTION platform.context_is_signed() IS 'tenantbase:platform Whether this transaction carries an authentic, unexpired context (platform.context_field).';
 
--- Name: context_key_pad(bytea, integer); Type: FUNCTION; Schema: platform; Owner: tenantbase_owner
+-- Name: context_tenant_in_use(); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
-CREATE FUNCTION platform.context_key_pad(p_key bytea, p_xor integer) RETURNS bytea
-    LANGUAGE sql IMMUTABLE
+CREATE FUNCTION platform.context_tenant_in_use() RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT decode(string_agg(lpad(to_hex(get_byte(padded, i) # p_xor), 2, '0'), '' ORDER BY i), 'hex')
-    FROM (SELECT p_key || decode(repeat('00', 64 - length(p_key)), 'hex') AS padded) AS key_block,
-         generate_series(0, 63) AS i
+    SELECT t.id FROM tenancy.tenants t
+    WHERE t.id = nullif(platform.context_field(1), '')::uuid AND t.deleted_at IS NULL
 $$;
 
-ALTER FUNCTION platform.context_key_pad(p_key bytea, p_xor integer) OWNER TO tenantbase_owner;
+ALTER FUNCTION platform.context_tenant_in_use() OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION context_tenant_in_use(); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.context_tenant_in_use() IS 'tenantbase:platform The caller''s own verified tenant unless it is deleted; answers about no other tenant.';
 
 -- Name: create_my_tenant(text, public.citext); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
@@ -1915,6 +1966,64 @@ ALTER FUNCTION platform.create_user(p_email public.citext, p_full_name text, p_p
 --
 COMMENT ON FUNCTION platform.create_user(p_email public.citext, p_full_name text, p_password_hash text) IS 'tenantbase:platform Sign-up (account role): a new global identity (pending until it has a password); it grants no membership and reads no tenant data.';
 
+-- Name: delete_my_tenant(public.citext, timestamp with time zone, interval); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
+--
+CREATE FUNCTION platform.delete_my_tenant(p_confirm public.citext, p_now timestamp with time zone, p_window interval) RETURNS timestamp with time zone
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    acting uuid := tenancy.current_tenant_id();
+BEGIN
+    IF acting IS NULL OR tenancy.current_member_role() IS DISTINCT FROM 'owner' THEN
+        RAISE EXCEPTION 'only an owner deletes a tenant' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN platform.delete_tenant(acting, p_confirm, p_now, greatest(p_window, interval '1 day'));
+END
+$$;
+
+ALTER FUNCTION platform.delete_my_tenant(p_confirm public.citext, p_now timestamp with time zone, p_window interval) OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION delete_my_tenant(p_confirm public.citext, p_now timestamp with time zone, p_window interval); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.delete_my_tenant(p_confirm public.citext, p_now timestamp with time zone, p_window interval) IS 'The verified tenant''s owner soft-deletes it (p_confirm repeats its slug); restorable for at least a day.';
+
+-- Name: delete_tenant(uuid, public.citext, timestamp with time zone, interval); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
+--
+CREATE FUNCTION platform.delete_tenant(p_tenant uuid, p_confirm public.citext, p_now timestamp with time zone, p_window interval) RETURNS timestamp with time zone
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    t record;
+BEGIN
+    SELECT id, slug, deleted_at INTO t FROM tenancy.tenants WHERE id = p_tenant FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no such tenant' USING ERRCODE = 'no_data_found';
+    END IF;
+    IF p_confirm IS DISTINCT FROM t.slug THEN
+        RAISE EXCEPTION 'the confirmation must repeat the tenant''s slug' USING ERRCODE = 'check_violation';
+    END IF;
+    IF t.deleted_at IS NOT NULL THEN
+        RAISE EXCEPTION 'the tenant is already deleted' USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF p_now IS NULL OR p_window IS NULL OR p_window < interval '0' THEN
+        RAISE EXCEPTION 'a deletion needs a time and a window of zero or more' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE tenancy.tenants SET deleted_at = p_now, erase_after = p_now + p_window WHERE id = p_tenant;
+    PERFORM audit.record_platform_event('system_event', 'tenant.soft_deleted', format('tenant %s deleted', t.slug),
+                                        p_tenant, 'tenants', p_tenant,
+                                        jsonb_build_object('deleted_at', p_now, 'erase_after', p_now + p_window));
+    RETURN p_now + p_window;
+END
+$$;
+
+ALTER FUNCTION platform.delete_tenant(p_tenant uuid, p_confirm public.citext, p_now timestamp with time zone, p_window interval) OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION delete_tenant(p_tenant uuid, p_confirm public.citext, p_now timestamp with time zone, p_window interval); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.delete_tenant(p_tenant uuid, p_confirm public.citext, p_now timestamp with time zone, p_window interval) IS 'tenantbase:platform Platform operators only: soft-deletes a tenant (p_confirm repeats its slug), restorable for p_window.';
+
 -- Name: end_session(bytea, timestamp with time zone); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
 CREATE FUNCTION platform.end_session(p_token_hash bytea, p_now timestamp with time zone) RETURNS boolean
@@ -1934,22 +2043,92 @@ ALTER FUNCTION platform.end_session(p_token_hash bytea, p_now timestamp with tim
 --
 COMMENT ON FUNCTION platform.end_session(p_token_hash bytea, p_now timestamp with time zone) IS 'tenantbase:platform Logout (account role).';
 
+-- Name: erase_tenant_audit(uuid, timestamp with time zone); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
+--
+CREATE FUNCTION platform.erase_tenant_audit(p_tenant uuid, p_now timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    e platform.erasures;
+    head record;
+    removed bigint;
+BEGIN
+    SELECT * INTO e FROM platform.erasures WHERE erased_tenant = p_tenant FOR UPDATE;
+    IF NOT FOUND OR e.erased_at IS NULL THEN
+        RAISE EXCEPTION 'the tenant is not erased' USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF e.audit_erased_at IS NOT NULL THEN
+        RETURN 0;
+    END IF;
+    IF p_now < e.audit_kept_until THEN
+        RAISE EXCEPTION 'the trail is kept until %', e.audit_kept_until USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE platform.erasures SET audit_erased_at = p_now WHERE erased_tenant = p_tenant;
+    SELECT c.head_id, c.head_hash INTO head FROM audit.chains c WHERE c.chain_id = p_tenant;
+    DELETE FROM audit.log WHERE tenant_id = p_tenant;
+    GET DIAGNOSTICS removed = ROW_COUNT;
+    DELETE FROM audit.log_pending WHERE chain_id = p_tenant;
+    DELETE FROM audit.chains WHERE chain_id = p_tenant;
+    DELETE FROM audit.chain_bases WHERE chain_id = p_tenant;
+    PERFORM audit.record_platform_event('system_event', 'tenant.audit_erased',
+                                        format('the trail of an erased tenant: %s entries erased', removed),
+                                        p_tenant, 'tenants', p_tenant,
+                                        jsonb_build_object('entries', removed, 'deleted_at', e.deleted_at,
+                                                           'final_entry', coalesce(head.head_id, 0),
+                                                           'final_hash', encode(coalesce(head.head_hash, decode(repeat('00', 32), 'hex')), 'hex')));
+    RETURN removed;
+END
+$$;
+
+ALTER FUNCTION platform.erase_tenant_audit(p_tenant uuid, p_now timestamp with time zone) OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION erase_tenant_audit(p_tenant uuid, p_now timestamp with time zone); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.erase_tenant_audit(p_tenant uuid, p_now timestamp with time zone) IS 'tenantbase:platform Platform operators only: removes an erased tenant''s trail once kept 90 days past its deletion; receipt on the platform chain.';
+
+-- Name: finish_erasure(uuid, timestamp with time zone); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
+--
+CREATE FUNCTION platform.finish_erasure(p_tenant uuid, p_now timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    e platform.erasures;
+BEGIN
+    SELECT * INTO e FROM platform.erasures WHERE erased_tenant = p_tenant FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the tenant''s erasure has not begun' USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE platform.erasures SET erased_at = greatest(p_now, e.deleted_at) WHERE erased_tenant = p_tenant;
+    DELETE FROM tenancy.tenants WHERE id = p_tenant;
+    DELETE FROM tenancy.users u WHERE u.id = ANY (e.users)
+       AND NOT EXISTS (SELECT 1 FROM tenancy.memberships o WHERE o.user_id = u.id);
+END
+$$;
+
+ALTER FUNCTION platform.finish_erasure(p_tenant uuid, p_now timestamp with time zone) OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION finish_erasure(p_tenant uuid, p_now timestamp with time zone); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.finish_erasure(p_tenant uuid, p_now timestamp with time zone) IS 'tenantbase:platform Platform operators only: removes an erased tenant''s rows and its lone users; the receipt goes on the platform chain.';
+
 -- Name: install_context_key(bytea, boolean); Type: FUNCTION; Schema: platform; Owner: tenantbase_owner
 --
 CREATE FUNCTION platform.install_context_key(p_key bytea, p_replace boolean) RETURNS boolean
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
+    LANGUAGE sql
     AS $$
-BEGIN
-    LOCK TABLE platform.context_keys IN EXCLUSIVE MODE;
-    IF EXISTS (SELECT 1 FROM platform.context_keys WHERE retires_at IS NULL AND (key = p_key OR NOT p_replace)) THEN
-        RETURN false;
-    END IF;
-    DELETE FROM platform.context_keys;
-    INSERT INTO platform.context_keys (key, inner_pad, outer_pad)
-    VALUES (p_key, platform.context_key_pad(p_key, 54), platform.context_key_pad(p_key, 92));
-    RETURN true;
-END
+    INSERT INTO platform.context_keys AS k (id, key, inner_pad, outer_pad)
+    SELECT 1, p_key,
+           decode(string_agg(lpad(to_hex(get_byte(padded, i) # 54), 2, '0'), '' ORDER BY i), 'hex'),
+           decode(string_agg(lpad(to_hex(get_byte(padded, i) # 92), 2, '0'), '' ORDER BY i), 'hex')
+    FROM (SELECT p_key || decode(repeat('00', 64 - length(p_key)), 'hex') AS padded) AS key_block,
+         generate_series(0, 63) AS i
+    GROUP BY padded
+    ON CONFLICT (id) DO UPDATE
+        SET key = EXCLUDED.key, inner_pad = EXCLUDED.inner_pad, outer_pad = EXCLUDED.outer_pad, created_at = now()
+        WHERE p_replace AND k.key <> EXCLUDED.key
+    RETURNING true
 $$;
 
 ALTER FUNCTION platform.install_context_key(p_key bytea, p_replace boolean) OWNER TO tenantbase_owner;
@@ -2080,26 +2259,59 @@ ALTER FUNCTION platform.reset_monthly_credits(p_period date) OWNER TO tenantbase
 --
 COMMENT ON FUNCTION platform.reset_monthly_credits(p_period date) IS 'Platform operators: resets each tenant''s monthly credit usage once for the period, then releases parked tasks.';
 
--- Name: rotate_context_key(bytea, interval); Type: FUNCTION; Schema: platform; Owner: tenantbase_owner
+-- Name: restore_my_tenant(uuid, uuid); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
-CREATE FUNCTION platform.rotate_context_key(p_key bytea, p_overlap interval) RETURNS void
-    LANGUAGE plpgsql
+CREATE FUNCTION platform.restore_my_tenant(p_tenant uuid, p_user uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    LOCK TABLE platform.context_keys IN EXCLUSIVE MODE;
-    IF EXISTS (SELECT 1 FROM platform.context_keys WHERE key = p_key) THEN
-        RAISE EXCEPTION 'this context key is already installed';
+    IF NOT EXISTS (SELECT 1 FROM tenancy.memberships m JOIN tenancy.tenants t ON t.id = m.tenant_id
+                   WHERE m.tenant_id = p_tenant AND m.user_id = p_user AND m.role = 'owner' AND m.status = 'active'
+                     AND t.deleted_at IS NOT NULL) THEN
+        RETURN false;
     END IF;
-    DELETE FROM platform.context_keys WHERE retires_at <= now();
-    UPDATE platform.context_keys SET retires_at = now() + greatest(p_overlap, interval '0')
-    WHERE retires_at IS NULL OR retires_at > now() + greatest(p_overlap, interval '0');
-    INSERT INTO platform.context_keys (key, inner_pad, outer_pad)
-    VALUES (p_key, platform.context_key_pad(p_key, 54), platform.context_key_pad(p_key, 92));
+    PERFORM platform.restore_tenant(p_tenant);
+    RETURN true;
 END
 $$;
 
-ALTER FUNCTION platform.rotate_context_key(p_key bytea, p_overlap interval) OWNER TO tenantbase_owner;
+ALTER FUNCTION platform.restore_my_tenant(p_tenant uuid, p_user uuid) OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION restore_my_tenant(p_tenant uuid, p_user uuid); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.restore_my_tenant(p_tenant uuid, p_user uuid) IS 'tenantbase:platform Request path (account role): an active owner of a deleted tenant restores it; false for anyone else.';
+
+-- Name: restore_tenant(uuid); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
+--
+CREATE FUNCTION platform.restore_tenant(p_tenant uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    t record;
+BEGIN
+    SELECT id, slug, deleted_at INTO t FROM tenancy.tenants WHERE id = p_tenant FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no such tenant (an erased tenant does not come back)' USING ERRCODE = 'no_data_found';
+    END IF;
+    IF t.deleted_at IS NULL THEN
+        RAISE EXCEPTION 'the tenant is not deleted' USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF EXISTS (SELECT 1 FROM platform.erasures WHERE erased_tenant = p_tenant) THEN
+        RAISE EXCEPTION 'the tenant''s erasure has begun' USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE tenancy.tenants SET deleted_at = NULL, erase_after = NULL WHERE id = p_tenant;
+    PERFORM audit.record_platform_event('system_event', 'tenant.restored', format('tenant %s restored', t.slug),
+                                        p_tenant, 'tenants', p_tenant, jsonb_build_object('deleted_at', t.deleted_at));
+END
+$$;
+
+ALTER FUNCTION platform.restore_tenant(p_tenant uuid) OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION restore_tenant(p_tenant uuid); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.restore_tenant(p_tenant uuid) IS 'tenantbase:platform Platform operators only: restores a deleted tenant whose erasure has not begun.';
 
 -- Name: start_session(uuid, bytea, interval, inet, text, timestamp with time zone); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
@@ -2767,13 +2979,13 @@ COMMENT ON FUNCTION tenancy.current_member_role() IS 'The acting user''s role in
 --
 CREATE FUNCTION tenancy.current_tenant_id() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT nullif(platform.context_field(1), '')::uuid $$;
+    AS $$ SELECT platform.context_tenant_in_use() $$;
 
 ALTER FUNCTION tenancy.current_tenant_id() OWNER TO tenantbase_owner;
 
 -- Name: FUNCTION current_tenant_id(); Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
 --
-COMMENT ON FUNCTION tenancy.current_tenant_id() IS 'The tenant this transaction acts in, when its context is signed by the server; else NULL (no context matches no row).';
+COMMENT ON FUNCTION tenancy.current_tenant_id() IS 'The tenant this transaction acts in, when its context is signed by the server and the tenant is not deleted; else NULL (no context matches no row).';
 
 -- Name: current_user_id(); Type: FUNCTION; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -4451,9 +4663,11 @@ CREATE TABLE tenancy.tenants (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
     row_version bigint DEFAULT 1 NOT NULL,
+    erase_after timestamp with time zone,
     CONSTRAINT tenants_ai_preferences_check CHECK ((jsonb_typeof(ai_preferences) = 'object'::text)),
     CONSTRAINT tenants_branding_config_check CHECK ((jsonb_typeof(branding_config) = 'object'::text)),
     CONSTRAINT tenants_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT tenants_deletion_window CHECK ((((deleted_at IS NULL) = (erase_after IS NULL)) AND ((erase_after IS NULL) OR (erase_after >= deleted_at)))),
     CONSTRAINT tenants_domain_format CHECK ((domain OPERATOR(public.~) '^[a-z0-9.-]+\.[a-z]{2,}$'::public.citext)),
     CONSTRAINT tenants_low_credit_threshold_check CHECK ((low_credit_threshold >= 0)),
     CONSTRAINT tenants_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 255))),
@@ -4472,6 +4686,10 @@ ALTER TABLE tenancy.tenants OWNER TO tenantbase_owner;
 -- Name: TABLE tenants; Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
 --
 COMMENT ON TABLE tenancy.tenants IS 'The isolation boundary: a company, workspace or organization.';
+
+-- Name: COLUMN tenants.erase_after; Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
+--
+COMMENT ON COLUMN tenancy.tenants.erase_after IS 'A deleted tenant is restorable until then, and erased by `tenantbase tenant purge` after: the window promised at its deletion.';
 
 -- Name: tenant_dashboard; Type: VIEW; Schema: analytics; Owner: tenantbase_owner
 --
@@ -4659,7 +4877,7 @@ ALTER TABLE audit.log OWNER TO tenantbase_owner;
 
 -- Name: TABLE log; Type: COMMENT; Schema: audit; Owner: tenantbase_owner
 --
-COMMENT ON TABLE audit.log IS 'Every change to every tenant table: one hash chain per tenant, partitioned by month, append-only.';
+COMMENT ON TABLE audit.log IS 'tenantbase:outlives its tenant (kept 90 days past a deletion, written only by the sealer). Every change to every tenant table: one hash chain per tenant, partitioned by month, append-only.';
 
 -- Name: pending_seq; Type: SEQUENCE; Schema: audit; Owner: tenantbase_owner
 --
@@ -4980,15 +5198,15 @@ COMMENT ON TABLE content.content_projects IS 'Content to create and publish (Biz
 -- Name: context_keys; Type: TABLE; Schema: platform; Owner: tenantbase_owner
 --
 CREATE TABLE platform.context_keys (
-    id smallint NOT NULL,
+    id smallint DEFAULT 1 NOT NULL,
     key bytea NOT NULL,
     inner_pad bytea NOT NULL,
     outer_pad bytea NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    retires_at timestamp with time zone,
     CONSTRAINT context_keys_inner_pad_length CHECK ((length(inner_pad) = 64)),
     CONSTRAINT context_keys_key_length CHECK ((length(key) = 32)),
-    CONSTRAINT context_keys_outer_pad_length CHECK ((length(outer_pad) = 64))
+    CONSTRAINT context_keys_outer_pad_length CHECK ((length(outer_pad) = 64)),
+    CONSTRAINT context_keys_single CHECK ((id = 1))
 );
 
 ALTER TABLE ONLY platform.context_keys FORCE ROW LEVEL SECURITY;
@@ -4997,18 +5215,29 @@ ALTER TABLE platform.context_keys OWNER TO tenantbase_owner;
 
 -- Name: TABLE context_keys; Type: COMMENT; Schema: platform; Owner: tenantbase_owner
 --
-COMMENT ON TABLE platform.context_keys IS 'The keys that sign tenant contexts: the current one (retires_at NULL) and those it replaced, accepted until retires_at. Readable by tenantbase_platform only.';
+COMMENT ON TABLE platform.context_keys IS 'The key that signs tenant contexts (tenantbase migrate installs it). Readable by tenantbase_platform only.';
 
--- Name: context_keys_id_seq; Type: SEQUENCE; Schema: platform; Owner: tenantbase_owner
+-- Name: erasures; Type: TABLE; Schema: platform; Owner: tenantbase_owner
 --
-ALTER TABLE platform.context_keys ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
-    SEQUENCE NAME platform.context_keys_id_seq
-    START WITH 2
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
+CREATE TABLE platform.erasures (
+    erased_tenant uuid NOT NULL,
+    deleted_at timestamp with time zone NOT NULL,
+    erased_at timestamp with time zone,
+    audit_kept_until timestamp with time zone NOT NULL,
+    audit_erased_at timestamp with time zone,
+    users uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    CONSTRAINT erasures_audit_after_erasure CHECK (((audit_erased_at IS NULL) OR ((erased_at IS NOT NULL) AND (audit_erased_at >= audit_kept_until)))),
+    CONSTRAINT erasures_audit_kept_90_days CHECK ((audit_kept_until >= (deleted_at + '90 days'::interval))),
+    CONSTRAINT erasures_erased_after_deletion CHECK (((erased_at IS NULL) OR (erased_at >= deleted_at)))
 );
+
+ALTER TABLE ONLY platform.erasures FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE platform.erasures OWNER TO tenantbase_owner;
+
+-- Name: TABLE erasures; Type: COMMENT; Schema: platform; Owner: tenantbase_owner
+--
+COMMENT ON TABLE platform.erasures IS 'The erasure ledger: each erased tenant, when it was deleted, erased and its trail erased; ids only, no personal data.';
 
 -- Name: refinery_schema_history; Type: TABLE; Schema: public; Owner: tenantbase_owner
 --
@@ -5682,6 +5911,11 @@ ALTER TABLE ONLY content.content_projects
 ALTER TABLE ONLY platform.context_keys
     ADD CONSTRAINT context_keys_pkey PRIMARY KEY (id);
 
+-- Name: erasures erasures_pkey; Type: CONSTRAINT; Schema: platform; Owner: tenantbase_owner
+--
+ALTER TABLE ONLY platform.erasures
+    ADD CONSTRAINT erasures_pkey PRIMARY KEY (erased_tenant);
+
 -- Name: refinery_schema_history refinery_schema_history_pkey; Type: CONSTRAINT; Schema: public; Owner: tenantbase_owner
 --
 ALTER TABLE ONLY public.refinery_schema_history
@@ -6174,10 +6408,6 @@ CREATE INDEX content_projects_tags_idx ON content.content_projects USING gin (te
 -- Name: content_projects_type_idx; Type: INDEX; Schema: content; Owner: tenantbase_owner
 --
 CREATE INDEX content_projects_type_idx ON content.content_projects USING btree (tenant_id, content_type);
-
--- Name: context_keys_one_current; Type: INDEX; Schema: platform; Owner: tenantbase_owner
---
-CREATE UNIQUE INDEX context_keys_one_current ON platform.context_keys USING btree ((true)) WHERE (retires_at IS NULL);
 
 -- Name: api_keys_created_by_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -8014,11 +8244,6 @@ ALTER TABLE analytics.user_activities
 ALTER TABLE analytics.user_activities
     ADD CONSTRAINT user_activities_user_id_fkey FOREIGN KEY (tenant_id, user_id) REFERENCES tenancy.memberships(tenant_id, user_id) ON DELETE CASCADE DEFERRABLE;
 
--- Name: log log_tenant_id_fkey; Type: FK CONSTRAINT; Schema: audit; Owner: tenantbase_owner
---
-ALTER TABLE audit.log
-    ADD CONSTRAINT log_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenancy.tenants(id) ON DELETE CASCADE;
-
 -- Name: customers customers_tenant_id_fkey; Type: FK CONSTRAINT; Schema: commerce; Owner: tenantbase_owner
 --
 ALTER TABLE ONLY commerce.customers
@@ -8836,6 +9061,10 @@ CREATE POLICY tenant_update ON content.content_projects FOR UPDATE USING (((tena
 -- Name: context_keys; Type: ROW SECURITY; Schema: platform; Owner: tenantbase_owner
 --
 ALTER TABLE platform.context_keys ENABLE ROW LEVEL SECURITY;
+
+-- Name: erasures; Type: ROW SECURITY; Schema: platform; Owner: tenantbase_owner
+--
+ALTER TABLE platform.erasures ENABLE ROW LEVEL SECURITY;
 
 -- Name: api_keys; Type: ROW SECURITY; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -10234,9 +10463,15 @@ GRANT ALL ON FUNCTION platform.authenticate_api_key(p_tenant uuid, p_prefix text
 REVOKE ALL ON FUNCTION platform.authenticate_session(p_token_hash bytea, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION platform.authenticate_session(p_token_hash bytea, p_now timestamp with time zone) TO tenantbase_account;
 
--- Name: FUNCTION context_key_pad(p_key bytea, p_xor integer); Type: ACL; Schema: platform; Owner: tenantbase_owner
+-- Name: FUNCTION begin_erasure(p_tenant uuid, p_now timestamp with time zone); Type: ACL; Schema: platform; Owner: tenantbase_platform
 --
-REVOKE ALL ON FUNCTION platform.context_key_pad(p_key bytea, p_xor integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION platform.begin_erasure(p_tenant uuid, p_now timestamp with time zone) FROM PUBLIC;
+
+-- Name: FUNCTION context_tenant_in_use(); Type: ACL; Schema: platform; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION platform.context_tenant_in_use() FROM PUBLIC;
+GRANT ALL ON FUNCTION platform.context_tenant_in_use() TO tenantbase_app;
+GRANT ALL ON FUNCTION platform.context_tenant_in_use() TO tenantbase_readonly;
 
 -- Name: FUNCTION create_my_tenant(p_name text, p_slug public.citext); Type: ACL; Schema: platform; Owner: tenantbase_platform
 --
@@ -10252,10 +10487,27 @@ REVOKE ALL ON FUNCTION platform.create_tenant(p_name text, p_slug public.citext,
 REVOKE ALL ON FUNCTION platform.create_user(p_email public.citext, p_full_name text, p_password_hash text) FROM PUBLIC;
 GRANT ALL ON FUNCTION platform.create_user(p_email public.citext, p_full_name text, p_password_hash text) TO tenantbase_account;
 
+-- Name: FUNCTION delete_my_tenant(p_confirm public.citext, p_now timestamp with time zone, p_window interval); Type: ACL; Schema: platform; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION platform.delete_my_tenant(p_confirm public.citext, p_now timestamp with time zone, p_window interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION platform.delete_my_tenant(p_confirm public.citext, p_now timestamp with time zone, p_window interval) TO tenantbase_app;
+
+-- Name: FUNCTION delete_tenant(p_tenant uuid, p_confirm public.citext, p_now timestamp with time zone, p_window interval); Type: ACL; Schema: platform; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION platform.delete_tenant(p_tenant uuid, p_confirm public.citext, p_now timestamp with time zone, p_window interval) FROM PUBLIC;
+
 -- Name: FUNCTION end_session(p_token_hash bytea, p_now timestamp with time zone); Type: ACL; Schema: platform; Owner: tenantbase_platform
 --
 REVOKE ALL ON FUNCTION platform.end_session(p_token_hash bytea, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION platform.end_session(p_token_hash bytea, p_now timestamp with time zone) TO tenantbase_account;
+
+-- Name: FUNCTION erase_tenant_audit(p_tenant uuid, p_now timestamp with time zone); Type: ACL; Schema: platform; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION platform.erase_tenant_audit(p_tenant uuid, p_now timestamp with time zone) FROM PUBLIC;
+
+-- Name: FUNCTION finish_erasure(p_tenant uuid, p_now timestamp with time zone); Type: ACL; Schema: platform; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION platform.finish_erasure(p_tenant uuid, p_now timestamp with time zone) FROM PUBLIC;
 
 -- Name: FUNCTION install_context_key(p_key bytea, p_replace boolean); Type: ACL; Schema: platform; Owner: tenantbase_owner
 --
@@ -10284,9 +10536,14 @@ REVOKE ALL ON FUNCTION platform.release_parked_tasks(p_tenant uuid) FROM PUBLIC;
 --
 REVOKE ALL ON FUNCTION platform.reset_monthly_credits(p_period date) FROM PUBLIC;
 
--- Name: FUNCTION rotate_context_key(p_key bytea, p_overlap interval); Type: ACL; Schema: platform; Owner: tenantbase_owner
+-- Name: FUNCTION restore_my_tenant(p_tenant uuid, p_user uuid); Type: ACL; Schema: platform; Owner: tenantbase_platform
 --
-REVOKE ALL ON FUNCTION platform.rotate_context_key(p_key bytea, p_overlap interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION platform.restore_my_tenant(p_tenant uuid, p_user uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION platform.restore_my_tenant(p_tenant uuid, p_user uuid) TO tenantbase_account;
+
+-- Name: FUNCTION restore_tenant(p_tenant uuid); Type: ACL; Schema: platform; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION platform.restore_tenant(p_tenant uuid) FROM PUBLIC;
 
 -- Name: FUNCTION start_session(p_user uuid, p_token_hash bytea, p_ttl interval, p_ip inet, p_user_agent text, p_now timestamp with time zone); Type: ACL; Schema: platform; Owner: tenantbase_platform
 --
@@ -10802,16 +11059,18 @@ GRANT SELECT ON TABLE analytics.user_activities TO tenantbase_readonly;
 -- Name: TABLE chain_bases; Type: ACL; Schema: audit; Owner: tenantbase_owner
 --
 GRANT SELECT,DELETE ON TABLE audit.chain_bases TO tenantbase_audit;
+GRANT SELECT,DELETE ON TABLE audit.chain_bases TO tenantbase_platform;
 
 -- Name: TABLE chains; Type: ACL; Schema: audit; Owner: tenantbase_owner
 --
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE audit.chains TO tenantbase_audit;
+GRANT SELECT,DELETE ON TABLE audit.chains TO tenantbase_platform;
 
 -- Name: TABLE log; Type: ACL; Schema: audit; Owner: tenantbase_owner
 --
 GRANT SELECT,INSERT ON TABLE audit.log TO tenantbase_audit;
 GRANT SELECT ON TABLE audit.log TO tenantbase_app;
-GRANT SELECT ON TABLE audit.log TO tenantbase_platform;
+GRANT SELECT,DELETE ON TABLE audit.log TO tenantbase_platform;
 GRANT SELECT ON TABLE audit.log TO tenantbase_readonly;
 
 -- Name: COLUMN log.old_values; Type: ACL; Schema: audit; Owner: tenantbase_owner
@@ -10830,6 +11089,7 @@ GRANT USAGE ON SEQUENCE audit.pending_seq TO tenantbase_audit;
 --
 GRANT SELECT ON TABLE audit.log_pending TO tenantbase_app;
 GRANT SELECT,INSERT,DELETE ON TABLE audit.log_pending TO tenantbase_audit;
+GRANT SELECT,DELETE ON TABLE audit.log_pending TO tenantbase_platform;
 
 -- Name: COLUMN log_pending.old_values; Type: ACL; Schema: audit; Owner: tenantbase_owner
 --
@@ -10976,6 +11236,11 @@ GRANT SELECT ON TABLE content.content_projects TO tenantbase_readonly;
 -- Name: TABLE context_keys; Type: ACL; Schema: platform; Owner: tenantbase_owner
 --
 GRANT SELECT ON TABLE platform.context_keys TO tenantbase_platform;
+
+-- Name: TABLE erasures; Type: ACL; Schema: platform; Owner: tenantbase_owner
+--
+GRANT SELECT,INSERT,UPDATE ON TABLE platform.erasures TO tenantbase_platform;
+GRANT SELECT ON TABLE platform.erasures TO tenantbase_audit;
 
 -- Name: TABLE api_keys; Type: ACL; Schema: tenancy; Owner: tenantbase_owner
 --

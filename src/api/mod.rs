@@ -79,6 +79,8 @@ pub struct AppState {
     pub idempotency: idempotency::Keys,
     /// Each tenant's share of this server's requests in flight.
     pub fair_share: fair_share::FairShare,
+    /// How long a tenant its owner deletes stays restorable.
+    pub deletion_window: chrono::Duration,
 }
 
 impl AppState {
@@ -105,6 +107,7 @@ impl AppState {
             sealer: sealer.map(Arc::new),
             idempotency: idempotency::Keys::default(),
             fair_share,
+            deletion_window: chrono::Duration::days(crate::lifecycle::DEFAULT_WINDOW_DAYS.into()),
         })
     }
 }
@@ -132,7 +135,10 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(account::me))
         .route("/permissions", get(tenants::permissions))
         .route("/tenants", get(tenants::my_tenants).post(tenants::create_tenant))
-        .route("/tenants/{tenant}", get(tenants::get_tenant).patch(tenants::patch_tenant))
+        .route(
+            "/tenants/{tenant}",
+            get(tenants::get_tenant).patch(tenants::patch_tenant).delete(tenants::delete_tenant),
+        )
         .route("/invitations/accept", post(invitations::accept_invitation))
         .route("/tenants/{tenant}/members", get(tenants::list_members))
         .route("/tenants/{tenant}/audit", get(audit::list_entries))
@@ -157,7 +163,9 @@ pub fn router(state: AppState) -> Router {
             get(resources::get).patch(resources::update).delete(resources::delete),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::guard))
-        .route_layer(middleware::from_fn_with_state(state.clone(), fair_share::guard));
+        .route_layer(middleware::from_fn_with_state(state.clone(), fair_share::guard))
+        // A deleted tenant is no tenant to act in: its owner restores it outside the guards above.
+        .route("/tenants/{tenant}/restore", post(tenants::restore_tenant));
     let body_limit = state.body_limit;
     let request_timeout = state.limits.request_timeout;
     let trusted_proxies = state.trusted_proxies.clone();

@@ -17,6 +17,7 @@ use super::{account, actions, audit, invitations, tenants};
     paths(
         account::signup, account::login, account::logout, account::me,
         tenants::create_tenant, tenants::my_tenants, tenants::get_tenant, tenants::patch_tenant,
+        tenants::delete_tenant, tenants::restore_tenant,
         tenants::list_members, tenants::change_member, tenants::remove_member,
         invitations::invite, invitations::list_invitations, invitations::revoke_invitation, invitations::accept_invitation,
         tenants::grant_permission, tenants::assign_role, tenants::permissions,

@@ -108,7 +108,7 @@ pub async fn caller_tenants(tx: &mut crate::db::TenantTx, caller: &Caller) -> Ap
 }
 
 /// The tenant profile as JSON; bookkeeping columns stay inside.
-const TENANT_JSON: &str = "to_jsonb(t) - 'deleted_at' - 'created_by'";
+const TENANT_JSON: &str = "to_jsonb(t) - 'deleted_at' - 'erase_after' - 'created_by'";
 
 #[utoipa::path(get, path = "/v1/tenants/{tenant}", tag = "tenants", security(("bearer" = [])),
     params(("tenant" = Uuid, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
@@ -168,6 +168,90 @@ pub async fn patch_tenant(
     };
     tx.commit().await?;
     Ok(Versioned(row.get(0)))
+}
+
+/// An owner's confirmation of a tenant's deletion.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteTenant {
+    /// The tenant's slug, repeated.
+    pub confirm: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeletedTenant {
+    pub id: Uuid,
+    /// Until then an owner restores it with `POST /v1/tenants/{tenant}/restore`; after, it is erased.
+    pub restorable_until: DateTime<Utc>,
+}
+
+#[utoipa::path(delete, path = "/v1/tenants/{tenant}", tag = "tenants", request_body = DeleteTenant,
+    security(("bearer" = [])), params(("tenant" = Uuid, Path)),
+    responses((status = 200, body = DeletedTenant), (status = 403, body = Problem, description = "only an owner deletes a tenant"),
+        (status = 404, body = Problem), (status = 422, body = Problem, description = "the confirmation is not the slug")))]
+pub async fn delete_tenant(
+    State(state): State<AppState>,
+    t: InTenant,
+    ApiJson(body): ApiJson<DeleteTenant>,
+) -> ApiResult<Json<DeletedTenant>> {
+    if !matches!(t.caller.principal, Principal::Session { .. }) {
+        return Err(ApiError::Forbidden("only an owner's session deletes a tenant"));
+    }
+    let now = state.db.clock().now();
+    let window = state.deletion_window.num_seconds() as f64;
+    let mut tx = state.db.tenant_tx(&t.ctx).await?;
+    let until: DateTime<Utc> = tx
+        .query_one(
+            "SELECT platform.delete_my_tenant($1::text::citext, $2, make_interval(secs => $3))",
+            &[&body.confirm, &now, &window],
+        )
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Validation { .. } => ApiError::validation("confirm", "must repeat the tenant's slug"),
+            ApiError::Forbidden(_) => ApiError::Forbidden("only an owner deletes a tenant"),
+            other => other,
+        })?
+        .get(0);
+    tx.commit().await?;
+    state.auth.forget_membership(t.ctx.tenant_id, t.user_id()).await;
+    Ok(Json(DeletedTenant { id: t.ctx.tenant_id, restorable_until: until }))
+}
+
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/restore", tag = "tenants", security(("bearer" = [])),
+    params(("tenant" = Uuid, Path)),
+    responses((status = 200, body = MembershipOut), (status = 404, body = Problem,
+        description = "not a deleted tenant of which the caller is an owner, or its erasure has begun")))]
+pub async fn restore_tenant(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(tenant): ApiPath<Uuid>,
+) -> ApiResult<Json<MembershipOut>> {
+    let Principal::Session { .. } = caller.principal else {
+        return Err(ApiError::Forbidden("only an owner's session restores a tenant"));
+    };
+    let user = caller.principal.user_id();
+    let restored =
+        state.accounts.call("SELECT platform.restore_my_tenant($1, $2)", &[&tenant, &user]).await.map_err(|e| {
+            match ApiError::from(e) {
+                // Its erasure began: for the caller it is gone like a tenant that never was.
+                ApiError::Internal(_) => ApiError::NotFound,
+                other => other,
+            }
+        })?;
+    if !restored.first().is_some_and(|r| r.get::<_, bool>(0)) {
+        return Err(ApiError::NotFound);
+    }
+    state.auth.forget_membership(tenant, user).await;
+    let ctx = TenantCtx::for_user(user).with_meta(caller.meta);
+    let rows = state
+        .db
+        .tenant_query(
+            &ctx,
+            "SELECT tenant_id, name, slug::text, role::text FROM platform.my_tenants() WHERE tenant_id = $1",
+            &[&tenant],
+        )
+        .await?;
+    rows.first().map(|r| Json(membership(r))).ok_or(ApiError::NotFound)
 }
 
 /// A write that touched no row: visible means the policy refused it (403),

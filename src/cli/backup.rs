@@ -111,10 +111,13 @@ impl Cli {
         if let Some(path) = key_file.as_deref().filter(|p| p.exists()) {
             bail!("{} exists: a restore does not replace a sealing key", path.display());
         }
+        let ledger = self.erasure_ledger_path();
+        let erasures = crate::lifecycle::read_ledger(&ledger, &trusted)
+            .with_context(|| format!("the erasure ledger {} (or --erasure-ledger PATH)", ledger.display()))?;
         let target = self.target_creating()?;
         let passphrase = std::env::var(PASSPHRASE_ENV).ok().filter(|p| !p.is_empty());
         let progress = progress_bar(Some(0), "{spinner} {msg} {pos}/{len}");
-        let report = backup::restore(&target, &trusted, &args.from, passphrase.as_deref(), &progress)
+        let report = backup::restore(&target, &trusted, &args.from, passphrase.as_deref(), &erasures, &progress)
             .await
             .inspect_err(|_| progress.finish_and_clear())?;
         progress.finish_and_clear();
@@ -142,6 +145,15 @@ impl Cli {
             report.tables,
             report.rows,
             report.chains
+        );
+        let replayed = &report.replayed;
+        println!(
+            "Erasure ledger {} ({} entries): {} tenants, {} users and {} trails erased again.",
+            ledger.display(),
+            erasures.len(),
+            replayed.tenants_erased.len(),
+            replayed.users_erased.len(),
+            replayed.trails_erased.len()
         );
         Ok(())
     }

@@ -4,6 +4,7 @@ mod audit_seal;
 mod backup;
 mod keys;
 mod output;
+mod tenant;
 
 pub use output::error_message;
 
@@ -50,6 +51,11 @@ pub struct Cli {
     /// (default: tenantbase/operator.key in the user's configuration directory, never beside the data).
     #[arg(long, global = true, env = crate::signing::KEY_ENV)]
     pub operator_key: Option<PathBuf>,
+
+    /// The erasure ledger: one signed line per erasure, replayed by `restore` so that a backup taken
+    /// before an erasure does not bring it back (default: erasure-ledger.jsonl beside the operator key).
+    #[arg(long, global = true, env = "TENANTBASE_ERASURE_LEDGER")]
+    pub erasure_ledger: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -152,6 +158,11 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// One tenant's life: delete, restore, erase, purge, export, import.
+    Tenant {
+        #[command(subcommand)]
+        action: tenant::TenantAction,
+    },
     /// Back the database up into a directory: dump, sealing key (wrapped), signed manifest.
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty database, then prove it (rows, check, audit verify).
@@ -209,6 +220,10 @@ pub struct ServerArgs {
     /// Seconds between two rounds of the audit sealer, which chains the entries written meanwhile.
     #[arg(long, env = "TENANTBASE_AUDIT_SEAL_INTERVAL", value_parser = seconds, default_value = "0.2")]
     pub audit_seal_interval: Duration,
+    /// Days a tenant its owner deletes through the API stays restorable (at least 1).
+    #[arg(long, env = "TENANTBASE_DELETION_WINDOW_DAYS", default_value_t = crate::lifecycle::DEFAULT_WINDOW_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub deletion_window_days: u32,
     /// Where the sealer writes signed checkpoints of the audit chains (with the operator key), every 10 s.
     #[arg(long, env = "TENANTBASE_AUDIT_CHECKPOINTS", value_name = "DIR")]
     pub audit_checkpoints: Option<PathBuf>,
@@ -223,6 +238,7 @@ impl ServerArgs {
             state.hashing = HashingPool::new(threads, queue);
         }
         state.trusted_proxies = TrustedProxies::new(self.trusted_proxies.clone());
+        state.deletion_window = chrono::Duration::days(self.deletion_window_days.into());
         state.limits = ServerLimits {
             max_connections: self.max_connections.max(1),
             header_timeout: self.header_timeout,
@@ -466,6 +482,7 @@ impl Cli {
                 api::serve(listener, state).await
             }
             Command::Credits { action } => self.credits(action).await,
+            Command::Tenant { action } => self.tenant(action).await,
             Command::Partitions { months_ahead, months_back } => {
                 let target = self.target()?;
                 let admin = target.connect_admin().await?;

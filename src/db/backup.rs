@@ -236,6 +236,8 @@ pub struct RestoreReport {
     pub chains: usize,
     /// The sealing key, unwrapped, for the caller to put where the server reads it.
     pub sealing_key: Option<[u8; 32]>,
+    /// The erasures done again from the ledger.
+    pub replayed: crate::lifecycle::Replay,
 }
 
 /// Reads and checks a backup's manifest against the operator's public key and its
@@ -258,12 +260,14 @@ pub fn verify_backup(from: &Path, trusted: &PublicKey) -> Result<Manifest> {
 
 /// Restores the backup in `from` into `target`, whose database must be absent
 /// (private cluster) or empty; then proves it: the same rows, `check` clean, the
-/// audit chains intact up to the manifest's heads.
+/// audit chains intact up to the manifest's heads; then erases again what the
+/// erasure ledger (`erasures`, already verified) says was erased since.
 pub async fn restore(
     target: &Target,
     trusted: &PublicKey,
     from: &Path,
     passphrase: Option<&str>,
+    erasures: &[crate::lifecycle::LedgerEntry],
     progress: &ProgressBar,
 ) -> Result<RestoreReport> {
     progress.set_message("verifying the manifest");
@@ -314,7 +318,11 @@ pub async fn restore(
         let broken = report.broken().map(|c| c.to_string()).collect::<Vec<_>>().join("\n");
         bail!("audit chains broken after the restore:\n{broken}");
     }
+    // What was erased after the backup was taken stays erased.
+    progress.set_message("replaying the erasure ledger");
+    let replayed = crate::lifecycle::replay(&client, erasures, target.clock.now()).await?;
     Ok(RestoreReport {
+        replayed,
         tables: restored.len(),
         rows: restored.iter().map(|t| t.rows).sum(),
         chains: report.chains.len(),
@@ -347,7 +355,7 @@ fn compare_tables(expected: &[TableSum], restored: &[TableSum]) -> Result<()> {
     Ok(())
 }
 
-async fn schema_version(client: &impl GenericClient) -> Result<SchemaVersion> {
+pub(crate) async fn schema_version(client: &impl GenericClient) -> Result<SchemaVersion> {
     let row = client
         .query_one(
             "SELECT count(*), max(version), (SELECT name FROM refinery_schema_history ORDER BY version DESC LIMIT 1)
@@ -506,7 +514,7 @@ fn run_tool(cmd: &mut Command, config: &Config) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn file_sum(path: &Path) -> Result<FileSum> {
+pub(crate) fn file_sum(path: &Path) -> Result<FileSum> {
     let mut file = fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];

@@ -99,6 +99,7 @@ fn catalog_sql(roles: &[Role]) -> String {
              WHERE r.relkind IN ('r', 'p', 'v', 'f')
                AND (has_any_column_privilege(g.oid, r.oid, 'INSERT, UPDATE') OR has_table_privilege(g.oid, r.oid, 'DELETE'))
          ),
+         -- Indexes and tables whose exception is documented in their comment.
          documented_indexes AS (
              SELECT objoid AS oid FROM pg_description
              WHERE classoid = 'pg_class'::regclass AND objsubid = 0 AND description LIKE 'tenantbase:%'
@@ -199,9 +200,11 @@ pub const RULES: &[Rule] = &[
         sql: "SELECT t.name,
                      CASE WHEN NOT t.tenant_not_null THEN format('%s may be NULL: such a row belongs to no tenant', t.tenant_column)
                           ELSE format('no foreign key ties %s to tenancy.tenants (directly or through a tenant table): a row can name a tenant that does not exist', t.tenant_column) END,
-                     format('%s uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE', t.tenant_column)
+                     format('%s uuid NOT NULL REFERENCES tenancy.tenants (id) ON DELETE CASCADE; or, for a table that must outlive its tenant, COMMENT ON TABLE %s IS ''tenantbase:<why>'';', t.tenant_column, t.name)
               FROM tenant_tables t
               WHERE NOT t.is_partition AND t.oid <> to_regclass('tenancy.tenants')
+                -- A table documented to outlive its tenant (the audit log, kept past an erasure).
+                AND (NOT t.tenant_not_null OR t.oid NOT IN (SELECT oid FROM documented_indexes))
                 AND (NOT t.tenant_not_null
                      OR NOT EXISTS (SELECT 1
                                     FROM pg_constraint con
@@ -356,7 +359,7 @@ pub const RULES: &[Rule] = &[
               CROSS JOIN (SELECT n.nspname || '.' || f.proname AS qualified
                           FROM pg_proc f JOIN pg_namespace n ON n.oid = f.pronamespace
                           WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
-                            AND f.prosrc ~ '(current_setting\\s*\\(\\s*''app\\.|current_(tenant|user)_id\\s*\\(|context_field\\s*\\()') AS h
+                            AND f.prosrc ~ '(current_setting\\s*\\(\\s*''app\\.|current_(tenant|user)_id\\s*\\(|context_(field|tenant_in_use)\\s*\\()') AS h
               WHERE e.expr IS NOT NULL
                 AND regexp_replace(pg_get_expr(e.expr, p.polrelid), '\\(\\s*SELECT\\s+[\\w.]+\\([^()]*\\)(\\s+AS\\s+\\w+)?\\s*\\)', '', 'g')
                     ~ ('(^|[^\\w.])' || replace(h.qualified, '.', '\\.') || '\\(')

@@ -35,4 +35,5 @@ mod search;
 mod seed;
 mod serving;
 mod snapshots;
+mod tenant_lifecycle;
 mod views;

@@ -16,6 +16,7 @@ pub mod pooler;
 pub mod report;
 pub mod rls;
 pub mod slow;
+pub mod transfer;
 pub mod workload;
 pub mod writes;
 
@@ -144,7 +145,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let (growth_steps, growth_rows_per_tenant) = growth::steps(options.quick, options.growth_max_rows());
     let mut notes = Vec::new();
 
-    let units = 1 + HOT_QUERIES.len() as u64 * 2 + 1 + 2 + 1 + 1 + 1 + 1 + growth_steps.len() as u64;
+    let units = 1 + HOT_QUERIES.len() as u64 * 2 + 1 + 2 + 1 + 1 + 1 + 1 + 1 + growth_steps.len() as u64;
     let progress = ProgressBar::with_draw_target(Some(units), ProgressDrawTarget::stderr());
     progress.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")?);
     progress.enable_steady_tick(Duration::from_millis(200));
@@ -245,6 +246,10 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let neighbours = neighbours::measure(&data, load.phase.max(Duration::from_secs(2))).await?;
     progress.inc(1);
 
+    progress.set_message("tenant export and import");
+    let transfer = transfer::measure(target, &data).await?;
+    progress.inc(1);
+
     let growth_rows = if growth_steps.is_empty() {
         notes.push("growth skipped (--growth-max-rows below the first step)".into());
         Vec::new()
@@ -280,6 +285,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         slow_clients,
         neighbours,
         growth: growth_rows,
+        transfer,
         notes,
         elapsed_seconds: started.elapsed().as_secs_f64(),
     })

@@ -58,6 +58,7 @@ pub struct Report {
     pub slow_clients: SlowClientsReport,
     pub neighbours: super::neighbours::NeighboursReport,
     pub growth: Vec<GrowthRow>,
+    pub transfer: super::transfer::TransferReport,
     pub notes: Vec<String>,
     pub elapsed_seconds: f64,
 }
@@ -330,6 +331,17 @@ impl Report {
                 verdict(b.ratio <= 2.0)
             );
         }
+        let t = &self.transfer;
+        let _ = writeln!(
+            out,
+            "\nTenant export and import (the largest tenant, {} rows in {} tables, into a new database as a new tenant): \
+             export {:.0} rows/s, import {:.0} rows/s, verification and every constraint included (target >= 100,000: {})",
+            t.rows,
+            t.tables,
+            t.export_rows_per_s(),
+            t.import_rows_per_s(),
+            verdict(t.import_rows_per_s() >= 100_000.0)
+        );
         let lag = &self.seal_lag;
         if lag.samples > 0 {
             let _ = writeln!(
