@@ -79,6 +79,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 /// Why a write guarded by `If-Match` touched no row of `table` keyed `key = id`
 /// (under the caller's policies): invisible is 404, a version the precondition
 /// refuses is 412 (before anything else), otherwise the policy refused it (403).
+/// The lookup names the tenant like every query; the tenants table is keyed by it.
 pub async fn refusal(
     tx: &mut crate::db::TenantTx,
     table: &str,
@@ -86,7 +87,10 @@ pub async fn refusal(
     id: uuid::Uuid,
     if_match: &IfMatch,
 ) -> ApiError {
-    let found = tx.query_opt(&format!("SELECT row_version FROM {table} WHERE {key} = $1"), &[&id]).await;
+    let tenant_column = if table == "tenancy.tenants" { "id" } else { "tenant_id" };
+    let sql = format!("SELECT row_version FROM {table} WHERE {tenant_column} = $1 AND {key} = $2");
+    let tenant = tx.tenant_id();
+    let found = tx.query_opt(&sql, &[&tenant, &id]).await;
     match found {
         Err(e) => e.into(),
         Ok(None) => ApiError::NotFound,
