@@ -6121,21 +6121,21 @@ ALTER TABLE ONLY work.tasks
 ALTER TABLE ONLY work.tasks
     ADD CONSTRAINT tasks_project_task_key UNIQUE (tenant_id, project_id, id);
 
--- Name: conversations_created_at_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
---
-CREATE INDEX conversations_created_at_idx ON agents.conversations USING btree (tenant_id, created_at);
-
 -- Name: conversations_status_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
 --
 CREATE INDEX conversations_status_idx ON agents.conversations USING btree (tenant_id, status);
+
+-- Name: conversations_tenant_created_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
+--
+CREATE INDEX conversations_tenant_created_idx ON agents.conversations USING btree (tenant_id, created_at, id);
 
 -- Name: conversations_user_conversations_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
 --
 CREATE INDEX conversations_user_conversations_idx ON agents.conversations USING btree (tenant_id, user_id);
 
--- Name: credit_ledger_created_at_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
+-- Name: credit_ledger_tenant_created_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
 --
-CREATE INDEX credit_ledger_created_at_idx ON agents.credit_ledger USING btree (tenant_id, created_at);
+CREATE INDEX credit_ledger_tenant_created_idx ON agents.credit_ledger USING btree (tenant_id, created_at, id);
 
 -- Name: messages_author_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
 --
@@ -6145,9 +6145,17 @@ CREATE INDEX messages_author_idx ON agents.messages USING btree (tenant_id, auth
 --
 CREATE INDEX messages_conversation_created_idx ON agents.messages USING btree (tenant_id, conversation_id, created_at);
 
+-- Name: messages_tenant_created_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
+--
+CREATE INDEX messages_tenant_created_idx ON agents.messages USING btree (tenant_id, created_at, id);
+
 -- Name: task_dependencies_blocks_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
 --
 CREATE INDEX task_dependencies_blocks_idx ON agents.task_dependencies USING btree (tenant_id, depends_on_id);
+
+-- Name: task_results_tenant_created_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
+--
+CREATE INDEX task_results_tenant_created_idx ON agents.task_results USING btree (tenant_id, created_at, id);
 
 -- Name: tasks_assigned_to_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
 --
@@ -6160,10 +6168,6 @@ CREATE INDEX tasks_category_idx ON agents.tasks USING btree (tenant_id, category
 -- Name: tasks_context_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
 --
 CREATE INDEX tasks_context_idx ON agents.tasks USING gin (tenant_id, context);
-
--- Name: tasks_created_at_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
---
-CREATE INDEX tasks_created_at_idx ON agents.tasks USING btree (tenant_id, created_at);
 
 -- Name: tasks_created_by_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
 --
@@ -6201,6 +6205,10 @@ CREATE INDEX tasks_status_idx ON agents.tasks USING btree (tenant_id, status);
 --
 CREATE INDEX tasks_tags_idx ON agents.tasks USING gin (tenant_id, tags);
 
+-- Name: tasks_tenant_created_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
+--
+CREATE INDEX tasks_tenant_created_idx ON agents.tasks USING btree (tenant_id, created_at, id);
+
 -- Name: tasks_type_idx; Type: INDEX; Schema: agents; Owner: tenantbase_owner
 --
 CREATE INDEX tasks_type_idx ON agents.tasks USING btree (tenant_id, type);
@@ -6212,6 +6220,14 @@ CREATE INDEX tasks_workflow_idx ON agents.tasks USING btree (tenant_id, workflow
 -- Name: analytics_events_customer_idx; Type: INDEX; Schema: analytics; Owner: tenantbase_owner
 --
 CREATE INDEX analytics_events_customer_idx ON ONLY analytics.analytics_events USING btree (tenant_id, customer_id);
+
+-- Name: analytics_events_tenant_created_idx; Type: INDEX; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE INDEX analytics_events_tenant_created_idx ON ONLY analytics.analytics_events USING btree (tenant_id, created_at, id);
+
+-- Name: analytics_events_default_tenant_id_created_at_id_idx; Type: INDEX; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE INDEX analytics_events_default_tenant_id_created_at_id_idx ON analytics.analytics_events_default USING btree (tenant_id, created_at, id);
 
 -- Name: analytics_events_default_tenant_id_customer_id_idx; Type: INDEX; Schema: analytics; Owner: tenantbase_owner
 --
@@ -6269,6 +6285,18 @@ CREATE INDEX analytics_events_default_tenant_id_user_id_idx ON analytics.analyti
 --
 CREATE INDEX project_analytics_date_project_idx ON analytics.project_analytics USING btree (tenant_id, snapshot_date DESC, project_id);
 
+-- Name: project_analytics_tenant_created_idx; Type: INDEX; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE INDEX project_analytics_tenant_created_idx ON analytics.project_analytics USING btree (tenant_id, created_at, id);
+
+-- Name: user_activities_tenant_created_idx; Type: INDEX; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE INDEX user_activities_tenant_created_idx ON ONLY analytics.user_activities USING btree (tenant_id, created_at, id);
+
+-- Name: user_activities_default_tenant_id_created_at_id_idx; Type: INDEX; Schema: analytics; Owner: tenantbase_owner
+--
+CREATE INDEX user_activities_default_tenant_id_created_at_id_idx ON analytics.user_activities_default USING btree (tenant_id, created_at, id);
+
 -- Name: user_activities_project_type_idx; Type: INDEX; Schema: analytics; Owner: tenantbase_owner
 --
 CREATE INDEX user_activities_project_type_idx ON ONLY analytics.user_activities USING btree (tenant_id, project_id, activity_type, occurred_at DESC);
@@ -6309,6 +6337,10 @@ CREATE INDEX customers_status_idx ON commerce.customers USING btree (tenant_id, 
 --
 CREATE INDEX customers_tags_idx ON commerce.customers USING gin (tenant_id, tags);
 
+-- Name: customers_tenant_created_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE INDEX customers_tenant_created_idx ON commerce.customers USING btree (tenant_id, created_at, id);
+
 -- Name: customers_total_spent_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
 --
 CREATE INDEX customers_total_spent_idx ON commerce.customers USING btree (tenant_id, total_spent);
@@ -6333,6 +6365,10 @@ CREATE INDEX orders_requires_attention_idx ON commerce.orders USING btree (tenan
 --
 CREATE INDEX orders_status_date_idx ON commerce.orders USING btree (tenant_id, status, order_date);
 
+-- Name: orders_tenant_created_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE INDEX orders_tenant_created_idx ON commerce.orders USING btree (tenant_id, created_at, id);
+
 -- Name: product_content_content_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
 --
 CREATE INDEX product_content_content_idx ON commerce.product_content USING btree (tenant_id, content_id);
@@ -6344,6 +6380,10 @@ CREATE INDEX product_variants_product_idx ON commerce.product_variants USING btr
 -- Name: product_variants_sku_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
 --
 CREATE INDEX product_variants_sku_idx ON commerce.product_variants USING btree (tenant_id, sku);
+
+-- Name: product_variants_tenant_created_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE INDEX product_variants_tenant_created_idx ON commerce.product_variants USING btree (tenant_id, created_at, id);
 
 -- Name: products_ai_enhanced_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
 --
@@ -6369,6 +6409,10 @@ CREATE INDEX products_status_idx ON commerce.products USING btree (tenant_id, st
 --
 CREATE INDEX products_tags_idx ON commerce.products USING gin (tenant_id, tags);
 
+-- Name: products_tenant_created_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE INDEX products_tenant_created_idx ON commerce.products USING btree (tenant_id, created_at, id);
+
 -- Name: stores_last_sync_at_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
 --
 CREATE INDEX stores_last_sync_at_idx ON commerce.stores USING btree (tenant_id, last_sync_at);
@@ -6376,6 +6420,10 @@ CREATE INDEX stores_last_sync_at_idx ON commerce.stores USING btree (tenant_id, 
 -- Name: stores_status_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
 --
 CREATE INDEX stores_status_idx ON commerce.stores USING btree (tenant_id, status);
+
+-- Name: stores_tenant_created_idx; Type: INDEX; Schema: commerce; Owner: tenantbase_owner
+--
+CREATE INDEX stores_tenant_created_idx ON commerce.stores USING btree (tenant_id, created_at, id);
 
 -- Name: content_projects_assigned_to_idx; Type: INDEX; Schema: content; Owner: tenantbase_owner
 --
@@ -6405,6 +6453,10 @@ CREATE INDEX content_projects_status_idx ON content.content_projects USING btree
 --
 CREATE INDEX content_projects_tags_idx ON content.content_projects USING gin (tenant_id, tags);
 
+-- Name: content_projects_tenant_created_idx; Type: INDEX; Schema: content; Owner: tenantbase_owner
+--
+CREATE INDEX content_projects_tenant_created_idx ON content.content_projects USING btree (tenant_id, created_at, id);
+
 -- Name: content_projects_type_idx; Type: INDEX; Schema: content; Owner: tenantbase_owner
 --
 CREATE INDEX content_projects_type_idx ON content.content_projects USING btree (tenant_id, content_type);
@@ -6417,9 +6469,17 @@ CREATE INDEX api_keys_created_by_idx ON tenancy.api_keys USING btree (tenant_id,
 --
 CREATE INDEX api_keys_revoked_by_idx ON tenancy.api_keys USING btree (tenant_id, revoked_by);
 
+-- Name: api_keys_tenant_created_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE INDEX api_keys_tenant_created_idx ON tenancy.api_keys USING btree (tenant_id, created_at, id);
+
 -- Name: idempotency_keys_expires_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE INDEX idempotency_keys_expires_idx ON tenancy.idempotency_keys USING btree (tenant_id, expires_at);
+
+-- Name: idempotency_keys_tenant_created_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE INDEX idempotency_keys_tenant_created_idx ON tenancy.idempotency_keys USING btree (tenant_id, created_at, id);
 
 -- Name: invitations_accepted_by_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -6437,6 +6497,10 @@ CREATE INDEX invitations_open_idx ON tenancy.invitations USING btree (tenant_id,
 --
 CREATE INDEX invitations_revoked_by_idx ON tenancy.invitations USING btree (tenant_id, revoked_by);
 
+-- Name: invitations_tenant_created_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE INDEX invitations_tenant_created_idx ON tenancy.invitations USING btree (tenant_id, created_at, id);
+
 -- Name: INDEX invitations_token_hash_key; Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
 --
 COMMENT ON INDEX tenancy.invitations_token_hash_key IS 'tenantbase:an invitation is found by its token alone (its acceptor is no member yet); the SHA-256 of a 256-bit random token names nothing, and only its holder can present it';
@@ -6444,6 +6508,10 @@ COMMENT ON INDEX tenancy.invitations_token_hash_key IS 'tenantbase:an invitation
 -- Name: memberships_invited_by_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
 --
 CREATE INDEX memberships_invited_by_idx ON tenancy.memberships USING btree (tenant_id, invited_by);
+
+-- Name: memberships_tenant_created_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE INDEX memberships_tenant_created_idx ON tenancy.memberships USING btree (tenant_id, created_at, id);
 
 -- Name: memberships_tenant_role_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -6464,6 +6532,10 @@ CREATE INDEX role_permissions_permission_idx ON tenancy.role_permissions USING b
 -- Name: INDEX role_permissions_permission_idx; Type: COMMENT; Schema: tenancy; Owner: tenantbase_owner
 --
 COMMENT ON INDEX tenancy.role_permissions_permission_idx IS 'tenantbase:covers a foreign key to a global table';
+
+-- Name: roles_tenant_created_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
+--
+CREATE INDEX roles_tenant_created_idx ON tenancy.roles USING btree (tenant_id, created_at, id);
 
 -- Name: sessions_active_tenant_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -6529,6 +6601,10 @@ CREATE INDEX approval_requests_project_idx ON work.approval_requests USING btree
 --
 CREATE INDEX approval_requests_requested_by_idx ON work.approval_requests USING btree (tenant_id, requested_by);
 
+-- Name: approval_requests_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX approval_requests_tenant_created_idx ON work.approval_requests USING btree (tenant_id, created_at, id);
+
 -- Name: approval_requests_workflow_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
 CREATE INDEX approval_requests_workflow_idx ON work.approval_requests USING btree (tenant_id, workflow_id);
@@ -6537,9 +6613,17 @@ CREATE INDEX approval_requests_workflow_idx ON work.approval_requests USING btre
 --
 CREATE INDEX approval_responses_approver_idx ON work.approval_responses USING btree (tenant_id, approver_id);
 
+-- Name: approval_responses_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX approval_responses_tenant_created_idx ON work.approval_responses USING btree (tenant_id, created_at, id);
+
 -- Name: approval_workflow_approvers_approver_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
 CREATE INDEX approval_workflow_approvers_approver_idx ON work.approval_workflow_approvers USING btree (tenant_id, approver_id);
+
+-- Name: approval_workflow_approvers_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX approval_workflow_approvers_tenant_created_idx ON work.approval_workflow_approvers USING btree (tenant_id, created_at, id);
 
 -- Name: approval_workflows_active_type_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
@@ -6552,6 +6636,10 @@ CREATE INDEX approval_workflows_created_by_idx ON work.approval_workflows USING 
 -- Name: approval_workflows_project_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
 CREATE INDEX approval_workflows_project_idx ON work.approval_workflows USING btree (tenant_id, project_id);
+
+-- Name: approval_workflows_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX approval_workflows_tenant_created_idx ON work.approval_workflows USING btree (tenant_id, created_at, id);
 
 -- Name: architecture_decisions_created_by_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
@@ -6573,6 +6661,10 @@ CREATE INDEX architecture_decisions_search_idx ON work.architecture_decisions US
 --
 CREATE INDEX architecture_decisions_superseded_by_idx ON work.architecture_decisions USING btree (tenant_id, superseded_by);
 
+-- Name: architecture_decisions_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX architecture_decisions_tenant_created_idx ON work.architecture_decisions USING btree (tenant_id, created_at, id);
+
 -- Name: collaboration_sessions_created_by_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
 CREATE INDEX collaboration_sessions_created_by_idx ON work.collaboration_sessions USING btree (tenant_id, created_by);
@@ -6585,6 +6677,10 @@ CREATE INDEX collaboration_sessions_facilitator_idx ON work.collaboration_sessio
 --
 CREATE INDEX collaboration_sessions_project_scheduled_idx ON work.collaboration_sessions USING btree (tenant_id, project_id, scheduled_start);
 
+-- Name: collaboration_sessions_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX collaboration_sessions_tenant_created_idx ON work.collaboration_sessions USING btree (tenant_id, created_at, id);
+
 -- Name: project_risks_created_by_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
 CREATE INDEX project_risks_created_by_idx ON work.project_risks USING btree (tenant_id, created_by);
@@ -6596,6 +6692,10 @@ CREATE INDEX project_risks_owner_idx ON work.project_risks USING btree (tenant_i
 -- Name: project_risks_project_status_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
 CREATE INDEX project_risks_project_status_idx ON work.project_risks USING btree (tenant_id, project_id, status, risk_score DESC);
+
+-- Name: project_risks_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX project_risks_tenant_created_idx ON work.project_risks USING btree (tenant_id, created_at, id);
 
 -- Name: projects_created_by_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
@@ -6616,6 +6716,10 @@ CREATE INDEX projects_settings_idx ON work.projects USING gin (tenant_id, settin
 -- Name: projects_status_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
 CREATE INDEX projects_status_idx ON work.projects USING btree (tenant_id, status);
+
+-- Name: projects_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX projects_tenant_created_idx ON work.projects USING btree (tenant_id, created_at, id);
 
 -- Name: requirement_links_related_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
@@ -6644,6 +6748,14 @@ CREATE INDEX requirements_search_idx ON work.requirements USING gin (tenant_id, 
 -- Name: requirements_stakeholder_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
 CREATE INDEX requirements_stakeholder_idx ON work.requirements USING btree (tenant_id, stakeholder_id);
+
+-- Name: requirements_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX requirements_tenant_created_idx ON work.requirements USING btree (tenant_id, created_at, id);
+
+-- Name: session_participants_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX session_participants_tenant_created_idx ON work.session_participants USING btree (tenant_id, created_at, id);
 
 -- Name: session_participants_user_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
 --
@@ -6689,9 +6801,17 @@ CREATE INDEX tasks_search_idx ON work.tasks USING gin (tenant_id, search_vector)
 --
 CREATE INDEX tasks_tags_idx ON work.tasks USING gin (tenant_id, tags);
 
+-- Name: tasks_tenant_created_idx; Type: INDEX; Schema: work; Owner: tenantbase_owner
+--
+CREATE INDEX tasks_tenant_created_idx ON work.tasks USING btree (tenant_id, created_at, id);
+
 -- Name: analytics_events_default_pkey; Type: INDEX ATTACH; Schema: analytics; Owner: tenantbase_owner
 --
 ALTER INDEX analytics.analytics_events_pkey ATTACH PARTITION analytics.analytics_events_default_pkey;
+
+-- Name: analytics_events_default_tenant_id_created_at_id_idx; Type: INDEX ATTACH; Schema: analytics; Owner: tenantbase_owner
+--
+ALTER INDEX analytics.analytics_events_tenant_created_idx ATTACH PARTITION analytics.analytics_events_default_tenant_id_created_at_id_idx;
 
 -- Name: analytics_events_default_tenant_id_customer_id_idx; Type: INDEX ATTACH; Schema: analytics; Owner: tenantbase_owner
 --
@@ -6724,6 +6844,10 @@ ALTER INDEX analytics.analytics_events_user_idx ATTACH PARTITION analytics.analy
 -- Name: user_activities_default_pkey; Type: INDEX ATTACH; Schema: analytics; Owner: tenantbase_owner
 --
 ALTER INDEX analytics.user_activities_pkey ATTACH PARTITION analytics.user_activities_default_pkey;
+
+-- Name: user_activities_default_tenant_id_created_at_id_idx; Type: INDEX ATTACH; Schema: analytics; Owner: tenantbase_owner
+--
+ALTER INDEX analytics.user_activities_tenant_created_idx ATTACH PARTITION analytics.user_activities_default_tenant_id_created_at_id_idx;
 
 -- Name: user_activities_default_tenant_id_project_id_activity_type__idx; Type: INDEX ATTACH; Schema: analytics; Owner: tenantbase_owner
 --

@@ -200,7 +200,7 @@ impl Resource {
         self.columns.iter().filter(|c| !self.visible(c)).map(|c| c.name.clone()).collect()
     }
 
-    fn default_sort(&self) -> &str {
+    pub fn default_sort(&self) -> &str {
         if self.sorts.iter().any(|s| s == "created_at") {
             "created_at"
         } else {
@@ -519,7 +519,7 @@ pub async fn list(
             return Err(ApiError::validation("q", "needs 1 to 500 characters"));
         }
         let p = placeholder(&mut values, Some(q.clone()));
-        conditions.push_str(&format!(" AND t.id = ANY (ARRAY(SELECT s.id FROM {search}({p}::text, 1000) s))"));
+        conditions.push_str(&search_condition(search, &p));
     }
     if let Some(cursor) = params.get("cursor") {
         let cursor = Cursor::decode(cursor, &sort, descending)?;
@@ -559,6 +559,12 @@ pub fn list_sql(table: &str, sort: &str, descending: bool, conditions: &str, lim
     )
 }
 
+/// A list's full-text search through the resource's `search.*` function, the
+/// query the parameter `placeholder`.
+pub fn search_condition(search: &str, placeholder: &str) -> String {
+    format!(" AND t.id = ANY (ARRAY(SELECT s.id FROM {search}({placeholder}::text, 1000) s))")
+}
+
 /// One row by id: `$1` the tenant, `$2` the id, `$3` the hidden keys.
 pub fn get_sql(table: &str) -> String {
     format!("SELECT to_jsonb(t) - $3::text[] FROM {table} t WHERE t.tenant_id = $1 AND t.id = $2")
@@ -574,6 +580,24 @@ pub fn insert_sql(table: &str, fields: &[String]) -> String {
         cols = columns.join(", "),
         picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
     )
+}
+
+/// A change of `fields` from a JSON object: `$1` the tenant, `$2` the id, `$3` the
+/// object, `$4` the hidden keys, `$5` the row versions If-Match admits (NULL: any).
+pub fn update_sql(table: &str, fields: &[String]) -> String {
+    let columns: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+    format!(
+        "UPDATE {table} t SET ({cols}) = (SELECT {picked} FROM jsonb_populate_record(t, $3::jsonb) p)
+         WHERE t.tenant_id = $1 AND t.id = $2 AND ($5::int8[] IS NULL OR t.row_version = ANY ($5))
+         RETURNING to_jsonb(t) - $4::text[]",
+        cols = columns.join(", "),
+        picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
+    )
+}
+
+/// A delete by id: `$1` the tenant, `$2` the id, `$3` the row versions If-Match admits (NULL: any).
+pub fn delete_sql(table: &str) -> String {
+    format!("DELETE FROM {table} WHERE tenant_id = $1 AND id = $2 AND ($3::int8[] IS NULL OR row_version = ANY ($3)) RETURNING 1")
 }
 
 /// A query-string value as the JSON value its column expects, for validation.
@@ -634,15 +658,7 @@ pub async fn update(
     let mut fields = check_body(resource, &body, Write::Change)?;
     let mut body = body;
     fields.extend(seal_secret(&state, resource, t.ctx.tenant_id, id, &mut body)?);
-    let columns: Vec<String> = fields.iter().map(|f| quote(f)).collect();
-    let sql = format!(
-        "UPDATE {table} t SET ({cols}) = (SELECT {picked} FROM jsonb_populate_record(t, $3::jsonb) p)
-         WHERE t.tenant_id = $1 AND t.id = $2 AND ($5::int8[] IS NULL OR t.row_version = ANY ($5))
-         RETURNING to_jsonb(t) - $4::text[]",
-        table = resource.def.table,
-        cols = columns.join(", "),
-        picked = columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
-    );
+    let sql = update_sql(resource.def.table, &fields);
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id, &body, &resource.hidden_keys(), &if_match.0]).await?;
     let Some(row) = row else { return Err(refusal(&mut tx, resource.def.table, "id", id, &if_match).await) };
@@ -661,10 +677,7 @@ pub async fn delete(
         return Err(ApiError::MethodNotAllowed);
     }
     let id = parse_id(&id)?;
-    let sql = format!(
-        "DELETE FROM {} WHERE tenant_id = $1 AND id = $2 AND ($3::int8[] IS NULL OR row_version = ANY ($3)) RETURNING 1",
-        resource.def.table
-    );
+    let sql = delete_sql(resource.def.table);
     let mut tx = state.db.tenant_tx(&t.ctx).await?;
     let row = tx.query_opt(&sql, &[&t.ctx.tenant_id, &id, &if_match.0]).await.map_err(still_referenced)?;
     if row.is_none() {

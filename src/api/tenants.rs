@@ -260,7 +260,9 @@ pub async fn denied_or_missing<T>(tx: &mut TenantTx, row: Option<T>, table: &str
     match row {
         Some(row) => Ok(row),
         None => {
-            let visible = tx.query_opt(&format!("SELECT 1 FROM {table} WHERE {key} = $1"), &[&id]).await?.is_some();
+            let sql = format!("SELECT 1 FROM {table} {}", super::versions::by_tenant_and(table, key));
+            let tenant = tx.tenant_id();
+            let visible = tx.query_opt(&sql, &[&tenant, &id]).await?.is_some();
             Err(if visible { ApiError::Forbidden("your role does not allow this") } else { ApiError::NotFound })
         }
     }

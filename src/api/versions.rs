@@ -76,6 +76,13 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     }
 }
 
+/// `WHERE` the acting tenant (`$1`) and `key = $2`: a lookup names its tenant
+/// like every query. The tenants table is keyed by the tenant itself.
+pub fn by_tenant_and(table: &str, key: &str) -> String {
+    let tenant_column = if table == "tenancy.tenants" { "id" } else { "tenant_id" };
+    format!("WHERE {tenant_column} = $1 AND {key} = $2")
+}
+
 /// Why a write guarded by `If-Match` touched no row of `table` keyed `key = id`
 /// (under the caller's policies): invisible is 404, a version the precondition
 /// refuses is 412 (before anything else), otherwise the policy refused it (403).
@@ -86,7 +93,9 @@ pub async fn refusal(
     id: uuid::Uuid,
     if_match: &IfMatch,
 ) -> ApiError {
-    let found = tx.query_opt(&format!("SELECT row_version FROM {table} WHERE {key} = $1"), &[&id]).await;
+    let sql = format!("SELECT row_version FROM {table} {}", by_tenant_and(table, key));
+    let tenant = tx.tenant_id();
+    let found = tx.query_opt(&sql, &[&tenant, &id]).await;
     match found {
         Err(e) => e.into(),
         Ok(None) => ApiError::NotFound,

@@ -28,6 +28,7 @@ mod metrics;
 mod migrations;
 mod partitions;
 mod permissions;
+mod plans;
 mod pool;
 mod pooler;
 mod schema_snapshot;
