@@ -1865,6 +1865,19 @@ ALTER FUNCTION platform.context_is_signed() OWNER TO tenantbase_platform;
 --
 COMMENT ON FUNCTION platform.context_is_signed() IS 'tenantbase:platform Whether this transaction carries an authentic, unexpired context (platform.context_field).';
 
+-- Name: context_key_pad(bytea, integer); Type: FUNCTION; Schema: platform; Owner: tenantbase_owner
+--
+CREATE FUNCTION platform.context_key_pad(p_key bytea, p_xor integer) RETURNS bytea
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT decode(string_agg(lpad(to_hex(get_byte(padded, i) # p_xor), 2, '0'), '' ORDER BY i), 'hex')
+    FROM (SELECT p_key || decode(repeat('00', 64 - length(p_key)), 'hex') AS padded) AS key_block,
+         generate_series(0, 63) AS i
+$$;
+
+ALTER FUNCTION platform.context_key_pad(p_key bytea, p_xor integer) OWNER TO tenantbase_owner;
+
 -- Name: context_tenant_in_use(); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
 CREATE FUNCTION platform.context_tenant_in_use() RETURNS uuid
@@ -2116,19 +2129,19 @@ COMMENT ON FUNCTION platform.finish_erasure(p_tenant uuid, p_now timestamp with 
 -- Name: install_context_key(bytea, boolean); Type: FUNCTION; Schema: platform; Owner: tenantbase_owner
 --
 CREATE FUNCTION platform.install_context_key(p_key bytea, p_replace boolean) RETURNS boolean
-    LANGUAGE sql
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    INSERT INTO platform.context_keys AS k (id, key, inner_pad, outer_pad)
-    SELECT 1, p_key,
-           decode(string_agg(lpad(to_hex(get_byte(padded, i) # 54), 2, '0'), '' ORDER BY i), 'hex'),
-           decode(string_agg(lpad(to_hex(get_byte(padded, i) # 92), 2, '0'), '' ORDER BY i), 'hex')
-    FROM (SELECT p_key || decode(repeat('00', 64 - length(p_key)), 'hex') AS padded) AS key_block,
-         generate_series(0, 63) AS i
-    GROUP BY padded
-    ON CONFLICT (id) DO UPDATE
-        SET key = EXCLUDED.key, inner_pad = EXCLUDED.inner_pad, outer_pad = EXCLUDED.outer_pad, created_at = now()
-        WHERE p_replace AND k.key <> EXCLUDED.key
-    RETURNING true
+BEGIN
+    LOCK TABLE platform.context_keys IN EXCLUSIVE MODE;
+    IF EXISTS (SELECT 1 FROM platform.context_keys WHERE retires_at IS NULL AND (key = p_key OR NOT p_replace)) THEN
+        RETURN false;
+    END IF;
+    DELETE FROM platform.context_keys;
+    INSERT INTO platform.context_keys (key, inner_pad, outer_pad)
+    VALUES (p_key, platform.context_key_pad(p_key, 54), platform.context_key_pad(p_key, 92));
+    RETURN true;
+END
 $$;
 
 ALTER FUNCTION platform.install_context_key(p_key bytea, p_replace boolean) OWNER TO tenantbase_owner;
@@ -2312,6 +2325,27 @@ ALTER FUNCTION platform.restore_tenant(p_tenant uuid) OWNER TO tenantbase_platfo
 -- Name: FUNCTION restore_tenant(p_tenant uuid); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
 --
 COMMENT ON FUNCTION platform.restore_tenant(p_tenant uuid) IS 'tenantbase:platform Platform operators only: restores a deleted tenant whose erasure has not begun.';
+
+-- Name: rotate_context_key(bytea, interval); Type: FUNCTION; Schema: platform; Owner: tenantbase_owner
+--
+CREATE FUNCTION platform.rotate_context_key(p_key bytea, p_overlap interval) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    LOCK TABLE platform.context_keys IN EXCLUSIVE MODE;
+    IF EXISTS (SELECT 1 FROM platform.context_keys WHERE key = p_key) THEN
+        RAISE EXCEPTION 'this context key is already installed';
+    END IF;
+    DELETE FROM platform.context_keys WHERE retires_at <= now();
+    UPDATE platform.context_keys SET retires_at = now() + greatest(p_overlap, interval '0')
+    WHERE retires_at IS NULL OR retires_at > now() + greatest(p_overlap, interval '0');
+    INSERT INTO platform.context_keys (key, inner_pad, outer_pad)
+    VALUES (p_key, platform.context_key_pad(p_key, 54), platform.context_key_pad(p_key, 92));
+END
+$$;
+
+ALTER FUNCTION platform.rotate_context_key(p_key bytea, p_overlap interval) OWNER TO tenantbase_owner;
 
 -- Name: start_session(uuid, bytea, interval, inet, text, timestamp with time zone); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
@@ -5198,15 +5232,15 @@ COMMENT ON TABLE content.content_projects IS 'Content to create and publish (Biz
 -- Name: context_keys; Type: TABLE; Schema: platform; Owner: tenantbase_owner
 --
 CREATE TABLE platform.context_keys (
-    id smallint DEFAULT 1 NOT NULL,
+    id smallint NOT NULL,
     key bytea NOT NULL,
     inner_pad bytea NOT NULL,
     outer_pad bytea NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    retires_at timestamp with time zone,
     CONSTRAINT context_keys_inner_pad_length CHECK ((length(inner_pad) = 64)),
     CONSTRAINT context_keys_key_length CHECK ((length(key) = 32)),
-    CONSTRAINT context_keys_outer_pad_length CHECK ((length(outer_pad) = 64)),
-    CONSTRAINT context_keys_single CHECK ((id = 1))
+    CONSTRAINT context_keys_outer_pad_length CHECK ((length(outer_pad) = 64))
 );
 
 ALTER TABLE ONLY platform.context_keys FORCE ROW LEVEL SECURITY;
@@ -5215,7 +5249,18 @@ ALTER TABLE platform.context_keys OWNER TO tenantbase_owner;
 
 -- Name: TABLE context_keys; Type: COMMENT; Schema: platform; Owner: tenantbase_owner
 --
-COMMENT ON TABLE platform.context_keys IS 'The key that signs tenant contexts (tenantbase migrate installs it). Readable by tenantbase_platform only.';
+COMMENT ON TABLE platform.context_keys IS 'The keys that sign tenant contexts: the current one (retires_at NULL) and those it replaced, accepted until retires_at. Readable by tenantbase_platform only.';
+
+-- Name: context_keys_id_seq; Type: SEQUENCE; Schema: platform; Owner: tenantbase_owner
+--
+ALTER TABLE platform.context_keys ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME platform.context_keys_id_seq
+    START WITH 2
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 -- Name: erasures; Type: TABLE; Schema: platform; Owner: tenantbase_owner
 --
@@ -6460,6 +6505,10 @@ CREATE INDEX content_projects_tenant_created_idx ON content.content_projects USI
 -- Name: content_projects_type_idx; Type: INDEX; Schema: content; Owner: tenantbase_owner
 --
 CREATE INDEX content_projects_type_idx ON content.content_projects USING btree (tenant_id, content_type);
+
+-- Name: context_keys_one_current; Type: INDEX; Schema: platform; Owner: tenantbase_owner
+--
+CREATE UNIQUE INDEX context_keys_one_current ON platform.context_keys USING btree ((true)) WHERE (retires_at IS NULL);
 
 -- Name: api_keys_created_by_idx; Type: INDEX; Schema: tenancy; Owner: tenantbase_owner
 --
@@ -10591,6 +10640,10 @@ GRANT ALL ON FUNCTION platform.authenticate_session(p_token_hash bytea, p_now ti
 --
 REVOKE ALL ON FUNCTION platform.begin_erasure(p_tenant uuid, p_now timestamp with time zone) FROM PUBLIC;
 
+-- Name: FUNCTION context_key_pad(p_key bytea, p_xor integer); Type: ACL; Schema: platform; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION platform.context_key_pad(p_key bytea, p_xor integer) FROM PUBLIC;
+
 -- Name: FUNCTION context_tenant_in_use(); Type: ACL; Schema: platform; Owner: tenantbase_platform
 --
 REVOKE ALL ON FUNCTION platform.context_tenant_in_use() FROM PUBLIC;
@@ -10668,6 +10721,10 @@ GRANT ALL ON FUNCTION platform.restore_my_tenant(p_tenant uuid, p_user uuid) TO 
 -- Name: FUNCTION restore_tenant(p_tenant uuid); Type: ACL; Schema: platform; Owner: tenantbase_platform
 --
 REVOKE ALL ON FUNCTION platform.restore_tenant(p_tenant uuid) FROM PUBLIC;
+
+-- Name: FUNCTION rotate_context_key(p_key bytea, p_overlap interval); Type: ACL; Schema: platform; Owner: tenantbase_owner
+--
+REVOKE ALL ON FUNCTION platform.rotate_context_key(p_key bytea, p_overlap interval) FROM PUBLIC;
 
 -- Name: FUNCTION start_session(p_user uuid, p_token_hash bytea, p_ttl interval, p_ip inet, p_user_agent text, p_now timestamp with time zone); Type: ACL; Schema: platform; Owner: tenantbase_platform
 --
