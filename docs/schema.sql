@@ -849,6 +849,7 @@ ALTER FUNCTION audit.platform_chain() OWNER TO tenantbase_owner;
 --
 CREATE FUNCTION audit.queue_changes(args text[], op audit.operation, old_rows jsonb[], new_rows jsonb[]) RETURNS void
     LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
     INSERT INTO audit.log_pending (xact_id, chain_id, written_at, event_type, event_action, event_description,
@@ -955,6 +956,70 @@ ALTER FUNCTION audit.record_changes() OWNER TO tenantbase_audit;
 -- Name: FUNCTION record_changes(); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
 --
 COMMENT ON FUNCTION audit.record_changes() IS 'tenantbase:platform The audit trigger on every tenant table (per statement): queues each changed row on its own tenant''s chain. An AFTER trigger, it sees only rows that passed the policies or were written by guarded definer code.';
+
+-- Name: record_epoch(uuid, text, jsonb); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
+--
+CREATE FUNCTION audit.record_epoch(p_tenant uuid, p_description text, p_metadata jsonb DEFAULT '{}'::jsonb) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    head record;
+    queued bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tenancy.tenants t WHERE t.id = p_tenant) THEN
+        RAISE EXCEPTION 'no tenant %', p_tenant USING ERRCODE = 'no_data_found';
+    END IF;
+    IF p_metadata IS NULL OR jsonb_typeof(p_metadata) <> 'object' THEN
+        RAISE EXCEPTION 'an epoch''s metadata is a JSON object' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT c.head_id, c.head_hash INTO head FROM audit.chains c WHERE c.chain_id = p_tenant;
+    INSERT INTO audit.log_pending (xact_id, chain_id, written_at, event_type, event_action, event_description,
+                                   user_id, impersonated_by, api_key_id, request_id, ip_address, user_agent,
+                                   db_role, metadata)
+    SELECT r.xact_id, p_tenant, clock_timestamp(), 'system_event', 'audit.epoch',
+           coalesce(nullif(p_description, ''), 'a restore'),
+           r.user_id, r.impersonated_by, r.api_key_id, r.request_id, r.ip_address, r.user_agent, r.db_role,
+           p_metadata || jsonb_build_object(
+               'sealed_head', coalesce(head.head_id, 0),
+               'sealed_head_hash', encode(coalesce(head.head_hash, decode(repeat('00', 32), 'hex')), 'hex'))
+    FROM audit.current_request() AS r
+    RETURNING seq INTO queued;
+    RETURN queued;
+END
+$$;
+
+ALTER FUNCTION audit.record_epoch(p_tenant uuid, p_description text, p_metadata jsonb) OWNER TO tenantbase_audit;
+
+-- Name: FUNCTION record_epoch(p_tenant uuid, p_description text, p_metadata jsonb); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
+--
+COMMENT ON FUNCTION audit.record_epoch(p_tenant uuid, p_description text, p_metadata jsonb) IS 'tenantbase:platform Appends a restore''s epoch entry to a tenant''s chain (never a rewind); platform only.';
+
+-- Name: record_login_failure(uuid, inet, text, integer); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
+--
+CREATE FUNCTION audit.record_login_failure(p_user uuid, p_ip inet, p_user_agent text, p_locked_for_seconds integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO audit.platform_pending (xact_id, written_at, event_type, event_action, event_description, target_type,
+                                        target_id, user_id, db_role, ip_address, user_agent, metadata)
+    SELECT pg_current_xact_id(), clock_timestamp(), 'authentication', e.action, e.description,
+           CASE WHEN p_user IS NOT NULL THEN 'users' END, p_user, p_user, session_user, p_ip, left(p_user_agent, 512),
+           e.metadata
+    FROM (VALUES (1, 'login.failed', 'a login failed', '{}'::jsonb),
+                 (2, 'login.locked_out', 'failed logins wait before the next attempt',
+                  jsonb_build_object('wait_seconds', p_locked_for_seconds))) AS e (n, action, description, metadata)
+    WHERE e.n = 1 OR p_locked_for_seconds IS NOT NULL
+    ORDER BY e.n;
+END
+$$;
+
+ALTER FUNCTION audit.record_login_failure(p_user uuid, p_ip inet, p_user_agent text, p_locked_for_seconds integer) OWNER TO tenantbase_audit;
+
+-- Name: FUNCTION record_login_failure(p_user uuid, p_ip inet, p_user_agent text, p_locked_for_seconds integer); Type: COMMENT; Schema: audit; Owner: tenantbase_audit
+--
+COMMENT ON FUNCTION audit.record_login_failure(p_user uuid, p_ip inet, p_user_agent text, p_locked_for_seconds integer) IS 'tenantbase:platform Records a failed login (and the lockout it caused) on the platform chain; the server''s account role only.';
 
 -- Name: record_platform_event(audit.event_type, text, text, uuid, text, uuid, jsonb); Type: FUNCTION; Schema: audit; Owner: tenantbase_audit
 --
@@ -9859,6 +9924,16 @@ REVOKE ALL ON FUNCTION audit.record_change() FROM PUBLIC;
 -- Name: FUNCTION record_changes(); Type: ACL; Schema: audit; Owner: tenantbase_audit
 --
 REVOKE ALL ON FUNCTION audit.record_changes() FROM PUBLIC;
+
+-- Name: FUNCTION record_epoch(p_tenant uuid, p_description text, p_metadata jsonb); Type: ACL; Schema: audit; Owner: tenantbase_audit
+--
+REVOKE ALL ON FUNCTION audit.record_epoch(p_tenant uuid, p_description text, p_metadata jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.record_epoch(p_tenant uuid, p_description text, p_metadata jsonb) TO tenantbase_platform;
+
+-- Name: FUNCTION record_login_failure(p_user uuid, p_ip inet, p_user_agent text, p_locked_for_seconds integer); Type: ACL; Schema: audit; Owner: tenantbase_audit
+--
+REVOKE ALL ON FUNCTION audit.record_login_failure(p_user uuid, p_ip inet, p_user_agent text, p_locked_for_seconds integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.record_login_failure(p_user uuid, p_ip inet, p_user_agent text, p_locked_for_seconds integer) TO tenantbase_account;
 
 -- Name: FUNCTION record_platform_event(p_event_type audit.event_type, p_action text, p_description text, p_subject_tenant uuid, p_target_type text, p_target_id uuid, p_metadata jsonb); Type: ACL; Schema: audit; Owner: tenantbase_audit
 --

@@ -133,6 +133,7 @@ pub async fn login(
         let usable = status == "active" && locked_until.is_none_or(|until| until <= now);
         (user_id, hash, usable)
     });
+    let known_user = account.as_ref().map(|(user_id, _, _)| *user_id);
     // Exactly one argon2 verification, whatever the account: its time is the answer's time.
     let (hash, user_id) = match account {
         Some((user_id, Some(hash), usable)) => (hash, usable.then_some(user_id)),
@@ -141,7 +142,15 @@ pub async fn login(
     let verified =
         place.run(move |memory| verify_password_in(memory, &body.password, &hash)).await.map_err(ApiError::Internal)?;
     let Some(user_id) = user_id.filter(|_| verified) else {
-        attempt.failed(clock.now());
+        let locked_for = attempt.failed(clock.now()).map(|wait| wait.as_secs() as i32);
+        // Queued on the platform chain like any entry: failed logins wait for no one.
+        state
+            .accounts
+            .call(
+                "SELECT audit.record_login_failure($1, $2, $3, $4)",
+                &[&known_user, &meta.client_ip, &meta.user_agent, &locked_for],
+            )
+            .await?;
         return Err(ApiError::Unauthorized("invalid email or password"));
     };
     attempt.succeeded(clock.now());

@@ -9,6 +9,7 @@
 //! counting as `other`.
 
 use std::collections::HashSet;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -70,6 +71,8 @@ pub struct Metrics {
     labelled_tenants: Mutex<HashSet<Uuid>>,
     pool: Family<PoolLabels, Gauge>,
     database_up: Gauge,
+    unsealed: Gauge,
+    seal_lag: Gauge<f64, AtomicU64>,
 }
 
 impl Default for Metrics {
@@ -94,8 +97,14 @@ impl Default for Metrics {
         );
         let database_up = Gauge::default();
         registry.register("db_up", "1 when the database answered the app role at the scrape", database_up.clone());
-        // The audit sealer's lag (seconds since the oldest unsealed change) registers here as a gauge
-        // (`audit_seal_lag_seconds`), set at each scrape like the pool's.
+        let unsealed = Gauge::default();
+        registry.register("audit_unsealed_entries", "Audit entries written and not yet sealed", unsealed.clone());
+        let seal_lag = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "audit_seal_lag_seconds",
+            "Age of the oldest unsealed audit entry (0 when none waits)",
+            seal_lag.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -104,6 +113,8 @@ impl Default for Metrics {
             labelled_tenants: Mutex::new(HashSet::new()),
             pool,
             database_up,
+            unsealed,
+            seal_lag,
         }
     }
 }
@@ -141,6 +152,11 @@ impl Metrics {
         }
         let up = matches!(tokio::time::timeout(PING_BUDGET, state.db.ping()).await, Ok(Ok(())));
         self.database_up.set(i64::from(up));
+        // Left at its last value when the database does not answer (db_up says so).
+        if let Ok(Ok(lag)) = tokio::time::timeout(PING_BUDGET, crate::audit::lag_via(&state.accounts)).await {
+            self.unsealed.set(lag.unsealed);
+            self.seal_lag.set(lag.age(state.accounts.clock().now()).as_secs_f64());
+        }
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry).expect("writing to a String");
         text

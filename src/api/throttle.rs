@@ -114,13 +114,16 @@ impl Count {
         Ok(())
     }
 
-    fn fail(&mut self, limit: &Limit, now: DateTime<Utc>) {
+    /// Counts a failure; returns the wait it imposes, past the burst.
+    fn fail(&mut self, limit: &Limit, now: DateTime<Utc>) -> Option<Duration> {
         self.fade(limit, now);
         self.faded_at.get_or_insert(now);
         self.failures = self.failures.saturating_add(1);
-        if self.failures >= limit.burst {
-            self.waits_until = Some(now + delta(limit.wait_after(self.failures)));
-        }
+        (self.failures >= limit.burst).then(|| {
+            let wait = limit.wait_after(self.failures);
+            self.waits_until = Some(now + delta(wait));
+            wait
+        })
     }
 
     fn forgive(&mut self) {
@@ -253,10 +256,10 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    pub fn failed(self, now: DateTime<Utc>) {
-        for (count, limit) in &self.admitted {
-            lock(count).fail(limit, now);
-        }
+    /// Counts the failure; returns the longest wait it imposed (a lockout of its
+    /// email, its address or both), if any.
+    pub fn failed(self, now: DateTime<Utc>) -> Option<Duration> {
+        self.admitted.iter().filter_map(|(count, limit)| lock(count).fail(limit, now)).max()
     }
 
     /// The password was right: this address's count for the email starts afresh and

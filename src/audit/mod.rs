@@ -7,6 +7,7 @@
 //! and retention run as the admin (a superuser), which reads every chain. See docs/audit.md.
 
 pub mod checkpoints;
+mod epoch;
 mod erase;
 mod retention;
 mod seal;
@@ -15,6 +16,7 @@ pub mod verify;
 use uuid::Uuid;
 
 pub use checkpoints::Checkpointer;
+pub use epoch::record_epoch;
 pub use erase::{erase_tenant_payloads, erase_user_payloads};
 pub use retention::{
     ensure_partitions, prune, PruneOptions, PruneReport, PrunedPartition, DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS,

@@ -1397,3 +1397,199 @@ async fn sign_ups_logins_session_ends_and_lockouts_are_on_the_platform_chain() {
     assert_eq!(emails, 0, "ids only: no email on the chain");
     assert_intact(&verify(&mut admin, None).await);
 }
+
+#[tokio::test]
+async fn failed_logins_and_lockouts_are_on_the_platform_chain_and_wait_for_no_one() {
+    use reqwest::{Method, StatusCode};
+    use tenantbase::api::throttle::{Limit, LoginPolicy, LoginThrottle};
+    let policy = LoginPolicy {
+        per_email_and_address: Limit { burst: 2, ..LoginPolicy::default().per_email_and_address },
+        ..LoginPolicy::default()
+    };
+    let db = TestDb::new().await;
+    let (pool, accounts) = (db.app_pool(4), db.account_pool());
+    let s = crate::api::Server::start_configured(db, pool, accounts, |state| {
+        state.login_throttle = LoginThrottle::new(policy)
+    })
+    .await;
+    let mut admin = s.db.admin().await;
+    crate::common::seal_everything(&admin).await;
+    // A transaction holding a queued platform entry open: logins go on beside it.
+    let holder = s.db.admin().await;
+    holder
+        .batch_execute("BEGIN; SELECT audit.record_platform_event('system_event', 'test.holding', 'held open')")
+        .await
+        .unwrap();
+
+    let login = |email: &str| json!({ "email": email, "password": "not the password" });
+    let (status, _) = s.call(Method::POST, "/v1/auth/login", None, Some(login("nobody@example.com"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for _ in 0..2 {
+        let (status, _) = s.call(Method::POST, "/v1/auth/login", None, Some(login("olivia@acme.com"))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = s.call(Method::POST, "/v1/auth/login", None, Some(login("olivia@acme.com"))).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "throttled: no database work, no entry");
+    holder.batch_execute("COMMIT").await.unwrap();
+
+    crate::common::seal_everything(&admin).await;
+    let olivia = s.seeded.user("olivia@acme.com");
+    let events: Vec<(String, Option<Uuid>, Value)> = admin
+        .query(
+            "SELECT event_action, user_id, metadata FROM audit.platform_log
+             WHERE event_type = 'authentication' AND event_action LIKE 'login.%' ORDER BY id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let wait = events[3].2["wait_seconds"].as_i64().unwrap();
+    assert!(wait > 0, "{events:?}");
+    assert_eq!(
+        events,
+        [
+            ("login.failed".to_string(), None, json!({})),
+            ("login.failed".to_string(), Some(olivia), json!({})),
+            ("login.failed".to_string(), Some(olivia), json!({})),
+            ("login.locked_out".to_string(), Some(olivia), json!({ "wait_seconds": wait })),
+        ]
+    );
+    let held: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM audit.platform_log WHERE event_action = 'test.holding'
+             AND id < (SELECT min(id) FROM audit.platform_log WHERE event_action = 'login.failed')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(held, 1, "the transaction that began first is sealed first, in its place");
+    assert_intact(&verify(&mut admin, None).await);
+}
+
+#[tokio::test]
+async fn a_restore_epoch_appends_to_the_chain_and_checkpoints_before_and_after_hold() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let acme = seeded.tenant("acme");
+    let mut admin = db.admin().await;
+    let (before, after) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let keys = tempfile::tempdir().unwrap();
+    let key_file = keys.path().join("operator.key");
+    OperatorKey::generate().write(&key_file).unwrap();
+    let key = || OperatorKey::load(&key_file).unwrap();
+    let public = key().public();
+    crate::common::seal_everything(&admin).await;
+    Checkpointer::open(before.path(), key(), Clock::system()).unwrap().write(&admin).await.unwrap();
+    let head: i64 =
+        admin.query_one("SELECT head_id FROM audit.chains WHERE chain_id = $1", &[&acme]).await.unwrap().get(0);
+
+    // The app role cannot record one, even in its own tenant.
+    let app = app_session(&db, acme, seeded.user("olivia@acme.com"), "READ COMMITTED").await;
+    let refused = app.query_one("SELECT audit.record_epoch($1, 'forged', '{}')", &[&acme]).await;
+    assert_eq!(sqlstate(refused), "42501");
+
+    // A restore: its epoch and the rows it writes, in one transaction.
+    let tx = admin.transaction().await.unwrap();
+    let restored = json!({ "restored_to": "2026-11-30T12:00:00Z", "manifest_sha256": "ab".repeat(32) });
+    audit::record_epoch(&tx, acme, "restored to 2026-11-30T12:00:00Z", &restored).await.unwrap();
+    tx.execute(ADD_ROLE, &[&acme, &"restored_role"]).await.unwrap();
+    tx.commit().await.unwrap();
+    crate::common::seal_everything(&admin).await;
+
+    let epoch = saved(&admin, acme, head + 1).await;
+    assert_eq!(epoch["event_action"], "audit.epoch");
+    assert_eq!(epoch["event_type"], "system_event");
+    assert_eq!(epoch["metadata"]["restored_to"], restored["restored_to"]);
+    assert_eq!(epoch["metadata"]["sealed_head"], head);
+    assert_eq!(saved(&admin, acme, head + 2).await["table_name"], "tenancy.roles", "the restore's rows follow it");
+    Checkpointer::open(after.path(), key(), Clock::system()).unwrap().write(&admin).await.unwrap();
+    assert_intact(&verify_against(&mut admin, before.path(), &public).await);
+    assert_intact(&verify_against(&mut admin, after.path(), &public).await);
+
+    // A rewind instead (the chain cut back to before the epoch) is what the checkpoint after finds.
+    let pre = saved(&admin, acme, head).await;
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id > $2", &[&acme, &head]).await;
+    tamper(
+        &admin,
+        "UPDATE audit.chains SET head_id = $2, head_hash = $3 WHERE chain_id = $1",
+        &[&acme, &head, &hex_bytes(&pre["hash"])],
+    )
+    .await;
+    assert_intact(&verify_against(&mut admin, before.path(), &public).await);
+    let report = verify_against(&mut admin, after.path(), &public).await;
+    assert!(report.chain(acme).unwrap().broken.is_some(), "a rewind is found");
+}
+
+#[tokio::test]
+async fn the_verify_command_with_checkpoints_finds_each_planted_tampering() {
+    let db = TestDb::new().await;
+    let seeded = db.seeded().await;
+    let acme = seeded.tenant("acme");
+    let admin = db.admin().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (key, checkpoints) = (dir.path().join("operator.key"), dir.path().join("checkpoints"));
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tenantbase"))
+            .args(args)
+            .args(["--operator-key", key.to_str().unwrap()])
+            .env("DATABASE_URL", url_of(&db.target.admin))
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    let (status, out) = run(&["audit", "seal", "--checkpoints", checkpoints.to_str().unwrap()]);
+    assert!(status == Some(0) && out.contains("checkpoints"), "{out}");
+    let verify = || run(&["audit", "verify", "--checkpoints", checkpoints.to_str().unwrap()]);
+    let intact = || {
+        let (status, out) = verify();
+        assert!(status == Some(0) && out.contains("tenant acme: intact"), "{out}");
+    };
+    let found = |what: &str| {
+        let (status, out) = verify();
+        assert_eq!(status, Some(1), "{what} not found: {out}");
+        assert!(out.contains("tenant acme: BROKEN"), "{what}: {out}");
+    };
+    intact();
+    let head: i64 =
+        admin.query_one("SELECT head_id FROM audit.chains WHERE chain_id = $1", &[&acme]).await.unwrap().get(0);
+
+    let third = saved(&admin, acme, 3).await;
+    tamper(&admin, "UPDATE audit.log SET request_id = 'forged' WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    found("an edit");
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    found("a deletion");
+    tamper(&admin, RESTORE, &[&third]).await;
+    intact();
+
+    swap_contents(&admin, acme, 5, 6).await;
+    found("a swap");
+    swap_contents(&admin, acme, 5, 6).await;
+    intact();
+
+    let (last, new_head) = (saved(&admin, acme, head).await, saved(&admin, acme, head - 1).await);
+    tamper(&admin, "DELETE FROM audit.log WHERE tenant_id = $1 AND id = $2", &[&acme, &head]).await;
+    tamper(
+        &admin,
+        "UPDATE audit.chains SET head_id = $2, head_hash = $3 WHERE chain_id = $1",
+        &[&acme, &(head - 1), &hex_bytes(&new_head["hash"])],
+    )
+    .await;
+    found("the newest entry cut off, its head moved back");
+    tamper(&admin, RESTORE, &[&last]).await;
+    tamper(
+        &admin,
+        "UPDATE audit.chains SET head_id = $2, head_hash = $3 WHERE chain_id = $1",
+        &[&acme, &head, &hex_bytes(&last["hash"])],
+    )
+    .await;
+    intact();
+
+    tamper(&admin, "UPDATE audit.log SET request_id = 'forged' WHERE tenant_id = $1 AND id = 3", &[&acme]).await;
+    recompute(&admin, acme).await;
+    let (status, out) = run(&["audit", "verify"]);
+    assert!(status == Some(0) && out.contains("tenant acme: intact"), "without checkpoints nothing shows: {out}");
+    found("a whole chain recomputed");
+}

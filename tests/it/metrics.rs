@@ -63,6 +63,15 @@ async fn metrics_count_the_requests_sent_by_route_template_status_and_tenant() {
         value(&scrape.samples, "tenantbase_db_pool_connections", &[("pool", "app"), ("state", "max")]),
         Some(8.0)
     );
+
+    // The login queued its session.started entry and no sealer runs here: the lag shows it until sealed.
+    assert!(value(&scrape.samples, "tenantbase_audit_unsealed_entries", &[]).unwrap() >= 1.0);
+    assert!(value(&scrape.samples, "tenantbase_audit_seal_lag_seconds", &[]).unwrap() > 0.0);
+    crate::common::seal_everything(&s.db.admin().await).await;
+    let text = reqwest::get(&metrics_url).await.unwrap().text().await.unwrap();
+    let scrape = Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).unwrap();
+    assert_eq!(value(&scrape.samples, "tenantbase_audit_unsealed_entries", &[]), Some(0.0));
+    assert_eq!(value(&scrape.samples, "tenantbase_audit_seal_lag_seconds", &[]), Some(0.0));
 }
 
 /// The one sample of `metric` with these labels (others may be present).
