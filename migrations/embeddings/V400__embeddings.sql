@@ -60,7 +60,8 @@ BEGIN
                        format('Client-supplied embeddings of %s rows (cosine distance), one per row.', parent.rel));
 
         -- Similarity search as the caller (SECURITY INVOKER: RLS applies to both tables).
-        -- filter: equalities on the parent's columns, combined (to_jsonb(row) @> filter).
+        -- filter: equalities on the parent's columns, combined (to_jsonb(row) @> filter;
+        -- skipped when empty, as making each row's JSON costs more than the distance).
         -- A tenant with few embeddings is searched exactly through the tenant-leading
         -- primary key (recall 1); a larger one through the HNSW index with iterative
         -- scans, so a tenant that is a small part of a large table still gets max_rows
@@ -90,7 +91,7 @@ BEGIN
                          RETURN QUERY
                          SELECT e.id, (e.embedding OPERATOR(embeddings.<=>) query) + 0 AS distance
                          FROM %s e JOIN %s p ON p.tenant_id = e.tenant_id AND p.id = e.id
-                         WHERE e.tenant_id = acting_tenant AND to_jsonb(p) @> conditions
+                         WHERE e.tenant_id = acting_tenant AND (conditions = %L OR to_jsonb(p) @> conditions)
                          ORDER BY 2
                          LIMIT wanted;
                      ELSE
@@ -98,14 +99,14 @@ BEGIN
                          WITH nearest AS MATERIALIZED (
                              SELECT e.id, e.embedding OPERATOR(embeddings.<=>) query AS distance
                              FROM %s e JOIN %s p ON p.tenant_id = e.tenant_id AND p.id = e.id
-                             WHERE e.tenant_id = acting_tenant AND to_jsonb(p) @> conditions
+                             WHERE e.tenant_id = acting_tenant AND (conditions = %L OR to_jsonb(p) @> conditions)
                              ORDER BY e.embedding OPERATOR(embeddings.<=>) query
                              LIMIT wanted)
                          SELECT n.id, n.distance FROM nearest n ORDER BY n.distance;
                      END IF;
                  END
                  $body$',
-            'similar_' || parent.name, '{}', '{}', tbl, tbl, parent.rel, tbl, parent.rel);
+            'similar_' || parent.name, '{}', '{}', tbl, tbl, parent.rel, '{}', tbl, parent.rel, '{}');
         EXECUTE format('REVOKE EXECUTE ON FUNCTION embeddings.%I(embeddings.vector, integer, jsonb) FROM PUBLIC',
                        'similar_' || parent.name);
         EXECUTE format('GRANT EXECUTE ON FUNCTION embeddings.%I(embeddings.vector, integer, jsonb) TO tenantbase_app, tenantbase_readonly',
