@@ -9,6 +9,8 @@ use tenantbase::db::migrate::has_embeddings;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
+use tenantbase::isolation::attack::{self, Actors, Verdict};
+
 use crate::common::{column, TestDb};
 
 /// Whether the template database has the embeddings module; prints why not.
@@ -131,7 +133,7 @@ async fn similarity_search_recalls_the_exact_neighbours_for_a_large_and_a_small_
         .get(0);
     let admin = db.admin().await;
     // Over the functions' exact-search threshold (1000), so the large tenant goes through HNSW.
-    tasks_with_embeddings(&admin, large, 2000, 0.3).await;
+    tasks_with_embeddings(&admin, large, 1200, 0.3).await;
     tasks_with_embeddings(&admin, small, 40, 0.4).await;
     for (tenant, user, queries) in [(large, olivia, 20), (small, small_owner, 10)] {
         let rows: Vec<Uuid> = column::<Uuid>(
@@ -160,5 +162,43 @@ async fn similarity_search_recalls_the_exact_neighbours_for_a_large_and_a_small_
         let recall = hits as f64 / wanted as f64;
         println!("recall@10 of tenant {tenant}: {recall:.3}");
         assert!(recall >= 0.95, "recall@10 {recall:.3} below 0.95");
+    }
+}
+
+#[tokio::test]
+async fn the_attack_queries_search_functions_with_the_other_tenants_vectors() {
+    let db = TestDb::new().await;
+    if !embeddings_installed(&db, "the_attack_queries_search_functions_with_the_other_tenants_vectors").await {
+        return;
+    }
+    let seeded = db.seeded().await;
+    let actors = Actors {
+        tenant_a: seeded.tenant("acme"),
+        owner_a: seeded.user("olivia@acme.com"),
+        viewer_a: seeded.user("victor@acme.com"),
+        tenant_b: seeded.tenant("tech-startup"),
+    };
+    let admin = db.admin().await;
+    // Planted: a definer search without the tenant filter. Only a query equal to one of B's
+    // vectors finds B's row, so only an attack that queries with B's vectors sees the leak.
+    admin
+        .batch_execute(
+            "CREATE SCHEMA scratch;
+             GRANT USAGE ON SCHEMA scratch TO tenantbase_app;
+             CREATE FUNCTION scratch.same_vector(query embeddings.vector) RETURNS SETOF uuid
+                 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                 AS $$ SELECT id FROM embeddings.tasks
+                       WHERE (embedding OPERATOR(embeddings.<=>) query) < 1e-9 $$;
+             GRANT EXECUTE ON FUNCTION scratch.same_vector(embeddings.vector) TO tenantbase_app;",
+        )
+        .await
+        .unwrap();
+    let findings = attack::run(&admin, &db.target.app, &db.signer(), actors).await.unwrap();
+    let verdict = |object: &str| findings.iter().find(|f| f.table == object).map(|f| f.verdict.clone());
+    assert_eq!(verdict("scratch.same_vector(embeddings.vector)"), Some(Verdict::Leak), "{findings:?}");
+    for table in ["content_projects", "messages", "tasks"] {
+        let search = format!("embeddings.similar_{table}(embeddings.vector,integer,jsonb)");
+        assert_eq!(verdict(&search), Some(Verdict::Blocked), "{search}: {findings:?}");
+        assert_eq!(verdict(&format!("embeddings.{table}")), Some(Verdict::Blocked), "{findings:?}");
     }
 }
