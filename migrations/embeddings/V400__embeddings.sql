@@ -60,8 +60,9 @@ BEGIN
                        format('Client-supplied embeddings of %s rows (cosine distance), one per row.', parent.rel));
 
         -- Similarity search as the caller (SECURITY INVOKER: RLS applies to both tables).
-        -- filter: equalities on the parent's columns, combined (to_jsonb(row) @> filter;
-        -- skipped when empty, as making each row's JSON costs more than the distance).
+        -- filter: equalities on the parent's columns, combined (to_jsonb(row) @> filter),
+        -- as a correlated EXISTS skipped when empty: a join with the parent would let the
+        -- planner scan the whole parent rather than walk the HNSW index.
         -- A tenant with few embeddings is searched exactly through the tenant-leading
         -- primary key (recall 1); a larger one through the HNSW index with iterative
         -- scans, so a tenant that is a small part of a large table still gets max_rows
@@ -90,23 +91,27 @@ BEGIN
                          -- "+ 0": an ordering the HNSW index cannot serve, so the exact plan.
                          RETURN QUERY
                          SELECT e.id, (e.embedding OPERATOR(embeddings.<=>) query) + 0 AS distance
-                         FROM %s e JOIN %s p ON p.tenant_id = e.tenant_id AND p.id = e.id
-                         WHERE e.tenant_id = acting_tenant AND (conditions = %L OR to_jsonb(p) @> conditions)
+                         FROM %s e
+                         WHERE e.tenant_id = acting_tenant
+                           AND (conditions = %L OR EXISTS (SELECT 1 FROM %s p WHERE p.tenant_id = e.tenant_id
+                                                           AND p.id = e.id AND to_jsonb(p) @> conditions))
                          ORDER BY 2
                          LIMIT wanted;
                      ELSE
                          RETURN QUERY
                          WITH nearest AS MATERIALIZED (
                              SELECT e.id, e.embedding OPERATOR(embeddings.<=>) query AS distance
-                             FROM %s e JOIN %s p ON p.tenant_id = e.tenant_id AND p.id = e.id
-                             WHERE e.tenant_id = acting_tenant AND (conditions = %L OR to_jsonb(p) @> conditions)
+                             FROM %s e
+                             WHERE e.tenant_id = acting_tenant
+                               AND (conditions = %L OR EXISTS (SELECT 1 FROM %s p WHERE p.tenant_id = e.tenant_id
+                                                               AND p.id = e.id AND to_jsonb(p) @> conditions))
                              ORDER BY e.embedding OPERATOR(embeddings.<=>) query
                              LIMIT wanted)
                          SELECT n.id, n.distance FROM nearest n ORDER BY n.distance;
                      END IF;
                  END
                  $body$',
-            'similar_' || parent.name, '{}', '{}', tbl, tbl, parent.rel, '{}', tbl, parent.rel, '{}');
+            'similar_' || parent.name, '{}', '{}', tbl, tbl, '{}', parent.rel, tbl, '{}', parent.rel);
         EXECUTE format('REVOKE EXECUTE ON FUNCTION embeddings.%I(embeddings.vector, integer, jsonb) FROM PUBLIC',
                        'similar_' || parent.name);
         EXECUTE format('GRANT EXECUTE ON FUNCTION embeddings.%I(embeddings.vector, integer, jsonb) TO tenantbase_app, tenantbase_readonly',
