@@ -65,15 +65,14 @@ BEGIN
         -- planner scan the whole parent rather than walk the HNSW index.
         -- A tenant with few embeddings is searched exactly through the tenant-leading
         -- primary key (recall 1); a larger one through the HNSW index with iterative
-        -- scans, so a tenant that is a small part of a large table still gets max_rows
-        -- rows. relaxed_order may return neighbours slightly out of order: re-sorted.
+        -- scans (set LOCAL: transaction-scoped, never left on a pooled connection), so a
+        -- tenant that is a small part of a large table still gets max_rows rows.
+        -- relaxed_order may return neighbours slightly out of order: re-sorted.
         EXECUTE format(
             'CREATE FUNCTION embeddings.%I(query embeddings.vector, max_rows integer DEFAULT 10, filter jsonb DEFAULT %L)
                  RETURNS TABLE (id uuid, distance double precision)
                  LANGUAGE plpgsql STABLE
                  SET search_path = pg_catalog, pg_temp
-                 SET hnsw.iterative_scan = relaxed_order
-                 SET hnsw.ef_search = 100
                  AS $body$
                  #variable_conflict use_column
                  DECLARE
@@ -98,6 +97,10 @@ BEGIN
                          ORDER BY 2
                          LIMIT wanted;
                      ELSE
+                         -- SET LOCAL, once pgvector is loaded (the query vector was read): a SET
+                         -- clause on the function is checked before, against a placeholder.
+                         PERFORM set_config(''hnsw.iterative_scan'', ''relaxed_order'', true),
+                                 set_config(''hnsw.ef_search'', ''100'', true);
                          RETURN QUERY
                          WITH nearest AS MATERIALIZED (
                              SELECT e.id, e.embedding OPERATOR(embeddings.<=>) query AS distance
