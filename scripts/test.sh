@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# pgvector where a source checkout is given; without it the embeddings tests print SKIPPED.
+if [ -n "${PGVECTOR_SRC:-}" ]; then scripts/install-pgvector.sh; fi
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace --all-targets -- --test-threads 4

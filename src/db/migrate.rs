@@ -48,6 +48,7 @@ async fn migrate_these(target: &Target, migrations: &[Migration]) -> Result<Repo
     let mut client = target.connect_admin().await?;
     bootstrap(&client, target.database_name()).await?;
     let report = run(&mut client, migrations).await?;
+    install_embeddings(&client).await?;
     ContextKey::provision(&client, target.context_key.as_ref()).await?;
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
     let verifier = verifier::install(&mut client, target).await;
@@ -58,6 +59,49 @@ async fn migrate_these(target: &Target, migrations: &[Migration]) -> Result<Repo
     // Every migrate run also creates the audit log's coming months.
     crate::audit::ensure_partitions(&client, target.clock.today()).await?;
     Ok(report)
+}
+
+/// The variable that sets the embeddings' dimension, fixed by the first migrate that installs them.
+pub const EMBEDDING_DIMENSION_VAR: &str = "TENANTBASE_EMBEDDING_DIMENSION";
+
+/// The dimension when [`EMBEDDING_DIMENSION_VAR`] is unset (small sentence-embedding models).
+pub const DEFAULT_EMBEDDING_DIMENSION: i32 = 384;
+
+/// Whether this database has the embeddings module (pgvector was available at some migrate).
+pub async fn has_embeddings(client: &Client) -> Result<bool> {
+    Ok(client.query_one("SELECT to_regclass('embeddings.content_projects') IS NOT NULL", &[]).await?.get(0))
+}
+
+/// Creates the embeddings module (docs/embeddings.md) where the server offers pgvector and the
+/// migrations define `embeddings.install`. pgvector is not a trusted extension, so the superuser
+/// creates it; the owner role creates the rest. Where pgvector is missing, nothing happens.
+async fn install_embeddings(client: &Client) -> Result<()> {
+    let ready: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector')
+                    AND to_regprocedure('embeddings.install(integer)') IS NOT NULL",
+            &[],
+        )
+        .await?
+        .get(0);
+    if !ready {
+        return Ok(());
+    }
+    let dimension = match std::env::var(EMBEDDING_DIMENSION_VAR) {
+        Ok(value) => value.trim().parse::<i32>().with_context(|| format!("{EMBEDDING_DIMENSION_VAR}={value:?}"))?,
+        Err(_) => DEFAULT_EMBEDDING_DIMENSION,
+    };
+    client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
+    let result = async {
+        client.batch_execute("CREATE EXTENSION IF NOT EXISTS vector SCHEMA embeddings").await?;
+        client.batch_execute(&format!("SET ROLE {OWNER_ROLE}")).await?;
+        let installed = client.execute("SELECT embeddings.install($1)", &[&dimension]).await;
+        client.batch_execute("RESET ROLE").await?;
+        installed.context("installing the embeddings module")
+    }
+    .await;
+    client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await?;
+    result.map(|_| ())
 }
 
 /// How long a migration's statement waits for a lock before giving up, by

@@ -113,6 +113,7 @@ pub async fn seed_tenant(db: &Db, tenant: Uuid, slug: &str, people: &People, sea
     agents(&mut tx, tenant, &theme, &ids, people).await.context("agents")?;
     commerce(&mut tx, tenant, &theme, &ids, sealer).await.context("commerce")?;
     analytics(&mut tx, tenant, &ids, people).await.context("analytics")?;
+    embeddings(&mut tx, tenant).await.context("embeddings")?;
     // A kept answer, as a retried request leaves one (every tenant table has demo rows).
     tx.execute(
         "INSERT INTO tenancy.idempotency_keys (tenant_id, id, key, request_hash, status_code, locked_until, expires_at)
@@ -136,6 +137,34 @@ pub async fn seed_tenant(db: &Db, tenant: Uuid, slug: &str, people: &People, sea
     .await
     .context("approval response")?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Where the embeddings module exists (pgvector was available at migrate): a vector for
+/// every content project, message and task, made from the row's id, of the database's dimension.
+async fn embeddings(tx: &mut TenantTx, tenant: Uuid) -> Result<()> {
+    let present: bool =
+        tx.query_one("SELECT to_regclass('embeddings.content_projects') IS NOT NULL", &[]).await?.get(0);
+    if !present {
+        return Ok(());
+    }
+    for (table, parent) in
+        [("content_projects", "content.content_projects"), ("messages", "agents.messages"), ("tasks", "work.tasks")]
+    {
+        let sql = format!(
+            "INSERT INTO embeddings.{table} (tenant_id, id, embedding, model)
+             SELECT p.tenant_id, p.id,
+                    array(SELECT (1 + abs(hashtext(p.id::text || g)) % 1000)::real
+                          FROM generate_series(1, (SELECT a.atttypmod FROM pg_attribute a
+                                                   WHERE a.attrelid = 'embeddings.{table}'::regclass
+                                                     AND a.attname = 'embedding')) AS g
+                          ORDER BY g)::embeddings.vector,
+                    'demo'
+             FROM {parent} p WHERE p.tenant_id = $1
+             ON CONFLICT DO NOTHING"
+        );
+        tx.execute(&sql, &[&tenant]).await?;
+    }
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod context;
 mod contract;
 mod designs;
 mod docs;
+mod embeddings;
 mod fair_share;
 mod fuzz;
 mod idempotency;

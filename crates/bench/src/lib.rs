@@ -17,6 +17,7 @@ pub mod report;
 pub mod rls;
 pub mod slow;
 pub mod transfer;
+pub mod vectors;
 pub mod workload;
 pub mod writes;
 
@@ -64,6 +65,13 @@ pub struct BenchOptions {
     /// Largest growth step, in rows [default: 10000000, --quick: 10000]; 0 skips growth.
     #[arg(long)]
     pub growth_max_rows: Option<u64>,
+    /// Synthetic vectors for the similarity-search section, Zipf-skewed over 100 tenants
+    /// [default: 1000000, --quick: 2000]; 0 skips it. Needs pgvector.
+    #[arg(long)]
+    pub vectors: Option<i64>,
+    /// Queries per measured tenant in the similarity-search section [default: 100, --quick: 10].
+    #[arg(long)]
+    pub vector_queries: Option<usize>,
     /// Build the data set anew even when the scratch database already holds it.
     #[arg(long)]
     pub fresh: bool,
@@ -107,6 +115,12 @@ impl BenchOptions {
         }
     }
 
+    fn vectors(&self) -> (i64, usize, usize) {
+        let vectors = self.vectors.unwrap_or(if self.quick { 2_000 } else { 1_000_000 });
+        let queries = self.vector_queries.unwrap_or(if self.quick { 10 } else { 100 });
+        (vectors, if self.quick { 10 } else { 100 }, queries)
+    }
+
     fn growth_max_rows(&self) -> u64 {
         self.growth_max_rows.unwrap_or(if self.quick { 10_000 } else { 10_000_000 })
     }
@@ -126,6 +140,8 @@ impl BenchOptions {
         );
         cmd +=
             &format!(" --phase-seconds {} --growth-max-rows {}", self.load().phase.as_secs(), self.growth_max_rows());
+        let (vectors, _, queries) = self.vectors();
+        cmd += &format!(" --vectors {vectors} --vector-queries {queries}");
         cmd
     }
 }
@@ -145,7 +161,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let (growth_steps, growth_rows_per_tenant) = growth::steps(options.quick, options.growth_max_rows());
     let mut notes = Vec::new();
 
-    let units = 1 + HOT_QUERIES.len() as u64 * 2 + 1 + 2 + 1 + 1 + 1 + 1 + 1 + growth_steps.len() as u64;
+    let units = 1 + HOT_QUERIES.len() as u64 * 2 + 1 + 2 + 1 + 1 + 1 + 1 + 1 + growth_steps.len() as u64 + 1;
     let progress = ProgressBar::with_draw_target(Some(units), ProgressDrawTarget::stderr());
     progress.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")?);
     progress.enable_steady_tick(Duration::from_millis(200));
@@ -256,6 +272,19 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     } else {
         growth::measure(target, &growth_steps, growth_rows_per_tenant, options.fresh, plan, &progress).await?
     };
+    progress.set_message("similarity search");
+    let (vector_count, vector_tenants, vector_queries) = options.vectors();
+    let vectors = if vector_count == 0 {
+        notes.push("similarity search skipped (--vectors 0)".into());
+        None
+    } else {
+        let measured = vectors::measure(target, vector_count, vector_tenants, vector_queries, options.fresh).await?;
+        if measured.is_none() {
+            notes.push("SKIPPED similarity search: pgvector is not installed (scripts/install-pgvector.sh)".into());
+        }
+        measured
+    };
+    progress.inc(1);
     progress.finish_and_clear();
 
     let machine = machine(&data.target).await?;
@@ -286,6 +315,7 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
         neighbours,
         growth: growth_rows,
         transfer,
+        vectors,
         notes,
         elapsed_seconds: started.elapsed().as_secs_f64(),
     })

@@ -59,6 +59,7 @@ pub struct Report {
     pub neighbours: super::neighbours::NeighboursReport,
     pub growth: Vec<GrowthRow>,
     pub transfer: super::transfer::TransferReport,
+    pub vectors: Option<super::vectors::VectorReport>,
     pub notes: Vec<String>,
     pub elapsed_seconds: f64,
 }
@@ -492,6 +493,36 @@ impl Report {
             &rows,
             markdown,
         );
+
+        if let Some(v) = &self.vectors {
+            h(
+                &mut out,
+                &format!(
+                    "Similarity search: {} vectors of {} dimensions over {} tenants; recall@10 against exact search (target >= 0.95)",
+                    v.vectors, v.dimension, v.tenants
+                ),
+            );
+            let rows: Vec<Vec<String>> = v
+                .rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        format!("{} ({} vectors)", r.tenant, r.tenant_vectors),
+                        format!("{:.3}", r.recall_at_10),
+                        us(r.search.median_us),
+                        us(r.search.p99_us),
+                        us(r.exact.median_us),
+                        r.queries.to_string(),
+                        verdict(r.recall_at_10 >= 0.95).to_string(),
+                    ]
+                })
+                .collect();
+            out += &table(
+                &["tenant", "recall@10", "search p50", "search p99", "exact p50", "queries", ""],
+                &rows,
+                markdown,
+            );
+        }
 
         if !self.notes.is_empty() {
             h(&mut out, "Notes");

@@ -7,7 +7,8 @@
 //! argument gets B's tenant id, B's owner, or the id of one of B's rows in each
 //! tenant table; each text argument B's slug, its owner's email, its domain and
 //! its API keys' prefixes; each bytea argument the hash of a session of B's
-//! owner; anything else NULL. Calls run through the [`Probe`]: as the app role,
+//! owner; each vector argument one of B's stored embeddings (so a similarity search is
+//! aimed at B's rows); anything else NULL. Calls run through the [`Probe`]: as the app role,
 //! judged as superuser before the rollback. A value passed in does not count.
 
 use anyhow::Result;
@@ -76,6 +77,8 @@ struct Probes {
     uuids: Vec<Uuid>,
     texts: Vec<String>,
     bytes: Vec<Vec<u8>>,
+    /// B's embeddings, as text: queries that B's own rows match best.
+    vectors: Vec<String>,
 }
 
 impl Probes {
@@ -123,7 +126,12 @@ impl Probes {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        Ok(Probes { uuids, texts, bytes })
+        let mut vectors = Vec::new();
+        for table in tables.iter().filter(|t| t.name.starts_with("embeddings.")) {
+            let sql = format!("SELECT embedding::text FROM {} WHERE tenant_id = $1 ORDER BY id LIMIT 1", table.name);
+            vectors.extend(admin.query_opt(&sql, &[&b]).await?.map(|r| r.get::<_, String>(0)));
+        }
+        Ok(Probes { uuids, texts, bytes, vectors })
     }
 }
 
@@ -173,8 +181,14 @@ async fn executable_functions(admin: &Client) -> Result<Vec<Function>> {
 }
 
 impl Function {
-    /// The statement calling it with `uuid`, `text` and `bytes` for those types, or why none can be built.
-    fn statement(&self, uuid: Uuid, text: &str, bytes: Option<&[u8]>) -> Result<(String, Vec<String>), String> {
+    /// The statement calling it with `uuid`, `text`, `bytes` and `vector` for those types, or why none can be built.
+    fn statement(
+        &self,
+        uuid: Uuid,
+        text: &str,
+        bytes: Option<&[u8]>,
+        vector: Option<&str>,
+    ) -> Result<(String, Vec<String>), String> {
         let mut passed = Vec::new();
         let mut args = Vec::new();
         for (i, (ty, category)) in self.args.iter().enumerate() {
@@ -192,6 +206,13 @@ impl Function {
                     Some(bytes) => format!("'\\x{}'::bytea", hex::encode(bytes)),
                     None => "NULL::bytea".to_string(),
                 },
+                (ty, _) if is_vector(ty) => match vector {
+                    Some(vector) => {
+                        passed.push(vector.to_string());
+                        format!("'{vector}'::{ty}")
+                    }
+                    None => format!("NULL::{ty}"),
+                },
                 _ => format!("NULL::{ty}"),
             };
             let is_variadic = self.variadic && i + 1 == self.args.len();
@@ -206,9 +227,18 @@ impl Function {
         Ok((sql, passed))
     }
 
+    fn takes_vector(&self) -> bool {
+        self.args.iter().any(|(ty, _)| is_vector(ty))
+    }
+
     fn takes(&self, category: &str) -> bool {
         self.args.iter().any(|(ty, c)| ty == category || c == category)
     }
+}
+
+/// pgvector's type, however the catalog qualifies it.
+fn is_vector(ty: &str) -> bool {
+    ty.rsplit('.').next() == Some("vector")
 }
 
 /// Calls functions as A's owner with probes aimed at B, through the probe.
@@ -231,23 +261,33 @@ impl Calls<'_> {
         let uuids: &[Uuid] = if function.takes("uuid") { &probes.uuids } else { &probes.uuids[..1] };
         let texts: &[String] = if function.takes("S") { &probes.texts } else { &probes.texts[..1] };
         let bytes = probes.bytes.first().map(Vec::as_slice);
+        let vectors: Vec<Option<&str>> = if function.takes_vector() && !probes.vectors.is_empty() {
+            probes.vectors.iter().map(|v| Some(v.as_str())).collect()
+        } else {
+            vec![None]
+        };
         let begin = begin(self.signer, self.actors.tenant_a, Some(self.actors.owner_a));
         let (mut calls, mut refused) = (0, 0);
         for uuid in uuids {
             for text in texts {
-                let (sql, passed) = match function.statement(*uuid, text, bytes) {
-                    Ok(built) => built,
-                    Err(why) => return Ok(finding(Verdict::Inconclusive, why)),
-                };
-                calls += 1;
-                let outcome = self.probe.run(&begin, &sql, &[], &passed).await?;
-                if let Some(marker) = outcome.leaked {
-                    return Ok(finding(Verdict::Leak, format!("{sql}: B's value {marker:?} in its answer or error")));
+                for vector in &vectors {
+                    let (sql, passed) = match function.statement(*uuid, text, bytes, *vector) {
+                        Ok(built) => built,
+                        Err(why) => return Ok(finding(Verdict::Inconclusive, why)),
+                    };
+                    calls += 1;
+                    let outcome = self.probe.run(&begin, &sql, &[], &passed).await?;
+                    if let Some(marker) = outcome.leaked {
+                        return Ok(finding(
+                            Verdict::Leak,
+                            format!("{sql}: B's value {marker:?} in its answer or error"),
+                        ));
+                    }
+                    if outcome.changed_b {
+                        return Ok(finding(Verdict::Leak, format!("{sql}: changed B's rows")));
+                    }
+                    refused += usize::from(outcome.result.is_err());
                 }
-                if outcome.changed_b {
-                    return Ok(finding(Verdict::Leak, format!("{sql}: changed B's rows")));
-                }
-                refused += usize::from(outcome.result.is_err());
             }
         }
         Ok(finding(
