@@ -109,8 +109,9 @@ load_keys(TimestampTz now)
 	if (!OidIsValid(table_id))
 		return false;
 	key_column = get_attnum(table_id, "key");
+	/* Absent before keys could rotate (an upgrade in progress): no key retires. */
 	retires_column = get_attnum(table_id, "retires_at");
-	if (key_column == InvalidAttrNumber || retires_column == InvalidAttrNumber)
+	if (key_column == InvalidAttrNumber)
 		return false;
 
 	table = table_open(table_id, AccessShareLock);
@@ -120,9 +121,12 @@ load_keys(TimestampTz now)
 	while (key_count < MAX_KEYS && (row = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
 		bool		is_null;
-		bool		retires_null;
+		bool		retires_null = true;
 		Datum		value = heap_getattr(row, key_column, RelationGetDescr(table), &is_null);
-		Datum		retires = heap_getattr(row, retires_column, RelationGetDescr(table), &retires_null);
+		Datum		retires = (Datum) 0;
+
+		if (retires_column != InvalidAttrNumber)
+			retires = heap_getattr(row, retires_column, RelationGetDescr(table), &retires_null);
 
 		if (!retires_null && DatumGetTimestampTz(retires) <= now)
 			continue;

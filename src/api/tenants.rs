@@ -226,9 +226,12 @@ pub async fn restore_tenant(
     caller: Caller,
     ApiPath(tenant): ApiPath<Uuid>,
 ) -> ApiResult<Json<MembershipOut>> {
-    let Principal::Session { .. } = caller.principal else {
-        return Err(ApiError::Forbidden("only an owner's session restores a tenant"));
-    };
+    match &caller.principal {
+        Principal::Session { .. } => {}
+        // A key of another tenant learns nothing of this one, not even that it exists.
+        Principal::ApiKey { tenant_id, .. } if *tenant_id != tenant => return Err(ApiError::NotFound),
+        Principal::ApiKey { .. } => return Err(ApiError::Forbidden("only an owner's session restores a tenant")),
+    }
     let user = caller.principal.user_id();
     let restored =
         state.accounts.call("SELECT platform.restore_my_tenant($1, $2)", &[&tenant, &user]).await.map_err(|e| {
