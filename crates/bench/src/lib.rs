@@ -196,7 +196,12 @@ pub async fn run(target: &Target, options: &BenchOptions) -> Result<Report> {
     let resources = Resources::load(&data.target.app_db(1).await?).await?;
     let resource =
         resources.get(API_RESOURCE).map_err(|_| anyhow::anyhow!("the API serves no resource {API_RESOURCE}"))?;
-    let server = http::Server::start(&data, load.concurrency * 2, &[]).await?;
+    // One tenant against the database's ceiling: its share of the server is the whole pool
+    // (the neighbours section measures the default share).
+    let every_plan_whole_pool = format!("*={}", load.concurrency * 2);
+    let server =
+        http::Server::start(&data, load.concurrency * 2, &[("TENANTBASE_TENANT_IN_FLIGHT", &every_plan_whole_pool)])
+            .await?;
     let token = http::session_token(&data, largest.owner).await?;
     let work_dir = options.report_dir.join("pgbench");
     let hidden = resource.hidden_keys();
