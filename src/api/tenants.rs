@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use tokio_postgres::error::SqlState;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -18,7 +19,7 @@ use super::error::{ApiError, ApiResult, Problem};
 use super::page::{created, Created, Page, PageQuery};
 use super::versions::{refusal, IfMatch, Versioned};
 use super::{ApiJson, ApiPath, ApiQuery, AppState};
-use crate::db::{TenantCtx, TenantTx};
+use crate::db::{DbError, TenantCtx, TenantTx};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -235,10 +236,11 @@ pub async fn restore_tenant(
     let user = caller.principal.user_id();
     let restored =
         state.accounts.call("SELECT platform.restore_my_tenant($1, $2)", &[&tenant, &user]).await.map_err(|e| {
-            match ApiError::from(e) {
-                // Its erasure began: for the caller it is gone like a tenant that never was.
-                ApiError::Internal(_) => ApiError::NotFound,
-                other => other,
+            // Erased, or its erasure began: for the caller it is gone like a tenant that never was.
+            let gone = [SqlState::NO_DATA_FOUND, SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE];
+            match &e {
+                DbError::Postgres(pg) if pg.code().is_some_and(|code| gone.contains(code)) => ApiError::NotFound,
+                _ => ApiError::from(e),
             }
         })?;
     if !restored.first().is_some_and(|r| r.get::<_, bool>(0)) {
