@@ -273,9 +273,11 @@ impl InTenant {
         }
     }
 
-    /// Writes need the write scope; reads the read scope.
-    pub fn require_for_method(&self) -> ApiResult<()> {
-        self.require(if self.method == Method::GET { Scope::Read } else { Scope::Write })
+    /// Writes need the write scope; reads the read scope. A similarity search is a
+    /// read that takes a body, so it is POSTed.
+    pub fn require_for_method(&self, path: &str) -> ApiResult<()> {
+        let reads = self.method == Method::GET || (self.method == Method::POST && path.ends_with("/similar"));
+        self.require(if reads { Scope::Read } else { Scope::Write })
     }
 
     pub fn user_id(&self) -> Uuid {
@@ -321,7 +323,7 @@ where
         let role = role.ok_or(ApiError::NotFound)?;
         let ctx = TenantCtx { tenant_id, user_id: Some(user_id), meta: caller.meta.clone() };
         let in_tenant = InTenant { ctx, role, caller, method: parts.method.clone() };
-        in_tenant.require_for_method()?;
+        in_tenant.require_for_method(parts.uri.path())?;
         Ok(in_tenant)
     }
 }

@@ -47,6 +47,8 @@ pub enum ApiError {
     RequestTimeout,
     #[error("the service is unavailable")]
     Unavailable,
+    #[error("{0}")]
+    NotInstalled(&'static str),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -78,6 +80,7 @@ impl ApiError {
             ApiError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body-timeout", "Request body too slow"),
             ApiError::RequestTimeout => (StatusCode::SERVICE_UNAVAILABLE, "request-timeout", "Request too slow"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
+            ApiError::NotInstalled(_) => (StatusCode::NOT_IMPLEMENTED, "not-installed", "Not installed here"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod client_address;
 pub mod docs;
+pub mod embeddings;
 pub mod error;
 pub mod fair_share;
 pub mod idempotency;
@@ -157,6 +158,8 @@ pub fn router(state: AppState) -> Router {
         .route("/tenants/{tenant}/content/{id}/publish", post(actions::publish_content))
         .route("/tenants/{tenant}/approval-requests/{id}/responses", post(actions::respond_to_approval))
         .merge(lifecycle::routes())
+        .route("/tenants/{tenant}/{resource}/similar", post(embeddings::similar))
+        .route("/tenants/{tenant}/{resource}/{id}/embedding", axum::routing::put(embeddings::put_embedding))
         .route("/tenants/{tenant}/{resource}", get(resources::list).post(resources::create))
         .route(
             "/tenants/{tenant}/{resource}/{id}",

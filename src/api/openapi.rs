@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::page::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::resources::{row_schema, Resources, Write};
-use super::{account, actions, audit, invitations, tenants};
+use super::{account, actions, audit, embeddings, invitations, tenants};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,7 @@ use super::{account, actions, audit, invitations, tenants};
         actions::complete_ai_task, actions::fail_ai_task,
         actions::publish_content, actions::respond_to_approval,
         audit::list_entries,
+        embeddings::put_embedding, embeddings::similar,
     ),
     components(schemas(super::error::Problem)),
     modifiers(&BearerAuth),

@@ -11,6 +11,10 @@ use uuid::Uuid;
 
 use tenantbase::isolation::attack::{self, Actors, Verdict};
 
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::api::{problem_type, Server};
 use crate::common::{column, TestDb};
 
 /// Whether the template database has the embeddings module; prints why not.
@@ -201,4 +205,110 @@ async fn the_attack_queries_search_functions_with_the_other_tenants_vectors() {
         assert_eq!(verdict(&search), Some(Verdict::Blocked), "{search}: {findings:?}");
         assert_eq!(verdict(&format!("embeddings.{table}")), Some(Verdict::Blocked), "{findings:?}");
     }
+}
+
+/// The HTTP routes: a row's vector written with the parent's write rule (a viewer
+/// searches but never writes), a wrong dimension refused with nothing written, and
+/// A's search answering A's rows only, even for B's vectors. Without pgvector the
+/// routes answer 501.
+#[tokio::test]
+async fn the_api_writes_vectors_and_searches_inside_the_tenant() {
+    let s = Server::start().await;
+    let acme = s.tenant("acme");
+    let other = s.tenant("tech-startup");
+    let alice = s.login("alice@acme.com").await;
+    let victor = s.login("victor@acme.com").await;
+    let similar_url = format!("/v1/tenants/{acme}/tasks/similar");
+    if !embeddings_installed(&s.db, "the_api_writes_vectors_and_searches_inside_the_tenant").await {
+        let (status, body) = s.call(Method::POST, &similar_url, Some(&alice), Some(json!({ "vector": [0.1] }))).await;
+        assert_eq!((status, problem_type(&body)), (StatusCode::NOT_IMPLEMENTED, "not-installed"), "{body}");
+        return;
+    }
+    let admin = s.db.admin().await;
+    tasks_with_embeddings(&admin, acme, 30, 0.3).await;
+    tasks_with_embeddings(&admin, other, 30, 0.4).await;
+    let dimension: i32 = admin
+        .query_one(
+            "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'embeddings.tasks'::regclass AND attname = 'embedding'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let stored = |tenant: Uuid| {
+        let admin = &admin;
+        async move {
+            column::<Uuid>(admin, "SELECT id FROM embeddings.tasks WHERE tenant_id = $1", &[&tenant])
+                .await
+                .into_iter()
+                .collect::<HashSet<Uuid>>()
+        }
+    };
+    // A task of A without a vector (the demo seed may have given every task one).
+    let bare: Uuid =
+        admin.query_one("SELECT id FROM work.tasks WHERE tenant_id = $1 LIMIT 1", &[&acme]).await.unwrap().get(0);
+    admin.execute("DELETE FROM embeddings.tasks WHERE tenant_id = $1 AND id = $2", &[&acme, &bare]).await.unwrap();
+    let (ours, theirs) = (stored(acme).await, stored(other).await);
+    let put_url = format!("/v1/tenants/{acme}/tasks/{bare}/embedding");
+    let vector = |n: i32| json!(vec![0.25; n as usize]);
+
+    let (status, body) =
+        s.call(Method::PUT, &put_url, Some(&alice), Some(json!({ "vector": vector(dimension + 1) }))).await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("vector")), "{body}");
+    assert!(body["detail"].as_str().unwrap().contains(&format!("{dimension} dimensions")), "{body}");
+    let (status, body) =
+        s.call(Method::PUT, &put_url, Some(&victor), Some(json!({ "vector": vector(dimension) }))).await;
+    assert_eq!(
+        (status, problem_type(&body)),
+        (StatusCode::FORBIDDEN, "forbidden"),
+        "a viewer writes no vector: {body}"
+    );
+    assert_eq!(stored(acme).await, ours, "nothing written");
+    let (status, body) =
+        s.call(Method::PUT, &put_url, Some(&alice), Some(json!({ "vector": vector(dimension), "model": "m1" }))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(stored(acme).await.contains(&bare));
+    let their_task = theirs.iter().next().unwrap();
+    let (status, _) = s
+        .call(
+            Method::PUT,
+            &format!("/v1/tenants/{acme}/tasks/{their_task}/embedding"),
+            Some(&alice),
+            Some(json!({ "vector": vector(dimension) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "B's row is not A's to embed");
+
+    // B's own vectors as queries, by A's viewer: A's nearest rows only.
+    for row in theirs.iter().take(3) {
+        let query: String =
+            admin.query_one("SELECT embedding::text FROM embeddings.tasks WHERE id = $1", &[row]).await.unwrap().get(0);
+        let query: Value = serde_json::from_str(&query).unwrap();
+        let (status, body) = s.call(Method::POST, &similar_url, Some(&victor), Some(json!({ "vector": query }))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let found: Vec<Uuid> =
+            body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().parse().unwrap()).collect();
+        assert_eq!(found.len(), 10, "{body}");
+        assert!(found.iter().all(|id| ours.contains(id) || *id == bare), "only A's rows: {found:?}");
+    }
+    let (status, body) = s
+        .call(
+            Method::POST,
+            &similar_url,
+            Some(&victor),
+            Some(json!({ "vector": vector(dimension), "limit": 5, "filter": { "status": "blocked" } })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let blocked: HashSet<Uuid> =
+        column::<Uuid>(&admin, "SELECT id FROM work.tasks WHERE tenant_id = $1 AND status = 'blocked'", &[&acme])
+            .await
+            .into_iter()
+            .collect();
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5, "{body}");
+    assert!(items.iter().all(|i| blocked.contains(&i["id"].as_str().unwrap().parse().unwrap())), "{body}");
+    let (status, _) =
+        s.call(Method::POST, &similar_url, Some(&victor), Some(json!({ "vector": vector(dimension - 1) }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
