@@ -319,6 +319,15 @@ where
             }
         };
         let role = role.ok_or(ApiError::NotFound)?;
+        // A member learns where a moved tenant went; the database refuses its context meanwhile.
+        let rows = app.accounts.call("SELECT * FROM platform.tenant_move_of($1, $2)", &[&tenant_id, &user_id]).await?;
+        if let Some(row) = rows.first() {
+            match (row.get::<_, Option<String>>(0), row.get::<_, Option<bool>>(1)) {
+                (Some(location), Some(true)) => return Err(ApiError::Moved(location)),
+                (Some(_), _) => return Err(ApiError::Moving),
+                _ => {}
+            }
+        }
         let ctx = TenantCtx { tenant_id, user_id: Some(user_id), meta: caller.meta.clone() };
         let in_tenant = InTenant { ctx, role, caller, method: parts.method.clone() };
         in_tenant.require_for_method()?;
