@@ -125,6 +125,10 @@ pub async fn export(client: &mut Client, operator: &OperatorKey, tenant: Uuid, t
         .await?
         .context("no such tenant")?
         .get(0);
+    let moved = "SELECT moved_to FROM platform.tenant_moves WHERE moved_tenant = $1 AND moved_at IS NOT NULL";
+    if let Some(row) = tx.query_opt(moved, &[&tenant]).await? {
+        bail!("{slug} has moved to {}: its rows here are no longer its data", row.get::<_, String>(0));
+    }
     let schema = schema_version(&tx).await?;
     let chain_head = tx
         .query_opt("SELECT head_id, encode(head_hash, 'hex') FROM audit.chains WHERE chain_id = $1", &[&tenant])

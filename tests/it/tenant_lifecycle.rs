@@ -332,6 +332,9 @@ async fn a_tenant_moved_while_written_keeps_every_acknowledged_write_and_answers
         .unwrap();
     assert_eq!(seen[0].get::<_, i64>(0), 0);
 
+    let again = transfer::export(&mut source, &key, acme, &dir.path().join("again")).await;
+    assert!(again.unwrap_err().to_string().contains(location), "a moved tenant's export names where it went");
+
     // The other tenants are untouched and served.
     assert_eq!(lifecycle::tenant_sums(&source, other).await.unwrap(), other_before);
     let hana = server.login("hana@healthcare.com").await;
