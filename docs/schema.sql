@@ -1905,6 +1905,42 @@ ALTER FUNCTION platform.begin_erasure(p_tenant uuid, p_now timestamp with time z
 --
 COMMENT ON FUNCTION platform.begin_erasure(p_tenant uuid, p_now timestamp with time zone) IS 'tenantbase:platform Platform operators only: a tenant''s erasure begins (deleted, in the ledger); returns the users of no other tenant.';
 
+-- Name: begin_tenant_move(uuid, text, timestamp with time zone); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
+--
+CREATE FUNCTION platform.begin_tenant_move(p_tenant uuid, p_to text, p_now timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    t record;
+    m platform.tenant_moves;
+BEGIN
+    SELECT id, slug, deleted_at INTO t FROM tenancy.tenants WHERE id = p_tenant FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no such tenant' USING ERRCODE = 'no_data_found';
+    END IF;
+    IF t.deleted_at IS NOT NULL THEN
+        RAISE EXCEPTION 'a deleted tenant does not move' USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    SELECT * INTO m FROM platform.tenant_moves WHERE moved_tenant = p_tenant;
+    IF FOUND AND (m.moved_at IS NOT NULL OR m.moved_to <> p_to) THEN
+        RAISE EXCEPTION 'the tenant is already moving or moved to %', m.moved_to
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF NOT FOUND THEN
+        INSERT INTO platform.tenant_moves (moved_tenant, moved_to, began_at) VALUES (p_tenant, p_to, p_now);
+        PERFORM audit.record_platform_event('system_event', 'tenant.moving', format('tenant %s moving', t.slug),
+                                            p_tenant, 'tenants', p_tenant, jsonb_build_object('to', p_to));
+    END IF;
+END
+$$;
+
+ALTER FUNCTION platform.begin_tenant_move(p_tenant uuid, p_to text, p_now timestamp with time zone) OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION begin_tenant_move(p_tenant uuid, p_to text, p_now timestamp with time zone); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.begin_tenant_move(p_tenant uuid, p_to text, p_now timestamp with time zone) IS 'tenantbase:platform Platform operators only: a tenant starts moving to another database; its context matches no row from now on.';
+
 -- Name: context_field(integer); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
 CREATE FUNCTION platform.context_field(p_field integer) RETURNS text
@@ -1951,13 +1987,14 @@ CREATE FUNCTION platform.context_tenant_in_use() RETURNS uuid
     AS $$
     SELECT t.id FROM tenancy.tenants t
     WHERE t.id = nullif(platform.context_field(1), '')::uuid AND t.deleted_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM platform.tenant_moves m WHERE m.moved_tenant = t.id)
 $$;
 
 ALTER FUNCTION platform.context_tenant_in_use() OWNER TO tenantbase_platform;
 
 -- Name: FUNCTION context_tenant_in_use(); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
 --
-COMMENT ON FUNCTION platform.context_tenant_in_use() IS 'tenantbase:platform The caller''s own verified tenant unless it is deleted; answers about no other tenant.';
+COMMENT ON FUNCTION platform.context_tenant_in_use() IS 'tenantbase:platform The caller''s own verified tenant unless it is deleted, moving or moved; answers about no other tenant.';
 
 -- Name: create_my_tenant(text, public.citext); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
 --
@@ -2190,6 +2227,31 @@ ALTER FUNCTION platform.finish_erasure(p_tenant uuid, p_now timestamp with time 
 -- Name: FUNCTION finish_erasure(p_tenant uuid, p_now timestamp with time zone); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
 --
 COMMENT ON FUNCTION platform.finish_erasure(p_tenant uuid, p_now timestamp with time zone) IS 'tenantbase:platform Platform operators only: removes an erased tenant''s rows and its lone users; the receipt goes on the platform chain.';
+
+-- Name: finish_tenant_move(uuid, timestamp with time zone); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
+--
+CREATE FUNCTION platform.finish_tenant_move(p_tenant uuid, p_now timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    m platform.tenant_moves;
+BEGIN
+    UPDATE platform.tenant_moves SET moved_at = p_now WHERE moved_tenant = p_tenant AND moved_at IS NULL
+    RETURNING * INTO m;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the tenant is not moving' USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM audit.record_platform_event('system_event', 'tenant.moved', 'tenant moved to another database',
+                                        p_tenant, 'tenants', p_tenant, jsonb_build_object('to', m.moved_to));
+END
+$$;
+
+ALTER FUNCTION platform.finish_tenant_move(p_tenant uuid, p_now timestamp with time zone) OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION finish_tenant_move(p_tenant uuid, p_now timestamp with time zone); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.finish_tenant_move(p_tenant uuid, p_now timestamp with time zone) IS 'tenantbase:platform Platform operators only: a moving tenant is moved; its location is answered from now on.';
 
 -- Name: install_context_key(bytea, boolean); Type: FUNCTION; Schema: platform; Owner: tenantbase_owner
 --
@@ -2429,6 +2491,23 @@ ALTER FUNCTION platform.start_session(p_user uuid, p_token_hash bytea, p_ttl int
 -- Name: FUNCTION start_session(p_user uuid, p_token_hash bytea, p_ttl interval, p_ip inet, p_user_agent text, p_now timestamp with time zone); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
 --
 COMMENT ON FUNCTION platform.start_session(p_user uuid, p_token_hash bytea, p_ttl interval, p_ip inet, p_user_agent text, p_now timestamp with time zone) IS 'tenantbase:platform Login (account role): after the server verified the password, open a session.';
+
+-- Name: tenant_move_of(uuid, uuid); Type: FUNCTION; Schema: platform; Owner: tenantbase_platform
+--
+CREATE FUNCTION platform.tenant_move_of(p_tenant uuid, p_user uuid, OUT moved_to text, OUT moved boolean) RETURNS record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT m.moved_to, m.moved_at IS NOT NULL FROM platform.tenant_moves m
+    WHERE m.moved_tenant = p_tenant
+      AND EXISTS (SELECT 1 FROM tenancy.memberships s WHERE s.tenant_id = p_tenant AND s.user_id = p_user)
+$$;
+
+ALTER FUNCTION platform.tenant_move_of(p_tenant uuid, p_user uuid, OUT moved_to text, OUT moved boolean) OWNER TO tenantbase_platform;
+
+-- Name: FUNCTION tenant_move_of(p_tenant uuid, p_user uuid, OUT moved_to text, OUT moved boolean); Type: COMMENT; Schema: platform; Owner: tenantbase_platform
+--
+COMMENT ON FUNCTION platform.tenant_move_of(p_tenant uuid, p_user uuid, OUT moved_to text, OUT moved boolean) IS 'tenantbase:platform Request path (account role): a member''s tenant that is moving (moved false) or moved, and where to.';
 
 -- Name: agents_tasks_context_containing(jsonb, integer); Type: FUNCTION; Schema: search; Owner: tenantbase_platform
 --
@@ -5349,6 +5428,25 @@ ALTER TABLE platform.erasures OWNER TO tenantbase_owner;
 --
 COMMENT ON TABLE platform.erasures IS 'The erasure ledger: each erased tenant, when it was deleted, erased and its trail erased; ids only, no personal data.';
 
+-- Name: tenant_moves; Type: TABLE; Schema: platform; Owner: tenantbase_owner
+--
+CREATE TABLE platform.tenant_moves (
+    moved_tenant uuid NOT NULL,
+    moved_to text NOT NULL,
+    began_at timestamp with time zone NOT NULL,
+    moved_at timestamp with time zone,
+    CONSTRAINT tenant_moves_check CHECK ((moved_at >= began_at)),
+    CONSTRAINT tenant_moves_moved_to_check CHECK ((moved_to <> ''::text))
+);
+
+ALTER TABLE ONLY platform.tenant_moves FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE platform.tenant_moves OWNER TO tenantbase_owner;
+
+-- Name: TABLE tenant_moves; Type: COMMENT; Schema: platform; Owner: tenantbase_owner
+--
+COMMENT ON TABLE platform.tenant_moves IS 'Tenants moving (moved_at NULL) or moved to another tenantbase database (moved_to: where it is served now).';
+
 -- Name: refinery_schema_history; Type: TABLE; Schema: public; Owner: tenantbase_owner
 --
 CREATE TABLE public.refinery_schema_history (
@@ -6025,6 +6123,11 @@ ALTER TABLE ONLY platform.context_keys
 --
 ALTER TABLE ONLY platform.erasures
     ADD CONSTRAINT erasures_pkey PRIMARY KEY (erased_tenant);
+
+-- Name: tenant_moves tenant_moves_pkey; Type: CONSTRAINT; Schema: platform; Owner: tenantbase_owner
+--
+ALTER TABLE ONLY platform.tenant_moves
+    ADD CONSTRAINT tenant_moves_pkey PRIMARY KEY (moved_tenant);
 
 -- Name: refinery_schema_history refinery_schema_history_pkey; Type: CONSTRAINT; Schema: public; Owner: tenantbase_owner
 --
@@ -9304,6 +9407,10 @@ ALTER TABLE platform.context_keys ENABLE ROW LEVEL SECURITY;
 --
 ALTER TABLE platform.erasures ENABLE ROW LEVEL SECURITY;
 
+-- Name: tenant_moves; Type: ROW SECURITY; Schema: platform; Owner: tenantbase_owner
+--
+ALTER TABLE platform.tenant_moves ENABLE ROW LEVEL SECURITY;
+
 -- Name: api_keys; Type: ROW SECURITY; Schema: tenancy; Owner: tenantbase_owner
 --
 ALTER TABLE tenancy.api_keys ENABLE ROW LEVEL SECURITY;
@@ -10715,6 +10822,10 @@ GRANT ALL ON FUNCTION platform.authenticate_session(p_token_hash bytea, p_now ti
 --
 REVOKE ALL ON FUNCTION platform.begin_erasure(p_tenant uuid, p_now timestamp with time zone) FROM PUBLIC;
 
+-- Name: FUNCTION begin_tenant_move(p_tenant uuid, p_to text, p_now timestamp with time zone); Type: ACL; Schema: platform; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION platform.begin_tenant_move(p_tenant uuid, p_to text, p_now timestamp with time zone) FROM PUBLIC;
+
 -- Name: FUNCTION context_key_pad(p_key bytea, p_xor integer); Type: ACL; Schema: platform; Owner: tenantbase_owner
 --
 REVOKE ALL ON FUNCTION platform.context_key_pad(p_key bytea, p_xor integer) FROM PUBLIC;
@@ -10761,6 +10872,10 @@ REVOKE ALL ON FUNCTION platform.erase_tenant_audit(p_tenant uuid, p_now timestam
 --
 REVOKE ALL ON FUNCTION platform.finish_erasure(p_tenant uuid, p_now timestamp with time zone) FROM PUBLIC;
 
+-- Name: FUNCTION finish_tenant_move(p_tenant uuid, p_now timestamp with time zone); Type: ACL; Schema: platform; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION platform.finish_tenant_move(p_tenant uuid, p_now timestamp with time zone) FROM PUBLIC;
+
 -- Name: FUNCTION install_context_key(p_key bytea, p_replace boolean); Type: ACL; Schema: platform; Owner: tenantbase_owner
 --
 REVOKE ALL ON FUNCTION platform.install_context_key(p_key bytea, p_replace boolean) FROM PUBLIC;
@@ -10805,6 +10920,11 @@ REVOKE ALL ON FUNCTION platform.rotate_context_key(p_key bytea, p_overlap interv
 --
 REVOKE ALL ON FUNCTION platform.start_session(p_user uuid, p_token_hash bytea, p_ttl interval, p_ip inet, p_user_agent text, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION platform.start_session(p_user uuid, p_token_hash bytea, p_ttl interval, p_ip inet, p_user_agent text, p_now timestamp with time zone) TO tenantbase_account;
+
+-- Name: FUNCTION tenant_move_of(p_tenant uuid, p_user uuid, OUT moved_to text, OUT moved boolean); Type: ACL; Schema: platform; Owner: tenantbase_platform
+--
+REVOKE ALL ON FUNCTION platform.tenant_move_of(p_tenant uuid, p_user uuid, OUT moved_to text, OUT moved boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION platform.tenant_move_of(p_tenant uuid, p_user uuid, OUT moved_to text, OUT moved boolean) TO tenantbase_account;
 
 -- Name: FUNCTION agents_tasks_context_containing(doc jsonb, max_rows integer); Type: ACL; Schema: search; Owner: tenantbase_platform
 --
@@ -11497,6 +11617,10 @@ GRANT SELECT ON TABLE platform.context_keys TO tenantbase_platform;
 --
 GRANT SELECT,INSERT,UPDATE ON TABLE platform.erasures TO tenantbase_platform;
 GRANT SELECT ON TABLE platform.erasures TO tenantbase_audit;
+
+-- Name: TABLE tenant_moves; Type: ACL; Schema: platform; Owner: tenantbase_owner
+--
+GRANT SELECT,INSERT,UPDATE ON TABLE platform.tenant_moves TO tenantbase_platform;
 
 -- Name: TABLE api_keys; Type: ACL; Schema: tenancy; Owner: tenantbase_owner
 --

@@ -125,6 +125,10 @@ pub async fn export(client: &mut Client, operator: &OperatorKey, tenant: Uuid, t
         .await?
         .context("no such tenant")?
         .get(0);
+    let moved = "SELECT moved_to FROM platform.tenant_moves WHERE moved_tenant = $1 AND moved_at IS NOT NULL";
+    if let Some(row) = tx.query_opt(moved, &[&tenant]).await? {
+        bail!("{slug} has moved to {}: its rows here are no longer its data", row.get::<_, String>(0));
+    }
     let schema = schema_version(&tx).await?;
     let chain_head = tx
         .query_opt("SELECT head_id, encode(head_hash, 'hex') FROM audit.chains WHERE chain_id = $1", &[&tenant])
@@ -299,4 +303,64 @@ fn staged_insert(table: &str, columns: &str) -> String {
         })
         .collect();
     format!("INSERT INTO {table} ({columns}) SELECT {} FROM pg_temp.staged", select.join(", "))
+}
+
+/// How long a move waits for the transactions that began before it.
+const MOVE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What a move did.
+#[derive(Debug)]
+pub struct Moved {
+    pub imported: Imported,
+    pub manifest: Manifest,
+}
+
+/// Moves `tenant` from `source` to `dest` (docs/tenant-lifecycle.md): the source refuses the
+/// tenant's context first and waits out every transaction that began before, so the export
+/// holds every acknowledged write; then export into `via`, import under the same id
+/// (checked against the manifest), the source checked unchanged, and the tenant marked
+/// moved to `location`. Rerun (into an empty `via`) after a failure before the import, it resumes.
+pub async fn move_tenant(
+    source: &mut Client,
+    dest: &mut Client,
+    operator: &OperatorKey,
+    tenant: Uuid,
+    location: &str,
+    via: &Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Moved> {
+    source.execute("SELECT platform.begin_tenant_move($1, $2, $3)", &[&tenant, &location, &now]).await?;
+    wait_for_older_transactions(source, MOVE_WAIT).await?;
+    let manifest = export(source, operator, tenant, via).await?;
+    let imported = import(dest, via, &operator.public(), None).await?;
+    if crate::lifecycle::tenant_sums(&*source, tenant).await? != manifest.tables {
+        bail!("the source changed during the move: the tenant stays moving; move it again into an empty directory");
+    }
+    source.execute("SELECT platform.finish_tenant_move($1, $2)", &[&tenant, &now]).await?;
+    Ok(Moved { imported, manifest })
+}
+
+/// Waits until every transaction of this database that began before now has ended: one
+/// that set its tenant's context before the move began may still write.
+async fn wait_for_older_transactions(client: &Client, wait: std::time::Duration) -> Result<()> {
+    let since: chrono::DateTime<chrono::Utc> = client.query_one("SELECT clock_timestamp()", &[]).await?.get(0);
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        let open: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND backend_type = 'client backend'
+                   AND pid <> pg_backend_pid() AND xact_start <= $1",
+                &[&since],
+            )
+            .await?
+            .get(0);
+        if open == 0 {
+            return Ok(());
+        }
+        if std::time::Instant::now() >= deadline {
+            bail!("{open} transactions older than the move are still open: the tenant stays moving; try again");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }

@@ -9,9 +9,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::extract::{FromRef, FromRequestParts, Path};
+use axum::extract::{FromRef, FromRequestParts, MatchedPath, Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use moka::future::Cache;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -79,6 +81,9 @@ pub struct AuthCache {
     memberships: Cache<(Uuid, Uuid), Option<String>>,
     /// (user, slug) -> the id of that user's tenant with this slug.
     slugs: Cache<(Uuid, String), Option<Uuid>>,
+    /// Tenants found not moving: a move is seen within the TTL (the database refuses
+    /// the tenant's context at once; only the answer waits).
+    not_moving: Cache<Uuid, ()>,
 }
 
 impl Default for AuthCache {
@@ -87,6 +92,7 @@ impl Default for AuthCache {
             tokens: Cache::builder().time_to_live(CACHE_TTL).max_capacity(100_000).build(),
             memberships: Cache::builder().time_to_live(CACHE_TTL).max_capacity(100_000).build(),
             slugs: Cache::builder().time_to_live(CACHE_TTL).max_capacity(100_000).build(),
+            not_moving: Cache::builder().time_to_live(CACHE_TTL).max_capacity(100_000).build(),
         }
     }
 }
@@ -321,10 +327,50 @@ where
             }
         };
         let role = role.ok_or(ApiError::NotFound)?;
+        // A member learns where a moved tenant went; the database refuses its context meanwhile.
+        if app.auth.not_moving.get(&tenant_id).await.is_none() {
+            move_of(&app, tenant_id, user_id).await?;
+        }
         let ctx = TenantCtx { tenant_id, user_id: Some(user_id), meta: caller.meta.clone() };
         let in_tenant = InTenant { ctx, role, caller, method: parts.method.clone() };
         in_tenant.require_for_method(parts.uri.path())?;
         Ok(in_tenant)
+    }
+}
+
+/// Err(Moved or Moving) when the tenant moves; else remembers it is not moving.
+async fn move_of(app: &AppState, tenant_id: Uuid, user_id: Uuid) -> ApiResult<()> {
+    let rows = app.accounts.call("SELECT * FROM platform.tenant_move_of($1, $2)", &[&tenant_id, &user_id]).await?;
+    match rows.first().map(|r| (r.get::<_, Option<String>>(0), r.get::<_, Option<bool>>(1))) {
+        Some((Some(location), Some(true))) => Err(ApiError::Moved(location)),
+        Some((Some(_), _)) => Err(ApiError::Moving),
+        _ => {
+            app.auth.not_moving.insert(tenant_id, ()).await;
+            Ok(())
+        }
+    }
+}
+
+/// A tenant request the database refused is asked again, uncached, whether its tenant began
+/// to move: the answer is then 503 (or 410), not the refusal the failed-closed context gave.
+pub async fn answer_moves(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let under_a_tenant = request.extensions().get::<MatchedPath>().is_some_and(|p| p.as_str().contains("{tenant}"));
+    if !under_a_tenant {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let t = match InTenant::from_request_parts(&mut parts, &state).await {
+        Ok(t) => t,
+        Err(e) => return e.into_response(),
+    };
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if !matches!(response.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::CONFLICT) {
+        return response;
+    }
+    state.auth.not_moving.invalidate(&t.ctx.tenant_id).await;
+    match move_of(&state, t.ctx.tenant_id, t.ctx.user_id.unwrap_or_default()).await {
+        Ok(()) => response,
+        Err(e) => e.into_response(),
     }
 }
 

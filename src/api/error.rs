@@ -31,6 +31,10 @@ pub enum ApiError {
     Conflict(String),
     #[error("{0}")]
     Gone(String),
+    #[error("this tenant has moved to {0}")]
+    Moved(String),
+    #[error("this tenant is moving to another database; retry later")]
+    Moving,
     #[error("the row changed since the version you name in If-Match (it is now {current})")]
     PreconditionFailed { current: String },
     #[error("the body is larger than the server accepts")]
@@ -70,6 +74,8 @@ impl ApiError {
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             ApiError::Gone(_) => (StatusCode::GONE, "gone", "Gone"),
+            ApiError::Moved(_) => (StatusCode::GONE, "moved", "Tenant moved"),
+            ApiError::Moving => (StatusCode::SERVICE_UNAVAILABLE, "moving", "Tenant moving"),
             ApiError::PreconditionFailed { .. } => {
                 (StatusCode::PRECONDITION_FAILED, "precondition-failed", "The row changed")
             }
@@ -134,6 +140,15 @@ impl IntoResponse for ApiError {
         if let ApiError::Unavailable | ApiError::RequestTimeout = self {
             // A database or pooler that went away usually answers again within seconds.
             response.headers_mut().insert(header::RETRY_AFTER, 2.into());
+        }
+        if let ApiError::Moved(location) = &self {
+            // The location is an operator's URL; one that is no header value is still in the detail.
+            if let Ok(value) = location.parse() {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+        }
+        if let ApiError::Moving = self {
+            response.headers_mut().insert(header::RETRY_AFTER, 5.into());
         }
         if let ApiError::Throttled(wait) | ApiError::Busy(wait) | ApiError::TenantBusy(wait) = self {
             set_retry_after(&mut response, wait);

@@ -167,6 +167,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::guard))
         .route_layer(middleware::from_fn_with_state(state.clone(), fair_share::guard))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::answer_moves))
         // A deleted tenant is no tenant to act in: its owner restores it outside the guards above.
         .route("/tenants/{tenant}/restore", post(tenants::restore_tenant));
     let body_limit = state.body_limit;

@@ -191,6 +191,10 @@ fn complete(doc: &mut Value) {
             if template.contains('{') {
                 add("404", "Not found");
             }
+            // Every path that acts in a tenant (its restore acts outside it).
+            if template.contains("{tenant}") && !template.ends_with("/restore") {
+                add("410", "The tenant moved to another database: `Location` names where it is served now");
+            }
             for (status, response) in responses.iter_mut() {
                 if status == "503" || status == "429" {
                     response["headers"] = retry_after.clone();

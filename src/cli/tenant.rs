@@ -7,6 +7,7 @@ use chrono::Duration;
 use clap::Subcommand;
 
 use super::Cli;
+use crate::db::Target;
 use crate::lifecycle::{self, LedgerEntry, DEFAULT_WINDOW_DAYS};
 use crate::signing::{self, OperatorKey, PublicKey};
 use crate::transfer;
@@ -68,6 +69,22 @@ pub enum TenantAction {
         /// The new tenant's slug, with --as-id.
         #[arg(long, requires = "as_id")]
         slug: Option<String>,
+    },
+    /// Move a tenant to another tenantbase database: refused here first, exported, imported
+    /// there and checked, then answered here as moved (410 with its new location).
+    Move {
+        /// The tenant's slug or id.
+        #[arg(long)]
+        tenant: String,
+        /// The destination database (migrated to the same schema).
+        #[arg(long)]
+        to_database_url: String,
+        /// Where the tenant is served from now on (the API's 410 names it), e.g. https://eu.example.com.
+        #[arg(long)]
+        location: String,
+        /// The directory the signed export goes through (created; it must be empty).
+        #[arg(long)]
+        via: PathBuf,
     },
 }
 
@@ -143,6 +160,16 @@ impl Cli {
                     imported.elapsed.as_secs_f64(),
                     imported.rows as f64 / imported.elapsed.as_secs_f64().max(1e-9),
                     if as_new.is_none() { ", identical to the manifest's checksums" } else { "" }
+                );
+            }
+            TenantAction::Move { tenant, to_database_url, location, via } => {
+                let (id, slug) = lifecycle::find_tenant(&admin, tenant).await?;
+                let key = OperatorKey::load_or_create(&self.operator_key_path())?;
+                let mut dest = Target::resolve(Some(to_database_url), &self.data_dir(), false)?.connect_admin().await?;
+                let moved = transfer::move_tenant(&mut admin, &mut dest, &key, id, location, via, now).await?;
+                println!(
+                    "Moved {slug} ({id}): {} rows, identical checksums at the destination; this database now answers 410 with {location}. Its rows here are kept, unreachable: `tenant erase` removes them.",
+                    moved.imported.rows
                 );
             }
         }

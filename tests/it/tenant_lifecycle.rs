@@ -243,3 +243,104 @@ async fn export_erase_import_gives_identical_checksums_and_an_import_elsewhere_t
     std::fs::write(&file, b"").unwrap();
     assert!(transfer::import(&mut other_admin, &exported, &key.public(), Some((Uuid::new_v4(), "x"))).await.is_err());
 }
+
+/// Creates projects in `tenant` through the API until the server answers 410; returns
+/// the ids it acknowledged and the refusals (503) it saw meanwhile.
+async fn write_until_gone(server: &Server, tenant: Uuid, token: &str, name: &str) -> (Vec<Uuid>, Vec<StatusCode>) {
+    let path = format!("/v1/tenants/{tenant}/projects");
+    let (mut acknowledged, mut refused) = (Vec::new(), Vec::new());
+    for i in 0..20_000 {
+        let (status, body) =
+            server.call(Method::POST, &path, Some(token), Some(json!({ "name": format!("{name} {i}") }))).await;
+        if status.is_success() {
+            acknowledged.push(body["id"].as_str().unwrap().parse().unwrap());
+        } else if status == StatusCode::GONE {
+            return (acknowledged, refused);
+        } else {
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "a moving tenant: {body}");
+            refused.push(status);
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+    panic!("the tenant never answered 410");
+}
+
+#[tokio::test]
+async fn a_tenant_moved_while_written_keeps_every_acknowledged_write_and_answers_410_with_its_location() {
+    let server = Server::start().await;
+    let (acme, other) = (server.tenant("acme"), server.tenant("healthcare-co"));
+    let (olivia, alice) = (server.login("olivia@acme.com").await, server.login("alice@acme.com").await);
+    let mut source = server.db.admin().await;
+    let other_before = lifecycle::tenant_sums(&source, other).await.unwrap();
+    let dest_db = TestDb::new().await;
+    let mut dest = dest_db.admin().await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = OperatorKey::generate();
+    let location = "https://eu.tenantbase.example";
+
+    let mover = async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        transfer::move_tenant(
+            &mut source,
+            &mut dest,
+            &key,
+            acme,
+            location,
+            &dir.path().join("acme"),
+            at("2026-05-01T00:00:00Z"),
+        )
+        .await
+        .unwrap()
+    };
+    let (moved, (mut acknowledged, refused_a), (more, refused_b)) = tokio::join!(
+        mover,
+        write_until_gone(&server, acme, &olivia, "by olivia"),
+        write_until_gone(&server, acme, &alice, "by alice")
+    );
+    acknowledged.extend(more);
+    assert!(acknowledged.len() > 2, "the writers wrote before the move: {}", acknowledged.len());
+    let at_dest: Vec<Uuid> = dest
+        .query("SELECT id FROM work.projects WHERE tenant_id = $1", &[&acme])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let lost: Vec<&Uuid> = acknowledged.iter().filter(|id| !at_dest.contains(id)).collect();
+    assert!(lost.is_empty(), "acknowledged writes missing at the destination: {lost:?}");
+    assert_eq!(lifecycle::tenant_sums(&dest, acme).await.unwrap(), moved.manifest.tables, "identical checksums");
+    let mut refused = std::collections::BTreeMap::<u16, usize>::new();
+    for status in refused_a.iter().chain(&refused_b) {
+        *refused.entry(status.as_u16()).or_default() += 1;
+    }
+    eprintln!("{} writes acknowledged; refused while the tenant moved: {refused:?}", acknowledged.len());
+
+    // The source answers 410 with the location, on every path of the tenant.
+    for path in
+        [format!("/v1/tenants/{acme}"), format!("/v1/tenants/{acme}/projects"), "/v1/tenants/acme/members".to_string()]
+    {
+        let response = server.http.get(format!("{}{path}", server.base)).bearer_auth(&olivia).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::GONE, "{path}");
+        assert_eq!(response.headers()["location"], location);
+    }
+    // The database refuses the moved tenant's context whatever the server does.
+    let app = server.db.app_pool(1);
+    let seen = app
+        .tenant_query(
+            &TenantCtx::new(acme, server.seeded.user("olivia@acme.com")),
+            "SELECT count(*) FROM work.projects",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen[0].get::<_, i64>(0), 0);
+
+    let again = transfer::export(&mut source, &key, acme, &dir.path().join("again")).await;
+    assert!(again.unwrap_err().to_string().contains(location), "a moved tenant's export names where it went");
+
+    // The other tenants are untouched and served.
+    assert_eq!(lifecycle::tenant_sums(&source, other).await.unwrap(), other_before);
+    let hana = server.login("hana@healthcare.com").await;
+    let (status, body) = server.call(Method::GET, &format!("/v1/tenants/{other}/projects"), Some(&hana), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
