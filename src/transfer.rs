@@ -106,8 +106,14 @@ fn tenant_rows(table: &str, column: &str, columns: &str, tenant: Uuid) -> String
     }
 }
 
-/// Exports `tenant` into the directory `to` (created; it must be empty).
-pub async fn export(client: &mut Client, operator: &OperatorKey, tenant: Uuid, to: &Path) -> Result<Manifest> {
+/// Exports `tenant` into the directory `to` (created; it must be empty); `now` dates the manifest.
+pub async fn export(
+    client: &mut Client,
+    operator: &OperatorKey,
+    tenant: Uuid,
+    to: &Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Manifest> {
     if to.exists() && fs::read_dir(to)?.next().is_some() {
         bail!("{} is not empty: an export goes into a new directory", to.display());
     }
@@ -152,7 +158,7 @@ pub async fn export(client: &mut Client, operator: &OperatorKey, tenant: Uuid, t
         format: FORMAT.into(),
         tenant,
         slug,
-        created_at: chrono::Utc::now(),
+        created_at: now,
         schema,
         chain_head,
         tables,
@@ -331,7 +337,7 @@ pub async fn move_tenant(
 ) -> Result<Moved> {
     source.execute("SELECT platform.begin_tenant_move($1, $2, $3)", &[&tenant, &location, &now]).await?;
     wait_for_older_transactions(source, MOVE_WAIT).await?;
-    let manifest = export(source, operator, tenant, via).await?;
+    let manifest = export(source, operator, tenant, via, now).await?;
     let imported = import(dest, via, &operator.public(), None).await?;
     if crate::lifecycle::tenant_sums(&*source, tenant).await? != manifest.tables {
         bail!("the source changed during the move: the tenant stays moving; move it again into an empty directory");

@@ -138,7 +138,7 @@ impl Cli {
             TenantAction::Export { tenant, to } => {
                 let (id, slug) = lifecycle::find_tenant(&admin, tenant).await?;
                 let key = OperatorKey::load_or_create(&self.operator_key_path())?;
-                let manifest = transfer::export(&mut admin, &key, id, to).await?;
+                let manifest = transfer::export(&mut admin, &key, id, to, now).await?;
                 let rows: u64 = manifest.files.iter().map(|f| f.rows).sum();
                 println!(
                     "Exported {slug} ({id}): {} files, {rows} rows, schema at V{}, into {}; manifest signed with {}.",

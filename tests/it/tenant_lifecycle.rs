@@ -215,7 +215,7 @@ async fn export_erase_import_gives_identical_checksums_and_an_import_elsewhere_t
     let dir = tempfile::tempdir().unwrap();
     let key = OperatorKey::generate();
     let exported = dir.path().join("acme");
-    let manifest = transfer::export(&mut admin, &key, tenant, &exported).await.unwrap();
+    let manifest = transfer::export(&mut admin, &key, tenant, &exported, db.target.clock.now()).await.unwrap();
     assert!(manifest.tables.iter().map(|t| t.rows).sum::<i64>() > 10);
     assert!(manifest.chain_head.is_some());
     assert!(transfer::verify(&exported, &OperatorKey::generate().public()).is_err(), "another key's manifest");
@@ -335,7 +335,7 @@ async fn a_tenant_moved_while_written_keeps_every_acknowledged_write_and_answers
         .unwrap();
     assert_eq!(seen[0].get::<_, i64>(0), 0);
 
-    let again = transfer::export(&mut source, &key, acme, &dir.path().join("again")).await;
+    let again = transfer::export(&mut source, &key, acme, &dir.path().join("again"), at("2026-05-01T00:00:00Z")).await;
     assert!(again.unwrap_err().to_string().contains(location), "a moved tenant's export names where it went");
 
     // The other tenants are untouched and served.

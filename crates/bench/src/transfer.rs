@@ -41,7 +41,7 @@ pub async fn measure(target: &Target, data: &Dataset) -> Result<TransferReport> 
     let key = OperatorKey::generate();
     let mut source = data.target.connect_admin().await?;
     let started = Instant::now();
-    let manifest = transfer::export(&mut source, &key, largest.tenant_id, &exported).await?;
+    let manifest = transfer::export(&mut source, &key, largest.tenant_id, &exported, data.target.clock.now()).await?;
     let export_seconds = started.elapsed().as_secs_f64();
     let into = dataset::recreate(target, IMPORT_DATABASE).await?;
     let mut destination = into.connect_admin().await?;
